@@ -1,0 +1,176 @@
+"""What each control does to the lab state, as plain functions (no Dash here).
+
+Callbacks read the browser's values, call one of these and store the result.
+Every value from the browser is untrusted: these functions check what they are
+given and raise engine.LabInputError with a message for the page.
+"""
+
+import math
+
+import numpy as np
+
+import engine
+from engine import LabInputError, LabState, limits
+from engine.phases import Cursor
+
+
+def load(data) -> LabState:
+    """The state a browser sent back, checked through the engine's front door."""
+    if data is None:
+        return engine.PRESETS["default"][1]()
+    return LabState.from_dict(data)
+
+
+def preset(name, seed=0) -> LabState:
+    if name not in engine.PRESETS:
+        raise LabInputError(f"There is no lesson called {str(name)[:40]!r}.")
+    return engine.PRESETS[name][1](seed)
+
+
+def parse_hidden(text) -> tuple[int, ...]:
+    """ "4, 4" → (4, 4); "" or "0" → no hidden layer."""
+    if not isinstance(text, str) or len(text) > 60:
+        raise LabInputError("Write the hidden layer sizes as numbers separated by commas, e.g. 4, 4.")
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+    if parts == ["0"]:
+        return ()
+    if len(parts) > limits.MAX_HIDDEN_LAYERS:
+        raise LabInputError(f"At most {limits.MAX_HIDDEN_LAYERS} hidden layers; {len(parts)} were given.")
+    sizes = []
+    for p in parts:
+        if not p.isdigit() or not limits.MIN_NEURONS <= int(p) <= limits.MAX_NEURONS:
+            raise LabInputError(
+                f"Each hidden layer has {limits.MIN_NEURONS} to {limits.MAX_NEURONS} neurons; {p[:10]!r} is not allowed."
+            )
+        sizes.append(int(p))
+    return tuple(sizes)
+
+
+def format_hidden(spec) -> str:
+    return ", ".join(str(n) for n in spec.sizes[1:-1]) or "0"
+
+
+def change_layers(text, delta: int) -> str:
+    """Add (delta=1) or remove (delta=−1) the last hidden layer, within the limits."""
+    sizes = list(parse_hidden(text))
+    if delta > 0 and len(sizes) < limits.MAX_HIDDEN_LAYERS:
+        sizes.append(sizes[-1] if sizes else 2)
+    elif delta < 0 and sizes:
+        sizes.pop()
+    return ", ".join(map(str, sizes)) or "0"
+
+
+def data_for(state: LabState, start: LabState, name, seed: int) -> engine.DataSpec:
+    if name == "explicit":
+        for candidate in (state, start):
+            if candidate.data.name == "explicit":
+                return candidate.data
+        raise LabInputError("This lesson has no examples of its own: choose a dataset.")
+    if name not in engine.DATASETS:
+        raise LabInputError(f"There is no dataset called {str(name)[:40]!r}.")
+    return engine.DataSpec(name, n_points=200, noise=0.05 if name != "spiral" else 0.1, test_fraction=0.5, seed=seed)
+
+
+def rebuild(state: LabState, start: LabState, hidden, activation, output_activation, loss, dataset, seed):
+    """A new network and data from the settings; keeps the weights when the shape is unchanged.
+
+    Returns (state, is_new): is_new means training starts over (the caller stores a new start).
+    """
+    seed = _seed(seed)
+    data = data_for(state, start, dataset, seed)
+    if data.kind == "regression" and data.name != state.data.name and data.name != "explicit":
+        # A sigmoid output cannot reach targets outside (0, 1): regression gets a linear output.
+        output_activation, loss = "linear", "mse"
+    sizes = (data.input_size(), *parse_hidden(hidden), data.output_size())
+    acts = tuple([activation] * (len(sizes) - 2) + [output_activation])
+    spec = engine.NetworkSpec(sizes, acts, loss, state.spec.init if state.spec.init != "explicit" else "xavier")
+    if spec.sizes == state.spec.sizes and data == state.data and seed == state.seed:
+        if spec == state.spec:
+            return state, False
+        return state.replace(spec=engine.NetworkSpec(sizes, acts, loss, state.spec.init)), True
+    params = engine.init_params(spec, np.random.default_rng(seed))
+    title = "Your network" if state.title != "Your network" else state.title
+    new = LabState(title, seed, spec, params, state.train, data)
+    return new, True
+
+
+def _seed(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise LabInputError(f"The seed must be a whole number from 0 to {limits.MAX_SEED}.")
+    if value != int(value) or not 0 <= value <= limits.MAX_SEED:
+        raise LabInputError(f"The seed must be a whole number from 0 to {limits.MAX_SEED}.")
+    return int(value)
+
+
+def train_settings(state: LabState, learning_rate, batch_size, optimizer) -> LabState:
+    """New training settings; training goes on from where it is (the optimizer's memory
+    starts afresh only when the optimizer itself changes)."""
+    config = engine.TrainConfig.from_dict(
+        state.train.to_dict() | {"learning_rate": learning_rate, "batch_size": batch_size, "optimizer": optimizer}
+    )
+    if config == state.train:
+        return state
+    fresh = config.optimizer != state.train.optimizer
+    return state.replace(
+        train=config,
+        optimizer_state=engine.OptimizerState() if fresh else state.optimizer_state,
+        # A lower learning rate is the cure for divergence: let training try again.
+        diverged="" if config.learning_rate != state.train.learning_rate else state.diverged,
+    )
+
+
+def set_param(state: LabState, name, value) -> LabState:
+    """Set one weight or bias by hand. Nothing is trained; every value shown is recomputed,
+    so the picture reveals the whole forward and backward pass for the new weight."""
+    ref = engine.ParamRef.parse(name, state.spec)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise LabInputError(f"{ref} must be set to a finite number.")
+    if abs(value) > limits.MAX_ABS_VALUE:
+        raise LabInputError(f"{ref} must stay within ±{limits.MAX_ABS_VALUE:g}.")
+    if ref.get(state.params) == value:
+        return state
+    L = state.spec.n_layers
+    return state.replace(
+        params=ref.set(state.params, float(value)),
+        cursor=Cursor(L, 2 * L),  # everything up to the last backward phase: all of a, δ and ∂C/∂w
+        last_update=None,
+        diverged="",
+    )
+
+
+def choose_example(state: LabState, index) -> LabState:
+    n = engine.dataset(state.data).x_train.shape[0]
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < n:
+        raise LabInputError(f"Choose an example from 0 to {n - 1}.")
+    return state.replace(example=index)
+
+
+def reset(state: LabState, start: LabState) -> LabState:
+    """The starting weights again (same network, data and settings); the counters start over."""
+    if start.spec != state.spec or start.data != state.data:
+        start = LabState(state.title, state.seed, state.spec,
+                         engine.init_params(state.spec, np.random.default_rng(state.seed)), state.train, state.data)
+    return engine.reset(state, start.params).replace(example=min(state.example, _n_train(state) - 1))
+
+
+def _n_train(state) -> int:
+    return engine.dataset(state.data).x_train.shape[0]
+
+
+# Play speeds: (label, milliseconds between ticks, full steps per tick or "phase").
+SPEEDS = {
+    "phase": ("One phase at a time", 900, "phase"),
+    "slow": ("1 step per second", 1000, 1),
+    "normal": ("5 steps per second", 200, 1),
+    "fast": ("Fast: 50 steps per second", 100, 5),
+}
+
+
+def play_tick(state: LabState, speed: str) -> LabState:
+    """One tick of Play: a phase at the slowest speed, else some full steps."""
+    if speed not in SPEEDS:
+        raise LabInputError("Unknown speed.")
+    per_tick = SPEEDS[speed][2]
+    if per_tick == "phase":
+        return engine.advance(state)
+    return engine.train_steps(state, per_tick)

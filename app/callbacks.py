@@ -1,0 +1,286 @@
+"""The app's callbacks: thin wiring between the page and app/actions.py.
+
+`act` is the one callback that changes the lab state: it reads the stored state
+(untrusted: it comes back from the browser), applies whichever control fired and
+writes the new state. Separate callbacks draw. Bad input never raises out of a
+callback: it becomes a message on the page and the student's work is kept.
+"""
+
+import logging
+
+import numpy as np
+from dash import ALL, Input, Output, State, ctx, no_update
+
+import engine
+from components.charts import data_figure, history_figure
+from components.network_view import network_view, neuron_name
+from components.readouts import counters_text, example_label, example_note, numbers_panel
+from components.weight_slider import WeightSliderAIO
+from engine import LabInputError
+
+from . import actions
+
+log = logging.getLogger(__name__)
+MAX_PINNED = 6
+SLIDERS = WeightSliderAIO.ids.slider(ALL)
+
+CONTROLS = ("hidden-sizes", "activation", "output-activation", "loss", "dataset", "seed", "learning-rate",
+            "batch-size", "optimizer", "example")
+
+
+def control_values(state) -> list:
+    """What each settings control shows for this state, in CONTROLS order."""
+    acts = state.spec.activations
+    return [
+        actions.format_hidden(state.spec),
+        acts[0] if len(acts) > 1 else acts[-1],
+        acts[-1],
+        state.spec.loss,
+        state.data.name,
+        state.seed,
+        state.train.learning_rate,
+        state.train.batch_size,
+        state.train.optimizer,
+        state.example,
+    ]
+
+
+def apply(trigger, values: dict, state, start, speed):
+    """The new (state, start) after the control `trigger` fired with the page's values."""
+    if isinstance(trigger, str) and trigger in values and values[trigger] is None and trigger != "data-chart":
+        return state, start  # a control cleared itself (e.g. a dropdown whose options changed): nothing to do
+    if trigger == "step":
+        return engine.advance(state), start
+    if trigger == "full-step":
+        return engine.full_step(state), start
+    if trigger == "play-timer":
+        return actions.play_tick(state, speed), start
+    if trigger in ("reset", "reset-diverged"):
+        return actions.reset(state, start), start
+    if trigger == "preset":
+        fresh = actions.preset(values["preset"], state.seed)
+        return fresh, fresh
+    if trigger in ("add-layer", "remove-layer"):
+        values["hidden-sizes"] = actions.change_layers(values["hidden-sizes"], 1 if trigger == "add-layer" else -1)
+        trigger = "hidden-sizes"
+    if trigger in ("hidden-sizes", "activation", "output-activation", "loss", "dataset", "seed"):
+        new, is_new = actions.rebuild(
+            state, start, values["hidden-sizes"], values["activation"], values["output-activation"],
+            values["loss"], values["dataset"], values["seed"],
+        )
+        if not is_new:
+            return state, start
+        new = engine.reset(new, new.params)
+        return new, new
+    if trigger in ("learning-rate", "batch-size", "optimizer"):
+        return actions.train_settings(state, values["learning-rate"], values["batch-size"], values["optimizer"]), start
+    if trigger == "example":
+        return actions.choose_example(state, values["example"]), start
+    if trigger == "data-chart":
+        point = (values["data-chart"] or {}).get("points", [{}])[0] if isinstance(values["data-chart"], dict) else {}
+        if not isinstance(point, dict) or "customdata" not in point:
+            return state, start
+        return actions.choose_example(state, point["customdata"]), start
+    if isinstance(trigger, dict) and trigger.get("subcomponent") == "slider":
+        return actions.set_param(state, trigger.get("aio_id"), values["slider"]), start
+    return state, start
+
+
+def register_callbacks(app) -> None:
+    @app.callback(
+        Output("lab-state", "data"),
+        Output("start-state", "data"),
+        Output("message", "children"),
+        *[Output(c, "value") for c in CONTROLS],
+        Output(SLIDERS, "value"),
+        Input("step", "n_clicks"),
+        Input("full-step", "n_clicks"),
+        Input("reset", "n_clicks"),
+        Input("reset-diverged", "n_clicks"),
+        Input("play-timer", "n_intervals"),
+        Input("preset", "value"),
+        Input("add-layer", "n_clicks"),
+        Input("remove-layer", "n_clicks"),
+        *[Input(c, "value") for c in CONTROLS],
+        Input("data-chart", "clickData"),
+        Input(SLIDERS, "value"),
+        State("lab-state", "data"),
+        State("start-state", "data"),
+        State("speed", "value"),
+    )
+    def act(*args):
+        n_fixed = 8
+        values = dict(zip(CONTROLS, args[n_fixed : n_fixed + len(CONTROLS)]))
+        values["preset"] = args[5]
+        values["data-chart"] = args[n_fixed + len(CONTROLS)]
+        slider_values = args[n_fixed + len(CONTROLS) + 1]
+        stored, stored_start, speed = args[-3:]
+        slider_ids = [item["id"] for item in ctx.outputs_list[-1]]
+        trigger = ctx.triggered_id
+        message = ""
+        try:
+            state = actions.load(stored)
+            start = actions.load(stored_start) if stored_start is not None else state
+        except LabInputError as e:
+            state = start = actions.preset("default")
+            message = f"The lab in this tab could not be read ({e}) — the default lesson was loaded instead."
+            trigger = None
+        before = state
+        if isinstance(trigger, dict):
+            index = slider_ids.index(trigger) if trigger in slider_ids else None
+            values["slider"] = slider_values[index] if index is not None else None
+        try:
+            state, start = apply(trigger, values, state, start, speed)
+        except LabInputError as e:
+            message = str(e)
+        except Exception:  # never a traceback on the page; the state before the click is kept
+            log.exception("action %r failed", trigger)
+            message = "That did not work, and nothing was changed. Try another setting or press Reset."
+        slider_out = [_slider_value(state, ids["aio_id"]) for ids in slider_ids]
+        if isinstance(trigger, dict):
+            slider_out = [no_update] * len(slider_ids)  # the dragged slider already shows its value
+        unchanged = state is before and stored is not None
+        return (
+            no_update if unchanged else state.to_dict(),
+            start.to_dict() if (stored_start is None or start is not before or trigger == "preset") else no_update,
+            message,
+            *control_values(state),
+            slider_out,
+        )
+
+    @app.callback(
+        Output("view", "data"),
+        Output("phase-text", "children"),
+        Output("counters", "children"),
+        Output("numbers", "children"),
+        Output("example-note", "children"),
+        Output("history", "figure"),
+        Output("history-key", "data"),
+        Output("data-chart", "figure"),
+        Output("example", "options"),
+        Output("pick-param", "options"),
+        Output("diverged", "hidden"),
+        Output("diverged-text", "children"),
+        Input("lab-state", "data"),
+        State("history-key", "data"),
+    )
+    def draw(stored, keys):
+        try:
+            state = actions.load(stored)
+        except LabInputError:
+            return (no_update,) * 12
+        keys = keys or {}
+        data = engine.dataset(state.data)
+        scores = engine.evaluate(state)
+        example = engine.example_passes(state)
+        n_train = data.x_train.shape[0]
+        i = min(state.example, n_train - 1)
+        history_key = [state.counters.step, len(state.history.entries), state.history.stride]
+        data_key = [state.data.to_dict(), state.example] + (
+            [state.params.to_dict(), state.spec.to_dict()] if data.raw_train.shape[1] == 1 else []
+        )
+        new_keys = {"history": history_key, "data": data_key}
+        return (
+            network_view(state),
+            state.cursor.words(),
+            counters_text(state),
+            numbers_panel(state, scores, example.bwd.loss),
+            example_note(state, n_train, data.x_train[i], data.y_train[i], data.input_names),
+            history_figure(state.history.entries) if keys.get("history") != history_key else no_update,
+            new_keys,
+            _data_figure(state, data) if keys.get("data") != data_key else no_update,
+            _example_options(data) if keys.get("data", [None])[0] != data_key[0] else no_update,
+            [{"label": f"{ref}", "value": str(ref)} for ref in engine.all_refs(state.spec)],
+            not state.diverged,
+            state.diverged,
+        )
+
+    @app.callback(
+        Output("pinned", "data"),
+        Output("sliders", "children"),
+        Output("pick-param", "value"),
+        Input("clicked-param", "data"),
+        Input("pick-param", "value"),
+        Input(WeightSliderAIO.ids.unpin(ALL), "n_clicks"),
+        Input("lab-state", "data"),
+        State("pinned", "data"),
+    )
+    def pin(clicked, picked, _unpins, stored, pinned):
+        try:
+            state = actions.load(stored)
+        except LabInputError:
+            return no_update, no_update, no_update
+        pinned = [p for p in (pinned if isinstance(pinned, list) else []) if _exists(state, p)]
+        trigger = ctx.triggered_id
+        add = None
+        if trigger == "clicked-param" and isinstance(clicked, dict):
+            add = clicked.get("param")
+        elif trigger == "pick-param":
+            add = picked
+        elif isinstance(trigger, dict) and trigger.get("subcomponent") == "unpin":
+            pinned = [p for p in pinned if p != trigger.get("aio_id")]
+        elif trigger == "lab-state" and pinned == _pinned_shown(ctx):
+            return no_update, no_update, no_update  # the sliders follow training through `act`
+        if add is not None and _exists(state, add) and add not in pinned:
+            pinned = (pinned + [add])[-MAX_PINNED:]
+        sliders = [WeightSliderAIO(p, _slider_value(state, p), _describe(state, p), aio_id=p) for p in pinned]
+        return pinned, sliders, None
+
+    app.clientside_callback(
+        "(view) => window.backpropLab.render('network', view)",
+        Output("network", "data-painted"),
+        Input("view", "data"),
+    )
+    app.clientside_callback(
+        "(n, speed, stored, disabled, intervals) => window.backpropLab.playback(n, speed, stored, disabled, intervals)",
+        Output("play-timer", "disabled"),
+        Output("play-timer", "interval"),
+        Output("play", "children"),
+        Input("play", "n_clicks"),
+        Input("speed", "value"),
+        Input("lab-state", "data"),
+        State("play-timer", "disabled"),
+        State("speed-intervals", "data"),
+    )
+
+
+def _exists(state, name) -> bool:
+    try:
+        engine.ParamRef.parse(name, state.spec)
+        return True
+    except LabInputError:
+        return False
+
+
+def _pinned_shown(context) -> list:
+    return [s["id"]["aio_id"] for s in context.inputs_list[2]] if len(context.inputs_list) > 2 else []
+
+
+def _slider_value(state, name) -> float:
+    try:
+        return round(engine.ParamRef.parse(name, state.spec).get(state.params), 4)
+    except LabInputError:
+        return 0.0
+
+
+def _describe(state, name) -> str:
+    ref = engine.ParamRef.parse(name, state.spec)
+    L = state.spec.n_layers
+    if ref.kind == "b":
+        return f"bias of {neuron_name(ref.layer, ref.row, L)}"
+    return f"{neuron_name(ref.layer - 1, ref.col, L)} → {neuron_name(ref.layer, ref.row, L)}"
+
+
+def _example_options(data) -> list:
+    n = min(data.x_train.shape[0], 200)
+    return [{"label": f"{i}: {example_label(data.x_train[i], data.y_train[i], data.input_names)}", "value": i}
+            for i in range(n)]
+
+
+def _data_figure(state, data) -> dict:
+    curve = None
+    if data.raw_train.shape[1] == 1 and data.x_train.shape[1] == 1:
+        lo, hi = float(np.min(data.raw_train)), float(np.max(data.raw_train))
+        xs = np.linspace(lo, hi, 80)
+        curve = (xs.tolist(), engine.forward(state.spec, state.params, xs[:, None]).output[:, 0].tolist())
+    return data_figure(data.raw_train, data.y_train, data.raw_test, data.y_test, data.kind, state.example, curve)

@@ -1,0 +1,179 @@
+"""The page: a toolbar, the settings, the network in the middle, numbers and charts beside it.
+
+build_layout() runs for every page load, so each visitor starts from a fresh
+default lesson unless their browser tab already holds one (session storage).
+"""
+
+from dash import dcc, html
+
+import engine
+from engine import limits
+
+from .actions import SPEEDS
+
+LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0)
+BATCH_SIZES = (1, 5, 10, 25, 50, 100, 200)
+
+
+def _select(id_, options, value, label, **extra):
+    return html.Label(
+        className="field",
+        children=[
+            html.Span(label, className="field-label"),
+            dcc.Dropdown(id=id_, options=options, value=value, clearable=False, searchable=False, **extra),
+        ],
+    )
+
+
+def _options(mapping: dict) -> list:
+    return [{"label": v, "value": k} for k, v in mapping.items()]
+
+
+def toolbar():
+    return html.Header(
+        className="toolbar",
+        children=[
+            html.H1(["Backprop", html.Span(" Lab", className="brand-lab")], className="brand"),
+            html.Div(
+                className="transport",
+                children=[
+                    html.Button("Step", id="step", className="btn primary", n_clicks=0,
+                                title="Reveal the next phase (forward, loss, backward, update)"),
+                    html.Button("Full step", id="full-step", className="btn", n_clicks=0,
+                                title="Run to the end of the next update"),
+                    html.Button("Play", id="play", className="btn", n_clicks=0, title="Play or pause training"),
+                    dcc.Dropdown(id="speed", options=[{"label": v[0], "value": k} for k, v in SPEEDS.items()],
+                                 value="phase", clearable=False, searchable=False, className="speed"),
+                    html.Button("Reset", id="reset", className="btn", n_clicks=0,
+                                title="Back to the starting weights, keeping the settings"),
+                ],
+            ),
+            html.Div(
+                className="status",
+                children=[
+                    html.Div("", id="phase-text", className="phase-text", role="status", **{"aria-live": "polite"}),
+                    html.Div("", id="counters", className="counters"),
+                ],
+            ),
+        ],
+    )
+
+
+def settings():
+    presets = {k: v[0] for k, v in engine.PRESETS.items()}
+    datasets = {"explicit": "The lesson's own examples"} | {k: v.title for k, v in engine.DATASETS.items()}
+    acts = {k: v.title for k, v in engine.ACTIVATIONS.items()}
+    return html.Aside(
+        className="settings",
+        children=[
+            _select("preset", _options(presets), "default", "Lesson"),
+            html.H2("Network", className="settings-head"),
+            html.Label(
+                className="field",
+                children=[
+                    html.Span("Hidden layers (neurons in each)", className="field-label"),
+                    html.Div(
+                        className="shape-row",
+                        children=[
+                            dcc.Input(id="hidden-sizes", type="text", value="2", debounce=True,
+                                      className="text-input"),
+                            html.Button("+ layer", id="add-layer", className="btn small", n_clicks=0),
+                            html.Button("− layer", id="remove-layer", className="btn small", n_clicks=0),
+                        ],
+                    ),
+                    html.Div(className="field-hint",
+                             children=f"Up to {limits.MAX_HIDDEN_LAYERS} layers of 1–{limits.MAX_NEURONS}, "
+                                      "e.g. 4, 4"),
+                ],
+            ),
+            html.Div(
+                className="pair",
+                children=[
+                    _select("activation", _options(acts), "sigmoid", "Hidden activation"),
+                    _select("output-activation", _options(acts), "sigmoid", "Output activation"),
+                ],
+            ),
+            _select("loss", _options({k: v.title for k, v in engine.LOSSES.items()}), "squared_error", "Loss"),
+            html.H2("Data", className="settings-head"),
+            _select("dataset", _options(datasets), "explicit", "Dataset"),
+            html.Label(className="field", children=[
+                html.Span("Seed", className="field-label"),
+                dcc.Input(id="seed", type="number", value=0, min=0, max=limits.MAX_SEED, step=1, debounce=True,
+                          className="text-input"),
+            ]),
+            html.H2("Training", className="settings-head"),
+            html.Div(
+                className="pair",
+                children=[
+                    _select("learning-rate", [{"label": str(v), "value": v} for v in LEARNING_RATES], 1.0,
+                            "Learning rate"),
+                    _select("batch-size", [{"label": str(v), "value": v} for v in BATCH_SIZES], 1, "Batch size"),
+                ],
+            ),
+            _select("optimizer", _options(engine.OPTIMIZERS), "sgd", "Optimizer"),
+        ],
+    )
+
+
+def network_panel():
+    return html.Main(
+        className="network-panel",
+        children=[
+            html.Div(id="diverged", className="diverged", hidden=True, role="alert", children=[
+                html.Span("", id="diverged-text"),
+                html.Button("Reset", id="reset-diverged", className="btn primary", n_clicks=0),
+            ]),
+            html.Div(id="message", className="message", role="alert"),
+            html.Div(id="network", className="network", **{"aria-label": "The network"}),
+            html.Div(id="example-note", className="example-note"),
+            html.Div(className="legend", children=[
+                html.Span([html.I(className="key pos"), "positive weight"]),
+                html.Span([html.I(className="key neg"), "negative weight (dashed)"]),
+                html.Span([html.I(className="key blame"), "blame: δ on neurons, ∂C/∂w on edges"]),
+                html.Span("▼ δ > 0: lower z   ▲ δ < 0: raise z", className="legend-arrows"),
+            ]),
+        ],
+    )
+
+
+def side_panel():
+    return html.Section(
+        className="side",
+        children=[
+            html.Div(id="numbers", className="numbers"),
+            html.Div(className="card", children=[
+                html.H2("Loss over training", className="card-head"),
+                dcc.Graph(id="history", config={"displayModeBar": False}, className="chart"),
+            ]),
+            html.Div(className="card", children=[
+                html.H2("Data — click a point to show it on the graph", className="card-head"),
+                dcc.Graph(id="data-chart", config={"displayModeBar": False}, className="chart"),
+                _select("example", [], 0, "Example on show"),
+            ]),
+            html.Div(className="card", children=[
+                html.H2("Grab a weight", className="card-head"),
+                html.P("Click an edge or a neuron, or pick one here; drag its slider.", className="card-hint"),
+                dcc.Dropdown(id="pick-param", options=[], value=None, placeholder="Choose a weight or bias…",
+                             clearable=True),
+                html.Div(id="sliders", className="sliders"),
+            ]),
+        ],
+    )
+
+
+def build_layout():
+    return html.Div(
+        className="page",
+        children=[
+            dcc.Store(id="lab-state", storage_type="session"),
+            dcc.Store(id="start-state", storage_type="session"),
+            dcc.Store(id="pinned", storage_type="session", data=[]),
+            dcc.Store(id="clicked-param"),
+            dcc.Store(id="view"),
+            dcc.Store(id="history-key"),
+            dcc.Store(id="speed-intervals", data={k: v[1] for k, v in SPEEDS.items()}),
+            dcc.Interval(id="play-timer", interval=900, disabled=True),
+            toolbar(),
+            html.Div(className="body", children=[settings(), network_panel(), side_panel()]),
+        ],
+    )

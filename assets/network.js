@@ -1,0 +1,179 @@
+/* Backprop Lab's network renderer.
+ *
+ * Python (components/network_view.py) decides everything: positions, sizes,
+ * colours, labels, which edges carry the travelling signal or blame. This file
+ * only maps that view model onto SVG elements: it builds them once per network
+ * shape and afterwards updates attributes, which is what keeps a Step click
+ * fast. Clicking an edge or neuron pins its weight or bias (through the
+ * "clicked-param" store); hovering shows the live values in a tooltip built on
+ * hover, not on every step.
+ */
+(function () {
+  "use strict";
+  const SVG = "http://www.w3.org/2000/svg";
+
+  function el(tag, attrs, parent) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  function set(node, attrs) {
+    for (const [k, v] of Object.entries(attrs)) {
+      if (node.getAttribute(k) !== String(v)) node.setAttribute(k, v);
+    }
+  }
+
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+  }
+
+  // One-time skeleton for a network shape: layers of groups so that blame glows
+  // sit under edges, edges under the travelling pulses, and neurons on top.
+  function build(container, view) {
+    container.innerHTML = "";
+    const svg = el("svg", {
+      viewBox: `0 0 ${view.width} ${view.height}`, class: "network-svg", role: "img",
+      "aria-label": `Network with layers ${view.key}`,
+    }, container);
+    const groups = {};
+    for (const name of ["columns", "glows", "edges", "pulses", "edgeLabels", "nodes", "output"]) {
+      groups[name] = el("g", {class: `g-${name}`}, svg);
+    }
+    const parts = {svg, groups, edges: new Map(), nodes: new Map(), columns: [], key: view.key};
+
+    view.columns.forEach(() => parts.columns.push(el("text", {class: "column-title", "text-anchor": "middle"}, groups.columns)));
+    for (const e of view.edges) {
+      const glow = el("path", {class: "edge-glow"}, groups.glows);
+      const line = el("path", {class: "edge", tabindex: "-1"}, groups.edges);
+      const pulse = el("path", {class: "pulse"}, groups.pulses);
+      const label = el("text", {class: "edge-label", "text-anchor": "middle"}, groups.edgeLabels);
+      const grad = el("text", {class: "edge-grad", "text-anchor": "middle"}, groups.edgeLabels);
+      for (const target of [line, glow]) {
+        target.addEventListener("click", () => pick(e.id));
+        target.addEventListener("mouseenter", (ev) => showTip(parts.edges.get(e.id).tip, ev));
+        target.addEventListener("mousemove", moveTip);
+        target.addEventListener("mouseleave", hideTip);
+      }
+      parts.edges.set(e.id, {glow, line, pulse, label, grad, tip: ""});
+    }
+    for (const n of view.nodes) {
+      const g = el("g", {class: "node", tabindex: "0", role: "button"}, groups.nodes);
+      const ring = el("circle", {class: "ring"}, g);
+      const base = el("circle", {class: "node-base"}, g);
+      const fill = el("circle", {class: "node-fill"}, g);
+      const text = el("text", {class: "node-value", "text-anchor": "middle", dy: "0.35em"}, g);
+      const sub = el("text", {class: "node-delta", "text-anchor": "middle"}, g);
+      const arrow = el("text", {class: "node-arrow", "text-anchor": "middle"}, g);
+      const name = el("text", {class: "node-name", "text-anchor": "middle"}, g);
+      const bias = n.id.startsWith("n0-") ? null : biasName(n.id, view);
+      const activate = () => { if (bias) pick(bias); };
+      g.addEventListener("click", activate);
+      g.addEventListener("keydown", (ev) => { if (ev.key === "Enter") activate(); });
+      g.addEventListener("mouseenter", (ev) => showTip(parts.nodes.get(n.id).tip, ev));
+      g.addEventListener("mousemove", moveTip);
+      g.addEventListener("mouseleave", hideTip);
+      parts.nodes.set(n.id, {g, ring, base, fill, text, sub, arrow, name, tip: ""});
+    }
+    parts.outputText = el("text", {class: "output-box"}, groups.output);
+    container._parts = parts;
+    return parts;
+  }
+
+  // "n2-0" → "b2[0]": a neuron's click pins its bias.
+  function biasName(id) {
+    const [layer, index] = id.slice(1).split("-");
+    return `b${layer}[${index}]`;
+  }
+
+  function pick(param) {
+    if (window.dash_clientside && window.dash_clientside.set_props) {
+      window.dash_clientside.set_props("clicked-param", {data: {param, t: Date.now()}});
+    }
+  }
+
+  let tip = null;
+  function showTip(text, ev) {
+    if (!text) return;
+    if (!tip) {
+      tip = document.createElement("div");
+      tip.className = "network-tip";
+      document.body.appendChild(tip);
+    }
+    tip.textContent = text;
+    tip.style.display = "block";
+    moveTip(ev);
+  }
+  function moveTip(ev) {
+    if (!tip) return;
+    tip.style.left = `${ev.clientX + 14}px`;
+    tip.style.top = `${ev.clientY + 14}px`;
+  }
+  function hideTip() { if (tip) tip.style.display = "none"; }
+
+  function update(parts, view) {
+    parts.svg.setAttribute("class", `network-svg phase-${view.phase}${view.labels ? " with-labels" : ""}`);
+    view.columns.forEach((c, i) => {
+      set(parts.columns[i], {x: c.x, y: 26});
+      setText(parts.columns[i], c.text);
+    });
+    for (const e of view.edges) {
+      const p = parts.edges.get(e.id);
+      p.tip = e.tip;
+      set(p.line, {d: e.d, stroke: e.colour, "stroke-width": e.width, "stroke-dasharray": e.dash || "none",
+                   "aria-label": e.tip.split("\n")[0]});
+      set(p.glow, {d: e.d, "stroke-width": e.blame, visibility: e.blame > 0 ? "visible" : "hidden"});
+      set(p.pulse, {d: e.d, class: e.flow ? `pulse flow-${e.flow}` : "pulse"});
+      set(p.label, {x: e.lx, y: e.ly - 8});
+      setText(p.label, e.label);
+      set(p.grad, {x: e.gx, y: e.gy + 22});
+      setText(p.grad, e.grad);
+    }
+    for (const n of view.nodes) {
+      const p = parts.nodes.get(n.id);
+      p.tip = n.tip;
+      set(p.g, {"aria-label": n.aria, class: n.known ? "node" : "node unknown"});
+      set(p.ring, {cx: n.x, cy: n.y, r: n.r + n.ring / 2 + 3, "stroke-width": n.ring,
+                   visibility: n.ring > 0 ? "visible" : "hidden"});
+      set(p.base, {cx: n.x, cy: n.y, r: n.r, stroke: n.stroke});
+      set(p.fill, {cx: n.x, cy: n.y, r: n.r - 2, fill: n.fill, "fill-opacity": n.level});
+      set(p.text, {x: n.x, y: n.y, class: n.level > 0.55 ? "node-value light" : "node-value"});
+      setText(p.text, n.text);
+      set(p.sub, {x: n.x, y: n.y + n.r + n.ring + 24});
+      setText(p.sub, n.sub);
+      set(p.arrow, {x: n.x + n.r + n.ring + 10, y: n.y - n.r + 4});
+      setText(p.arrow, n.arrow);
+      set(p.name, {x: n.x, y: n.y - n.r - Math.max(n.ring, 0) - 8});
+      setText(p.name, view.labels ? n.name : "");
+    }
+    const out = parts.outputText;
+    const lines = view.output.lines;
+    while (out.childNodes.length > lines.length) out.removeChild(out.lastChild);
+    lines.forEach((line, i) => {
+      const span = out.childNodes[i] || el("tspan", {}, out);
+      set(span, {x: view.output.x, y: view.output.y + 26 * i, class: line.startsWith("loss") ? "loss-line" : ""});
+      setText(span, line);
+    });
+  }
+
+  function render(containerId, view) {
+    const container = document.getElementById(containerId);
+    if (!container || !view) return window.dash_clientside.no_update;
+    let parts = container._parts;
+    if (!parts || parts.key !== view.key || !container.contains(parts.svg)) parts = build(container, view);
+    update(parts, view);
+    return String(performance.now());
+  }
+
+  // Play/Pause: the timer runs only while playing and stops when training diverges.
+  function playback(clicks, speed, stored, disabled, intervals) {
+    const trigger = (window.dash_clientside.callback_context.triggered[0] || {}).prop_id || "";
+    let stopped = disabled !== false;
+    if (trigger.startsWith("play.")) stopped = !stopped;
+    if (stored && stored.diverged) stopped = true;
+    return [stopped, intervals[speed] || 900, stopped ? "Play" : "Pause"];
+  }
+
+  window.backpropLab = {render, playback};
+})();

@@ -1,0 +1,95 @@
+"""Plotly figures as plain dicts: the loss history and the data with the example on show.
+
+Plain dicts, not go.Figure objects: building and validating those costs tens of
+milliseconds per callback; a dict costs well under one. Many points go in one
+trace, never one trace per point.
+"""
+
+import numpy as np
+
+from . import palette
+
+_FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 14, "color": palette.INK}
+
+
+def _layout(**extra) -> dict:
+    base = {
+        "margin": {"l": 48, "r": 12, "t": 8, "b": 40},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "#ffffff",
+        "font": _FONT,
+        "showlegend": False,
+        "uirevision": "keep",  # keep a person's zoom across redraws
+    }
+    base.update(extra)
+    return base
+
+
+def _axis(title: str, **extra) -> dict:
+    return {"title": {"text": title, "standoff": 4}, "gridcolor": palette.GRID, "zeroline": False, **extra}
+
+
+def history_figure(entries) -> dict:
+    """Train and test loss after each update; entries are (step, train, test or None)."""
+    steps = [e[0] for e in entries]
+    train = [e[1] for e in entries]
+    test = [e[2] for e in entries]
+    traces = [
+        {"type": "scatter", "mode": "lines", "name": "train", "x": steps, "y": train,
+         "line": {"color": palette.TRAIN, "width": 3}},
+    ]
+    if any(t is not None for t in test):
+        traces.append({"type": "scatter", "mode": "lines", "name": "test", "x": steps, "y": test,
+                       "line": {"color": palette.TEST, "width": 3, "dash": "dot"}})
+    layout = _layout(
+        xaxis=_axis("step", rangemode="tozero"),
+        yaxis=_axis("loss", rangemode="tozero"),
+        showlegend=len(traces) > 1,
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
+    )
+    if not entries:
+        layout["annotations"] = [{"text": "Train to see the loss fall", "showarrow": False, "x": 0.5, "y": 0.5,
+                                  "xref": "paper", "yref": "paper", "font": {"color": palette.MUTED, "size": 15}}]
+        layout["xaxis"]["visible"] = layout["yaxis"]["visible"] = False
+    return {"data": traces, "layout": layout}
+
+
+def data_figure(raw_train, y_train, raw_test, y_test, kind: str, example: int, curve=None) -> dict:
+    """The data as a person sees it: 2-D points by class, or 1-D y against x.
+
+    The example on show gets a large ring; each training point carries its index
+    so a click can choose it. `curve` (xs, ys) draws the network's fit for 1-D data.
+    """
+    example = min(example, len(raw_train) - 1)
+    one_d = raw_train.shape[1] == 1
+    if one_d:
+        xs_tr, ys_tr = raw_train[:, 0], y_train[:, 0]
+        xs_te, ys_te = raw_test[:, 0], y_test[:, 0]
+        colour_tr, colour_te = palette.TRAIN, palette.TEST
+    else:
+        xs_tr, ys_tr = raw_train[:, 0], raw_train[:, 1]
+        xs_te, ys_te = raw_test[:, 0], raw_test[:, 1]
+        colour_tr = _class_colours(y_train) if kind == "classification" else palette.TRAIN
+        colour_te = _class_colours(y_test) if kind == "classification" else palette.TEST
+    traces = [
+        {"type": "scatter", "mode": "markers", "name": "train", "x": xs_tr.tolist(), "y": ys_tr.tolist(),
+         "customdata": list(range(len(xs_tr))), "hovertemplate": "example %{customdata}<extra>train</extra>",
+         "marker": {"color": colour_tr, "size": 9, "line": {"color": "#ffffff", "width": 1}}},
+    ]
+    if len(xs_te):
+        traces.append({"type": "scatter", "mode": "markers", "name": "test", "x": xs_te.tolist(),
+                       "y": ys_te.tolist(), "hoverinfo": "skip",
+                       "marker": {"color": "rgba(0,0,0,0)", "size": 8, "line": {"color": colour_te, "width": 2}}})
+    if curve is not None:
+        traces.append({"type": "scatter", "mode": "lines", "name": "network", "x": list(curve[0]),
+                       "y": list(curve[1]), "hoverinfo": "skip", "line": {"color": palette.OUTPUT, "width": 3}})
+    traces.append({"type": "scatter", "mode": "markers", "name": "on show", "x": [float(xs_tr[example])],
+                   "y": [float(ys_tr[example])], "hoverinfo": "skip",
+                   "marker": {"color": "rgba(0,0,0,0)", "size": 24, "line": {"color": palette.INK, "width": 3}}})
+    xlabel, ylabel = ("x₁", "target") if one_d else ("x₁", "x₂")
+    return {"data": traces, "layout": _layout(xaxis=_axis(xlabel), yaxis=_axis(ylabel), clickmode="event",
+                                               hovermode="closest")}
+
+
+def _class_colours(y) -> list:
+    return [palette.POSITIVE if v > 0.5 else palette.NEGATIVE for v in np.asarray(y)[:, 0]]

@@ -1,0 +1,216 @@
+"""The network picture as plain data: the view model the SVG renderer draws.
+
+Every decision is made here and unit-tested: where each neuron sits, how big
+and what colour everything is, which numbers are shown, what the current phase
+has revealed and which edges carry the travelling signal or blame. The
+renderer in assets/network.js only copies these values onto SVG elements.
+"""
+
+import numpy as np
+
+from engine import ParamRef, example_passes
+from engine.activations import ACTIVATIONS
+
+from . import palette
+from .numbers import num, sub
+
+WIDTH, HEIGHT = 1000, 540
+LEFT, RIGHT, TOP, BOTTOM = 80, 250, 64, 40
+LABELS_UP_TO = 12  # neurons in all: small networks show their numbers on the graph
+
+
+def neuron_name(layer: int, index: int, n_layers: int) -> str:
+    if layer == 0:
+        return f"x{sub(index + 1)}"
+    if layer == n_layers:
+        return f"o{sub(index + 1)}"
+    return f"h{sub(index + 1)}" if n_layers == 2 else f"h{sub(layer)},{sub(index + 1)}"
+
+
+def layer_title(layer: int, n_layers: int) -> str:
+    return "Input" if layer == 0 else "Output" if layer == n_layers else f"Hidden {layer}"
+
+
+def _positions(sizes):
+    L = len(sizes) - 1
+    biggest = max(sizes)
+    spacing = min(118.0, (HEIGHT - TOP - BOTTOM) / biggest)
+    radius = max(7.0, min(30.0, spacing * 0.3))
+    xs = [LEFT + l * (WIDTH - LEFT - RIGHT) / L for l in range(L + 1)]
+    mid = TOP + (HEIGHT - TOP - BOTTOM) / 2
+    ys = [[mid + (i - (n - 1) / 2) * spacing for i in range(n)] for n in sizes]
+    return xs, ys, radius
+
+
+def _bezier(x1, y1, x2, y2, t):
+    """A point on the edge's S-curve (control points at the horizontal midpoint)."""
+    mx = (x1 + x2) / 2
+    u = 1 - t
+    x = u**3 * x1 + 3 * u * u * t * mx + 3 * u * t * t * mx + t**3 * x2
+    y = u**3 * y1 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t**3 * y2
+    return x, y
+
+
+def _fill_level(a: float, activation: str | None) -> float:
+    """How strongly a neuron is lit: |a| on a 0–1 scale (bounded activations are already there)."""
+    bounded = activation in ("sigmoid", "tanh")
+    return float(min(1.0, abs(a) if bounded else abs(a) / (1 + abs(a)) * 1.5))
+
+
+def _flows(kind: str, layer: int, L: int) -> dict:
+    """Which layer's edges carry the animation in this phase, and which way."""
+    if kind == "forward":
+        return {layer: "forward"}
+    if kind == "backward" and layer < L:
+        return {layer + 1: "backward"}
+    if kind == "update":
+        return {l: "update" for l in range(1, L + 1)}
+    return {}
+
+
+def network_view(state) -> dict:
+    spec, cursor = state.spec, state.cursor
+    L, sizes = spec.n_layers, spec.sizes
+    shown = cursor.revealed()
+    updated = shown.updated and state.last_update is not None
+    # After an update the picture still shows the pass that led to it (weights before),
+    # with each edge's new value beside the old.
+    shown_params = state.last_update.params_before if updated else state.params
+    passes = example_passes(state, shown_params)
+    fwd, bwd = passes.fwd, passes.bwd
+    xs, ys, r = _positions(sizes)
+    labels = sum(sizes) <= LABELS_UP_TO
+    phase = cursor.phase
+
+    nodes = []
+    for l, n in enumerate(sizes):
+        act = None if l == 0 else spec.activations[l - 1]
+        known = l <= shown.forward_to
+        blamed = l >= 1 and l >= shown.backward_from
+        deltas = [float(bwd.delta[l][0, i]) for i in range(n)] if l else []
+        for i in range(n):
+            name = neuron_name(l, i, L)
+            a = float(fwd.a[l][0, i])
+            colour = palette.role_colour(l, L)
+            node = {
+                "id": f"n{l}-{i}",
+                "x": round(xs[l], 1),
+                "y": round(ys[l][i], 1),
+                "r": round(r, 1),
+                "stroke": colour,
+                "fill": colour if a >= 0 else palette.NEGATIVE,
+                "level": round(_fill_level(a, act), 3) if known else 0.0,
+                "text": (num(a, digits=2) if known else "?") if labels else "",
+                "sub": "",
+                "ring": 0.0,
+                "arrow": "",
+                "known": known,
+                "name": name,
+            }
+            lines = [f"{name} — {layer_title(l, L).lower()} layer, neuron {i + 1}"]
+            if l == 0:
+                lines.append(f"input {name} = {num(a)}")
+            elif known:
+                z = float(fwd.z[l][0, i])
+                lines += [f"z = Σ w·a + b = {num(z, True)}", f"a = {ACTIVATIONS[act].title.lower()}(z) = {num(a)}"]
+            else:
+                lines.append("not computed yet: step forward to reach this layer")
+            if blamed:
+                d = deltas[i]
+                node["sub"] = f"δ {num(d, True)}" if labels else ""
+                node["arrow"] = "▼" if d > 0 else "▲" if d < 0 else ""
+                lines.append(f"δ = ∂C/∂z = {num(d, True)}  (its share of the blame)")
+            node["tip"] = "\n".join(lines)
+            node["aria"] = lines[0] + (f", activation {num(a)}" if known else "")
+            nodes.append(node)
+
+    # Blame rings: thickness follows |δ| relative to the largest δ revealed so far.
+    revealed_deltas = [abs(float(bwd.delta[l][0, i])) for l in range(max(1, shown.backward_from), L + 1)
+                       for i in range(sizes[l])]
+    scale = max(revealed_deltas, default=0.0)
+    for node in nodes:
+        l, i = (int(p) for p in node["id"][1:].split("-"))
+        if l >= 1 and l >= shown.backward_from and scale > 0:
+            node["ring"] = round(2.0 + 10.0 * abs(float(bwd.delta[l][0, i])) / scale, 2)
+
+    flows = _flows(phase.kind, phase.layer, L) if phase else {}
+    grads_known = [l for l in range(1, L + 1) if l >= shown.backward_from]
+    g_scale = max((float(np.max(np.abs(bwd.grad_W[l]))) for l in grads_known), default=0.0)
+    thin = 1.0 if labels else 0.6
+    edges = []
+    for l in range(1, L + 1):
+        for i in range(sizes[l]):
+            for j in range(sizes[l - 1]):
+                ref = ParamRef("W", l, i, j)
+                w_before = float(shown_params.W[l][i, j])
+                w_now = float(state.params.W[l][i, j])
+                x1, y1, x2, y2 = xs[l - 1] + r, ys[l - 1][j], xs[l] - r, ys[l][i]
+                mx = (x1 + x2) / 2
+                g = float(bwd.grad_W[l][i, j])
+                src, dst = neuron_name(l - 1, j, L), neuron_name(l, i, L)
+                edge = {
+                    "id": str(ref),
+                    "d": f"M{x1:.1f},{y1:.1f} C{mx:.1f},{y1:.1f} {mx:.1f},{y2:.1f} {x2:.1f},{y2:.1f}",
+                    "width": round(thin * min(12.0, 1.2 + 3.0 * abs(w_now)), 2),
+                    "colour": palette.sign_colour(w_now),
+                    "dash": "" if w_now >= 0 else "8 5",
+                    "blame": 0.0,
+                    "flow": flows.get(l, ""),
+                    "label": "",
+                    "grad": "",
+                }
+                lx, ly = _bezier(x1, y1, x2, y2, 0.3)
+                gx, gy = _bezier(x1, y1, x2, y2, 0.72)
+                edge.update(lx=round(lx, 1), ly=round(ly, 1), gx=round(gx, 1), gy=round(gy, 1))
+                if labels:
+                    edge["label"] = (
+                        f"{num(w_before, True, 2)}→{num(w_now, True, 2)}" if updated else num(w_now, True, 2)
+                    )
+                lines = [f"w from {src} to {dst} = {num(w_now, True)}"]
+                if updated:
+                    lines.append(f"before the update {num(w_before, True)}; moved {num(w_now - w_before, True)}")
+                if l in grads_known:
+                    if g_scale > 0:
+                        edge["blame"] = round(4.0 + 14.0 * abs(g) / g_scale, 2)
+                    if labels:
+                        edge["grad"] = f"∂ {num(g, True, 3)}"
+                    a_in, d_out = float(fwd.a[l - 1][0, j]), float(bwd.delta[l][0, i])
+                    lines.append(f"∂C/∂w = a_in · δ_out = {num(a_in)} × {num(d_out, True)} = {num(g, True)}")
+                else:
+                    lines.append("∂C/∂w not known yet: the blame has not come back this far")
+                edge["tip"] = "\n".join(lines)
+                edges.append(edge)
+
+    return {
+        "key": "-".join(map(str, sizes)),
+        "width": WIDTH,
+        "height": HEIGHT,
+        "labels": labels,
+        "phase": phase.kind if phase else "ready",
+        "columns": [{"x": round(x, 1), "text": layer_title(l, L)} for l, x in enumerate(xs)],
+        "nodes": nodes,
+        "edges": edges,
+        "output": _output_box(state, passes, shown, xs[-1] + r + 24, ys[-1]),
+    }
+
+
+def _output_box(state, passes, shown, x, ys) -> dict:
+    """Target, output, error and loss beside the output neurons, as far as the phase reveals."""
+    o, t = passes.fwd.output[0], passes.y[0]
+    lines = []
+    for k in range(len(t)):
+        name = neuron_name(state.spec.n_layers, k, state.spec.n_layers)
+        if shown.loss:
+            lines.append(f"{name} = {num(float(o[k]))}   target {num(float(t[k]))}")
+            lines.append(f"error {name} − t = {num(float(o[k] - t[k]), True)}")
+        elif shown.forward_to == state.spec.n_layers:
+            lines.append(f"{name} = {num(float(o[k]))}   target {num(float(t[k]))}")
+        else:
+            lines.append(f"target {num(float(t[k]))}")
+    if shown.loss:
+        lines.append(f"loss C = {num(passes.bwd.loss)}")
+    if shown.updated and state.last_update is not None:
+        after = example_passes(state).bwd.loss
+        lines.append(f"after the update C = {num(after)}")
+    top = min(ys) - 20
+    return {"x": round(x, 1), "y": round(top, 1), "lines": lines, "loss": shown.loss}

@@ -1,0 +1,53 @@
+"""Backprop Lab's engine: an exact, step-by-step backpropagation in NumPy.
+
+Pure NumPy and the standard library: no dash, no plotly. Conventions, stated once:
+
+- Layers are numbered 0 (input) … L (output); n_l neurons in layer l.
+- W[l] has shape (n_l, n_{l-1}); b[l] has shape (n_l,); index 0 of every per-layer tuple is None
+  (except a[0], the input).
+- z[l] = a[l-1] @ W[l].T + b[l];  a[l] = f_l(z[l]).
+- delta[l] = ∂C/∂z[l] per example; grad_W[l] = delta[l].T @ a[l-1] / batch (+ λ W[l]);
+  grad_b[l] = mean of delta[l] over the batch.
+- C is the mean over the batch of the per-example loss, plus (λ/2) Σ‖W‖² with weight decay λ.
+- Values never change in place: every step returns new frozen dataclasses and new arrays.
+- Activations, losses, optimizers, datasets and presets are registries of names;
+  the state stores names, never functions.
+- Everything random takes numpy.random.default_rng(seed); the seed lives in the state.
+- `LabState.from_dict` / `from_json` are the one door for untrusted input; every problem
+  raises LabInputError with a message fit for the page.
+"""
+
+from .activations import ACTIVATIONS
+from .datasets import DATASETS, FEATURES, Dataset, DataSpec, make_dataset
+from .errors import LabInputError
+from .landscape import LossGrid, LossSlice, ParamRef, all_refs, loss_grid, loss_slice
+from .losses import LOSSES
+from .network import INITS, NetworkSpec, Params, explicit_params, init_params
+from .optimizers import OPTIMIZERS, OptimizerState, update
+from .passes import BackwardPass, ForwardPass, backward, cost, forward
+from .phases import Cursor, Phase, Revealed, phases
+from .presets import PRESETS
+from .state import History, LabState, TrainConfig
+from .teaching import brute_force, gradient_check, mode_costs
+from .toy_curves import CURVES, descend
+from .training import (
+    advance,
+    batch_passes,
+    dataset,
+    evaluate,
+    example_passes,
+    full_step,
+    reset,
+    train_epochs,
+    train_steps,
+)
+
+__all__ = [
+    "ACTIVATIONS", "CURVES", "DATASETS", "FEATURES", "INITS", "LOSSES", "OPTIMIZERS", "PRESETS",
+    "BackwardPass", "Cursor", "DataSpec", "Dataset", "ForwardPass", "History", "LabInputError",
+    "LabState", "LossGrid", "LossSlice", "NetworkSpec", "OptimizerState", "ParamRef", "Params",
+    "Phase", "Revealed", "TrainConfig", "advance", "all_refs", "backward", "batch_passes",
+    "brute_force", "cost", "dataset", "descend", "evaluate", "example_passes", "explicit_params",
+    "forward", "full_step", "gradient_check", "init_params", "loss_grid", "loss_slice",
+    "make_dataset", "mode_costs", "phases", "reset", "train_epochs", "train_steps", "update",
+]

@@ -1,0 +1,24 @@
+"""Every limit the lab enforces, in one place.
+
+The engine checks networks and data against these numbers, `from_dict` checks
+untrusted JSON against them, and the README lists them. Nothing here computes.
+"""
+
+MIN_INPUTS, MAX_INPUTS = 1, 8
+MIN_HIDDEN_LAYERS, MAX_HIDDEN_LAYERS = 0, 6
+MIN_NEURONS, MAX_NEURONS = 1, 8  # per hidden layer
+MIN_OUTPUTS, MAX_OUTPUTS = 1, 4
+
+MIN_POINTS, MAX_POINTS = 1, 2000  # dataset rows, generated or uploaded
+MAX_BATCH = MAX_POINTS
+MAX_HISTORY = 500  # loss-history entries kept in the state
+MAX_GRID = 120  # points per axis of a loss landscape grid
+MAX_SLICE = 400  # points of a 1-D loss slice
+MAX_PATH = 1000  # steps of a ball's path on a toy curve
+MAX_EPOCHS_PER_CALL = 1000
+MAX_STATE_BYTES = 2_000_000  # serialised lab state
+MAX_ABS_VALUE = 1e6  # any parameter or data value
+MAX_SEED = 2**32 - 1
+MAX_LEARNING_RATE = 100.0
+MAX_WEIGHT_DECAY = 10.0
+MAX_NOISE = 2.0

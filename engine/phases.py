@@ -1,0 +1,97 @@
+"""The lesson as a sequence of phases, and a cursor that walks them.
+
+For a network with L weight layers one training step is 2L + 2 phases:
+forward 1 … L, loss, backward L … 1, update. The cursor's index says which
+phase was revealed last; -1 means nothing of the current batch is shown yet.
+`Revealed` says exactly what a drawing may show at that moment.
+"""
+
+from dataclasses import dataclass
+
+from . import validate
+
+
+@dataclass(frozen=True)
+class Phase:
+    kind: str  # "forward", "loss", "backward" or "update"
+    layer: int = 0  # the layer reached, for forward and backward
+
+
+@dataclass(frozen=True)
+class Revealed:
+    """What the picture may show.
+
+    forward_to: activations of layers 0 … forward_to are known (0: only the input);
+    loss: the output has been compared with the target;
+    backward_from: δ of layers backward_from … L are known (L + 1: none yet);
+    updated: the weights have moved.
+    """
+
+    forward_to: int
+    loss: bool
+    backward_from: int
+    updated: bool
+
+
+def phases(n_layers: int) -> tuple[Phase, ...]:
+    L = n_layers
+    return (
+        tuple(Phase("forward", l) for l in range(1, L + 1))
+        + (Phase("loss"),)
+        + tuple(Phase("backward", l) for l in range(L, 0, -1))
+        + (Phase("update"),)
+    )
+
+
+@dataclass(frozen=True)
+class Cursor:
+    n_layers: int
+    index: int = -1
+
+    @property
+    def n_phases(self) -> int:
+        return 2 * self.n_layers + 2
+
+    @property
+    def phase(self) -> Phase | None:
+        return None if self.index < 0 else phases(self.n_layers)[self.index]
+
+    @property
+    def at_update(self) -> bool:
+        return self.index == self.n_phases - 1
+
+    def next(self) -> "Cursor":
+        """The following phase; after the update the next batch's forward layer 1."""
+        return Cursor(self.n_layers, 0 if self.at_update else self.index + 1)
+
+    def revealed(self) -> Revealed:
+        L, i = self.n_layers, self.index
+        return Revealed(
+            forward_to=max(0, min(i + 1, L)) if i >= 0 else 0,
+            loss=i >= L,
+            backward_from=max(1, 2 * L + 1 - i) if i > L else L + 1,
+            updated=self.at_update,
+        )
+
+    def words(self) -> str:
+        """The phase in plain words, for the phase indicator."""
+        p, L = self.phase, self.n_layers
+        if p is None:
+            return "Ready: press Step to send the input forward"
+        if p.kind == "forward":
+            where = "the output layer" if p.layer == L else f"layer {p.layer}"
+            return f"Forward: signal reaches {where}"
+        if p.kind == "loss":
+            return "Loss: the output is compared with the target"
+        if p.kind == "backward":
+            where = "the output layer" if p.layer == L else f"layer {p.layer}"
+            return f"Backward: blame reaches {where}"
+        return "Update: every weight steps against its gradient"
+
+    def to_dict(self) -> dict:
+        return {"index": self.index}
+
+    @classmethod
+    def from_dict(cls, d, n_layers: int) -> "Cursor":
+        d = validate.mapping(d, "cursor", ("index",))
+        return cls(n_layers, validate.integer(d["index"], "cursor.index", -1, 2 * n_layers + 1))

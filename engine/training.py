@@ -1,0 +1,208 @@
+"""Moving a lab state forward: one phase, one full step, or many epochs.
+
+Every function takes a LabState and returns a new one. The batch on show is
+fixed by (seed, shuffle epoch, batch number), so nothing random is stored and
+the same seed always gives the same lesson. A step that would make a weight or
+the loss non-finite (or larger than the limits allow) is not taken: the state
+keeps its last good weights and says in `diverged` why training stopped.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from . import limits
+from .datasets import Dataset, DataSpec, make_dataset
+from .errors import LabInputError
+from .network import Params
+from .optimizers import OptimizerState, update
+from .passes import BackwardPass, ForwardPass, backward, forward, per_example_loss
+from .phases import Cursor
+from .state import Counters, History, LabState, LastUpdate
+
+
+@lru_cache(maxsize=64)
+def dataset(spec: DataSpec) -> Dataset:
+    """The data a spec describes, made once per spec (specs are immutable and hashable)."""
+    data = make_dataset(spec)
+    for arr in (data.x_train, data.y_train, data.x_test, data.y_test):
+        arr.flags.writeable = False
+    return data
+
+
+def batch_indices(state: LabState) -> np.ndarray:
+    """Indices into the training set of the batch on show, shape (batch,)."""
+    n = dataset(state.data).x_train.shape[0]
+    size = min(state.train.batch_size, n)
+    order = np.random.default_rng([state.seed, state.counters.shuffle_epoch]).permutation(n)
+    start = (state.counters.batch_number * size) % n
+    return order[start : start + size]
+
+
+def batches_per_epoch(state: LabState) -> int:
+    n = dataset(state.data).x_train.shape[0]
+    size = min(state.train.batch_size, n)
+    return -(-n // size)
+
+
+@dataclass(frozen=True)
+class Passes:
+    """Forward and backward passes on some examples, with the targets used."""
+
+    x: np.ndarray
+    y: np.ndarray
+    fwd: ForwardPass
+    bwd: BackwardPass
+
+
+def run_passes(state: LabState, params: Params, x: np.ndarray, y: np.ndarray) -> Passes:
+    fwd = forward(state.spec, params, x)
+    return Passes(x, y, fwd, backward(state.spec, params, fwd, y, state.train.weight_decay))
+
+
+def batch_passes(state: LabState) -> Passes:
+    """The passes on the batch the next update will use."""
+    data, idx = dataset(state.data), batch_indices(state)
+    return run_passes(state, state.params, data.x_train[idx], data.y_train[idx])
+
+
+def example_passes(state: LabState, params: Params | None = None) -> Passes:
+    """The passes on the one training example the picture shows."""
+    data = dataset(state.data)
+    i = min(state.example, data.x_train.shape[0] - 1)
+    return run_passes(state, state.params if params is None else params, data.x_train[i : i + 1], data.y_train[i : i + 1])
+
+
+def evaluate(state: LabState, params: Params | None = None) -> dict:
+    """Mean loss and (for classification) accuracy on the training and test sets."""
+    data, params = dataset(state.data), state.params if params is None else params
+    out = {}
+    for name, x, y in (("train", data.x_train, data.y_train), ("test", data.x_test, data.y_test)):
+        if x.shape[0] == 0:
+            out[f"{name}_loss"], out[f"{name}_accuracy"] = None, None
+            continue
+        fwd = forward(state.spec, params, x)
+        out[f"{name}_loss"] = float(np.mean(per_example_loss(state.spec, fwd, y)))
+        out[f"{name}_accuracy"] = _accuracy(fwd.output, y) if data.kind == "classification" else None
+    return out
+
+
+def _accuracy(output: np.ndarray, y: np.ndarray) -> float:
+    # Outputs in (−1, 1) from tanh are read with threshold 0, sigmoid outputs with 0.5.
+    threshold = 0.0 if np.min(output) < 0 else 0.5
+    return float(np.mean((output > threshold) == (y > 0.5)))
+
+
+def _too_big(params: Params) -> bool:
+    return not params.is_finite() or params.largest() > limits.MAX_ABS_VALUE
+
+
+def _divergence_reason(state: LabState, what: str) -> str:
+    return (
+        f"Training stopped at step {state.counters.step}: {what}. "
+        f"The learning rate {state.train.learning_rate:g} is probably too large; lower it, or press Reset."
+    )
+
+
+def _apply_update(state: LabState) -> LabState:
+    """Take the update on the batch on show, or stop with a reason."""
+    passes = batch_passes(state)
+    if not np.isfinite(passes.bwd.cost):
+        return state.replace(diverged=_divergence_reason(state, "the loss is no longer a finite number"))
+    grads = Params(passes.bwd.grad_W, passes.bwd.grad_b)
+    with np.errstate(all="ignore"):
+        new_params, opt_state = update(
+            state.train.optimizer,
+            state.params,
+            grads,
+            state.optimizer_state,
+            state.train.learning_rate,
+            state.train.momentum,
+            state.train.freeze_biases,
+        )
+        after = run_passes(state, new_params, passes.x, passes.y).bwd.cost if not _too_big(new_params) else np.inf
+    if _too_big(new_params) or not np.isfinite(after):
+        return state.replace(diverged=_divergence_reason(state, "the weights grew without bound"))
+    c = state.counters
+    finished_epoch = c.batch_number + 1 >= batches_per_epoch(state)
+    counters = Counters(c.step + 1, c.epoch + finished_epoch, c.shuffle_epoch, c.batch_number)
+    moved = state.replace(
+        params=new_params,
+        optimizer_state=opt_state,
+        counters=counters,
+        cursor=Cursor(state.spec.n_layers, 2 * state.spec.n_layers + 1),
+        last_update=LastUpdate(state.params, passes.bwd.cost, float(after)),
+    )
+    scores = evaluate(moved)
+    return moved.replace(history=moved.history.add(counters.step, scores["train_loss"], scores["test_loss"]))
+
+
+def _next_batch(state: LabState) -> LabState:
+    c = state.counters
+    if c.batch_number + 1 >= batches_per_epoch(state):
+        counters = Counters(c.step, c.epoch, c.shuffle_epoch + 1, 0)
+    else:
+        counters = Counters(c.step, c.epoch, c.shuffle_epoch, c.batch_number + 1)
+    return state.replace(counters=counters)
+
+
+def advance(state: LabState) -> LabState:
+    """Reveal one more phase. At the update phase the weights move.
+
+    After the update the next call starts the next batch's forward pass. A
+    diverged state does not move.
+    """
+    if state.diverged:
+        return state
+    cursor = state.cursor
+    if cursor.at_update:
+        return _next_batch(state).replace(cursor=cursor.next())
+    if cursor.next().at_update:
+        return _apply_update(state)
+    return state.replace(cursor=cursor.next())
+
+
+def full_step(state: LabState) -> LabState:
+    """Run to the end of the next update (finishing the batch on show if it is half-way)."""
+    if state.diverged:
+        return state
+    if not state.cursor.at_update:
+        return _apply_update(state)
+    moved = _apply_update(_next_batch(state))
+    # A refused update leaves the last good state as it was (batch, cursor, counters), plus the reason.
+    return state.replace(diverged=moved.diverged) if moved.diverged else moved
+
+
+def train_steps(state: LabState, n: int) -> LabState:
+    """n full steps, stopping early if training diverges."""
+    if not 0 <= n <= limits.MAX_EPOCHS_PER_CALL * limits.MAX_POINTS:
+        raise LabInputError(f"Cannot train {n} steps in one go.")
+    for _ in range(n):
+        state = full_step(state)
+        if state.diverged:
+            break
+    return state
+
+
+def train_epochs(state: LabState, n: int) -> LabState:
+    """Train until n more epochs are complete (or training diverges)."""
+    if not 0 <= n <= limits.MAX_EPOCHS_PER_CALL:
+        raise LabInputError(f"Epochs per call must be from 0 to {limits.MAX_EPOCHS_PER_CALL}, not {n}.")
+    target = state.counters.epoch + n
+    while state.counters.epoch < target and not state.diverged:
+        state = full_step(state)
+    return state
+
+
+def reset(state: LabState, params: Params) -> LabState:
+    """Start again from the given weights, keeping every setting."""
+    return state.replace(
+        params=params,
+        optimizer_state=OptimizerState(),
+        cursor=Cursor(state.spec.n_layers),
+        counters=Counters(),
+        history=History(),
+        last_update=None,
+        diverged="",
+    )

@@ -1,0 +1,105 @@
+"""Backprop against central differences, over every activation × loss, random
+architectures, batch sizes and weight decay (hypothesis)."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import engine
+from engine.passes import backward, cost, forward
+
+H = 1e-6
+
+
+def numeric_gradients(spec, params, x, y, decay):
+    """(C(p + h) − C(p − h)) / 2h for every parameter, in all_refs order."""
+    out = []
+    for ref in engine.all_refs(spec):
+        p = ref.get(params)
+        up = cost(spec, ref.set(params, p + H), x, y, decay)
+        down = cost(spec, ref.set(params, p - H), x, y, decay)
+        out.append((up - down) / (2 * H))
+    return np.array(out)
+
+
+def backprop_gradients(spec, params, x, y, decay):
+    bwd = backward(spec, params, forward(spec, params, x), y, decay)
+    return np.array([ref.gradient(bwd.grad_W, bwd.grad_b) for ref in engine.all_refs(spec)])
+
+
+@st.composite
+def problems(draw, activation=None, loss=None):
+    n_in = draw(st.integers(1, 4))
+    hidden = draw(st.lists(st.integers(1, 5), min_size=0, max_size=3))
+    n_out = draw(st.integers(1, 3))
+    sizes = (n_in, *hidden, n_out)
+    acts = tuple(draw(st.sampled_from(tuple(engine.ACTIVATIONS))) if activation is None else activation for _ in hidden)
+    loss = loss or draw(st.sampled_from(tuple(engine.LOSSES)))
+    # BCE needs outputs in (0, 1): give it a sigmoid output; other losses take any output activation.
+    out_act = "sigmoid" if loss == "bce" else (activation or draw(st.sampled_from(tuple(engine.ACTIVATIONS))))
+    spec = engine.NetworkSpec(sizes, (*acts, out_act), loss, "uniform", init_scale=1.0)
+    seed = draw(st.integers(0, 2**16))
+    rng = np.random.default_rng(seed)
+    params = engine.init_params(spec, rng)
+    params = engine.Params(params.W, (None,) + tuple(rng.uniform(-0.5, 0.5, b.shape) for b in params.b[1:]))
+    batch = draw(st.integers(1, 6))
+    x = rng.uniform(-1.5, 1.5, (batch, n_in))
+    y = rng.uniform(0.05, 0.95, (batch, n_out)) if loss == "bce" else rng.uniform(-1, 1, (batch, n_out))
+    decay = draw(st.sampled_from([0.0, 0.01, 0.3]))
+    return spec, params, x, y, decay
+
+
+def _kinks(spec, params, x):
+    """ReLU-family kinks make the central difference meaningless within h of z = 0."""
+    fwd = forward(spec, params, x)
+    return any(np.any(np.abs(z) < 1e-4) for z in fwd.z[1:])
+
+
+def check(problem):
+    spec, params, x, y, decay = problem
+    if _kinks(spec, params, x):
+        return
+    bp = backprop_gradients(spec, params, x, y, decay)
+    num = numeric_gradients(spec, params, x, y, decay)
+    np.testing.assert_allclose(bp, num, rtol=1e-4, atol=1e-7)
+
+
+@pytest.mark.parametrize("activation", tuple(engine.ACTIVATIONS))
+@pytest.mark.parametrize("loss", tuple(engine.LOSSES))
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_every_activation_and_loss(activation, loss, data):
+    check(data.draw(problems(activation=activation, loss=loss)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems())
+def test_mixed_networks(problem):
+    check(problem)
+
+
+def test_bce_from_logits_is_stable_for_saturated_outputs():
+    # z = ±800 would overflow exp and make o exactly 0 or 1; the logits form stays finite.
+    spec = engine.NetworkSpec((1, 1), ("sigmoid",), "bce", "uniform")
+    params = engine.explicit_params(spec, [[[1.0]]], [[0.0]])
+    x, y = np.array([[800.0], [-800.0]]), np.array([[0.0], [1.0]])
+    bwd = backward(spec, params, forward(spec, params, x), y)
+    # Each example is wrong by 800 logits: loss log(1 + e^800) − 0 ≈ 800.
+    assert bwd.loss == pytest.approx(800.0)
+    # δ = σ(z) − t = 1 − 0 and 0 − 1.
+    assert bwd.delta[1].ravel().tolist() == pytest.approx([1.0, -1.0])
+
+
+def test_weight_decay_adds_lambda_w():
+    spec = engine.NetworkSpec((2, 1), ("linear",), "squared_error", "uniform")
+    params = engine.explicit_params(spec, [[[2.0, -1.0]]], [[0.0]])
+    x, y = np.array([[1.0, 1.0]]), np.array([[1.0]])
+    plain = backward(spec, params, forward(spec, params, x), y, 0.0)
+    decayed = backward(spec, params, forward(spec, params, x), y, 0.1)
+    # o = 2 − 1 = 1 = t, so the data gradient is 0 and only λW = 0.1·(2, −1) remains.
+    assert plain.grad_W[1].tolist() == [[0.0, 0.0]]
+    assert decayed.grad_W[1][0].tolist() == pytest.approx([0.2, -0.1])
+    # The penalty is (λ/2)‖W‖² = 0.05 · 5 = 0.25; biases are never decayed.
+    assert decayed.cost == pytest.approx(0.25)
+    assert decayed.grad_b[1].tolist() == [0.0]

@@ -127,7 +127,7 @@
       set(p.pulse, {d: e.d, class: e.flow ? `pulse flow-${e.flow}` : "pulse"});
       set(p.label, {x: e.lx, y: e.ly - 8});
       setText(p.label, e.label);
-      set(p.grad, {x: e.gx, y: e.gy + 22});
+      set(p.grad, {x: e.gx, y: e.gy - 8});
       setText(p.grad, e.grad);
     }
     for (const n of view.nodes) {
@@ -142,7 +142,7 @@
       setText(p.text, n.text);
       set(p.sub, {x: n.x, y: n.y + n.r + n.ring + 24});
       setText(p.sub, n.sub);
-      set(p.arrow, {x: n.x + n.r + n.ring + 10, y: n.y - n.r + 4});
+      set(p.arrow, {x: n.x - n.r - n.ring - 12, y: n.y - n.r + 6});
       setText(p.arrow, n.arrow);
       set(p.name, {x: n.x, y: n.y - n.r - Math.max(n.ring, 0) - 8});
       setText(p.name, view.labels ? n.name : "");
@@ -152,7 +152,7 @@
     while (out.childNodes.length > lines.length) out.removeChild(out.lastChild);
     lines.forEach((line, i) => {
       const span = out.childNodes[i] || el("tspan", {}, out);
-      set(span, {x: view.output.x, y: view.output.y + 26 * i, class: line.startsWith("loss") ? "loss-line" : ""});
+      set(span, {x: view.output.x, y: view.output.y + 28 * i, class: line.startsWith("loss") ? "loss-line" : ""});
       setText(span, line);
     });
   }

@@ -35,11 +35,13 @@ def history_figure(entries) -> dict:
     train = [e[1] for e in entries]
     test = [e[2] for e in entries]
     traces = [
-        {"type": "scatter", "mode": "lines", "name": "train", "x": steps, "y": train,
+        {"type": "scatter", "mode": "lines" if len(steps) > 20 else "lines+markers", "name": "train", "x": steps,
+         "y": train,
          "line": {"color": palette.TRAIN, "width": 3}},
     ]
     if any(t is not None for t in test):
-        traces.append({"type": "scatter", "mode": "lines", "name": "test", "x": steps, "y": test,
+        traces.append({"type": "scatter", "mode": "lines" if len(steps) > 20 else "lines+markers", "name": "test",
+                       "x": steps, "y": test,
                        "line": {"color": palette.TEST, "width": 3, "dash": "dot"}})
     layout = _layout(
         xaxis=_axis("step", rangemode="tozero"),

@@ -14,8 +14,8 @@ from engine.activations import ACTIVATIONS
 from . import palette
 from .numbers import num, sub
 
-WIDTH, HEIGHT = 1000, 540
-LEFT, RIGHT, TOP, BOTTOM = 80, 250, 64, 40
+WIDTH, HEIGHT = 1000, 500
+LEFT, RIGHT, TOP, BOTTOM = 60, 290, 60, 40
 LABELS_UP_TO = 12  # neurons in all: small networks show their numbers on the graph
 
 
@@ -34,8 +34,8 @@ def layer_title(layer: int, n_layers: int) -> str:
 def _positions(sizes):
     L = len(sizes) - 1
     biggest = max(sizes)
-    spacing = min(118.0, (HEIGHT - TOP - BOTTOM) / biggest)
-    radius = max(7.0, min(30.0, spacing * 0.3))
+    spacing = min(160.0, (HEIGHT - TOP - BOTTOM) / biggest)
+    radius = max(7.0, min(34.0, spacing * 0.3))
     xs = [LEFT + l * (WIDTH - LEFT - RIGHT) / L for l in range(L + 1)]
     mid = TOP + (HEIGHT - TOP - BOTTOM) / 2
     ys = [[mid + (i - (n - 1) / 2) * spacing for i in range(n)] for n in sizes]
@@ -160,7 +160,7 @@ def network_view(state) -> dict:
                     "grad": "",
                 }
                 lx, ly = _bezier(x1, y1, x2, y2, 0.3)
-                gx, gy = _bezier(x1, y1, x2, y2, 0.72)
+                gx, gy = _bezier(x1, y1, x2, y2, 0.76)
                 edge.update(lx=round(lx, 1), ly=round(ly, 1), gx=round(gx, 1), gy=round(gy, 1))
                 if labels:
                     edge["label"] = (
@@ -172,7 +172,7 @@ def network_view(state) -> dict:
                 if l in grads_known:
                     if g_scale > 0:
                         edge["blame"] = round(4.0 + 14.0 * abs(g) / g_scale, 2)
-                    if labels:
+                    if labels and not updated:  # after the update the edge shows before → after instead
                         edge["grad"] = f"∂ {num(g, True, 3)}"
                     a_in, d_out = float(fwd.a[l - 1][0, j]), float(bwd.delta[l][0, i])
                     lines.append(f"∂C/∂w = a_in · δ_out = {num(a_in)} × {num(d_out, True)} = {num(g, True)}")
@@ -190,7 +190,7 @@ def network_view(state) -> dict:
         "columns": [{"x": round(x, 1), "text": layer_title(l, L)} for l, x in enumerate(xs)],
         "nodes": nodes,
         "edges": edges,
-        "output": _output_box(state, passes, shown, xs[-1] + r + 24, ys[-1]),
+        "output": _output_box(state, passes, shown, xs[-1] + r + 40, ys[-1]),
     }
 
 
@@ -200,17 +200,14 @@ def _output_box(state, passes, shown, x, ys) -> dict:
     lines = []
     for k in range(len(t)):
         name = neuron_name(state.spec.n_layers, k, state.spec.n_layers)
+        if shown.forward_to == state.spec.n_layers:
+            lines.append(f"{name} = {num(float(o[k]))}")
+        lines.append(f"target {num(float(t[k]))}")
         if shown.loss:
-            lines.append(f"{name} = {num(float(o[k]))}   target {num(float(t[k]))}")
             lines.append(f"error {name} − t = {num(float(o[k] - t[k]), True)}")
-        elif shown.forward_to == state.spec.n_layers:
-            lines.append(f"{name} = {num(float(o[k]))}   target {num(float(t[k]))}")
-        else:
-            lines.append(f"target {num(float(t[k]))}")
     if shown.loss:
         lines.append(f"loss C = {num(passes.bwd.loss)}")
     if shown.updated and state.last_update is not None:
-        after = example_passes(state).bwd.loss
-        lines.append(f"after the update C = {num(after)}")
-    top = min(ys) - 20
+        lines.append(f"after update C = {num(example_passes(state).bwd.loss)}")
+    top = min(ys) - 14 * len(lines) + 8
     return {"x": round(x, 1), "y": round(top, 1), "lines": lines, "loss": shown.loss}

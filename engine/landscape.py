@@ -37,7 +37,7 @@ class ParamRef:
     @classmethod
     def parse(cls, text, spec: NetworkSpec) -> "ParamRef":
         """Read "W2[0,1]" or "b1[0]" and check it exists in this network."""
-        m = _REF.match(text) if isinstance(text, str) else None
+        m = _REF.fullmatch(text) if isinstance(text, str) else None  # fullmatch: "$" alone allows a trailing "\n"
         if not m:
             raise LabInputError(f"{str(text)[:30]!r} names no parameter; write W2[0,1] or b1[0].")
         if m.group(1):

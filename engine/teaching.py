@@ -53,6 +53,8 @@ class BruteForce:
     def words(self) -> str:
         """The time in the largest unit that keeps it readable: "1 ms", "16.7 minutes", "11.6 days"."""
         s = self.seconds
+        if s == float("inf"):  # more evaluations than a float can count
+            return "far longer than the age of the universe"
         for unit, size in (("years", 365.25 * 86400), ("days", 86400), ("hours", 3600), ("minutes", 60), ("s", 1)):
             if s >= size:
                 return f"{s / size:.3g} {unit}"
@@ -64,7 +66,11 @@ def brute_force(values_per_weight: int, n_weights: int, rate: float = 1e9) -> Br
     if not 1 <= values_per_weight <= 10**6 or not 1 <= n_weights <= 10**4:
         raise LabInputError("Choose 1 to 1,000,000 values per weight and 1 to 10,000 weights.")
     combos = values_per_weight**n_weights
-    return BruteForce(values_per_weight, n_weights, combos, combos / rate)
+    try:
+        seconds = combos / rate
+    except OverflowError:  # k**n beyond ~1e308 (e.g. 10 values for 400 weights) has no float quotient
+        seconds = float("inf")
+    return BruteForce(values_per_weight, n_weights, combos, seconds)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,137 @@
+"""Server time and response bytes per callback, through Dash's real HTTP handler.
+
+Posts the page's own callback requests to /_dash-update-component with Flask's
+test client (no network, no browser) and prints the median and p95 time and the
+response size for: Step, Full step, a slider move, a play tick, and the drawing
+callback that follows each of them — for the default lesson and for six hidden
+layers of 8 on circle data. Budget (default lesson): a step or slider callback
+≤ 15 ms server time and ≤ 20 KB.
+
+Run: `make bench` or `.venv/bin/python bench/app.py`.
+"""
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import engine
+from app import create_app
+from components.weight_slider import WeightSliderAIO
+
+REPEATS = 40
+SLIDER = WeightSliderAIO.ids.slider("W1[0,0]")
+
+
+def six_by_eight() -> engine.LabState:
+    spec = engine.NetworkSpec((2, 8, 8, 8, 8, 8, 8, 1), ("tanh",) * 6 + ("sigmoid",), "bce", "xavier")
+    import numpy as np
+
+    params = engine.init_params(spec, np.random.default_rng(0))
+    data = engine.DataSpec("circle", n_points=200, noise=0.05, test_fraction=0.5, seed=0)
+    return engine.LabState("Six layers of 8", 0, spec, params, engine.TrainConfig("sgd", 0.3, batch_size=10), data)
+
+
+def _outputs(key: str) -> list:
+    out = []
+    for part in key.strip(".").split("..."):
+        ident, prop = part.rsplit(".", 1)
+        if ident.startswith("{"):
+            out.append([])  # filled per request: one entry per matching component
+        else:
+            out.append({"id": ident, "property": prop})
+    return out
+
+
+def body(app, name: str, values: dict, changed: str, sliders: dict | None = None) -> dict:
+    """A request as the browser sends it: every input and state value, and which one changed."""
+    key = next(k for k in app.callback_map if name in k)
+    cb = app.callback_map[key]
+    sliders = sliders or {}
+
+    def item(spec):
+        if spec["id"].startswith("{"):
+            if "slider" not in spec["id"]:
+                return []
+            return [{"id": SLIDER, "property": "value", "value": v} for v in sliders.values()]
+        return {"id": spec["id"], "property": spec["property"], "value": values.get(f"{spec['id']}.{spec['property']}")}
+
+    outputs = _outputs(key)
+    outputs = [([{"id": SLIDER, "property": "value"}] * len(sliders)) if o == [] else o for o in outputs]
+    return {
+        "output": key,
+        "outputs": outputs,
+        "inputs": [item(s) for s in cb["inputs"]],
+        "state": [item(s) for s in cb["state"]],
+        "changedPropIds": [changed],
+    }
+
+
+def timed(client, payload) -> tuple[float, int, dict]:
+    t0 = time.perf_counter()
+    response = client.post("/_dash-update-component", json=payload)
+    elapsed = (time.perf_counter() - t0) * 1000
+    if response.status_code != 200:
+        raise SystemExit(f"callback failed: {response.status_code} {response.data[:300]!r}")
+    return elapsed, len(response.data), response.get_json()
+
+
+def controls(state) -> dict:
+    from app.callbacks import CONTROLS, control_values
+
+    return {f"{c}.value": v for c, v in zip(CONTROLS, control_values(state))}
+
+
+def measure(app, client, label: str, state: engine.LabState) -> list:
+    rows = []
+    start = state.to_dict()
+    values = controls(state) | {"preset.value": "default", "speed.value": "normal", "lab-state.data": start,
+                                "start-state.data": start}
+    mid = engine.advance(engine.advance(state)).to_dict()
+    cases = {
+        "step (one phase)": (values | {"lab-state.data": mid, "step.n_clicks": 1}, "step.n_clicks", None),
+        "full step": (values | {"full-step.n_clicks": 1}, "full-step.n_clicks", None),
+        "play tick (1 step)": (values | {"play-timer.n_intervals": 1}, "play-timer.n_intervals", None),
+        "play tick (fast, 5 steps)": (values | {"play-timer.n_intervals": 1, "speed.value": "fast"},
+                                      "play-timer.n_intervals", None),
+        "slider move": (values, json.dumps(SLIDER, sort_keys=True, separators=(",", ":")) + ".value",
+                        {"W1[0,0]": 0.123}),
+    }
+    for name, (vals, changed, sliders) in cases.items():
+        payload = body(app, "lab-state.data", vals, changed, sliders)
+        times, size, result = [], 0, None
+        for _ in range(REPEATS):
+            t, size, result = timed(client, payload)
+            times.append(t)
+        rows.append((label, name, times, size))
+        new_state = result["response"]["lab-state"]["data"]
+        draw = body(app, "view.data", {"lab-state.data": new_state, "history-key.data": None}, "lab-state.data")
+        times, size = [], 0
+        for _ in range(REPEATS):
+            t, size, _ = timed(client, draw)
+            times.append(t)
+        rows.append((label, f"  then draw ({name})", times, size))
+    return rows
+
+
+def main() -> None:
+    app = create_app()
+    client = app.server.test_client()
+    client.get("/")  # let Dash set itself up before timing
+    rows = measure(app, client, "default lesson", engine.PRESETS["default"][1]())
+    rows += measure(app, client, "six layers of 8", six_by_eight())
+    print(f"{'network':<16} {'callback':<38} {'median ms':>9} {'p95 ms':>8} {'bytes':>8}  budget")
+    for label, name, times, size in rows:
+        times.sort()
+        median, p95 = statistics.median(times), times[int(0.95 * (len(times) - 1))]
+        budget = ""
+        if label == "default lesson" and not name.startswith("  ") and name in ("step (one phase)", "slider move"):
+            budget = f"≤ 15 ms, ≤ 20 KB: {median / 15:.2f}× / {size / 20480:.2f}×"
+        print(f"{label:<16} {name:<38} {median:9.2f} {p95:8.2f} {size:8d}  {budget}")
+
+
+if __name__ == "__main__":
+    main()

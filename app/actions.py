@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 import engine
-from engine import LabInputError, LabState, limits
+from engine import LabInputError, LabState, limits, validate
 from engine.phases import Cursor
 
 
@@ -22,7 +22,7 @@ def load(data) -> LabState:
 
 
 def preset(name, seed=0) -> LabState:
-    if name not in engine.PRESETS:
+    if not isinstance(name, str) or name not in engine.PRESETS:  # a list or dict from a client is unhashable
         raise LabInputError(f"There is no lesson called {str(name)[:40]!r}.")
     return engine.PRESETS[name][1](seed)
 
@@ -66,7 +66,7 @@ def data_for(state: LabState, start: LabState, name, seed: int) -> engine.DataSp
             if candidate.data.name == "explicit":
                 return candidate.data
         raise LabInputError("This lesson has no examples of its own: choose a dataset.")
-    if name not in engine.DATASETS:
+    if not isinstance(name, str) or name not in engine.DATASETS:
         raise LabInputError(f"There is no dataset called {str(name)[:40]!r}.")
     return engine.DataSpec(name, n_points=200, noise=0.05 if name != "spiral" else 0.1, test_fraction=0.5, seed=seed)
 
@@ -82,12 +82,20 @@ def rebuild(state: LabState, start: LabState, hidden, activation, output_activat
         # A sigmoid output cannot reach targets outside (0, 1): regression gets a linear output.
         output_activation, loss = "linear", "mse"
     sizes = (data.input_size(), *parse_hidden(hidden), data.output_size())
+    # NetworkSpec looks names up with `in`, which raises TypeError for a list or dict from a client.
+    validate.choice(activation, "The hidden activation", tuple(engine.ACTIVATIONS))
+    validate.choice(output_activation, "The output activation", tuple(engine.ACTIVATIONS))
+    validate.choice(loss, "The loss", tuple(engine.LOSSES))
     acts = tuple([activation] * (len(sizes) - 2) + [output_activation])
-    spec = engine.NetworkSpec(sizes, acts, loss, state.spec.init if state.spec.init != "explicit" else "xavier")
+    init, scale = state.spec.init, state.spec.init_scale
+    spec = engine.NetworkSpec(sizes, acts, loss, init if init != "explicit" else "xavier", scale)
     if spec.sizes == state.spec.sizes and data == state.data and seed == state.seed:
-        if spec == state.spec:
+        # Same shape: keep the weights, and compare with the state's own init ("explicit" included),
+        # else unchanged settings would count as a change and start training over.
+        kept = engine.NetworkSpec(sizes, acts, loss, init, scale)
+        if kept == state.spec:
             return state, False
-        return state.replace(spec=engine.NetworkSpec(sizes, acts, loss, state.spec.init)), True
+        return state.replace(spec=kept), True
     params = engine.init_params(spec, np.random.default_rng(seed))
     title = "Your network" if state.title != "Your network" else state.title
     new = LabState(title, seed, spec, params, state.train, data)
@@ -95,7 +103,10 @@ def rebuild(state: LabState, start: LabState, hidden, activation, output_activat
 
 
 def _seed(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    # isfinite() only for floats: math.isfinite(10**400) raises OverflowError.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+        isinstance(value, float) and not math.isfinite(value)
+    ):
         raise LabInputError(f"The seed must be a whole number from 0 to {limits.MAX_SEED}.")
     if value != int(value) or not 0 <= value <= limits.MAX_SEED:
         raise LabInputError(f"The seed must be a whole number from 0 to {limits.MAX_SEED}.")
@@ -168,7 +179,7 @@ SPEEDS = {
 
 def play_tick(state: LabState, speed: str) -> LabState:
     """One tick of Play: a phase at the slowest speed, else some full steps."""
-    if speed not in SPEEDS:
+    if not isinstance(speed, str) or speed not in SPEEDS:
         raise LabInputError("Unknown speed.")
     per_tick = SPEEDS[speed][2]
     if per_tick == "phase":

@@ -77,7 +77,8 @@ def apply(trigger, values: dict, state, start, speed):
     if trigger == "example":
         return actions.choose_example(state, values["example"]), start
     if trigger == "data-chart":
-        point = (values["data-chart"] or {}).get("points", [{}])[0] if isinstance(values["data-chart"], dict) else {}
+        points = values["data-chart"].get("points") if isinstance(values["data-chart"], dict) else None
+        point = points[0] if isinstance(points, list) and points else {}  # clickData is untrusted: any shape
         if not isinstance(point, dict) or "customdata" not in point:
             return state, start
         return actions.choose_example(state, point["customdata"]), start

@@ -142,8 +142,9 @@
       setText(p.text, n.text);
       set(p.sub, {x: n.x, y: n.y + n.r + n.ring + 24});
       setText(p.sub, n.sub);
-      set(p.arrow, {x: n.x - n.r - n.ring - 12, y: n.y - n.r + 6});
-      setText(p.arrow, n.arrow);
+      // Small networks carry the arrow in the δ label; large ones show it beside the neuron.
+      set(p.arrow, {x: n.x + n.r + n.ring + 8, y: n.y - n.r + 6});
+      setText(p.arrow, view.labels ? "" : n.arrow);
       set(p.name, {x: n.x, y: n.y - n.r - Math.max(n.ring, 0) - 8});
       setText(p.name, view.labels ? n.name : "");
     }

@@ -14,8 +14,8 @@ from engine.activations import ACTIVATIONS
 from . import palette
 from .numbers import num, sub
 
-WIDTH, HEIGHT = 1000, 500
-LEFT, RIGHT, TOP, BOTTOM = 60, 290, 60, 40
+WIDTH, HEIGHT = 880, 520
+LEFT, RIGHT, TOP, BOTTOM = 50, 250, 60, 30
 LABELS_UP_TO = 12  # neurons in all: small networks show their numbers on the graph
 
 
@@ -117,8 +117,8 @@ def network_view(state) -> dict:
                 lines.append("not computed yet: step forward to reach this layer")
             if blamed:
                 d = deltas[i]
-                node["sub"] = f"δ {num(d, True)}" if labels else ""
                 node["arrow"] = "▼" if d > 0 else "▲" if d < 0 else ""
+                node["sub"] = f"δ {num(d, True)} {node['arrow']}".rstrip() if labels else ""
                 lines.append(f"δ = ∂C/∂z = {num(d, True)}  (its share of the blame)")
             node["tip"] = "\n".join(lines)
             node["aria"] = lines[0] + (f", activation {num(a)}" if known else "")

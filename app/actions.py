@@ -78,7 +78,8 @@ def rebuild(state: LabState, start: LabState, hidden, activation, output_activat
     """
     seed = _seed(seed)
     data = data_for(state, start, dataset, seed)
-    if data.kind == "regression" and data.name != state.data.name and data.name != "explicit":
+    # DataSpec.kind describes explicit examples only; a named dataset's kind is in the registry.
+    if data.name != "explicit" and engine.DATASETS[data.name].kind == "regression" and data.name != state.data.name:
         # A sigmoid output cannot reach targets outside (0, 1): regression gets a linear output.
         output_activation, loss = "linear", "mse"
     sizes = (data.input_size(), *parse_hidden(hidden), data.output_size())
@@ -134,7 +135,9 @@ def set_param(state: LabState, name, value) -> LabState:
     """Set one weight or bias by hand. Nothing is trained; every value shown is recomputed,
     so the picture reveals the whole forward and backward pass for the new weight."""
     ref = engine.ParamRef.parse(name, state.spec)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+        isinstance(value, float) and not math.isfinite(value)  # isfinite(10**400) raises OverflowError
+    ):
         raise LabInputError(f"{ref} must be set to a finite number.")
     if abs(value) > limits.MAX_ABS_VALUE:
         raise LabInputError(f"{ref} must stay within ±{limits.MAX_ABS_VALUE:g}.")

@@ -1,0 +1,92 @@
+"""The Plotly figures as plain dicts: the loss history and the data chart."""
+
+import json
+
+import numpy as np
+import pytest
+
+import engine
+from components import palette
+from components.charts import data_figure, history_figure
+
+
+def test_history_carries_the_engines_entries_exactly():
+    state = engine.train_steps(engine.PRESETS["circle"][1](), 4)
+    entries = state.history.entries
+    assert [e[0] for e in entries] == [1, 2, 3, 4]
+    fig = history_figure(entries)
+    train, test = fig["data"]
+    assert train["x"] == [e[0] for e in entries]
+    assert train["y"] == [e[1] for e in entries]
+    assert test["y"] == [e[2] for e in entries]
+    # The last entry is the engine's own evaluation after step 4.
+    assert train["y"][-1] == engine.evaluate(state)["train_loss"]
+    assert test["y"][-1] == engine.evaluate(state)["test_loss"]
+    assert fig["layout"]["showlegend"] is True
+    json.dumps(fig, allow_nan=False)
+
+
+def test_history_without_test_data_has_one_trace():
+    state = engine.train_steps(engine.PRESETS["default"][1](), 3)
+    fig = history_figure(state.history.entries)
+    assert [t["name"] for t in fig["data"]] == ["train"]
+    assert fig["data"][0]["x"] == [1, 2, 3]
+    # The default lesson's loss after the first update: 0.066137 (see the network view's worked numbers).
+    assert fig["data"][0]["y"][0] == pytest.approx(0.066137, abs=1e-6)
+    assert fig["layout"]["showlegend"] is False
+
+
+def test_an_empty_history_invites_training():
+    fig = history_figure(())
+    assert fig["data"][0]["x"] == [] and fig["data"][0]["y"] == []
+    assert "Train" in fig["layout"]["annotations"][0]["text"]
+    assert fig["layout"]["xaxis"]["visible"] is False
+
+
+def circle_figure(example):
+    state = engine.PRESETS["circle"][1]()
+    d = engine.dataset(state.data)
+    return d, data_figure(d.raw_train, d.y_train, d.raw_test, d.y_test, d.kind, example)
+
+
+def test_data_chart_rings_the_example_and_indexes_the_training_points():
+    d, fig = circle_figure(7)
+    train, test, ring = fig["data"]
+    n = d.raw_train.shape[0]
+    assert n == 100  # 200 points, half for testing
+    assert train["customdata"] == list(range(n))
+    assert train["x"] == d.raw_train[:, 0].tolist() and train["y"] == d.raw_train[:, 1].tolist()
+    assert ring["name"] == "on show"
+    assert (ring["x"], ring["y"]) == ([float(d.raw_train[7, 0])], [float(d.raw_train[7, 1])])
+    assert len(test["x"]) == d.raw_test.shape[0]
+    # Classes by colour: target 1 → POSITIVE, 0 → NEGATIVE.
+    expected = [palette.POSITIVE if t > 0.5 else palette.NEGATIVE for t in d.y_train[:, 0]]
+    assert train["marker"]["color"] == expected
+    assert fig["layout"]["clickmode"] == "event"
+    json.dumps(fig, allow_nan=False)
+
+
+def test_data_chart_clamps_an_example_past_the_end():
+    d, fig = circle_figure(10_000)
+    ring = fig["data"][-1]
+    assert ring["x"] == [float(d.raw_train[-1, 0])]
+
+
+def test_one_dimensional_data_plots_target_against_x_with_the_networks_curve():
+    spec = engine.DataSpec("sine", n_points=40, noise=0.0, test_fraction=0.5, seed=0)
+    d = engine.dataset(spec)
+    xs = np.linspace(-1, 1, 5)
+    fig = data_figure(d.raw_train, d.y_train, d.raw_test, d.y_test, d.kind, 3, (xs.tolist(), (2 * xs).tolist()))
+    train, _, curve, ring = fig["data"]
+    assert train["y"] == d.y_train[:, 0].tolist()
+    assert curve["x"] == [-1.0, -0.5, 0.0, 0.5, 1.0] and curve["y"] == [-2.0, -1.0, 0.0, 1.0, 2.0]
+    assert (ring["x"], ring["y"]) == ([float(d.raw_train[3, 0])], [float(d.y_train[3, 0])])
+
+
+def test_the_default_lessons_single_example():
+    state = engine.PRESETS["default"][1]()
+    d = engine.dataset(state.data)
+    fig = data_figure(d.raw_train, d.y_train, d.raw_test, d.y_test, d.kind, 0)
+    assert [t["name"] for t in fig["data"]] == ["train", "on show"]  # no test points
+    assert fig["data"][0]["customdata"] == [0]
+    assert (fig["data"][1]["x"], fig["data"][1]["y"]) == ([1.0], [0.5])  # x = (1, 0.5)

@@ -1,0 +1,289 @@
+"""The network's view model, phase by phase, against the engine's own numbers and a hand calculation.
+
+The default lesson: 2-2-1, sigmoid everywhere, squared error ½(t − o)², one example x = (1, 0.5), t = 1,
+W1 = [[0.5, −0.3], [0.2, 0.8]], b1 = (0.1, −0.1), W2 = [[0.7, −0.4]], b2 = 0.2, sgd with η = 1.
+
+    z1 = (1·0.5 + 0.5·(−0.3) + 0.1, 1·0.2 + 0.5·0.8 − 0.1) = (0.45, 0.5)
+    a1 = (σ(0.45), σ(0.5)) = (0.610639, 0.622459)                     → shown "0.61", "0.62"
+    z2 = 0.7·0.610639 − 0.4·0.622459 + 0.2 = 0.378464;  o = σ(z2) = 0.593503 → "0.59"
+    C  = ½(1 − 0.593503)² = ½·0.165240 = 0.082620                       → "0.083"
+    δ2 = (o − t)·o(1 − o) = −0.406497·0.241260 = −0.098070             → "δ −0.098"
+    δ1 = δ2·W2 ⊙ a1(1 − a1) = (−0.068649·0.237756, 0.039228·0.235004) = (−0.016322, +0.009219)
+    ∂C/∂W2 = δ2·a1 = (−0.059886, −0.061045);  ∂C/∂W1[i,j] = δ1[i]·x[j]
+    after the update (η = 1): W2[0,0] = 0.7 + 0.059886 = 0.759886 → "+0.70→+0.76"
+"""
+
+import json
+import re
+from itertools import pairwise
+
+import pytest
+
+import engine
+from components import palette
+from components.network_view import LABELS_UP_TO, network_view
+from components.numbers import MINUS, num
+from engine import ParamRef
+
+L_DEFAULT = 2
+
+
+def default():
+    return engine.PRESETS["default"][1]()
+
+
+def walk(state):
+    """The state at every phase of one training step: ready, forward 1 … L, loss, backward L … 1, update."""
+    states = [state]
+    for _ in range(state.cursor.n_phases):
+        states.append(engine.advance(states[-1]))
+    return states
+
+
+def delta_text(node):
+    """The δ number under a neuron ("δ −0.098"), without any arrow drawn beside it."""
+    return " ".join(node["sub"].split()[:2])
+
+
+def by_id(view):
+    return {n["id"]: n for n in view["nodes"]}, {e["id"]: e for e in view["edges"]}
+
+
+@pytest.fixture(scope="module")
+def steps():
+    """(state, view) for ready and each of the six phases of the default lesson."""
+    return [(s, network_view(s)) for s in walk(default())]
+
+
+def phase_of(steps, index):
+    """The cursor index of each phase: −1 ready, 0 forward 1, 1 forward 2, 2 loss, 3 backward 2,
+    4 backward 1, 5 update."""
+    state, view = steps[index + 1]
+    assert state.cursor.index == index
+    return state, view
+
+
+def test_the_walk_visits_every_phase_in_order(steps):
+    assert [v["phase"] for _, v in steps] == ["ready", "forward", "forward", "loss", "backward", "backward", "update"]
+
+
+def test_ready_shows_only_the_input(steps):
+    _, view = phase_of(steps, -1)
+    nodes, edges = by_id(view)
+    assert view["labels"] is True  # 5 neurons ≤ LABELS_UP_TO
+    assert (nodes["n0-0"]["text"], nodes["n0-1"]["text"]) == ("1.00", "0.50")
+    for nid in ("n1-0", "n1-1", "n2-0"):
+        assert nodes[nid]["text"] == "?"
+        assert nodes[nid]["known"] is False and nodes[nid]["level"] == 0.0
+        assert "not computed yet" in nodes[nid]["tip"]
+    assert all(n["sub"] == "" and n["arrow"] == "" and n["ring"] == 0.0 for n in view["nodes"])
+    assert all(e["grad"] == "" and e["flow"] == "" and e["blame"] == 0.0 for e in view["edges"])
+    # Before any pass the edges show today's weights, two decimals, signed.
+    assert [edges[k]["label"] for k in ("W1[0,0]", "W1[0,1]", "W2[0,1]")] == ["+0.50", f"{MINUS}0.30", f"{MINUS}0.40"]
+    assert view["output"]["lines"] == ["target 1.000"]  # the target only: no output yet
+    assert view["output"]["loss"] is False
+
+
+def test_forward_1_shows_the_hidden_activations(steps):
+    state, view = phase_of(steps, 0)
+    nodes, _ = by_id(view)
+    a1 = engine.example_passes(state).fwd.a[1][0]
+    # σ(0.45) = 0.610639, σ(0.5) = 0.622459
+    assert a1 == pytest.approx([0.610639, 0.622459], abs=1e-6)
+    assert [nodes["n1-0"]["text"], nodes["n1-1"]["text"]] == [num(float(a), digits=2) for a in a1] == ["0.61", "0.62"]
+    assert nodes["n1-0"]["known"] is True and nodes["n1-0"]["level"] == pytest.approx(0.611, abs=1e-3)
+    assert "z = Σ w·a + b = +0.450" in nodes["n1-0"]["tip"]
+    assert nodes["n2-0"]["text"] == "?"
+    assert all(n["sub"] == "" for n in view["nodes"])
+    assert view["output"]["lines"] == ["target 1.000"]  # the output is not computed yet
+
+
+def test_forward_2_shows_the_output(steps):
+    state, view = phase_of(steps, 1)
+    nodes, _ = by_id(view)
+    o = float(engine.example_passes(state).fwd.a[2][0, 0])
+    assert o == pytest.approx(0.593503, abs=1e-6)  # σ(0.378464)
+    assert nodes["n2-0"]["text"] == num(o, digits=2) == "0.59"
+    text = "\n".join(view["output"]["lines"])
+    assert "o₁ = 0.594" in text and "target 1.000" in text
+    assert "loss" not in text and "error" not in text
+    assert all(n["sub"] == "" for n in view["nodes"])
+
+
+def test_loss_phase_adds_the_error_and_the_loss(steps):
+    state, view = phase_of(steps, 2)
+    loss = engine.example_passes(state).bwd.loss
+    assert loss == pytest.approx(0.082620, abs=1e-6)  # ½(1 − 0.593503)²
+    lines = view["output"]["lines"]
+    assert f"loss C = {num(loss)}" in lines
+    assert "loss C = 0.083" in lines
+    assert f"error o₁ − t = {MINUS}0.406" in lines  # 0.593503 − 1
+    assert view["output"]["loss"] is True
+    assert all(n["sub"] == "" for n in view["nodes"])  # no blame before the backward pass
+    assert all(e["grad"] == "" for e in view["edges"])
+
+
+def test_backward_at_the_output_reveals_its_delta_and_the_last_layer_gradients(steps):
+    state, view = phase_of(steps, 3)
+    nodes, edges = by_id(view)
+    p = engine.example_passes(state)
+    d2 = float(p.bwd.delta[2][0, 0])
+    assert d2 == pytest.approx(-0.098070, abs=1e-6)  # (0.593503 − 1)·0.593503·0.406497
+    assert delta_text(nodes["n2-0"]) == f"δ {num(d2, True)}" == f"δ {MINUS}0.098"
+    assert nodes["n2-0"]["arrow"] == "▲"  # δ < 0: raising z lowers the loss
+    assert nodes["n1-0"]["sub"] == nodes["n1-1"]["sub"] == ""
+    for j in range(2):
+        a_in = float(p.fwd.a[1][0, j])
+        g = a_in * d2  # ∂C/∂w = a_in · δ_out, multiplied here by hand
+        assert g == pytest.approx(float(p.bwd.grad_W[2][0, j]), abs=1e-15)
+        assert edges[f"W2[0,{j}]"]["grad"] == f"∂ {num(g, True, 3)}"
+        assert edges[f"W1[{j},0]"]["grad"] == ""  # the blame has not reached layer 1 yet
+    # 0.610639 · (−0.098070) = −0.059886; 0.622459 · (−0.098070) = −0.061045
+    assert [edges["W2[0,0]"]["grad"], edges["W2[0,1]"]["grad"]] == [f"∂ {MINUS}0.060", f"∂ {MINUS}0.061"]
+
+
+def test_backward_at_layer_1_reveals_every_delta_and_gradient(steps):
+    state, view = phase_of(steps, 4)
+    nodes, edges = by_id(view)
+    p = engine.example_passes(state)
+    d1 = p.bwd.delta[1][0]
+    assert d1 == pytest.approx([-0.016322, 0.009219], abs=1e-6)
+    assert [delta_text(nodes["n1-0"]), delta_text(nodes["n1-1"])] == [f"δ {MINUS}0.016", "δ +0.009"]
+    assert [nodes["n1-0"]["arrow"], nodes["n1-1"]["arrow"]] == ["▲", "▼"]
+    x = p.fwd.a[0][0]  # (1, 0.5)
+    for i in range(2):
+        for j in range(2):
+            g = float(x[j]) * float(d1[i])  # e.g. ∂C/∂W1[0,1] = 0.5 · (−0.016322) = −0.008161
+            assert g == pytest.approx(float(p.bwd.grad_W[1][i, j]), abs=1e-15)
+            assert edges[f"W1[{i},{j}]"]["grad"] == f"∂ {num(g, True, 3)}"
+            assert f"= {num(g, True)}" in edges[f"W1[{i},{j}]"]["tip"]
+    assert [edges[k]["grad"] for k in ("W1[0,0]", "W1[0,1]", "W1[1,0]", "W1[1,1]")] == [
+        f"∂ {MINUS}0.016", f"∂ {MINUS}0.008", "∂ +0.009", "∂ +0.005"]
+    # Rings: thickness 2 + 10·|δ|/max|δ|; the output's δ is the largest, so its ring is 12.
+    assert nodes["n2-0"]["ring"] == 12.0
+    assert nodes["n1-0"]["ring"] == pytest.approx(2 + 10 * 0.016322 / 0.098070, abs=0.01)
+
+
+@pytest.mark.parametrize("index, flowing, kind", [
+    (-1, set(), ""),
+    (0, {1}, "forward"),  # the signal has just reached layer 1: edges into it
+    (1, {2}, "forward"),
+    (2, set(), ""),  # loss: nothing travels
+    (3, set(), ""),  # blame reaches the output: it has no outgoing edges
+    (4, {2}, "backward"),  # blame reaches layer 1 along the edges out of layer 1 (W2)
+    (5, {1, 2}, "update"),
+])
+def test_flow_runs_on_exactly_the_active_layer(steps, index, flowing, kind):
+    _, view = phase_of(steps, index)
+    for e in view["edges"]:
+        layer = ParamRef.parse(e["id"], default().spec).layer
+        assert e["flow"] == (kind if layer in flowing else ""), e["id"]
+
+
+def test_update_labels_read_before_and_after(steps):
+    state, view = phase_of(steps, 5)
+    _, edges = by_id(view)
+    before, after = state.last_update.params_before, state.params
+    assert before == default().params
+    grads = engine.example_passes(state, before).bwd.grad_W
+    for ref in engine.all_refs(state.spec):
+        if ref.kind != "W":
+            continue
+        w0, w1 = ref.get(before), ref.get(after)
+        assert w1 == pytest.approx(w0 - 1.0 * ref.gradient(grads, grads), abs=1e-12)  # sgd, η = 1
+        assert edges[str(ref)]["label"] == f"{num(w0, True, 2)}→{num(w1, True, 2)}"
+    assert edges["W2[0,0]"]["label"] == "+0.70→+0.76"  # 0.7 + 0.059886
+    assert edges["W2[0,1]"]["label"] == f"{MINUS}0.40→{MINUS}0.34"  # −0.4 + 0.061045
+    assert "moved +0.060" in edges["W2[0,0]"]["tip"]
+
+
+def test_update_keeps_showing_the_pass_that_led_to_it(steps):
+    _, before_view = phase_of(steps, 4)
+    state, view = phase_of(steps, 5)
+    assert [n["text"] for n in view["nodes"]] == [n["text"] for n in before_view["nodes"]]
+    assert [n["sub"] for n in view["nodes"]] == [n["sub"] for n in before_view["nodes"]]
+    after = engine.example_passes(state).bwd.loss
+    assert after == pytest.approx(0.066137, abs=1e-6)
+    lines = view["output"]["lines"]
+    assert "loss C = 0.083" in lines  # the loss of the pass on show, before the update
+    assert lines[-1].startswith("after") and lines[-1].endswith(f"C = {num(after)}") and num(after) == "0.066"
+
+
+def test_after_the_update_the_next_forward_uses_the_new_weights(steps):
+    state, _ = steps[-1]
+    nxt = network_view(engine.advance(state))
+    nodes, edges = by_id(nxt)
+    a1 = engine.example_passes(engine.advance(state)).fwd.a[1][0]
+    assert nodes["n1-0"]["text"] == num(float(a1[0]), digits=2)
+    assert nodes["n2-0"]["text"] == "?"
+    assert edges["W2[0,0]"]["label"] == "+0.76"
+
+
+def test_widths_grow_with_the_weight_and_sign_is_colour_and_dash(steps):
+    for state, view in steps:
+        pairs = []
+        for e in view["edges"]:
+            w = ParamRef.parse(e["id"], state.spec).get(state.params)
+            pairs.append((abs(w), e["width"]))
+            assert e["width"] == pytest.approx(min(12.0, 1.2 + 3.0 * abs(w)), abs=0.006)
+            if w < 0:
+                assert (e["colour"], e["dash"]) == (palette.NEGATIVE, "8 5")
+            else:
+                assert (e["colour"], e["dash"]) == (palette.POSITIVE, "")
+        pairs.sort()
+        assert all(w1 <= w2 for (_, w1), (_, w2) in pairwise(pairs))
+    _, edges = by_id(steps[0][1])
+    # 1.2 + 3·0.2 = 1.8; 1.2 + 3·0.5 = 2.7; 1.2 + 3·0.8 = 3.6
+    assert [edges[k]["width"] for k in ("W1[1,0]", "W1[0,0]", "W1[1,1]")] == [1.8, 2.7, 3.6]
+    assert {edges[k]["dash"] for k in ("W1[0,1]", "W2[0,1]")} == {"8 5"}
+
+
+def test_a_large_network_has_hover_tips_but_no_labels():
+    states = walk(engine.PRESETS["deep_sigmoid"][1]())
+    for state in states:
+        view = network_view(state)
+        assert sum(state.spec.sizes) > LABELS_UP_TO and view["labels"] is False
+        assert len(view["nodes"]) == 2 + 5 * 6 + 1
+        assert len(view["edges"]) == 2 * 6 + 4 * 6 * 6 + 6 * 1
+        assert all(n["text"] == "" and n["sub"] == "" for n in view["nodes"])
+        assert all(e["label"] == "" and e["grad"] == "" for e in view["edges"])
+        assert all(n["tip"] and n["aria"] for n in view["nodes"])
+        assert all(e["tip"] for e in view["edges"])
+    # The tips carry the live numbers: at the last backward phase every a, δ and ∂C/∂w is there.
+    state = states[-2]
+    view = network_view(state)
+    p = engine.example_passes(state)
+    nodes, edges = by_id(view)
+    for l in range(1, state.spec.n_layers + 1):
+        for i in range(state.spec.sizes[l]):
+            tip = nodes[f"n{l}-{i}"]["tip"]
+            assert num(float(p.fwd.a[l][0, i])) in tip
+            assert f"δ = ∂C/∂z = {num(float(p.bwd.delta[l][0, i]), True)}" in tip
+    for ref in engine.all_refs(state.spec):
+        if ref.kind == "W":
+            assert f"= {num(ref.gradient(p.bwd.grad_W, p.bwd.grad_b), True)}" in edges[str(ref)]["tip"]
+            assert f"= {num(ref.get(state.params), True)}" in edges[str(ref)]["tip"]
+
+
+@pytest.mark.parametrize("name", list(engine.PRESETS))
+def test_no_nan_and_ids_are_unique_and_parse(name):
+    for state in walk(engine.PRESETS[name][1]()):
+        view = network_view(state)
+        text = json.dumps(view, allow_nan=False)  # plain JSON: no NumPy types, no NaN or inf
+        assert "NaN" not in text and not re.search(r"\b(nan|inf)\b", text)  # nor as formatted text
+        node_ids = [n["id"] for n in view["nodes"]]
+        edge_ids = [e["id"] for e in view["edges"]]
+        assert len(set(node_ids)) == len(node_ids) == sum(state.spec.sizes)
+        assert len(set(edge_ids)) == len(edge_ids)
+        assert {str(ParamRef.parse(e, state.spec)) for e in edge_ids} == set(edge_ids)
+        assert set(edge_ids) == {str(r) for r in engine.all_refs(state.spec) if r.kind == "W"}
+
+
+def test_extreme_weights_still_give_finite_json():
+    # Weights at ±1e5 saturate every sigmoid: δ underflows to 0, rings and blame must not divide by zero.
+    state = default()
+    for ref in engine.all_refs(state.spec):
+        state = state.replace(params=ref.set(state.params, 1e5 if ref.row == 0 else -1e5))
+    for s in walk(state):
+        text = json.dumps(network_view(s), allow_nan=False)
+        assert "NaN" not in text and not re.search(r"\b(nan|inf)\b", text)

@@ -91,11 +91,11 @@ def check_spec(spec: NetworkSpec) -> None:
             f"not {len(spec.activations)}."
         )
     for a in spec.activations:
-        if a not in ACTIVATIONS:
+        if not isinstance(a, str) or a not in ACTIVATIONS:
             raise LabInputError(f"Unknown activation {a!r}; choose from {', '.join(ACTIVATIONS)}.")
-    if spec.loss not in LOSSES:
+    if not isinstance(spec.loss, str) or spec.loss not in LOSSES:
         raise LabInputError(f"Unknown loss {spec.loss!r}; choose from {', '.join(LOSSES)}.")
-    if spec.init not in INITS:
+    if not isinstance(spec.init, str) or spec.init not in INITS:
         raise LabInputError(f"Unknown initialisation {spec.init!r}; choose from {', '.join(INITS)}.")
 
 

@@ -15,7 +15,7 @@ import engine
 from components.charts import data_figure, history_figure
 from components.network_view import network_view, neuron_name
 from components.readouts import counters_text, example_label, example_note, numbers_panel
-from components.weight_slider import WeightSliderAIO
+from components.weight_slider import READOUT_INPUT, READOUT_JS, READOUT_OUTPUT, WeightSliderAIO
 from engine import LabInputError
 
 from . import actions
@@ -227,6 +227,7 @@ def register_callbacks(app) -> None:
         sliders = [WeightSliderAIO(p, _slider_value(state, p), _describe(state, p), aio_id=p) for p in pinned]
         return pinned, sliders, None
 
+    app.clientside_callback(READOUT_JS, READOUT_OUTPUT, READOUT_INPUT)
     app.clientside_callback(
         "(view) => window.backpropLab.render('network', view)",
         Output("network", "data-painted"),

@@ -169,9 +169,11 @@
 
   // Play/Pause: the timer runs only while playing and stops when training diverges.
   function playback(clicks, speed, stored, disabled, intervals) {
-    const trigger = (window.dash_clientside.callback_context.triggered[0] || {}).prop_id || "";
+    // A click can arrive in the same batch as a training tick's new state, in either order:
+    // look for it among all triggers, not only the first, or Pause is sometimes lost.
+    const triggers = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id || "");
     let stopped = disabled !== false;
-    if (trigger.startsWith("play.")) stopped = !stopped;
+    if (triggers.some((id) => id.startsWith("play."))) stopped = !stopped;
     if (stored && stored.diverged) stopped = true;
     return [stopped, intervals[speed] || 900, stopped ? "Play" : "Pause"];
   }

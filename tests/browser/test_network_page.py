@@ -1,0 +1,355 @@
+"""The network page in a real browser: a person's clicks, and the numbers they read.
+
+Every expected number comes from the engine and is formatted the way the page
+formats it (components.network_view / components.numbers), so these tests prove
+the SVG the browser draws shows exactly the engine's forward pass, δ and ∂C/∂w.
+Each test costs a Chrome start, so each one walks a whole story.
+
+Screenshots of the forward, backward and update phases go to /tmp/screens/
+(outside the repository) for a person to look at.
+"""
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+import engine
+from app import actions, create_app
+from components.network_view import network_view
+from components.numbers import num
+from components.readouts import counters_text
+
+SCREENS = Path("/tmp/screens")
+SIZES = ((1280, 720), (1920, 1080))
+
+# Every text the SVG shows, grouped by kind, in the order the renderer builds them
+# (the view model's order: nodes layer by layer, edges by layer, row, column).
+SVG_TEXTS_JS = """
+const q = (s) => Array.from(document.querySelectorAll('#network svg ' + s)).map((e) => e.textContent);
+return {value: q('.node-value'), delta: q('.node-delta'), label: q('.edge-label'), grad: q('.edge-grad'),
+        output: q('.output-box tspan')};
+"""
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def expected_texts(state) -> dict:
+    """What the SVG must read for this state: the view model's strings."""
+    view = network_view(state)
+    return {
+        "value": [n["text"] for n in view["nodes"]],
+        "delta": [n["sub"] for n in view["nodes"]],
+        "label": [e["label"] for e in view["edges"]],
+        "grad": [e["grad"] for e in view["edges"]],
+        "output": view["output"]["lines"],
+    }
+
+
+def svg_texts(dash_duo) -> dict:
+    return dash_duo.driver.execute_script(SVG_TEXTS_JS)
+
+
+def wait_for_equal(read, expected, timeout=10.0):
+    """Poll read() until it equals expected; on timeout fail with pytest's diff of the last reading."""
+    end = time.monotonic() + timeout
+    while True:
+        value = read()
+        if value == expected or time.monotonic() > end:
+            break
+        time.sleep(0.05)
+    assert value == expected
+    return value
+
+
+def wait_until(predicate, what: str, timeout=10.0):
+    end = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > end:
+            pytest.fail(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(0.05)
+
+
+def choose(dash_duo, dropdown_id: str, label: str, stays: bool = True):
+    """Open a Dash 4 dropdown and click the option a person reads as `label`.
+
+    Dash 4 draws a dropdown as a <button id=...>; clicking it opens a popover
+    (.dash-dropdown-content, data-state="open") of .dash-dropdown-option labels.
+    stays=False: the app clears the choice at once (the weight picker), so do not wait to see it.
+    """
+    dash_duo.find_element(f"#{dropdown_id}").click()
+    xpath = ("//*[contains(@class,'dash-dropdown-content') and @data-state='open']"
+             f"//*[contains(@class,'dash-dropdown-option')][normalize-space(.)='{label}']")
+    option = wait_until(lambda: next(iter(dash_duo.driver.find_elements(By.XPATH, xpath)), None),
+                        f"the option {label!r} of #{dropdown_id}", timeout=5)
+    option.click()
+    if stays:
+        dash_duo.wait_for_text_to_equal(f"#{dropdown_id} .dash-dropdown-value", label, timeout=5)
+    wait_until(lambda: dash_duo.find_element(f"#{dropdown_id}").get_attribute("aria-expanded") == "false",
+               f"#{dropdown_id} to close")
+
+
+def step_count(dash_duo) -> int:
+    match = re.fullmatch(r"Step (\d+) · Epoch (\d+)", dash_duo.find_element("#counters").text)
+    assert match, dash_duo.find_element("#counters").text
+    return int(match.group(1))
+
+
+def _still_for(seconds: float, read):
+    """read()'s value if it stays the same for `seconds`, else None."""
+    first = read()
+    time.sleep(seconds)
+    return first if read() == first else None
+
+
+def node_and_edge_counts(dash_duo) -> tuple[int, int]:
+    return dash_duo.driver.execute_script(
+        "return [document.querySelectorAll('#network svg g.node').length,"
+        " document.querySelectorAll('#network svg path.edge').length]"
+    )
+
+
+def history_lines(dash_duo) -> list:
+    """The `d` of every drawn line in the loss-history chart."""
+    return dash_duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('#history .js-plotly-plot .scatterlayer .trace path.js-line'))"
+        ".map((p) => p.getAttribute('d') || '')"
+    )
+
+
+def screenshot(dash_duo, name: str):
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    driver = dash_duo.driver
+    for width, height in SIZES:
+        # set_window_size sizes the whole window; grow it by the browser's own frame so the page gets width×height.
+        driver.set_window_size(width, height)
+        inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+        driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+        time.sleep(0.4)  # let the layout reflow and the 0.35 s CSS transitions finish
+        driver.save_screenshot(str(SCREENS / f"{name}-{width}x{height}.png"))
+    driver.set_window_size(1280, 800)
+
+
+def open_page(dash_duo):
+    dash_duo.start_server(create_app())
+    dash_duo.driver.set_window_size(1280, 800)
+    dash_duo.wait_for_element("#network svg", timeout=10)
+    dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
+
+
+# ---------------------------------------------------------------- tests
+
+
+def test_step_reveals_every_phase_with_the_engines_numbers(dash_duo):
+    state = engine.PRESETS["default"][1]()
+    open_page(dash_duo)
+    dash_duo.wait_for_text_to_equal("#phase-text", state.cursor.words())
+    # Before anything moves: inputs and weights known, the rest "?", no δ, no ∂C/∂w.
+    before = wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(state))
+    assert "?" in before["value"] and set(before["delta"]) == {""} and set(before["grad"]) == {""}
+
+    L = state.spec.n_layers
+    shots = {L - 1: "forward", 2 * L: "backward", 2 * L + 1: "update"}  # output reached, δ at layer 1, update
+    seen = {}
+    for index in range(2 * L + 2):
+        state = engine.advance(state)
+        dash_duo.find_element("#step").click()
+        dash_duo.wait_for_text_to_equal("#phase-text", state.cursor.words(), timeout=10)
+        texts = wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(state))
+        expected_counters = "Step 1 · Epoch 1" if state.cursor.at_update else "Step 0 · Epoch 0"
+        assert dash_duo.find_element("#counters").text == expected_counters
+        if index in shots:
+            seen[shots[index]] = texts
+            screenshot(dash_duo, shots[index])
+
+    # Backward at layer 1: δ on every neuron past the input, ∂C/∂w on every edge.
+    blamed = seen["backward"]
+    assert all(d.startswith("δ ") for d in blamed["delta"][2:]) and all(g.startswith("∂ ") for g in blamed["grad"])
+    # Update: each weight shows old→new, and the box the loss after the update.
+    shown = seen["update"]
+    assert all("→" in label for label in shown["label"])
+    assert shown["output"][-1].endswith(f"C = {num(engine.example_passes(state).bwd.loss)}")
+    last = state.last_update
+    assert f"{num(last.cost_before)} → {num(last.cost_after)}" in dash_duo.find_element("#numbers").text
+    assert dash_duo.find_element("#counters").text == "Step 1 · Epoch 1"
+    assert dash_duo.get_logs() == []
+
+
+def test_full_step_and_play_train_and_draw_the_loss_history(dash_duo):
+    start = engine.PRESETS["default"][1]()
+    open_page(dash_duo)
+    assert not any("L" in d for d in history_lines(dash_duo))  # no line before training
+
+    dash_duo.find_element("#full-step").click()
+    dash_duo.wait_for_text_to_equal("#counters", "Step 1 · Epoch 1", timeout=10)
+    dash_duo.find_element("#full-step").click()
+    dash_duo.wait_for_text_to_equal("#counters", "Step 2 · Epoch 2", timeout=10)
+    dash_duo.wait_for_text_to_equal("#phase-text", "Update: every weight steps against its gradient")
+    wait_until(lambda: any("L" in d for d in history_lines(dash_duo)), "a line in the loss history")
+    two = engine.train_steps(start, 2)
+    dash_duo.wait_for_contains_text("#numbers", num(engine.evaluate(two)["train_loss"]))
+
+    choose(dash_duo, "speed", "Fast: 50 steps per second")
+    play = dash_duo.find_element("#play")
+    assert play.text == "Play"
+    play.click()
+    dash_duo.wait_for_text_to_equal("#play", "Pause", timeout=5)
+    wait_until(lambda: step_count(dash_duo) >= 20, "Play to pass step 20", timeout=20)
+    dash_duo.find_element("#play").click()
+    dash_duo.wait_for_text_to_equal("#play", "Play", timeout=5)
+
+    # Paused: once a tick already on its way has landed, the counters stand still for five ticks' worth.
+    paused_at = wait_until(lambda: _still_for(0.5, lambda: step_count(dash_duo)), "the counters to stop", timeout=5)
+    trained = engine.train_steps(start, paused_at)
+    assert dash_duo.find_element("#counters").text == counters_text(trained)
+    dash_duo.wait_for_contains_text("#numbers", num(engine.evaluate(trained)["train_loss"]))
+    wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(trained))
+    assert any("L" in d for d in history_lines(dash_duo))
+    assert dash_duo.get_logs() == []
+
+
+def test_grabbing_a_weight_recomputes_loss_and_reveals_all_blame(dash_duo):
+    state = engine.PRESETS["default"][1]()
+    open_page(dash_duo)
+    edge = wait_until(
+        lambda: next((e for e in dash_duo.find_elements("#network path.edge")
+                      if (e.get_attribute("aria-label") or "").startswith("w from x₁ to h₁")), None),
+        "the edge from x₁ to h₁",
+    )
+    # The edge is horizontal, so WebDriver sees a zero-height box; a pointer click at its middle is what a
+    # person does.
+    ActionChains(dash_duo.driver).move_to_element(edge).click().perform()
+    dash_duo.wait_for_text_to_equal("#sliders .weight-slider-name", "W1[0,0]", timeout=10)
+    dash_duo.wait_for_text_to_equal("#sliders .weight-slider-readout", f"{num(0.5, True)}")
+
+    # Keyboard on the slider's handle: End goes to the far right, then three steps of 0.01 back.
+    handle = dash_duo.find_element("#sliders [role='slider']")
+    handle.send_keys(Keys.END)
+    for _ in range(3):
+        handle.send_keys(Keys.ARROW_LEFT)
+    value = float(wait_until(lambda: (v := handle.get_attribute("aria-valuenow")) and float(v) < 4 and float(v) > 3.9
+                             and v, "the slider to settle below its maximum"))
+    assert value == pytest.approx(3.97)
+    dash_duo.wait_for_text_to_equal("#sliders .weight-slider-readout", num(value, True))
+
+    moved = actions.set_param(state, "W1[0,0]", value)
+    loss = engine.example_passes(moved).bwd.loss
+    assert num(loss) != num(engine.example_passes(state).bwd.loss)
+    dash_duo.wait_for_contains_text("#numbers", num(loss), timeout=10)
+    shown = wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(moved))
+    assert f"loss C = {num(loss)}" in shown["output"]
+    # Every phase up to the last backward one is revealed: δ on every non-input neuron, ∂C/∂w on every edge.
+    assert all(d.startswith("δ ") for d in shown["delta"][2:]) and all(g.startswith("∂ ") for g in shown["grad"])
+    dash_duo.wait_for_text_to_equal("#phase-text", moved.cursor.words())
+
+    # The same through the picker: a second slider, for the output bias.
+    choose(dash_duo, "pick-param", "b2[0]", stays=False)
+    wait_until(lambda: [e.text for e in dash_duo.find_elements("#sliders .weight-slider-name")] == ["W1[0,0]", "b2[0]"],
+               "a second slider for b2[0]")
+    assert dash_duo.get_logs() == []
+
+
+def test_changing_the_shape_and_reset(dash_duo):
+    open_page(dash_duo)
+    box = dash_duo.find_element("#hidden-sizes")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("3, 2", Keys.ENTER)
+    wait_for_equal(lambda: node_and_edge_counts(dash_duo), [2 + 3 + 2 + 1, 2 * 3 + 3 * 2 + 2 * 1])
+    svg = dash_duo.find_element("#network svg")
+    assert svg.get_attribute("aria-label") == "Network with layers 2-3-2-1"
+
+    dash_duo.find_element("#add-layer").click()
+    wait_until(lambda: dash_duo.find_element("#hidden-sizes").get_attribute("value") == "3, 2, 2",
+               '#hidden-sizes to read "3, 2, 2"')
+    wait_for_equal(lambda: node_and_edge_counts(dash_duo), [2 + 3 + 2 + 2 + 1, 6 + 6 + 4 + 2])
+
+    box = dash_duo.find_element("#hidden-sizes")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("9", Keys.ENTER)
+    dash_duo.wait_for_text_to_equal("#message", "Each hidden layer has 1 to 8 neurons; '9' is not allowed.",
+                                    timeout=10)
+    assert dash_duo.find_element("#message").is_displayed()
+    wait_until(lambda: dash_duo.find_element("#hidden-sizes").get_attribute("value") == "3, 2, 2",
+               "the box to show the network's shape again")
+    assert node_and_edge_counts(dash_duo) == [10, 18]
+    assert dash_duo.find_element("#network svg").get_attribute("aria-label") == "Network with layers 2-3-2-2-1"
+
+    for index in range(3):
+        dash_duo.find_element("#step").click()
+        dash_duo.wait_for_text_to_equal("#phase-text", engine.Cursor(4, index).words(), timeout=10)
+    dash_duo.find_element("#full-step").click()
+    dash_duo.wait_for_text_to_equal("#counters", "Step 1 · Epoch 1", timeout=10)
+    dash_duo.find_element("#full-step").click()
+    dash_duo.wait_for_text_to_equal("#counters", "Step 2 · Epoch 2", timeout=10)
+    assert dash_duo.find_element("#message").text == ""  # the message went with the next good action
+
+    dash_duo.find_element("#reset").click()
+    dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
+    dash_duo.wait_for_text_to_equal("#phase-text", "Ready: press Step to send the input forward")
+    assert node_and_edge_counts(dash_duo) == [10, 18]  # Reset keeps the shape
+    assert dash_duo.get_logs() == []
+
+
+def _diverging_circle():
+    """The circle lesson with learning rate 10 and linear hidden layers, as the page builds it."""
+    state = engine.PRESETS["circle"][1]()
+    state = actions.train_settings(state, 10.0, state.train.batch_size, state.train.optimizer)
+    state, _ = actions.rebuild(state, state, "4, 4", "linear", "sigmoid", "bce", "circle", state.seed)
+    state = engine.reset(state, state.params)
+    steps = 0
+    while not state.diverged:
+        state = engine.full_step(state)
+        steps += 1
+        assert steps < 50, "this combination no longer diverges: pick another for the test"
+    return state, steps
+
+
+def test_too_large_a_learning_rate_diverges_with_a_reason_and_reset_recovers(dash_duo):
+    diverged, clicks = _diverging_circle()
+    # The lesson's own tanh hidden layers saturate and survive this rate: the linear ones are what blow up.
+    circle = engine.PRESETS["circle"][1]()
+    assert not engine.train_steps(actions.train_settings(circle, 10.0, 10, "sgd"), 50).diverged
+
+    open_page(dash_duo)
+    choose(dash_duo, "preset", "Circle: a ring around a disc")
+    wait_for_equal(lambda: node_and_edge_counts(dash_duo), [2 + 4 + 4 + 1, 8 + 16 + 4])
+    choose(dash_duo, "learning-rate", "10.0")
+    choose(dash_duo, "activation", "Linear")
+    dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
+
+    diverged_box = dash_duo.find_element("#diverged")
+    for i in range(clicks):
+        assert not diverged_box.is_displayed()
+        dash_duo.find_element("#full-step").click()
+        if i < clicks - 1:
+            dash_duo.wait_for_text_to_equal("#counters", f"Step {i + 1} · Epoch 0", timeout=10)
+    wait_until(diverged_box.is_displayed, "the divergence notice")
+    text = dash_duo.find_element("#diverged-text").text
+    assert text == diverged.diverged
+    assert "learning rate 10" in text
+    assert dash_duo.find_element("#counters").text == counters_text(diverged)
+
+    page = dash_duo.driver.execute_script("return document.body.innerText + ' ' + "
+                                          "document.querySelector('#network svg').textContent")
+    assert not re.search(r"\bnan\b|\binf(inity)?\b", page, re.IGNORECASE)
+
+    # Play cannot start a diverged lab.
+    dash_duo.find_element("#play").click()
+    time.sleep(0.3)
+    assert dash_duo.find_element("#play").text == "Play"
+    assert dash_duo.find_element("#counters").text == counters_text(diverged)
+
+    dash_duo.find_element("#reset-diverged").click()
+    wait_until(lambda: not diverged_box.is_displayed(), "the divergence notice to go")
+    dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
+    dash_duo.wait_for_text_to_equal("#phase-text", "Ready: press Step to send the input forward")
+    assert dash_duo.find_element("#learning-rate .dash-dropdown-value").text == "10.0"  # settings are kept
+    assert dash_duo.get_logs() == []

@@ -86,13 +86,8 @@ def settings():
                                       "e.g. 4, 4"),
                 ],
             ),
-            html.Div(
-                className="pair",
-                children=[
-                    _select("activation", _options(acts), "sigmoid", "Hidden activation"),
-                    _select("output-activation", _options(acts), "sigmoid", "Output activation"),
-                ],
-            ),
+            _select("activation", _options(acts), "sigmoid", "Hidden activation"),
+            _select("output-activation", _options(acts), "sigmoid", "Output activation"),
             _select("loss", _options({k: v.title for k, v in engine.LOSSES.items()}), "squared_error", "Loss"),
             html.H2("Data", className="settings-head"),
             _select("dataset", _options(datasets), "explicit", "Dataset"),

@@ -47,16 +47,18 @@
     for (const e of view.edges) {
       const glow = el("path", {class: "edge-glow"}, groups.glows);
       const line = el("path", {class: "edge", tabindex: "-1"}, groups.edges);
+      // A wide invisible stroke over each edge: a thin edge is hard to hit with a mouse.
+      const hit = el("path", {class: "edge-hit"}, groups.edges);
       const pulse = el("path", {class: "pulse"}, groups.pulses);
       const label = el("text", {class: "edge-label", "text-anchor": "middle"}, groups.edgeLabels);
       const grad = el("text", {class: "edge-grad", "text-anchor": "middle"}, groups.edgeLabels);
-      for (const target of [line, glow]) {
+      for (const target of [line, glow, hit]) {
         target.addEventListener("click", () => pick(e.id));
         target.addEventListener("mouseenter", (ev) => showTip(parts.edges.get(e.id).tip, ev));
         target.addEventListener("mousemove", moveTip);
         target.addEventListener("mouseleave", hideTip);
       }
-      parts.edges.set(e.id, {glow, line, pulse, label, grad, tip: ""});
+      parts.edges.set(e.id, {glow, line, hit, pulse, label, grad, tip: ""});
     }
     for (const n of view.nodes) {
       const g = el("g", {class: "node", tabindex: "0", role: "button"}, groups.nodes);
@@ -123,6 +125,7 @@
       p.tip = e.tip;
       set(p.line, {d: e.d, stroke: e.colour, "stroke-width": e.width, "stroke-dasharray": e.dash || "none",
                    "aria-label": e.tip.split("\n")[0]});
+      set(p.hit, {d: e.d});
       set(p.glow, {d: e.d, "stroke-width": e.blame, visibility: e.blame > 0 ? "visible" : "hidden"});
       set(p.pulse, {d: e.d, class: e.flow ? `pulse flow-${e.flow}` : "pulse"});
       set(p.label, {x: e.lx, y: e.ly - 8});

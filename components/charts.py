@@ -14,7 +14,7 @@ _FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "si
 
 def _layout(**extra) -> dict:
     base = {
-        "margin": {"l": 48, "r": 12, "t": 8, "b": 40},
+        "margin": {"l": 62, "r": 12, "t": 8, "b": 40},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "#ffffff",
         "font": _FONT,
@@ -26,7 +26,7 @@ def _layout(**extra) -> dict:
 
 
 def _axis(title: str, **extra) -> dict:
-    return {"title": {"text": title, "standoff": 4}, "gridcolor": palette.GRID, "zeroline": False, **extra}
+    return {"title": {"text": title, "standoff": 8}, "automargin": True, "gridcolor": palette.GRID, "zeroline": False, **extra}
 
 
 def history_figure(entries) -> dict:

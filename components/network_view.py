@@ -15,7 +15,7 @@ from . import palette
 from .numbers import num, sub
 
 WIDTH, HEIGHT = 880, 520
-LEFT, RIGHT, TOP, BOTTOM = 50, 250, 60, 30
+LEFT, RIGHT, TOP, BOTTOM = 50, 270, 60, 30
 LABELS_UP_TO = 12  # neurons in all: small networks show their numbers on the graph
 
 
@@ -159,8 +159,8 @@ def network_view(state) -> dict:
                     "label": "",
                     "grad": "",
                 }
-                lx, ly = _bezier(x1, y1, x2, y2, 0.3)
-                gx, gy = _bezier(x1, y1, x2, y2, 0.76)
+                lx, ly = _bezier(x1, y1, x2, y2, 0.4 if updated else 0.3)  # "before→after" is wider
+                gx, gy = _bezier(x1, y1, x2, y2, 0.66)
                 edge.update(lx=round(lx, 1), ly=round(ly, 1), gx=round(gx, 1), gy=round(gy, 1))
                 if labels:
                     edge["label"] = (
@@ -190,7 +190,7 @@ def network_view(state) -> dict:
         "columns": [{"x": round(x, 1), "text": layer_title(l, L)} for l, x in enumerate(xs)],
         "nodes": nodes,
         "edges": edges,
-        "output": _output_box(state, passes, shown, xs[-1] + r + 40, ys[-1]),
+        "output": _output_box(state, passes, shown, xs[-1] + r + 30, ys[-1]),
     }
 
 
@@ -204,10 +204,10 @@ def _output_box(state, passes, shown, x, ys) -> dict:
             lines.append(f"{name} = {num(float(o[k]))}")
         lines.append(f"target {num(float(t[k]))}")
         if shown.loss:
-            lines.append(f"error {name} − t = {num(float(o[k] - t[k]), True)}")
+            lines.append(f"{name} − t = {num(float(o[k] - t[k]), True)}")
     if shown.loss:
         lines.append(f"loss C = {num(passes.bwd.loss)}")
     if shown.updated and state.last_update is not None:
-        lines.append(f"after update C = {num(example_passes(state).bwd.loss)}")
+        lines.append(f"C after update = {num(example_passes(state).bwd.loss)}")
     top = min(ys) - 14 * len(lines) + 8
     return {"x": round(x, 1), "y": round(top, 1), "lines": lines, "loss": shown.loss}

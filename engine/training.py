@@ -134,8 +134,12 @@ def _apply_update(state: LabState) -> LabState:
         cursor=Cursor(state.spec.n_layers, 2 * state.spec.n_layers + 1),
         last_update=LastUpdate(state.params, passes.bwd.cost, float(after)),
     )
+    history = moved.history
+    if not history.entries:  # the first update also records where training started
+        start = evaluate(state)
+        history = history.add(0, start["train_loss"], start["test_loss"])
     scores = evaluate(moved)
-    return moved.replace(history=moved.history.add(counters.step, scores["train_loss"], scores["test_loss"]))
+    return moved.replace(history=history.add(counters.step, scores["train_loss"], scores["test_loss"]))
 
 
 def _next_batch(state: LabState) -> LabState:

@@ -176,7 +176,7 @@ def test_step_reveals_every_phase_with_the_engines_numbers(dash_duo):
     # Update: each weight shows old→new, and the box the loss after the update.
     shown = seen["update"]
     assert all("→" in label for label in shown["label"])
-    assert shown["output"][-1].endswith(f"C = {num(engine.example_passes(state).bwd.loss)}")
+    assert shown["output"][-1] == f"C after update = {num(engine.example_passes(state).bwd.loss)}"
     last = state.last_update
     assert f"{num(last.cost_before)} → {num(last.cost_after)}" in dash_duo.find_element("#numbers").text
     assert dash_duo.find_element("#counters").text == "Step 1 · Epoch 1"

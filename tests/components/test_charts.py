@@ -13,7 +13,7 @@ from components.charts import data_figure, history_figure
 def test_history_carries_the_engines_entries_exactly():
     state = engine.train_steps(engine.PRESETS["circle"][1](), 4)
     entries = state.history.entries
-    assert [e[0] for e in entries] == [1, 2, 3, 4]
+    assert [e[0] for e in entries] == [0, 1, 2, 3, 4]
     fig = history_figure(entries)
     train, test = fig["data"]
     assert train["x"] == [e[0] for e in entries]
@@ -30,9 +30,10 @@ def test_history_without_test_data_has_one_trace():
     state = engine.train_steps(engine.PRESETS["default"][1](), 3)
     fig = history_figure(state.history.entries)
     assert [t["name"] for t in fig["data"]] == ["train"]
-    assert fig["data"][0]["x"] == [1, 2, 3]
-    # The default lesson's loss after the first update: 0.066137 (see the network view's worked numbers).
-    assert fig["data"][0]["y"][0] == pytest.approx(0.066137, abs=1e-6)
+    assert fig["data"][0]["x"] == [0, 1, 2, 3]
+    # The default lesson starts at ½(1 − 0.593503)² = 0.082620 and is 0.066137 after the first update
+    # (see the network view's worked numbers).
+    assert fig["data"][0]["y"][:2] == pytest.approx([0.082620, 0.066137], abs=1e-6)
     assert fig["layout"]["showlegend"] is False
 
 

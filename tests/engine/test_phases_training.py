@@ -489,13 +489,14 @@ def test_history_thinning_by_hand(monkeypatch):
 
 
 def test_history_stays_capped_and_spans_the_whole_run():
-    # 1200 steps: stride 1 until 501 entries → 2; at step 1002 there are 501 again → 4; 1200/4 = 300 entries.
+    # The first update also records step 0 (where training started). 1200 steps: stride 1 until
+    # 501 entries → 2; later 501 again → 4; steps 0, 4, …, 1200 are 301 entries.
     s = engine.train_steps(default_lesson(), 1200)
     h = s.history
     steps = [e[0] for e in h.entries]
     assert len(steps) <= limits.MAX_HISTORY
-    assert h.stride == 4 and len(steps) == 300
-    assert steps[0] == h.stride and steps[-1] == s.counters.step == 1200
+    assert h.stride == 4 and len(steps) == 301
+    assert steps[0] == 0 and steps[-1] == s.counters.step == 1200
     assert all(b - a == h.stride for a, b in pairwise(steps))
     # The last entry is the loss after the last update; no test set in this lesson.
     assert h.entries[-1][1] == engine.evaluate(s)["train_loss"] and h.entries[-1][2] is None
@@ -503,7 +504,8 @@ def test_history_stays_capped_and_spans_the_whole_run():
 
 def test_history_records_train_and_test_loss_after_each_update():
     s = engine.train_steps(circle(), 3)
-    assert [e[0] for e in s.history.entries] == [1, 2, 3]
+    # Step 0 is where training started; then one entry after each update.
+    assert [e[0] for e in s.history.entries] == [0, 1, 2, 3]
     scores = engine.evaluate(s)
     assert s.history.entries[-1][1:] == (scores["train_loss"], scores["test_loss"])
 

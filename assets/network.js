@@ -32,6 +32,7 @@
   // One-time skeleton for a network shape: layers of groups so that blame glows
   // sit under edges, edges under the travelling pulses, and neurons on top.
   function build(container, view) {
+    hideTip();
     container.innerHTML = "";
     const svg = el("svg", {
       viewBox: `0 0 ${view.width} ${view.height}`, class: "network-svg", role: "img",
@@ -54,7 +55,7 @@
       const grad = el("text", {class: "edge-grad", "text-anchor": "middle"}, groups.edgeLabels);
       for (const target of [line, glow, hit]) {
         target.addEventListener("click", () => pick(e.id));
-        target.addEventListener("mouseenter", (ev) => showTip(parts.edges.get(e.id).tip, ev));
+        target.addEventListener("mouseenter", (ev) => showTip(parts.edges.get(e.id), ev));
         target.addEventListener("mousemove", moveTip);
         target.addEventListener("mouseleave", hideTip);
       }
@@ -73,7 +74,7 @@
       const activate = () => { if (bias) pick(bias); };
       g.addEventListener("click", activate);
       g.addEventListener("keydown", (ev) => { if (ev.key === "Enter") activate(); });
-      g.addEventListener("mouseenter", (ev) => showTip(parts.nodes.get(n.id).tip, ev));
+      g.addEventListener("mouseenter", (ev) => showTip(parts.nodes.get(n.id), ev));
       g.addEventListener("mousemove", moveTip);
       g.addEventListener("mouseleave", hideTip);
       parts.nodes.set(n.id, {g, ring, base, fill, text, sub, arrow, name, tip: ""});
@@ -95,9 +96,14 @@
     }
   }
 
+  // The tooltip remembers whose values it shows, so that a redraw while the pointer
+  // rests on an edge or neuron (training, dragging a slider) refreshes its numbers.
   let tip = null;
-  function showTip(text, ev) {
+  let tipOwner = null;
+  function showTip(owner, ev) {
+    const text = owner && owner.tip;
     if (!text) return;
+    tipOwner = owner;
     if (!tip) {
       tip = document.createElement("div");
       tip.className = "network-tip";
@@ -112,7 +118,13 @@
     tip.style.left = `${ev.clientX + 14}px`;
     tip.style.top = `${ev.clientY + 14}px`;
   }
-  function hideTip() { if (tip) tip.style.display = "none"; }
+  function hideTip() {
+    tipOwner = null;
+    if (tip) tip.style.display = "none";
+  }
+  function refreshTip(owner) {
+    if (tip && owner === tipOwner && tip.textContent !== owner.tip) tip.textContent = owner.tip;
+  }
 
   function update(parts, view) {
     parts.svg.setAttribute("class", `network-svg phase-${view.phase}${view.labels ? " with-labels" : ""}`);
@@ -123,6 +135,7 @@
     for (const e of view.edges) {
       const p = parts.edges.get(e.id);
       p.tip = e.tip;
+      refreshTip(p);
       set(p.line, {d: e.d, stroke: e.colour, "stroke-width": e.width, "stroke-dasharray": e.dash || "none",
                    "aria-label": e.tip.split("\n")[0]});
       set(p.hit, {d: e.d});
@@ -136,6 +149,7 @@
     for (const n of view.nodes) {
       const p = parts.nodes.get(n.id);
       p.tip = n.tip;
+      refreshTip(p);
       set(p.g, {"aria-label": n.aria, class: n.known ? "node" : "node unknown"});
       set(p.ring, {cx: n.x, cy: n.y, r: n.r + n.ring / 2 + 3, "stroke-width": n.ring,
                    visibility: n.ring > 0 ? "visible" : "hidden"});

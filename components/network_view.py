@@ -27,8 +27,13 @@ def neuron_name(layer: int, index: int, n_layers: int) -> str:
     return f"h{sub(index + 1)}" if n_layers == 2 else f"h{sub(layer)},{sub(index + 1)}"
 
 
-def layer_title(layer: int, n_layers: int) -> str:
-    return "Input" if layer == 0 else "Output" if layer == n_layers else f"Hidden {layer}"
+def layer_title(layer: int, n_layers: int, short: bool = False) -> str:
+    """ "Hidden 2", or "H2" where columns are too close for the long form."""
+    if layer == 0:
+        return "In" if short else "Input"
+    if layer == n_layers:
+        return "Out" if short else "Output"
+    return f"H{layer}" if short else f"Hidden {layer}"
 
 
 def _positions(sizes):
@@ -42,13 +47,30 @@ def _positions(sizes):
     return xs, ys, radius
 
 
+# Where labels sit along an edge (0 = source, 1 = target): the weight near its source, the
+# gradient near its target. Edges leave a neuron at an angle, so labels from one neuron fan out.
+WEIGHT_LABEL_AT, UPDATE_LABEL_AT, GRAD_LABEL_AT = 0.25, 0.4, 0.7
+ROOM_FOR_GRAD_LABELS = 190  # viewBox units between columns needed for both labels
+BEND = 0.15  # how far the control points lean toward the other end: 0 is an S-curve, 1/3 a line
+
+
+def _controls(x1, y1, x2, y2):
+    dx, dy = x2 - x1, y2 - y1
+    return (x1 + 0.35 * dx, y1 + BEND * dy), (x2 - 0.35 * dx, y2 - BEND * dy)
+
+
 def _bezier(x1, y1, x2, y2, t):
-    """A point on the edge's S-curve (control points at the horizontal midpoint)."""
-    mx = (x1 + x2) / 2
+    """A point on the edge's gentle curve."""
+    (cx1, cy1), (cx2, cy2) = _controls(x1, y1, x2, y2)
     u = 1 - t
-    x = u**3 * x1 + 3 * u * u * t * mx + 3 * u * t * t * mx + t**3 * x2
-    y = u**3 * y1 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t**3 * y2
+    x = u**3 * x1 + 3 * u * u * t * cx1 + 3 * u * t * t * cx2 + t**3 * x2
+    y = u**3 * y1 + 3 * u * u * t * cy1 + 3 * u * t * t * cy2 + t**3 * y2
     return x, y
+
+
+def _path(x1, y1, x2, y2) -> str:
+    (cx1, cy1), (cx2, cy2) = _controls(x1, y1, x2, y2)
+    return f"M{x1:.1f},{y1:.1f} C{cx1:.1f},{cy1:.1f} {cx2:.1f},{cy2:.1f} {x2:.1f},{y2:.1f}"
 
 
 def _fill_level(a: float, activation: str | None) -> float:
@@ -145,12 +167,11 @@ def network_view(state) -> dict:
                 w_before = float(shown_params.W[l][i, j])
                 w_now = float(state.params.W[l][i, j])
                 x1, y1, x2, y2 = xs[l - 1] + r, ys[l - 1][j], xs[l] - r, ys[l][i]
-                mx = (x1 + x2) / 2
                 g = float(bwd.grad_W[l][i, j])
                 src, dst = neuron_name(l - 1, j, L), neuron_name(l, i, L)
                 edge = {
                     "id": str(ref),
-                    "d": f"M{x1:.1f},{y1:.1f} C{mx:.1f},{y1:.1f} {mx:.1f},{y2:.1f} {x2:.1f},{y2:.1f}",
+                    "d": _path(x1, y1, x2, y2),
                     "width": round(thin * min(12.0, 1.2 + 3.0 * abs(w_now)), 2),
                     "colour": palette.sign_colour(w_now),
                     "dash": "" if w_now >= 0 else "8 5",
@@ -159,8 +180,8 @@ def network_view(state) -> dict:
                     "label": "",
                     "grad": "",
                 }
-                lx, ly = _bezier(x1, y1, x2, y2, 0.4 if updated else 0.3)  # "before→after" is wider
-                gx, gy = _bezier(x1, y1, x2, y2, 0.66)
+                lx, ly = _bezier(x1, y1, x2, y2, UPDATE_LABEL_AT if updated else WEIGHT_LABEL_AT)
+                gx, gy = _bezier(x1, y1, x2, y2, GRAD_LABEL_AT)
                 edge.update(lx=round(lx, 1), ly=round(ly, 1), gx=round(gx, 1), gy=round(gy, 1))
                 if labels:
                     edge["label"] = (
@@ -172,7 +193,8 @@ def network_view(state) -> dict:
                 if l in grads_known:
                     if g_scale > 0:
                         edge["blame"] = round(4.0 + 14.0 * abs(g) / g_scale, 2)
-                    if labels and not updated:  # after the update the edge shows before → after instead
+                    # After the update the edge shows before → after instead.
+                    if labels and not updated and x2 - x1 >= ROOM_FOR_GRAD_LABELS:
                         edge["grad"] = f"∂ {num(g, True, 3)}"
                     a_in, d_out = float(fwd.a[l - 1][0, j]), float(bwd.delta[l][0, i])
                     lines.append(f"∂C/∂w = a_in · δ_out = {num(a_in)} × {num(d_out, True)} = {num(g, True)}")
@@ -187,7 +209,9 @@ def network_view(state) -> dict:
         "height": HEIGHT,
         "labels": labels,
         "phase": phase.kind if phase else "ready",
-        "columns": [{"x": round(x, 1), "text": layer_title(l, L)} for l, x in enumerate(xs)],
+        # Long titles need about 110 units of room between columns.
+        "columns": [{"x": round(x, 1), "text": layer_title(l, L, short=(WIDTH - LEFT - RIGHT) / L < 110)}
+                    for l, x in enumerate(xs)],
         "nodes": nodes,
         "edges": edges,
         "output": _output_box(state, passes, shown, xs[-1] + r + 30, ys[-1]),

@@ -11,6 +11,7 @@ def create_app(**options) -> dash.Dash:
     """A new Backprop Lab app. Options go to dash.Dash (e.g. title)."""
     from .callbacks import register_callbacks
     from .layout import build_layout
+    from .panels import register_panel_callbacks
 
     app = dash.Dash(
         __name__,
@@ -22,4 +23,5 @@ def create_app(**options) -> dash.Dash:
     )
     app.layout = build_layout
     register_callbacks(app)
+    register_panel_callbacks(app)
     return app

@@ -8,11 +8,10 @@ callback: it becomes a message on the page and the student's work is kept.
 
 import logging
 
-import numpy as np
 from dash import ALL, Input, Output, State, ctx, no_update
 
 import engine
-from components.charts import data_figure, history_figure
+from components.charts import history_figure
 from components.network_view import network_view, neuron_name
 from components.readouts import counters_text, example_label, example_note, numbers_panel
 from components.weight_slider import READOUT_INPUT, READOUT_JS, READOUT_OUTPUT, WeightSliderAIO
@@ -157,7 +156,6 @@ def register_callbacks(app) -> None:
         Output("example-note", "children"),
         Output("history", "figure"),
         Output("history-key", "data"),
-        Output("data-chart", "figure"),
         Output("example", "options"),
         Output("pick-param", "options"),
         Output("diverged", "hidden"),
@@ -169,7 +167,7 @@ def register_callbacks(app) -> None:
         try:
             state = actions.load(stored)
         except LabInputError:
-            return (no_update,) * 12
+            return (no_update,) * 11
         keys = keys or {}
         data = engine.dataset(state.data)
         scores = engine.evaluate(state)
@@ -177,9 +175,7 @@ def register_callbacks(app) -> None:
         n_train = data.x_train.shape[0]
         i = min(state.example, n_train - 1)
         history_key = [state.counters.step, len(state.history.entries), state.history.stride]
-        data_key = [state.data.to_dict(), state.example] + (
-            [state.params.to_dict(), state.spec.to_dict()] if data.raw_train.shape[1] == 1 else []
-        )
+        data_key = [state.data.to_dict()]
         new_keys = {"history": history_key, "data": data_key}
         return (
             network_view(state),
@@ -189,7 +185,6 @@ def register_callbacks(app) -> None:
             example_note(state, n_train, data.x_train[i], data.y_train[i], data.input_names),
             history_figure(state.history.entries) if keys.get("history") != history_key else no_update,
             new_keys,
-            _data_figure(state, data) if keys.get("data") != data_key else no_update,
             _example_options(data) if keys.get("data", [None])[0] != data_key[0] else no_update,
             [{"label": f"{ref}", "value": str(ref)} for ref in engine.all_refs(state.spec)],
             not state.diverged,
@@ -277,12 +272,3 @@ def _example_options(data) -> list:
     n = min(data.x_train.shape[0], 200)
     return [{"label": f"{i}: {example_label(data.x_train[i], data.y_train[i], data.input_names)}", "value": i}
             for i in range(n)]
-
-
-def _data_figure(state, data) -> dict:
-    curve = None
-    if data.raw_train.shape[1] == 1 and data.x_train.shape[1] == 1:
-        lo, hi = float(np.min(data.raw_train)), float(np.max(data.raw_train))
-        xs = np.linspace(lo, hi, 80)
-        curve = (xs.tolist(), engine.forward(state.spec, state.params, xs[:, None]).output[:, 0].tolist())
-    return data_figure(data.raw_train, data.y_train, data.raw_test, data.y_test, data.kind, state.example, curve)

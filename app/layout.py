@@ -13,6 +13,7 @@ from .actions import SPEEDS
 
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0)
 BATCH_SIZES = (1, 5, 10, 25, 50, 100, 200)
+BALL_RATES = (0.01, 0.03, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1.0, 2.0)
 
 
 def _select(id_, options, value, label, **extra):
@@ -131,26 +132,75 @@ def network_panel():
     )
 
 
+def _tab(label, value, children):
+    return dcc.Tab(label=label, value=value, className="tab", selected_className="tab-selected", children=children)
+
+
+def landscape_tabs():
+    """The landscapes beside the network. Only the visible tab is computed and drawn."""
+    curves = {k: v.title for k, v in engine.CURVES.items()}
+    first = next(iter(engine.CURVES.values()))
+    return html.Div(className="card", children=[
+        dcc.Tabs(id="panel-tabs", value="surface", className="tabs", children=[
+            _tab("Data", "surface", [
+                html.P("The network's output over the inputs. Click a point to show it on the graph; "
+                       "hover a neuron to see its own surface.", id="surface-note", className="card-hint"),
+                dcc.Graph(id="data-chart", config={"displayModeBar": False}, className="chart tall"),
+                _select("example", [], 0, "Example on show"),
+            ]),
+            _tab("Ball", "ball", [
+                html.Div(className="ball-controls", children=[
+                    dcc.Dropdown(id="toy-curve", options=_options(curves), value=first.name, clearable=False,
+                                 searchable=False, className="grow"),
+                    dcc.Dropdown(id="ball-lr", options=[{"label": f"η {v}", "value": v} for v in BALL_RATES],
+                                 value=first.learning_rate, clearable=False, searchable=False, className="narrow"),
+                ]),
+                html.Div(className="ball-controls", children=[
+                    html.Button("Roll", id="ball-step", className="btn small primary", n_clicks=0,
+                                title="One step of gradient descent"),
+                    html.Button("Play", id="ball-play", className="btn small", n_clicks=0),
+                    html.Button("Restart", id="ball-reset", className="btn small", n_clicks=0),
+                    dcc.Checklist(id="ball-options", className="checks", inline=True, value=[],
+                                  options=[{"label": " momentum", "value": "momentum"},
+                                           {"label": " blindfold", "value": "blindfold"}]),
+                ]),
+                dcc.Graph(id="ball-chart", config={"displayModeBar": False}, className="chart tall"),
+                html.P("", id="ball-note", className="card-hint", role="status"),
+                html.P("", id="ball-lesson", className="card-hint"),
+            ]),
+            _tab("Along a weight", "slice", [
+                dcc.Dropdown(id="slice-param", options=[], value="W1[0,0]", clearable=False),
+                dcc.Graph(id="slice-chart", config={"displayModeBar": False}, className="chart tall"),
+                html.P("", id="slice-note", className="card-hint"),
+            ]),
+            _tab("Two weights", "contour", [
+                html.Div(className="ball-controls", children=[
+                    dcc.Dropdown(id="contour-x", options=[], value="W1[0,0]", clearable=False, className="grow"),
+                    dcc.Dropdown(id="contour-y", options=[], value="W1[0,1]", clearable=False, className="grow"),
+                ]),
+                dcc.Graph(id="contour-chart", config={"displayModeBar": False}, className="chart tall"),
+                html.P("", id="contour-note", className="card-hint"),
+            ]),
+        ]),
+    ])
+
+
 def side_panel():
     return html.Section(
         className="side",
         children=[
             html.Div(id="numbers", className="numbers"),
-            html.Div(className="card", children=[
-                html.H2("Loss over training", className="card-head"),
-                dcc.Graph(id="history", config={"displayModeBar": False}, className="chart"),
-            ]),
-            html.Div(className="card", children=[
-                html.H2("Data — click a point to show it on the graph", className="card-head"),
-                dcc.Graph(id="data-chart", config={"displayModeBar": False}, className="chart"),
-                _select("example", [], 0, "Example on show"),
-            ]),
+            landscape_tabs(),
             html.Div(className="card", children=[
                 html.H2("Grab a weight", className="card-head"),
                 html.P("Click an edge or a neuron, or pick one here; drag its slider.", className="card-hint"),
                 dcc.Dropdown(id="pick-param", options=[], value=None, placeholder="Choose a weight or bias…",
                              clearable=True),
                 html.Div(id="sliders", className="sliders"),
+            ]),
+            html.Div(className="card", children=[
+                html.H2("Loss over training", className="card-head"),
+                dcc.Graph(id="history", config={"displayModeBar": False}, className="chart"),
             ]),
         ],
     )
@@ -168,6 +218,11 @@ def build_layout():
             dcc.Store(id="history-key"),
             dcc.Store(id="speed-intervals", data={k: v[1] for k, v in SPEEDS.items()}),
             dcc.Interval(id="play-timer", interval=900, disabled=True),
+            dcc.Store(id="hover-neuron"),
+            dcc.Store(id="ball", storage_type="session"),
+            dcc.Store(id="panel-keys"),
+            dcc.Store(id="contour-path", storage_type="session", data=[]),
+            dcc.Interval(id="ball-timer", interval=350, disabled=True),
             toolbar(),
             html.Div(className="body", children=[settings(), network_panel(), side_panel()]),
         ],

@@ -74,9 +74,9 @@
       const activate = () => { if (bias) pick(bias); };
       g.addEventListener("click", activate);
       g.addEventListener("keydown", (ev) => { if (ev.key === "Enter") activate(); });
-      g.addEventListener("mouseenter", (ev) => showTip(parts.nodes.get(n.id), ev));
+      g.addEventListener("mouseenter", (ev) => { showTip(parts.nodes.get(n.id), ev); hover(n.id); });
       g.addEventListener("mousemove", moveTip);
-      g.addEventListener("mouseleave", hideTip);
+      g.addEventListener("mouseleave", () => { hideTip(); hover(null); });
       parts.nodes.set(n.id, {g, ring, base, fill, text, sub, arrow, name, tip: ""});
     }
     parts.outputText = el("text", {class: "output-box"}, groups.output);
@@ -98,6 +98,13 @@
 
   // The tooltip remembers whose values it shows, so that a redraw while the pointer
   // rests on an edge or neuron (training, dragging a slider) refreshes its numbers.
+  // The data panel shows a hovered neuron's own surface.
+  function hover(id) {
+    if (window.dash_clientside && window.dash_clientside.set_props) {
+      window.dash_clientside.set_props("hover-neuron", {data: id});
+    }
+  }
+
   let tip = null;
   let tipOwner = null;
   function showTip(owner, ev) {

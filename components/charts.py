@@ -12,7 +12,7 @@ from . import palette
 _FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 14, "color": palette.INK}
 
 
-def _layout(**extra) -> dict:
+def base_layout(**extra) -> dict:
     base = {
         "margin": {"l": 62, "r": 12, "t": 8, "b": 40},
         "paper_bgcolor": "rgba(0,0,0,0)",
@@ -25,7 +25,7 @@ def _layout(**extra) -> dict:
     return base
 
 
-def _axis(title: str, **extra) -> dict:
+def axis(title: str, **extra) -> dict:
     return {"title": {"text": title, "standoff": 8}, "automargin": True, "gridcolor": palette.GRID, "zeroline": False, **extra}
 
 
@@ -43,9 +43,9 @@ def history_figure(entries) -> dict:
         traces.append({"type": "scatter", "mode": "lines" if len(steps) > 20 else "lines+markers", "name": "test",
                        "x": steps, "y": test,
                        "line": {"color": palette.TEST, "width": 3, "dash": "dot"}})
-    layout = _layout(
-        xaxis=_axis("step", rangemode="tozero"),
-        yaxis=_axis("loss", rangemode="tozero"),
+    layout = base_layout(
+        xaxis=axis("step", rangemode="tozero"),
+        yaxis=axis("loss", rangemode="tozero"),
         showlegend=len(traces) > 1,
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
     )
@@ -71,8 +71,8 @@ def data_figure(raw_train, y_train, raw_test, y_test, kind: str, example: int, c
     else:
         xs_tr, ys_tr = raw_train[:, 0], raw_train[:, 1]
         xs_te, ys_te = raw_test[:, 0], raw_test[:, 1]
-        colour_tr = _class_colours(y_train) if kind == "classification" else palette.TRAIN
-        colour_te = _class_colours(y_test) if kind == "classification" else palette.TEST
+        colour_tr = class_colours(y_train) if kind == "classification" else palette.TRAIN
+        colour_te = class_colours(y_test) if kind == "classification" else palette.TEST
     traces = [
         {"type": "scatter", "mode": "markers", "name": "train", "x": xs_tr.tolist(), "y": ys_tr.tolist(),
          "customdata": list(range(len(xs_tr))), "hovertemplate": "example %{customdata}<extra>train</extra>",
@@ -89,9 +89,9 @@ def data_figure(raw_train, y_train, raw_test, y_test, kind: str, example: int, c
                    "y": [float(ys_tr[example])], "hoverinfo": "skip",
                    "marker": {"color": "rgba(0,0,0,0)", "size": 24, "line": {"color": palette.INK, "width": 3}}})
     xlabel, ylabel = ("x₁", "target") if one_d else ("x₁", "x₂")
-    return {"data": traces, "layout": _layout(xaxis=_axis(xlabel), yaxis=_axis(ylabel), clickmode="event",
+    return {"data": traces, "layout": base_layout(xaxis=axis(xlabel), yaxis=axis(ylabel), clickmode="event",
                                                hovermode="closest")}
 
 
-def _class_colours(y) -> list:
+def class_colours(y) -> list:
     return [palette.POSITIVE if v > 0.5 else palette.NEGATIVE for v in np.asarray(y)[:, 0]]

@@ -16,7 +16,9 @@ from .numbers import num, sub
 
 WIDTH, HEIGHT = 880, 520
 LEFT, RIGHT, TOP, BOTTOM = 50, 270, 60, 30
-LABELS_UP_TO = 12  # neurons in all: small networks show their numbers on the graph
+# Small networks show their numbers on the graph; larger ones on hover only, where a
+# crowd of labels would hide the picture.
+LABELS_MAX_LAYER, LABELS_MAX_NEURONS = 3, 9
 
 
 def neuron_name(layer: int, index: int, n_layers: int) -> str:
@@ -101,7 +103,7 @@ def network_view(state) -> dict:
     passes = example_passes(state, shown_params)
     fwd, bwd = passes.fwd, passes.bwd
     xs, ys, r = _positions(sizes)
-    labels = sum(sizes) <= LABELS_UP_TO
+    labels = max(sizes) <= LABELS_MAX_LAYER and sum(sizes) <= LABELS_MAX_NEURONS
     phase = cursor.phase
 
     nodes = []

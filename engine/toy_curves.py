@@ -181,7 +181,7 @@ def _curve(curve) -> ToyCurve:
     return CURVES[validate.choice(curve, "The curve", tuple(CURVES))]
 
 
-def descend(curve, x0, learning_rate, steps, momentum=0.0) -> BallPath:
+def descend(curve, x0, learning_rate, steps, momentum=0.0, velocity=0.0) -> BallPath:
     """Roll a ball down a toy curve by gradient descent, with optional momentum.
 
     Parameters
@@ -197,6 +197,9 @@ def descend(curve, x0, learning_rate, steps, momentum=0.0) -> BallPath:
     momentum : float, optional
         The share of the last move kept, 0 <= momentum < 1. 0 (the default) is plain
         gradient descent.
+    velocity : float, optional
+        The ball's last move, to continue a path with momentum one step at a time
+        (``path.step[-1]`` of the path so far). 0 (the default) starts from rest.
 
     Returns
     -------
@@ -228,10 +231,10 @@ def descend(curve, x0, learning_rate, steps, momentum=0.0) -> BallPath:
         # At 1 the ball would keep every move for ever and never slow down.
         raise LabInputError(f"The momentum must be at least 0 and below 1; {m:g} is outside.")
     n = validate.integer(steps, "The number of steps", 0, MAX_PATH)
+    v = validate.number(velocity, "The ball's velocity")
 
     xs = [x0]
     slopes = [c.slope(x0)]
-    v = 0.0
     reason = ""
     for k in range(n):
         v = m * v - lr * slopes[-1]
@@ -258,6 +261,29 @@ def descend(curve, x0, learning_rate, steps, momentum=0.0) -> BallPath:
         diverged=bool(reason),
         reason=reason,
         converged=not reason and abs(slopes[-1]) < REST_TOLERANCE and last_step < REST_TOLERANCE,
+    )
+
+
+def path_through(curve, xs, reason: str = "") -> BallPath:
+    """The BallPath of positions a ball has already visited (e.g. a trail kept by the page).
+
+    reason: why the ball stopped, if it flew off; "" while it is on the curve.
+    """
+    c = _curve(curve)
+    x = np.array([validate.number(v, "A position of the ball") for v in xs], dtype=float)
+    if x.size == 0:
+        raise LabInputError("A ball's path needs at least its start.")
+    slope = np.asarray(c.slope(x), dtype=float)
+    step = np.diff(x)
+    last_step = abs(step[-1]) if step.size else 0.0
+    return BallPath(
+        x=x,
+        loss=np.asarray(c.loss(x), dtype=float),
+        slope=slope,
+        step=step,
+        diverged=bool(reason),
+        reason=reason,
+        converged=not reason and abs(slope[-1]) < REST_TOLERANCE and last_step < REST_TOLERANCE,
     )
 
 

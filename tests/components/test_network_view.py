@@ -21,7 +21,7 @@ import pytest
 
 import engine
 from components import palette
-from components.network_view import LABELS_UP_TO, network_view
+from components.network_view import LABELS_MAX_LAYER, LABELS_MAX_NEURONS, network_view
 from components.numbers import MINUS, num
 from engine import ParamRef
 
@@ -70,7 +70,7 @@ def test_the_walk_visits_every_phase_in_order(steps):
 def test_ready_shows_only_the_input(steps):
     _, view = phase_of(steps, -1)
     nodes, edges = by_id(view)
-    assert view["labels"] is True  # 5 neurons ≤ LABELS_UP_TO
+    assert view["labels"] is True  # 5 neurons, at most 2 in a layer: small enough for numbers
     assert (nodes["n0-0"]["text"], nodes["n0-1"]["text"]) == ("1.00", "0.50")
     for nid in ("n1-0", "n1-1", "n2-0"):
         assert nodes[nid]["text"] == "?"
@@ -242,7 +242,8 @@ def test_a_large_network_has_hover_tips_but_no_labels():
     states = walk(engine.PRESETS["deep_sigmoid"][1]())
     for state in states:
         view = network_view(state)
-        assert sum(state.spec.sizes) > LABELS_UP_TO and view["labels"] is False
+        assert max(state.spec.sizes) > LABELS_MAX_LAYER or sum(state.spec.sizes) > LABELS_MAX_NEURONS
+        assert view["labels"] is False
         assert len(view["nodes"]) == 2 + 5 * 6 + 1
         assert len(view["edges"]) == 2 * 6 + 4 * 6 * 6 + 6 * 1
         assert all(n["text"] == "" and n["sub"] == "" for n in view["nodes"])

@@ -1,0 +1,247 @@
+"""Callbacks of the landscape panels: the ball on a toy curve, the loss along one weight,
+the loss over two weights and the decision surface.
+
+Every Plotly update replots its whole graph in the browser, so a panel is only
+computed when its tab is visible and something it shows has changed; the ball's
+steps send only the ball (a Patch), never the curve again.
+"""
+
+import hashlib
+
+import numpy as np
+from dash import Input, Output, Patch, State, ctx, no_update
+
+import engine
+from components import landscape_charts as charts
+from components.charts import data_figure
+from components.network_view import neuron_name
+from engine import LabInputError, limits
+from engine.surface import surface
+from engine.toy_curves import path_through
+
+from . import actions
+
+MOMENTUM = 0.9
+SLICE_HALF_WIDTH = 4.0
+SLICE_POINTS = 121
+GRID_POINTS = 41
+GRID_HALF_WIDTH = 3.0
+
+
+def _fingerprint(state) -> str:
+    """Changes whenever anything a panel draws could change."""
+    h = hashlib.blake2b(digest_size=12)
+    for arr in state.params.W[1:] + state.params.b[1:]:
+        h.update(arr.tobytes())
+    h.update(repr((state.spec, state.data, state.example, state.train.weight_decay)).encode())
+    return h.hexdigest()
+
+
+def _ref(state, name, fallback_index: int = 0):
+    """The parameter a dropdown names, or a sensible one if it is not in this network."""
+    try:
+        return engine.ParamRef.parse(name, state.spec)
+    except LabInputError:
+        refs = [r for r in engine.all_refs(state.spec) if r.kind == "W"]
+        return refs[min(fallback_index, len(refs) - 1)]
+
+
+def _hovered(state, hover):
+    """(layer, neuron) of a hovered neuron id like "n1-0", if it exists in this network."""
+    if not isinstance(hover, str) or not hover.startswith("n"):
+        return None
+    try:
+        layer, neuron = (int(p) for p in hover[1:].split("-"))
+    except ValueError:
+        return None
+    if 1 <= layer <= state.spec.n_layers and 0 <= neuron < state.spec.sizes[layer]:
+        return layer, neuron
+    return None
+
+
+def surface_panel(state, hover):
+    """The data chart with the output's (or the hovered neuron's) surface, and its caption."""
+    data = engine.dataset(state.data)
+    if data.raw_train.shape[1] > 2:
+        return data_figure(data.raw_train[:, :2], data.y_train, data.raw_test[:, :2], data.y_test,
+                                  data.kind, state.example), "Data with more than two inputs: the first two shown."
+    hovered = _hovered(state, hover)
+    layer, neuron = hovered or (state.spec.n_layers, 0)
+    surf = surface(state, 50 if data.raw_train.shape[1] == 2 else 100, layer, neuron)
+    name = neuron_name(layer, neuron, state.spec.n_layers)
+    if hovered:
+        caption = f"Neuron {name}'s own activation over the inputs (move off the neuron to see the output)."
+    else:
+        caption = f"The output {name} over the inputs. Click a point to show it on the graph; hover a neuron " \
+                  "to see its own surface."
+    return charts.surface_figure(surf, data, state.example), caption
+
+
+def slice_panel(state, name):
+    ref = _ref(state, name)
+    w = ref.get(state.params)
+    s = engine.loss_slice(state, ref, np.linspace(w - SLICE_HALF_WIDTH, w + SLICE_HALF_WIDTH, SLICE_POINTS))
+    return charts.slice_figure(s), charts.slice_note(s), str(ref)
+
+
+def contour_panel(state, name_x, name_y, path):
+    rx = _ref(state, name_x, 0)
+    ry = _ref(state, name_y, 1)
+    if ry == rx:
+        ry = next(r for r in engine.all_refs(state.spec) if r != rx)
+    cx, cy = rx.get(state.params), ry.get(state.params)
+    points = [p for p in path if isinstance(p, list) and len(p) == 2] + [[cx, cy]]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    vx = np.linspace(min(xs) - GRID_HALF_WIDTH, max(xs) + GRID_HALF_WIDTH, GRID_POINTS)
+    vy = np.linspace(min(ys) - GRID_HALF_WIDTH, max(ys) + GRID_HALF_WIDTH, GRID_POINTS)
+    g = engine.loss_grid(state, rx, ry, vx, vy)
+    return charts.contour_figure(g, path), charts.contour_note(g), str(rx), str(ry)
+
+
+def descent_path(state, keys: dict, path, name_x, name_y, shape: str):
+    """The descent path on the two-weight map: one point per update (the weights before it),
+    started afresh on a reset or a new pair of weights. Returns (path, pair)."""
+    rx, ry = _ref(state, name_x, 0), _ref(state, name_y, 1)
+    pair = [str(rx), str(ry), shape]
+    path = [p for p in path if isinstance(p, list) and len(p) == 2] if isinstance(path, list) else []
+    if keys.get("pair") != pair or state.counters.step == 0:
+        return [], pair
+    if keys.get("step") != state.counters.step and state.last_update is not None:
+        before = state.last_update.params_before
+        path = (path + [[rx.get(before), ry.get(before)]])[-limits.MAX_PATH:]
+    return path, pair
+
+
+def register_panel_callbacks(app) -> None:
+    @app.callback(
+        Output("data-chart", "figure"),
+        Output("surface-note", "children"),
+        Output("slice-chart", "figure"),
+        Output("slice-note", "children"),
+        Output("slice-param", "options"),
+        Output("contour-chart", "figure"),
+        Output("contour-note", "children"),
+        Output("contour-x", "options"),
+        Output("contour-y", "options"),
+        Output("contour-path", "data"),
+        Output("panel-keys", "data"),
+        Input("lab-state", "data"),
+        Input("panel-tabs", "value"),
+        Input("hover-neuron", "data"),
+        Input("slice-param", "value"),
+        Input("contour-x", "value"),
+        Input("contour-y", "value"),
+        State("contour-path", "data"),
+        State("panel-keys", "data"),
+    )
+    def panels(stored, tab, hover, slice_name, cx, cy, path, keys):
+        out = [no_update] * 11
+        try:
+            state = actions.load(stored)
+        except LabInputError:
+            return out
+        keys = keys if isinstance(keys, dict) else {}
+        fingerprint = _fingerprint(state)
+        refs = [{"label": str(r), "value": str(r)} for r in engine.all_refs(state.spec)]
+        shape = "-".join(map(str, state.spec.sizes))
+        if keys.get("shape") != shape:
+            out[4] = out[7] = out[8] = refs
+        path, pair = descent_path(state, keys, path, cx, cy, shape)
+        out[9] = path
+        want = {"tab": tab, "fingerprint": fingerprint}
+        try:
+            if tab == "surface":
+                want["hover"] = hover
+                if {k: keys.get(k) for k in want} != want:
+                    out[0], out[1] = surface_panel(state, hover)
+            elif tab == "slice":
+                want["param"] = slice_name
+                if {k: keys.get(k) for k in want} != want:
+                    out[2], out[3], _ = slice_panel(state, slice_name)
+            elif tab == "contour":
+                want["pair"] = pair
+                want["path_len"] = len(path)
+                if {k: keys.get(k) for k in want} != want:
+                    out[5], out[6], _, _ = contour_panel(state, cx, cy, path)
+        except LabInputError as e:
+            out[1] = out[3] = out[6] = str(e)
+        out[10] = want | {"shape": shape, "pair": pair, "step": state.counters.step}
+        return out
+
+    @app.callback(
+        Output("ball", "data"),
+        Output("ball-chart", "figure"),
+        Output("ball-note", "children"),
+        Output("ball-lesson", "children"),
+        Output("ball-timer", "disabled"),
+        Output("ball-play", "children"),
+        Output("ball-lr", "value"),
+        Input("panel-tabs", "value"),
+        Input("toy-curve", "value"),
+        Input("ball-lr", "value"),
+        Input("ball-options", "value"),
+        Input("ball-step", "n_clicks"),
+        Input("ball-play", "n_clicks"),
+        Input("ball-timer", "n_intervals"),
+        Input("ball-reset", "n_clicks"),
+        Input("ball-chart", "clickData"),
+        State("ball", "data"),
+        State("ball-timer", "disabled"),
+    )
+    def ball(tab, curve_name, lr, options, _step, _play, _tick, _reset, click, stored, stopped):
+        trigger = ctx.triggered_id
+        stopped = stopped is not False
+        if tab != "ball" and trigger != "panel-tabs":
+            return (no_update,) * 7
+        if tab != "ball":
+            return no_update, no_update, no_update, no_update, True, "Play", no_update
+        try:
+            return _ball(trigger, curve_name, lr, options or [], click, stored, stopped)
+        except LabInputError as e:
+            return no_update, no_update, str(e), no_update, True, "Play", no_update
+
+
+def _ball(trigger, curve_name, lr, options, click, stored, stopped):
+    if not isinstance(curve_name, str) or curve_name not in engine.CURVES:
+        raise LabInputError("Choose one of the curves in the list.")
+    curve = engine.CURVES[curve_name]
+    momentum = MOMENTUM if "momentum" in options else 0.0
+    blindfold = "blindfold" in options
+    stored = stored if isinstance(stored, dict) else {}
+    xs = stored.get("x") if stored.get("curve") == curve_name else None
+    if not isinstance(xs, list) or not xs or not all(isinstance(v, (int, float)) for v in xs):
+        xs = [curve.start]
+    new_lr = no_update
+    if trigger == "toy-curve":
+        xs, lr, new_lr = [curve.start], curve.learning_rate, curve.learning_rate
+    elif trigger == "ball-reset":
+        xs = [xs[0]]
+    elif trigger == "ball-chart" and isinstance(click, dict):
+        points = click.get("points")
+        x = points[0].get("x") if isinstance(points, list) and points and isinstance(points[0], dict) else None
+        if isinstance(x, (int, float)) and curve.x_min <= x <= curve.x_max:
+            xs = [float(x)]
+    if trigger == "ball-play":
+        stopped = not stopped
+    moving = trigger in ("ball-step", "ball-timer")
+    reason = stored.get("reason", "") if stored.get("curve") == curve_name and trigger not in (
+        "toy-curve", "ball-reset", "ball-chart") else ""
+    path = path_through(curve, xs, reason if isinstance(reason, str) else "")
+    if moving and not path.diverged:
+        velocity = xs[-1] - xs[-2] if momentum and len(xs) > 1 else 0.0
+        one = engine.descend(curve, xs[-1], lr, 1, momentum, velocity=velocity)
+        xs = (xs + one.x[1:].tolist())[-limits.MAX_PATH:]
+        path = path_through(curve, xs, one.reason)
+    if path.diverged or path.converged:
+        stopped = True
+    data = {"curve": curve_name, "x": xs, "diverged": path.diverged, "reason": path.reason}
+    parts = charts.ball_parts(curve, path, lr, blindfold)
+    if moving:
+        figure = Patch()
+        for index, key in ((charts.TRAIL, "trail"), (charts.BALL, "ball"), (charts.TANGENT, "tangent")):
+            figure["data"][index]["x"] = parts[key]["x"]
+            figure["data"][index]["y"] = parts[key]["y"]
+    else:
+        figure = charts.toy_figure(curve, path, lr, blindfold)
+    note = f"Step {parts['steps']}. {parts['note']}"
+    return data, figure, note, curve.lesson, stopped, "Play" if stopped else "Pause", new_lr

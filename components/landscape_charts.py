@@ -1,0 +1,170 @@
+"""Figures for the landscape panels, as plain dicts: the ball on a toy curve, the
+network's loss along one weight, the loss over two weights, and the decision surface.
+
+Trace order is fixed and documented per figure, because the app patches single
+traces (the ball moves without resending the curve).
+"""
+
+import numpy as np
+
+from . import palette
+from .charts import axis, base_layout, data_figure
+from .numbers import num
+
+# Toy-curve figure traces, in this order:
+CURVE, TRAIL, BALL, TANGENT = 0, 1, 2, 3
+
+
+def _tangent(x: float, y: float, slope: float, half_width: float) -> tuple[list, list]:
+    """A short segment of the tangent line at (x, y)."""
+    xs = [x - half_width, x + half_width]
+    return xs, [y - slope * half_width, y + slope * half_width]
+
+
+def ball_parts(curve, path, learning_rate: float, blindfold: bool) -> dict:
+    """What changes when the ball moves: the trail, the ball, the tangent and the note."""
+    x, y, g = float(path.x[-1]), float(path.loss[-1]), float(path.slope[-1])
+    width = (curve.x_max - curve.x_min) * 0.08
+    tx, ty = _tangent(x, y, g, width)
+    step = -learning_rate * g
+    if path.diverged:
+        note = path.reason
+    elif path.converged:
+        note = f"At rest: the slope is {num(g, True)}, so the ball no longer moves."
+    else:
+        note = f"Slope under the ball {num(g, True)} → next step −η·slope = {num(step, True)}"
+    trail_x = path.x[:-1].tolist()
+    return {
+        "trail": {"x": trail_x, "y": [None] * len(trail_x) if blindfold else path.loss[:-1].tolist()},
+        "ball": {"x": [x], "y": [y]},
+        "tangent": {"x": tx, "y": ty},
+        "note": note,
+        "steps": len(path.x) - 1,
+    }
+
+
+def toy_figure(curve, path, learning_rate: float, blindfold: bool) -> dict:
+    xs = np.linspace(curve.x_min, curve.x_max, 241)
+    ys = np.asarray(curve.loss(xs), dtype=float)
+    parts = ball_parts(curve, path, learning_rate, blindfold)
+    span = float(ys.max() - ys.min()) or 1.0
+    traces = [
+        {"type": "scatter", "mode": "lines", "name": "loss", "x": xs.tolist(), "y": ys.tolist(),
+         "visible": not blindfold, "hoverinfo": "skip", "line": {"color": palette.INK, "width": 3}},
+        {"type": "scatter", "mode": "markers+lines", "name": "trail", **parts["trail"], "hoverinfo": "skip",
+         "marker": {"color": palette.HIDDEN, "size": 7, "opacity": 0.45},
+         "line": {"color": palette.HIDDEN, "width": 1, "dash": "dot"}},
+        {"type": "scatter", "mode": "markers", "name": "ball", **parts["ball"], "hoverinfo": "skip",
+         "marker": {"color": palette.OUTPUT, "size": 20, "line": {"color": "#ffffff", "width": 2}}},
+        {"type": "scatter", "mode": "lines", "name": "slope", **parts["tangent"], "hoverinfo": "skip",
+         "line": {"color": palette.BLAME, "width": 4}},
+    ]
+    layout = base_layout(
+        xaxis=axis("x (the one weight)", range=[curve.x_min, curve.x_max]),
+        yaxis=axis("loss", range=[float(ys.min()) - 0.12 * span, float(ys.max()) + 0.12 * span],
+                    showticklabels=not blindfold),
+        clickmode="event",
+        hovermode="closest",
+    )
+    return {"data": traces, "layout": layout}
+
+
+def slice_figure(s) -> dict:
+    """The network's loss as one parameter varies, with the ball at its value and the
+    tangent drawn with backprop's slope."""
+    y0 = s.current_loss
+    span = float(np.max(s.loss) - np.min(s.loss)) or 1.0
+    width = float(s.values[-1] - s.values[0]) * 0.08
+    tx, ty = _tangent(s.current_value, y0, s.slope_backprop, width)
+    traces = [
+        {"type": "scatter", "mode": "lines", "name": "C(w)", "x": s.values.tolist(), "y": s.loss.tolist(),
+         "hovertemplate": f"{s.ref} = %{{x:.3f}}<br>C = %{{y:.4f}}<extra></extra>",
+         "line": {"color": palette.INK, "width": 3}},
+        {"type": "scatter", "mode": "markers", "name": "now", "x": [s.current_value], "y": [y0],
+         "hoverinfo": "skip", "marker": {"color": palette.OUTPUT, "size": 18, "line": {"color": "#fff", "width": 2}}},
+        {"type": "scatter", "mode": "lines", "name": "slope", "x": tx, "y": ty, "hoverinfo": "skip",
+         "line": {"color": palette.BLAME, "width": 4}},
+    ]
+    layout = base_layout(
+        xaxis=axis(f"{s.ref}"),
+        yaxis=axis("loss C", range=[float(np.min(s.loss)) - 0.1 * span, float(np.max(s.loss)) + 0.1 * span]),
+    )
+    return {"data": traces, "layout": layout}
+
+
+def slice_note(s) -> str:
+    return (f"Slope at {s.ref} = {num(s.current_value, True)}: backprop ∂C/∂w = {num(s.slope_backprop, True, 5)}, "
+            f"central difference = {num(s.slope_numeric, True, 5)}")
+
+
+def contour_figure(g, path: list) -> dict:
+    """The loss over two parameters, the path training took, and the gradient at the point.
+
+    The arrow shows −∇C (the way down), scaled to a fifth of the map's width; its two
+    components are written beside it.
+    """
+    cx, cy = g.current
+    gx, gy = g.gradient
+    norm = float(np.hypot(gx, gy))
+    length = 0.2 * float(min(g.values_x[-1] - g.values_x[0], g.values_y[-1] - g.values_y[0]))
+    ax, ay = (cx - gx / norm * length, cy - gy / norm * length) if norm > 0 else (cx, cy)
+    px = [p[0] for p in path] + [cx]
+    py = [p[1] for p in path] + [cy]
+    traces = [
+        {"type": "contour", "x": g.values_x.tolist(), "y": g.values_y.tolist(), "z": g.loss.tolist(),
+         "colorscale": [[0, "#f7fbff"], [0.5, "#9ecae1"], [1, "#08306b"]], "ncontours": 18,
+         "contours": {"coloring": "heatmap", "showlines": True}, "line": {"width": 0.5, "color": "#ffffff"},
+         "colorbar": {"thickness": 10, "title": {"text": "C", "side": "right"}},
+         "hovertemplate": f"{g.ref_x} = %{{x:.2f}}<br>{g.ref_y} = %{{y:.2f}}<br>C = %{{z:.4f}}<extra></extra>"},
+        {"type": "scatter", "mode": "lines+markers", "name": "path", "x": px, "y": py, "hoverinfo": "skip",
+         "line": {"color": palette.NEGATIVE, "width": 2}, "marker": {"size": 5, "color": palette.NEGATIVE}},
+        {"type": "scatter", "mode": "markers", "name": "now", "x": [cx], "y": [cy], "hoverinfo": "skip",
+         "marker": {"color": palette.OUTPUT, "size": 14, "line": {"color": "#fff", "width": 2}}},
+    ]
+    layout = base_layout(xaxis=axis(str(g.ref_x), range=[float(g.values_x[0]), float(g.values_x[-1])]),
+                     yaxis=axis(str(g.ref_y), range=[float(g.values_y[0]), float(g.values_y[-1])]))
+    layout["margin"] = {"l": 62, "r": 8, "t": 8, "b": 40}
+    if norm > 0:
+        def arrow(x, y, colour, width, text="", **extra):
+            return {"x": x, "y": y, "ax": cx, "ay": cy, "xref": "x", "yref": "y", "axref": "x", "ayref": "y",
+                    "showarrow": True, "arrowhead": 3, "arrowsize": 1.2, "arrowwidth": width, "arrowcolor": colour,
+                    "text": text, "font": {"size": 12, "color": colour}, **extra}
+
+        # −∇C and its two components, each along its own axis: the vector is their sum.
+        layout["annotations"] = [
+            arrow(ax, cy, palette.INK, 2, f"−∂C/∂{g.ref_x}", xanchor="left" if ax > cx else "right", yshift=10),
+            arrow(cx, ay, palette.INK, 2, f"−∂C/∂{g.ref_y}", xanchor="left", xshift=6),
+            arrow(ax, ay, palette.BLAME, 3),
+        ]
+    return {"data": traces, "layout": layout}
+
+
+def contour_note(g) -> str:
+    gx, gy = g.gradient
+    return (f"∇C = (∂C/∂{g.ref_x}, ∂C/∂{g.ref_y}) = ({num(gx, True, 4)}, {num(gy, True, 4)}); "
+            "the arrow points down the slope, along −∇C.")
+
+
+_SURFACE_SCALE = [[0, palette.NEGATIVE], [0.5, "#ffffff"], [1, palette.POSITIVE]]
+
+
+def surface_figure(surf, data, example: int) -> dict:
+    """The data (see charts.data_figure) over what the network computes there.
+
+    2-D data: a heatmap of the neuron's activation under the points, on a fixed scale
+    for bounded activations so its colours mean the same at every step.
+    1-D data: the neuron's curve drawn through the points.
+    """
+    if surf.ys is None:
+        return data_figure(data.raw_train, data.y_train, data.raw_test, data.y_test, data.kind, example,
+                           (surf.xs.tolist(), surf.values.tolist()))
+    figure = data_figure(data.raw_train, data.y_train, data.raw_test, data.y_test, data.kind, example)
+    lo, hi = float(np.min(surf.values)), float(np.max(surf.values))
+    zmin, zmax = (0.0, 1.0) if lo >= 0 and hi <= 1 else (-1.0, 1.0) if lo >= -1 and hi <= 1 else (lo, hi)
+    heatmap = {"type": "heatmap", "x": surf.xs.tolist(), "y": surf.ys.tolist(), "z": surf.values.tolist(),
+               "zmin": zmin, "zmax": zmax, "colorscale": _SURFACE_SCALE, "opacity": 0.7, "hoverinfo": "skip",
+               "colorbar": {"thickness": 10, "len": 0.9}}
+    figure["data"] = [heatmap] + figure["data"]
+    figure["layout"]["xaxis"]["range"] = [float(surf.xs[0]), float(surf.xs[-1])]
+    figure["layout"]["yaxis"]["range"] = [float(surf.ys[0]), float(surf.ys[-1])]
+    return figure

@@ -1,0 +1,75 @@
+"""What the network computes over its input space: a decision surface for 2-D data,
+a fitted curve for 1-D data — for the output or for any one neuron.
+
+The grid lives in the space of the raw inputs (x₁, x₂) a person sees; any extra
+input features (x₁², sin x₁, …) are computed for each grid point exactly as the
+dataset computes them, so the surface is what the network really does there.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import limits
+from .datasets import FEATURES
+from .errors import LabInputError
+from .passes import forward
+from .training import dataset
+
+PAD = 0.1  # share of the data's extent added on each side
+
+
+@dataclass(frozen=True)
+class Surface:
+    """values[i, j] is neuron `neuron` of layer `layer` at (xs[j], ys[i]); 1-D data has ys = None
+    and values of shape (len(xs),)."""
+
+    xs: np.ndarray
+    ys: np.ndarray | None
+    values: np.ndarray
+    layer: int
+    neuron: int
+
+
+def _extent(values: np.ndarray) -> tuple[float, float]:
+    lo, hi = float(np.min(values)), float(np.max(values))
+    if hi - lo < 1e-3:  # one example (or all alike): show the plane around it
+        return lo - 1.0, hi + 1.0
+    pad = (hi - lo) * PAD
+    return lo - pad, hi + pad
+
+
+def surface(state, resolution: int = 50, layer: int | None = None, neuron: int = 0) -> Surface:
+    """The activation of one neuron (default: the first output) over the input plane or line.
+
+    Parameters
+    ----------
+    state : LabState
+    resolution : int
+        Grid points per axis, 2 … MAX_GRID.
+    layer, neuron : int
+        Which neuron; layer 1 … L (None means the output layer L).
+    """
+    spec = state.spec
+    layer = spec.n_layers if layer is None else layer
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or not 2 <= resolution <= limits.MAX_GRID:
+        raise LabInputError(f"The surface has 2 to {limits.MAX_GRID} points per axis.")
+    if not (isinstance(layer, int) and 1 <= layer <= spec.n_layers and isinstance(neuron, int)
+            and 0 <= neuron < spec.sizes[layer]):
+        raise LabInputError(f"This network has no neuron {neuron + 1 if isinstance(neuron, int) else neuron} "
+                            f"in layer {layer}.")
+    data = dataset(state.data)
+    raw = np.concatenate([data.raw_train, data.raw_test])
+    if raw.shape[1] > 2:
+        raise LabInputError("A surface can be drawn for data with one or two inputs only.")
+    axes = [np.linspace(*_extent(raw[:, k]), resolution) for k in range(raw.shape[1])]
+    if raw.shape[1] == 1:
+        grid = axes[0][:, None]
+    else:
+        gx, gy = np.meshgrid(axes[0], axes[1])
+        grid = np.column_stack([gx.ravel(), gy.ravel()])
+    x = np.column_stack([grid] + [FEATURES[f].fn(grid) for f in state.data.features])
+    values = forward(spec, state.params, x).a[layer][:, neuron]
+    if raw.shape[1] == 1:
+        return Surface(axes[0], None, values, layer, neuron)
+    return Surface(axes[0], axes[1], values.reshape(resolution, resolution), layer, neuron)

@@ -4,8 +4,9 @@ Posts the page's own callback requests to /_dash-update-component with Flask's
 test client (no network, no browser) and prints the median and p95 time and the
 response size for: Step, Full step, a slider move, a play tick, and the drawing
 callback that follows each of them — for the default lesson and for six hidden
-layers of 8 on circle data. Budget (default lesson): a step or slider callback
-≤ 15 ms server time and ≤ 20 KB.
+layers of 8 on circle data; then each landscape panel after a step, and the ball
+on a toy curve. Budgets (default lesson): a step or slider callback ≤ 15 ms server
+time and ≤ 20 KB; all panels together ≤ 30 ms; a ball step sends only the ball.
 
 Run: `make bench` or `.venv/bin/python bench/app.py`.
 """
@@ -117,19 +118,60 @@ def measure(app, client, label: str, state: engine.LabState) -> list:
     return rows
 
 
+def measure_panels(app, client, label: str, state: engine.LabState) -> list:
+    """Each landscape panel after a step, computed from scratch (as when it changes)."""
+    rows = []
+    stepped = engine.full_step(state).to_dict()
+    base = {"lab-state.data": stepped, "hover-neuron.data": None, "slice-param.value": "W1[0,0]",
+            "contour-x.value": "W1[0,0]", "contour-y.value": "W1[0,1]", "contour-path.data": [],
+            "panel-keys.data": None}
+    total = 0.0
+    for tab in ("surface", "slice", "contour"):
+        payload = body(app, "data-chart.figure", base | {"panel-tabs.value": tab}, "lab-state.data")
+        times, size = [], 0
+        for _ in range(REPEATS):
+            t, size, _ = timed(client, payload)
+            times.append(t)
+        total += statistics.median(times)
+        rows.append((label, f"panel: {tab}", times, size))
+    rows.append((label, "panels: all three together", [total], 0))
+    return rows
+
+
+def measure_ball(app, client) -> list:
+    """The ball: a step sends a Patch of the ball's traces; a new curve sends the whole figure."""
+    rows = []
+    base = {"panel-tabs.value": "ball", "toy-curve.value": "two_valleys", "ball-lr.value": 0.05,
+            "ball-options.value": [], "ball.data": {"curve": "two_valleys", "x": [2.0]}, "ball-timer.disabled": True}
+    for name, changed in (("ball: one step (Patch)", "ball-step.n_clicks"), ("ball: new curve (whole figure)",
+                                                                             "toy-curve.value")):
+        payload = body(app, "ball.data", base | {"ball-step.n_clicks": 1}, changed)
+        times, size = [], 0
+        for _ in range(REPEATS):
+            t, size, _ = timed(client, payload)
+            times.append(t)
+        rows.append(("toy curve", name, times, size))
+    return rows
+
+
 def main() -> None:
     app = create_app()
     client = app.server.test_client()
     client.get("/")  # let Dash set itself up before timing
     rows = measure(app, client, "default lesson", engine.PRESETS["default"][1]())
     rows += measure(app, client, "six layers of 8", six_by_eight())
+    rows += measure_panels(app, client, "default lesson", engine.PRESETS["default"][1]())
+    rows += measure_panels(app, client, "six layers of 8", six_by_eight())
+    rows += measure_ball(app, client)
     print(f"{'network':<16} {'callback':<38} {'median ms':>9} {'p95 ms':>8} {'bytes':>8}  budget")
     for label, name, times, size in rows:
         times.sort()
         median, p95 = statistics.median(times), times[int(0.95 * (len(times) - 1))]
         budget = ""
-        if label == "default lesson" and not name.startswith("  ") and name in ("step (one phase)", "slider move"):
+        if label == "default lesson" and name in ("step (one phase)", "slider move"):
             budget = f"≤ 15 ms, ≤ 20 KB: {median / 15:.2f}× / {size / 20480:.2f}×"
+        if label == "default lesson" and name == "panels: all three together":
+            budget = f"≤ 30 ms: {median / 30:.2f}×"
         print(f"{label:<16} {name:<38} {median:9.2f} {p95:8.2f} {size:8d}  {budget}")
 
 

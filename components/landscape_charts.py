@@ -9,7 +9,7 @@ import numpy as np
 
 from . import palette
 from .charts import axis, base_layout, data_figure
-from .numbers import num
+from .numbers import num, round_sig
 
 # Toy-curve figure traces, in this order:
 CURVE, TRAIL, BALL, TANGENT = 0, 1, 2, 3
@@ -111,7 +111,7 @@ def contour_figure(g, path: list) -> dict:
     px = [p[0] for p in path] + [cx]
     py = [p[1] for p in path] + [cy]
     traces = [
-        {"type": "contour", "x": g.values_x.tolist(), "y": g.values_y.tolist(), "z": g.loss.tolist(),
+        {"type": "contour", "x": round_sig(g.values_x), "y": round_sig(g.values_y), "z": round_sig(g.loss, 5),
          "colorscale": [[0, "#f7fbff"], [0.5, "#9ecae1"], [1, "#08306b"]], "ncontours": 18,
          "contours": {"coloring": "heatmap", "showlines": True}, "line": {"width": 0.5, "color": "#ffffff"},
          "colorbar": {"thickness": 10, "title": {"text": "C", "side": "right"}},
@@ -161,7 +161,7 @@ def surface_figure(surf, data, example: int) -> dict:
     figure = data_figure(data.raw_train, data.y_train, data.raw_test, data.y_test, data.kind, example)
     lo, hi = float(np.min(surf.values)), float(np.max(surf.values))
     zmin, zmax = (0.0, 1.0) if lo >= 0 and hi <= 1 else (-1.0, 1.0) if lo >= -1 and hi <= 1 else (lo, hi)
-    heatmap = {"type": "heatmap", "x": surf.xs.tolist(), "y": surf.ys.tolist(), "z": surf.values.tolist(),
+    heatmap = {"type": "heatmap", "x": round_sig(surf.xs), "y": round_sig(surf.ys), "z": round_sig(surf.values),
                "zmin": zmin, "zmax": zmax, "colorscale": _SURFACE_SCALE, "opacity": 0.7, "hoverinfo": "skip",
                "colorbar": {"thickness": 10, "len": 0.9}}
     figure["data"] = [heatmap] + figure["data"]

@@ -3,6 +3,8 @@ three decimals while that keeps them meaningful, never "nan"."""
 
 import math
 
+import numpy as np
+
 MINUS = "\u2212"
 
 
@@ -21,3 +23,13 @@ SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 def sub(n: int) -> str:
     return str(n).translate(SUBSCRIPTS)
+
+
+def round_sig(values, digits: int = 4):
+    """Round an array to `digits` significant figures, as plain floats: a figure's JSON
+    carries "0.6681" instead of "0.6680999755859375" (a surface or map is a third the size)."""
+    v = np.asarray(values, dtype=float)
+    with np.errstate(divide="ignore"):
+        magnitude = np.floor(np.log10(np.abs(np.where(v == 0, 1.0, v))))
+    scale = 10.0 ** (digits - 1 - magnitude)
+    return (np.round(v * scale) / scale).tolist()

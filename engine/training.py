@@ -17,7 +17,7 @@ from .datasets import Dataset, DataSpec, make_dataset
 from .errors import LabInputError
 from .network import Params
 from .optimizers import OptimizerState, update
-from .passes import BackwardPass, ForwardPass, backward, forward, per_example_loss
+from .passes import BackwardPass, ForwardPass, backward, cost, forward, per_example_loss
 from .phases import Cursor
 from .state import Counters, History, LabState, LastUpdate
 
@@ -31,11 +31,22 @@ def dataset(spec: DataSpec) -> Dataset:
     return data
 
 
+@lru_cache(maxsize=64)
+def _shuffled(seed: int, shuffle_epoch: int, n: int) -> np.ndarray:
+    """The order of the training set in one shuffle epoch (read-only).
+
+    Cached: it changes once an epoch, and making the generator costs about as much as a small step.
+    """
+    order = np.random.default_rng([seed, shuffle_epoch]).permutation(n)
+    order.flags.writeable = False
+    return order
+
+
 def batch_indices(state: LabState) -> np.ndarray:
-    """Indices into the training set of the batch on show, shape (batch,)."""
+    """Indices into the training set of the batch on show, shape (batch,) (read-only)."""
     n = dataset(state.data).x_train.shape[0]
     size = min(state.train.batch_size, n)
-    order = np.random.default_rng([state.seed, state.counters.shuffle_epoch]).permutation(n)
+    order = _shuffled(state.seed, state.counters.shuffle_epoch, n)
     start = (state.counters.batch_number * size) % n
     return order[start : start + size]
 
@@ -95,7 +106,12 @@ def _accuracy(output: np.ndarray, y: np.ndarray) -> float:
 
 
 def _too_big(params: Params) -> bool:
-    return not params.is_finite() or params.largest() > limits.MAX_ABS_VALUE
+    """Is any weight or bias NaN, infinite or beyond MAX_ABS_VALUE?
+
+    One max|w| over all of them answers all three: max propagates NaN, and NaN <= anything is False.
+    """
+    largest = np.abs(np.concatenate([w.ravel() for w in (*params.W[1:], *params.b[1:])])).max()
+    return not largest <= limits.MAX_ABS_VALUE
 
 
 def _divergence_reason(state: LabState, what: str) -> str:
@@ -121,25 +137,28 @@ def _apply_update(state: LabState) -> LabState:
             state.train.momentum,
             state.train.freeze_biases,
         )
-        after = run_passes(state, new_params, passes.x, passes.y).bwd.cost if not _too_big(new_params) else np.inf
-    if _too_big(new_params) or not np.isfinite(after):
+        # Only the batch's cost is wanted after the update: a forward pass, not passes with a backward.
+        too_big = _too_big(new_params)
+        after = np.inf if too_big else cost(state.spec, new_params, passes.x, passes.y, state.train.weight_decay)
+    if not np.isfinite(after):
         return state.replace(diverged=_divergence_reason(state, "the weights grew without bound"))
     c = state.counters
     finished_epoch = c.batch_number + 1 >= batches_per_epoch(state)
     counters = Counters(c.step + 1, c.epoch + finished_epoch, c.shuffle_epoch, c.batch_number)
-    moved = state.replace(
+    history = state.history
+    if not history.entries:  # the first update also records where training started
+        start = evaluate(state)
+        history = history.add(0, start["train_loss"], start["test_loss"])
+    scores = evaluate(state, new_params)
+    # One replace: each one checks the whole state again.
+    return state.replace(
         params=new_params,
         optimizer_state=opt_state,
         counters=counters,
         cursor=Cursor(state.spec.n_layers, 2 * state.spec.n_layers + 1),
         last_update=LastUpdate(state.params, passes.bwd.cost, float(after)),
+        history=history.add(counters.step, scores["train_loss"], scores["test_loss"]),
     )
-    history = moved.history
-    if not history.entries:  # the first update also records where training started
-        start = evaluate(state)
-        history = history.add(0, start["train_loss"], start["test_loss"])
-    scores = evaluate(moved)
-    return moved.replace(history=history.add(counters.step, scores["train_loss"], scores["test_loss"]))
 
 
 def _next_batch(state: LabState) -> LabState:

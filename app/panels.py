@@ -15,9 +15,9 @@ import engine
 from components import landscape_charts as charts
 from components.charts import data_figure
 from components.network_view import neuron_name
-from engine import LabInputError, limits
+from engine import LabInputError, limits, validate
 from engine.surface import surface
-from engine.toy_curves import path_through
+from engine.toy_curves import flew_off_reason, path_through
 
 from . import actions
 
@@ -84,13 +84,29 @@ def slice_panel(state, name):
     return charts.slice_figure(s), charts.slice_note(s), str(ref)
 
 
-def contour_panel(state, name_x, name_y, path):
+def _points(path) -> list:
+    """The [x, y] pairs of finite numbers in a path the browser sent back; anything else is dropped."""
+    def ok(v):
+        return isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) <= limits.MAX_ABS_VALUE
+
+    return [p for p in path if isinstance(p, list) and len(p) == 2 and ok(p[0]) and ok(p[1])] \
+        if isinstance(path, list) else []
+
+
+def _pair(state, name_x, name_y):
+    """The two parameters of the map: as the dropdowns name them, but never the same one twice."""
     rx = _ref(state, name_x, 0)
     ry = _ref(state, name_y, 1)
     if ry == rx:
         ry = next(r for r in engine.all_refs(state.spec) if r != rx)
+    return rx, ry
+
+
+def contour_panel(state, name_x, name_y, path):
+    rx, ry = _pair(state, name_x, name_y)
     cx, cy = rx.get(state.params), ry.get(state.params)
-    points = [p for p in path if isinstance(p, list) and len(p) == 2] + [[cx, cy]]
+    path = _points(path)
+    points = path + [[cx, cy]]
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     vx = np.linspace(min(xs) - GRID_HALF_WIDTH, max(xs) + GRID_HALF_WIDTH, GRID_POINTS)
     vy = np.linspace(min(ys) - GRID_HALF_WIDTH, max(ys) + GRID_HALF_WIDTH, GRID_POINTS)
@@ -101,9 +117,9 @@ def contour_panel(state, name_x, name_y, path):
 def descent_path(state, keys: dict, path, name_x, name_y, shape: str):
     """The descent path on the two-weight map: one point per update (the weights before it),
     started afresh on a reset or a new pair of weights. Returns (path, pair)."""
-    rx, ry = _ref(state, name_x, 0), _ref(state, name_y, 1)
+    rx, ry = _pair(state, name_x, name_y)  # the map's own pair, so the path is drawn on its axes
     pair = [str(rx), str(ry), shape]
-    path = [p for p in path if isinstance(p, list) and len(p) == 2] if isinstance(path, list) else []
+    path = _points(path)
     if keys.get("pair") != pair or state.counters.step == 0:
         return [], pair
     if keys.get("step") != state.counters.step and state.last_update is not None:
@@ -205,6 +221,7 @@ def _ball(trigger, curve_name, lr, options, click, stored, stopped):
     if not isinstance(curve_name, str) or curve_name not in engine.CURVES:
         raise LabInputError("Choose one of the curves in the list.")
     curve = engine.CURVES[curve_name]
+    options = options if isinstance(options, list) else []
     momentum = MOMENTUM if "momentum" in options else 0.0
     blindfold = "blindfold" in options
     stored = stored if isinstance(stored, dict) else {}
@@ -221,6 +238,7 @@ def _ball(trigger, curve_name, lr, options, click, stored, stopped):
         x = points[0].get("x") if isinstance(points, list) and points and isinstance(points[0], dict) else None
         if isinstance(x, (int, float)) and curve.x_min <= x <= curve.x_max:
             xs = [float(x)]
+    lr = validate.number(lr, "The learning rate", 1e-9, limits.MAX_LEARNING_RATE)
     if trigger == "ball-play":
         stopped = not stopped
     moving = trigger in ("ball-step", "ball-timer")
@@ -230,12 +248,14 @@ def _ball(trigger, curve_name, lr, options, click, stored, stopped):
     if moving and not path.diverged:
         velocity = xs[-1] - xs[-2] if momentum and len(xs) > 1 else 0.0
         one = engine.descend(curve, xs[-1], lr, 1, momentum, velocity=velocity)
+        # descend counted only this one step; the page counts the whole path (len(xs) - 1 steps, then this one).
+        reason = flew_off_reason(len(xs), lr, momentum) if one.diverged else ""
         xs = (xs + one.x[1:].tolist())[-limits.MAX_PATH:]
-        path = path_through(curve, xs, one.reason)
+        path = path_through(curve, xs, reason)
     if path.diverged or path.converged:
         stopped = True
     data = {"curve": curve_name, "x": xs, "diverged": path.diverged, "reason": path.reason}
-    parts = charts.ball_parts(curve, path, lr, blindfold)
+    parts = charts.ball_parts(curve, path, lr, blindfold, momentum)
     if moving:
         figure = Patch()
         for index, key in ((charts.TRAIL, "trail"), (charts.BALL, "ball"), (charts.TANGENT, "tangent")):

@@ -21,18 +21,24 @@ def _tangent(x: float, y: float, slope: float, half_width: float) -> tuple[list,
     return xs, [y - slope * half_width, y + slope * half_width]
 
 
-def ball_parts(curve, path, learning_rate: float, blindfold: bool) -> dict:
-    """What changes when the ball moves: the trail, the ball, the tangent and the note."""
+def ball_parts(curve, path, learning_rate: float, blindfold: bool, momentum: float = 0.0) -> dict:
+    """What changes when the ball moves: the trail, the ball, the tangent and the note.
+
+    With momentum m the next step is m·v − η·slope, v the last step (0 at the start).
+    """
     x, y, g = float(path.x[-1]), float(path.loss[-1]), float(path.slope[-1])
     width = (curve.x_max - curve.x_min) * 0.08
     tx, ty = _tangent(x, y, g, width)
-    step = -learning_rate * g
     if path.diverged:
         note = path.reason
     elif path.converged:
         note = f"At rest: the slope is {num(g, True)}, so the ball no longer moves."
+    elif momentum:
+        v = float(path.step[-1]) if path.step.size else 0.0
+        note = (f"Slope under the ball {num(g, True)} → next step m·v − η·slope = "
+                f"{num(momentum * v - learning_rate * g, True)}")
     else:
-        note = f"Slope under the ball {num(g, True)} → next step −η·slope = {num(step, True)}"
+        note = f"Slope under the ball {num(g, True)} → next step −η·slope = {num(-learning_rate * g, True)}"
     trail_x = path.x[:-1].tolist()
     return {
         "trail": {"x": trail_x, "y": [None] * len(trail_x) if blindfold else path.loss[:-1].tolist()},

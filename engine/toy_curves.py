@@ -242,12 +242,12 @@ def descend(curve, x0, learning_rate, steps, momentum=0.0, velocity=0.0) -> Ball
         g = c.slope(x)
         if not (math.isfinite(x) and math.isfinite(g) and math.isfinite(c.loss(x))):
             # Keep the path finite: it ends where the ball was last seen.
-            reason = _flew_off(k + 1, lr, m)
+            reason = flew_off_reason(k + 1, lr, m)
             break
         xs.append(x)
         slopes.append(g)
         if not lo <= x <= hi:
-            reason = _flew_off(k + 1, lr, m)
+            reason = flew_off_reason(k + 1, lr, m)
             break
 
     x_arr = np.array(xs)
@@ -270,10 +270,14 @@ def path_through(curve, xs, reason: str = "") -> BallPath:
     reason: why the ball stopped, if it flew off; "" while it is on the curve.
     """
     c = _curve(curve)
-    x = np.array([validate.number(v, "A position of the ball") for v in xs], dtype=float)
+    # Any finite position descend can reach, even far past the drawn range once the ball flies off
+    # (two_valleys, lr 12 from x = 2: -52, then 1.7e6); but never one without a finite loss and slope.
+    x = np.array([validate.number(v, "A position of the ball", -math.inf, math.inf) for v in xs], dtype=float)
     if x.size == 0:
         raise LabInputError("A ball's path needs at least its start.")
     slope = np.asarray(c.slope(x), dtype=float)
+    if not (np.all(np.isfinite(slope)) and np.all(np.isfinite(c.loss(x)))):
+        raise LabInputError("A position of the ball is so far off this curve that its loss is not a finite number.")
     step = np.diff(x)
     last_step = abs(step[-1]) if step.size else 0.0
     return BallPath(
@@ -287,7 +291,8 @@ def path_through(curve, xs, reason: str = "") -> BallPath:
     )
 
 
-def _flew_off(k: int, lr: float, m: float) -> str:
+def flew_off_reason(k: int, lr: float, m: float) -> str:
+    """Why the ball stopped, in words, after k steps in all (a path continued step by step counts them all)."""
     with_momentum = f" with momentum {m:g}" if m else ""
     return (
         f"The ball flew off the curve after {k} step{'s' if k != 1 else ''}: "

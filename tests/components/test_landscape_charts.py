@@ -1,0 +1,285 @@
+"""The landscape figures carry the engine's numbers: the ball and its tangent on a toy curve,
+the loss along one weight, the map over two weights with −∇C, and the decision surface.
+
+Worked example for the ball: the bowl L = x²/2 (slope x) with lr 0.5 halves x each step,
+2 → 1 → 0.5 → 0.25; there the slope is 0.25, the loss 0.03125 and the next step −0.5·0.25 = −0.125.
+The default lesson's numbers (o = 0.593503, C = 0.082620) are worked out in tests/engine/test_surface.py.
+"""
+
+import json
+
+import numpy as np
+import pytest
+
+import engine
+from components import landscape_charts as charts
+from components import palette
+from components.landscape_charts import BALL, CURVE, TANGENT, TRAIL
+from components.numbers import MINUS, num
+from engine.surface import surface
+from engine.toy_curves import CURVES, descend, path_through
+
+
+def finite_json(fig):
+    """Fails on NaN or ±inf anywhere in the figure."""
+    return json.dumps(fig, allow_nan=False)
+
+
+def assert_shown(shown, exact, digits):
+    """The figure carries the engine's numbers rounded to `digits` significant figures (components.numbers.
+    round_sig keeps the JSON small): within half a unit in the last kept digit, relative to the value."""
+    np.testing.assert_allclose(np.array(shown, dtype=float), exact, rtol=0.5 * 10.0 ** (1 - digits) * (1 + 1e-9),
+                               atol=0)
+
+
+def slope_of(trace):
+    (x0, x1), (y0, y1) = trace["x"], trace["y"]
+    return (y1 - y0) / (x1 - x0)
+
+
+# --- the ball on a toy curve ---
+
+
+def bowl_path():
+    return descend("bowl", 2.0, 0.5, 3)
+
+
+def test_toy_figure_traces_in_the_documented_order():
+    c = CURVES["bowl"]
+    fig = charts.toy_figure(c, bowl_path(), 0.5, False)
+    assert (CURVE, TRAIL, BALL, TANGENT) == (0, 1, 2, 3)
+    assert [t["name"] for t in fig["data"]] == ["loss", "trail", "ball", "slope"]
+    curve = fig["data"][CURVE]
+    assert curve["visible"] is True
+    assert curve["x"][0] == c.x_min and curve["x"][-1] == c.x_max
+    np.testing.assert_allclose(curve["y"], np.array(curve["x"]) ** 2 / 2)
+    finite_json(fig)
+
+
+def test_ball_trail_and_tangent_by_hand():
+    c = CURVES["bowl"]
+    fig = charts.toy_figure(c, bowl_path(), 0.5, False)
+    trail, ball, tangent = fig["data"][TRAIL], fig["data"][BALL], fig["data"][TANGENT]
+    assert ball["x"] == [0.25] and ball["y"] == [0.03125]
+    assert trail["x"] == [2.0, 1.0, 0.5] and trail["y"] == [2.0, 0.5, 0.125]  # the positions before the ball
+    # The tangent passes through the ball with the curve's slope there, 0.25.
+    assert slope_of(tangent) == pytest.approx(c.slope(0.25)) == pytest.approx(0.25)
+    assert np.mean(tangent["x"]) == pytest.approx(0.25) and np.mean(tangent["y"]) == pytest.approx(0.03125)
+
+
+@pytest.mark.parametrize("name", list(CURVES))
+def test_tangent_slope_is_the_curves_slope_at_the_ball(name):
+    c = CURVES[name]
+    path = descend(c, c.start, c.learning_rate, 7)
+    fig = charts.toy_figure(c, path, c.learning_rate, False)
+    x = fig["data"][BALL]["x"][0]
+    assert x == path.x[-1]
+    assert fig["data"][BALL]["y"] == [c.loss(x)]
+    assert slope_of(fig["data"][TANGENT]) == pytest.approx(c.slope(x), rel=1e-9, abs=1e-12)
+    finite_json(fig)
+
+
+def test_ball_parts_note_gives_the_next_step():
+    parts = charts.ball_parts(CURVES["bowl"], bowl_path(), 0.5, False)
+    # slope 0.25, step −η·slope = −0.5·0.25 = −0.125
+    assert parts["note"] == f"Slope under the ball +0.250 → next step −η·slope = {MINUS}0.125"
+    assert parts["steps"] == 3
+    # ... and the engine's next step is exactly that.
+    assert descend("bowl", 0.25, 0.5, 1).step[0] == -0.125
+
+
+def test_ball_parts_note_with_momentum_counts_the_velocity():
+    # Bowl, lr 0.1, momentum 0.5: after 2 → 1.8 (v = −0.2) the next step is
+    # 0.5·(−0.2) − 0.1·1.8 = −0.28, not −η·slope = −0.18.
+    path = descend("bowl", 2.0, 0.1, 1, momentum=0.5)
+    parts = charts.ball_parts(CURVES["bowl"], path, 0.1, False, momentum=0.5)
+    assert parts["note"].endswith(f"m·v − η·slope = {MINUS}0.280")
+    assert descend("bowl", 2.0, 0.1, 2, momentum=0.5).step[-1] == pytest.approx(-0.28)
+    # At the start there is no velocity yet: only −η·slope = −0.1·2 = −0.2.
+    start = charts.ball_parts(CURVES["bowl"], path_through("bowl", [2.0]), 0.1, False, momentum=0.5)
+    assert start["note"].endswith(f"= {MINUS}0.200")
+
+
+def test_ball_parts_at_rest_and_flown_off():
+    rest = charts.ball_parts(CURVES["bowl"], path_through("bowl", [0.0]), 0.5, False)
+    assert rest["note"].startswith("At rest")
+    gone = descend("narrow_valley", 1.0, 0.25, 100)
+    parts = charts.ball_parts(CURVES["narrow_valley"], gone, 0.25, False)
+    assert parts["note"] == gone.reason and "after 9 steps" in parts["note"]
+    assert parts["ball"]["x"] == [gone.x[-1]]  # drawn where it was last seen, finite
+    finite_json(charts.toy_figure(CURVES["narrow_valley"], gone, 0.25, False))
+
+
+def test_blindfold_hides_the_curve_and_the_heights():
+    c = CURVES["two_valleys"]
+    path = descend(c, c.start, c.learning_rate, 4)
+    fig = charts.toy_figure(c, path, c.learning_rate, True)
+    assert fig["data"][CURVE]["visible"] is False
+    assert fig["data"][TRAIL]["x"] == path.x[:-1].tolist()
+    assert fig["data"][TRAIL]["y"] == [None] * 4
+    assert fig["layout"]["yaxis"]["showticklabels"] is False
+    # The slope under the ball is what a blindfolded climber still feels.
+    assert slope_of(fig["data"][TANGENT]) == pytest.approx(path.slope[-1])
+    finite_json(fig)
+    seen = charts.toy_figure(c, path, c.learning_rate, False)
+    assert seen["layout"]["yaxis"]["showticklabels"] is True
+
+
+# --- the loss along one weight ---
+
+
+def default_slice():
+    state = engine.PRESETS["default"][1]()
+    ref = engine.ParamRef.parse("W2[0,0]", state.spec)  # 0.7
+    return engine.loss_slice(state, ref, np.linspace(-3.3, 4.7, 121))
+
+
+def test_slice_ball_sits_at_the_current_value_and_loss():
+    s = default_slice()
+    fig = charts.slice_figure(s)
+    assert [t["name"] for t in fig["data"]] == ["C(w)", "now", "slope"]
+    curve, ball, _ = fig["data"]
+    assert_shown(curve["x"], s.values, 4) and assert_shown(curve["y"], s.loss, 4)
+    assert ball["x"] == [0.7] and ball["y"] == [s.current_loss]
+    assert s.current_loss == pytest.approx(0.082620, abs=1e-6)  # ½(1 − 0.593503)²
+    # 0.7 is grid point 60 of 121: the curve passes through the ball.
+    assert s.loss[60] == pytest.approx(s.current_loss, rel=1e-12)
+    assert curve["y"][60] == pytest.approx(s.current_loss, rel=1e-4)
+    finite_json(fig)
+
+
+def test_slice_tangent_has_backprops_slope():
+    s = default_slice()
+    tangent = charts.slice_figure(s)["data"][2]
+    # ∂C/∂W2[0,0] = δ2·a1 = (o − t)·o(1 − o)·σ(0.45) = (−0.406497)(0.241256)(0.610639) = −0.059886
+    assert s.slope_backprop == pytest.approx(-0.059886, abs=1e-6)
+    assert slope_of(tangent) == pytest.approx(s.slope_backprop, rel=1e-9)
+    assert np.mean(tangent["x"]) == pytest.approx(0.7) and np.mean(tangent["y"]) == pytest.approx(s.current_loss)
+
+
+def test_slice_note_shows_both_slopes():
+    s = default_slice()
+    note = charts.slice_note(s)
+    assert num(s.slope_backprop, True, 5) in note and num(s.slope_numeric, True, 5) in note
+    assert f"{MINUS}0.05989" in note  # both round to this
+    assert "backprop" in note and "central difference" in note and "W2[0,0]" in note
+    assert s.slope_numeric == pytest.approx(s.slope_backprop, abs=1e-8)
+
+
+# --- the map over two weights ---
+
+
+def default_grid():
+    state = engine.PRESETS["default"][1]()
+    rx, ry = (engine.ParamRef.parse(n, state.spec) for n in ("W1[0,0]", "W1[0,1]"))  # 0.5, −0.3
+    return engine.loss_grid(state, rx, ry, np.linspace(-2.5, 3.5, 31), np.linspace(-3.3, 2.7, 31))
+
+
+def annotations(fig):
+    horizontal, vertical, total = fig["layout"]["annotations"]
+    return horizontal, vertical, total
+
+
+def test_contour_arrow_points_down_the_gradient():
+    g = default_grid()
+    fig = charts.contour_figure(g, [])
+    _, _, total = annotations(fig)
+    # Plotly draws an arrow from its tail (ax, ay) to its head (x, y); the tail is the current point.
+    assert (total["ax"], total["ay"]) == g.current == (0.5, -0.3)
+    assert total["arrowcolor"] == palette.BLAME
+    gx, gy = g.gradient
+    # x = 1, 0.5 multiply W1[0,0] and W1[0,1] in the same neuron, so ∂C/∂W1[0,1] = 0.5·∂C/∂W1[0,0]:
+    # δ1₀ = δ2·0.7·σ'(0.45) = −0.098070·0.7·0.237747 = −0.016322.
+    assert gx == pytest.approx(-0.016322, abs=1e-6) and gy == pytest.approx(gx / 2, rel=1e-12)
+    dx, dy = total["x"] - total["ax"], total["y"] - total["ay"]
+    # Along −∇C: parallel (zero cross product) and opposite (negative dot product) ...
+    assert dx * gy - dy * gx == pytest.approx(0.0, abs=1e-12)
+    assert dx * gx + dy * gy < 0
+    assert dx > 0 and dy / dx == pytest.approx(0.5)  # here: right and up, half as steep
+    # ... a fifth of the map's narrower side long (both sides are 6 wide: 1.2).
+    assert np.hypot(dx, dy) == pytest.approx(1.2)
+    finite_json(fig)
+
+
+def test_contour_component_arrows_are_axis_aligned_and_add_up():
+    g = default_grid()
+    horizontal, vertical, total = annotations(charts.contour_figure(g, []))
+    cx, cy = g.current
+    for arrow in (horizontal, vertical):
+        assert (arrow["ax"], arrow["ay"]) == (cx, cy)
+    assert horizontal["y"] == cy and horizontal["x"] != cx
+    assert vertical["x"] == cx and vertical["y"] != cy
+    assert (horizontal["x"], vertical["y"]) == (total["x"], total["y"])
+    assert "W1[0,0]" in horizontal["text"] and "W1[0,1]" in vertical["text"]
+
+
+def test_contour_path_ends_at_the_current_point():
+    g = default_grid()
+    path = [[0.4, -0.5], [0.45, -0.4]]
+    fig = charts.contour_figure(g, path)
+    contour, trail, now = fig["data"]
+    assert trail["name"] == "path"
+    assert trail["x"] == [0.4, 0.45, 0.5] and trail["y"] == [-0.5, -0.4, -0.3]
+    assert now["x"] == [0.5] and now["y"] == [-0.3]
+    assert_shown(contour["z"], g.loss, 5)
+    assert_shown(contour["x"], g.values_x, 4) and assert_shown(contour["y"], g.values_y, 4)
+    assert fig["layout"]["xaxis"]["range"] == [-2.5, 3.5]
+    finite_json(fig)
+
+
+def test_contour_at_a_flat_point_has_no_arrow():
+    g = default_grid()
+    flat = engine.LossGrid(g.ref_x, g.ref_y, g.values_x, g.values_y, g.loss, g.current, (0.0, 0.0))
+    fig = charts.contour_figure(flat, [])
+    assert "annotations" not in fig["layout"]
+    finite_json(fig)
+
+
+def test_contour_note_gives_the_gradient():
+    g = default_grid()
+    note = charts.contour_note(g)
+    assert f"({MINUS}0.0163, {MINUS}0.0082)" in note and "−∇C" in note
+
+
+# --- the decision surface ---
+
+
+def test_surface_heatmap_is_the_engines_surface():
+    state = engine.PRESETS["circle"][1]()
+    data = engine.dataset(state.data)
+    surf = surface(state, 20)
+    fig = charts.surface_figure(surf, data, 7)
+    heatmap = fig["data"][0]
+    assert heatmap["type"] == "heatmap"
+    assert np.shape(heatmap["z"]) == (20, 20)  # z[i][j] at (x[j], y[i]), as the engine's values[i, j]
+    assert_shown(heatmap["z"], surf.values, 4)
+    assert_shown(heatmap["x"], surf.xs, 4)
+    assert_shown(heatmap["y"], surf.ys, 4)
+    assert (heatmap["zmin"], heatmap["zmax"]) == (0.0, 1.0)  # a sigmoid output: a fixed scale
+    ring = next(t for t in fig["data"] if t.get("name") == "on show")
+    assert ring["x"] == [data.raw_train[7, 0]] and ring["y"] == [data.raw_train[7, 1]]
+    assert fig["layout"]["xaxis"]["range"] == [surf.xs[0], surf.xs[-1]]
+    finite_json(fig)
+
+
+def test_hidden_tanh_surface_gets_the_signed_scale():
+    state = engine.PRESETS["circle"][1]()
+    surf = surface(state, 10, 1, 2)
+    fig = charts.surface_figure(surf, engine.dataset(state.data), 0)
+    assert (fig["data"][0]["zmin"], fig["data"][0]["zmax"]) == (-1.0, 1.0)
+    finite_json(fig)
+
+
+def test_one_input_draws_the_networks_curve_through_the_points():
+    data = engine.DataSpec("sine", n_points=30, noise=0.0, seed=1)
+    spec = engine.NetworkSpec((1, 5, 1), ("tanh", "linear"), "mse", "xavier")
+    state = engine.LabState("sine", 1, spec, engine.init_params(spec, np.random.default_rng(1)),
+                            engine.TrainConfig(), data)
+    surf = surface(state, 40)
+    fig = charts.surface_figure(surf, engine.dataset(data), 3)
+    assert all(t["type"] != "heatmap" for t in fig["data"])
+    network = next(t for t in fig["data"] if t.get("name") == "network")
+    assert_shown(network["x"], surf.xs, 4)
+    assert_shown(network["y"], surf.values, 4)
+    assert any(t.get("name") == "on show" for t in fig["data"])
+    finite_json(fig)

@@ -228,6 +228,7 @@ def _ball(trigger, curve_name, lr, options, click, stored, stopped):
     xs = stored.get("x") if stored.get("curve") == curve_name else None
     if not isinstance(xs, list) or not xs or not all(isinstance(v, (int, float)) for v in xs):
         xs = [curve.start]
+    xs = xs[-limits.MAX_PATH:]  # a trail sent back by the browser is never longer than a path may be
     new_lr = no_update
     if trigger == "toy-curve":
         xs, lr, new_lr = [curve.start], curve.learning_rate, curve.learning_rate

@@ -54,7 +54,8 @@ def surface(state, resolution: int = 50, layer: int | None = None, neuron: int =
     layer = spec.n_layers if layer is None else layer
     if isinstance(resolution, bool) or not isinstance(resolution, int) or not 2 <= resolution <= limits.MAX_GRID:
         raise LabInputError(f"The surface has 2 to {limits.MAX_GRID} points per axis.")
-    if not (isinstance(layer, int) and 1 <= layer <= spec.n_layers and isinstance(neuron, int)
+    if isinstance(layer, bool) or isinstance(neuron, bool) or not (
+            isinstance(layer, int) and 1 <= layer <= spec.n_layers and isinstance(neuron, int)
             and 0 <= neuron < spec.sizes[layer]):
         raise LabInputError(f"This network has no neuron {neuron + 1 if isinstance(neuron, int) else neuron} "
                             f"in layer {layer}.")

@@ -120,7 +120,7 @@ def contour_figure(g, path: list) -> dict:
         {"type": "contour", "x": round_sig(g.values_x), "y": round_sig(g.values_y), "z": round_sig(g.loss, 5),
          "colorscale": [[0, "#f7fbff"], [0.5, "#9ecae1"], [1, "#08306b"]], "ncontours": 18,
          "contours": {"coloring": "heatmap", "showlines": True}, "line": {"width": 0.5, "color": "#ffffff"},
-         "colorbar": {"thickness": 10, "title": {"text": "C", "side": "right"}},
+         "showscale": False,  # the hover and the contour lines carry the values; the map needs the room
          "hovertemplate": f"{g.ref_x} = %{{x:.2f}}<br>{g.ref_y} = %{{y:.2f}}<br>C = %{{z:.4f}}<extra></extra>"},
         {"type": "scatter", "mode": "lines+markers", "name": "path", "x": px, "y": py, "hoverinfo": "skip",
          "line": {"color": palette.NEGATIVE, "width": 2}, "marker": {"size": 5, "color": palette.NEGATIVE}},
@@ -138,8 +138,9 @@ def contour_figure(g, path: list) -> dict:
 
         # −∇C and its two components, each along its own axis: the vector is their sum.
         layout["annotations"] = [
-            arrow(ax, cy, palette.INK, 2, f"−∂C/∂{g.ref_x}", xanchor="left" if ax > cx else "right", yshift=10),
-            arrow(cx, ay, palette.INK, 2, f"−∂C/∂{g.ref_y}", xanchor="left", xshift=6),
+            # Each component is labelled with its value (its parameter is the axis it runs along).
+            arrow(ax, cy, palette.INK, 2, num(-gx, True, 4), xanchor="left" if ax > cx else "right", yshift=10),
+            arrow(cx, ay, palette.INK, 2, num(-gy, True, 4), xanchor="left", xshift=6),
             arrow(ax, ay, palette.BLAME, 3),
         ]
     return {"data": traces, "layout": layout}

@@ -210,7 +210,9 @@ def test_contour_component_arrows_are_axis_aligned_and_add_up():
     assert horizontal["y"] == cy and horizontal["x"] != cx
     assert vertical["x"] == cx and vertical["y"] != cy
     assert (horizontal["x"], vertical["y"]) == (total["x"], total["y"])
-    assert "W1[0,0]" in horizontal["text"] and "W1[0,1]" in vertical["text"]
+    # Each part is labelled with its value: −∂C/∂x along x, −∂C/∂y along y.
+    gx, gy = g.gradient
+    assert horizontal["text"] == num(-gx, True, 4) and vertical["text"] == num(-gy, True, 4)
 
 
 def test_contour_path_ends_at_the_current_point():

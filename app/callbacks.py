@@ -52,7 +52,7 @@ def apply(trigger, values: dict, state, start, speed):
         return engine.advance(state), start
     if trigger == "full-step":
         return engine.full_step(state), start
-    if trigger == "play-timer":
+    if trigger == "play-tick":
         return actions.play_tick(state, speed), start
     if trigger in ("reset", "reset-diverged"):
         return actions.reset(state, start), start
@@ -97,7 +97,7 @@ def register_callbacks(app) -> None:
         Input("full-step", "n_clicks"),
         Input("reset", "n_clicks"),
         Input("reset-diverged", "n_clicks"),
-        Input("play-timer", "n_intervals"),
+        Input("play-tick", "data"),
         Input("preset", "value"),
         Input("add-layer", "n_clicks"),
         Input("remove-layer", "n_clicks"),
@@ -229,14 +229,13 @@ def register_callbacks(app) -> None:
         Input("view", "data"),
     )
     app.clientside_callback(
-        "(n, speed, stored, disabled, intervals) => window.backpropLab.playback(n, speed, stored, disabled, intervals)",
-        Output("play-timer", "disabled"),
-        Output("play-timer", "interval"),
+        "(n, speed, stored, playing, delays) => window.backpropLab.playback(n, speed, stored, playing, delays)",
+        Output("playing", "data"),
         Output("play", "children"),
         Input("play", "n_clicks"),
         Input("speed", "value"),
         Input("lab-state", "data"),
-        State("play-timer", "disabled"),
+        State("playing", "data"),
         State("speed-intervals", "data"),
     )
 

@@ -217,7 +217,8 @@ def build_layout():
             dcc.Store(id="view"),
             dcc.Store(id="history-key"),
             dcc.Store(id="speed-intervals", data={k: v[1] for k, v in SPEEDS.items()}),
-            dcc.Interval(id="play-timer", interval=900, disabled=True),
+            dcc.Store(id="playing", data=False),
+            dcc.Store(id="play-tick"),  # set by the browser: one tick at a time, the next after the answer
             dcc.Store(id="hover-neuron"),
             dcc.Store(id="ball", storage_type="session"),
             dcc.Store(id="panel-keys"),

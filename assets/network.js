@@ -191,15 +191,34 @@
     return String(performance.now());
   }
 
-  // Play/Pause: the timer runs only while playing and stops when training diverges.
-  function playback(clicks, speed, stored, disabled, intervals) {
+  // Play/Pause. Ticks are chained: the next one is asked for only after the last one's
+  // answer (a new lab state) has arrived, so ticks never queue up behind a slow server, and
+  // the server trains while the browser draws. Training stops by itself when it diverges.
+  const play = {on: false, scheduled: false, awaiting: false, sentAt: 0, tick: 0};
+  const ANSWER_TIMEOUT_MS = 3000;  // an answer that never came (e.g. nothing changed) must not stall Play
+
+  function playback(clicks, speed, stored, playing, delays) {
     // A click can arrive in the same batch as a training tick's new state, in either order:
     // look for it among all triggers, not only the first, or Pause is sometimes lost.
     const triggers = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id || "");
-    let stopped = disabled !== false;
-    if (triggers.some((id) => id.startsWith("play."))) stopped = !stopped;
-    if (stored && stored.diverged) stopped = true;
-    return [stopped, intervals[speed] || 900, stopped ? "Play" : "Pause"];
+    let on = playing === true;
+    if (triggers.some((id) => id.startsWith("play."))) on = !on;
+    if (stored && stored.diverged) on = false;
+    if (triggers.some((id) => id.startsWith("lab-state."))) play.awaiting = false;
+    const stale = play.awaiting && performance.now() - play.sentAt > ANSWER_TIMEOUT_MS;
+    play.on = on;
+    if (on && !play.scheduled && (!play.awaiting || stale)) {
+      play.scheduled = true;
+      setTimeout(() => {
+        play.scheduled = false;
+        if (!play.on) return;
+        play.awaiting = true;
+        play.sentAt = performance.now();
+        play.tick += 1;
+        window.dash_clientside.set_props("play-tick", {data: play.tick});
+      }, (delays || {})[speed] ?? 900);
+    }
+    return [on, on ? "Pause" : "Play"];
   }
 
   window.backpropLab = {render, playback};

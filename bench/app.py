@@ -95,9 +95,9 @@ def measure(app, client, label: str, state: engine.LabState) -> list:
     cases = {
         "step (one phase)": (values | {"lab-state.data": mid, "step.n_clicks": 1}, "step.n_clicks", None),
         "full step": (values | {"full-step.n_clicks": 1}, "full-step.n_clicks", None),
-        "play tick (1 step)": (values | {"play-timer.n_intervals": 1}, "play-timer.n_intervals", None),
-        "play tick (fast, 5 steps)": (values | {"play-timer.n_intervals": 1, "speed.value": "fast"},
-                                      "play-timer.n_intervals", None),
+        "play tick (1 step)": (values | {"play-tick.data": 1}, "play-tick.data", None),
+        "play tick (fast: 30 ms of training)": (values | {"play-tick.data": 1, "speed.value": "fast"},
+                                                "play-tick.data", None),
         "slider move": (values, json.dumps(SLIDER, sort_keys=True, separators=(",", ":")) + ".value",
                         {"W1[0,0]": 0.123}),
     }

@@ -64,12 +64,13 @@ class History:
     stride: int = 1
 
     def add(self, step: int, train_loss: float, test_loss: float | None) -> "History":
-        if step % self.stride:
+        # Entries may come every step or every few steps (fast play records once per tick).
+        if self.entries and step - self.entries[-1][0] < self.stride:
             return self
         entries, stride = self.entries + ((step, train_loss, test_loss),), self.stride
         if len(entries) > limits.MAX_HISTORY:
             stride *= 2
-            entries = tuple(e for e in entries if e[0] % stride == 0)
+            entries = entries[::2]
         return History(entries, stride)
 
     def to_dict(self) -> dict:

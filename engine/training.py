@@ -7,6 +7,7 @@ the loss non-finite (or larger than the limits allow) is not taken: the state
 keeps its last good weights and says in `diverged` why training stopped.
 """
 
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -121,8 +122,10 @@ def _divergence_reason(state: LabState, what: str) -> str:
     )
 
 
-def _apply_update(state: LabState) -> LabState:
-    """Take the update on the batch on show, or stop with a reason."""
+def _apply_update(state: LabState, record: bool = True) -> LabState:
+    """Take the update on the batch on show, or stop with a reason.
+
+    record=False leaves the loss history alone (train_for records once at its end)."""
     passes = batch_passes(state)
     if not np.isfinite(passes.bwd.cost):
         return state.replace(diverged=_divergence_reason(state, "the loss is no longer a finite number"))
@@ -145,11 +148,10 @@ def _apply_update(state: LabState) -> LabState:
     c = state.counters
     finished_epoch = c.batch_number + 1 >= batches_per_epoch(state)
     counters = Counters(c.step + 1, c.epoch + finished_epoch, c.shuffle_epoch, c.batch_number)
-    history = state.history
-    if not history.entries:  # the first update also records where training started
-        start = evaluate(state)
-        history = history.add(0, start["train_loss"], start["test_loss"])
-    scores = evaluate(state, new_params)
+    history = _with_start(state) if record else state.history
+    if record:
+        scores = evaluate(state, new_params)
+        history = history.add(counters.step, scores["train_loss"], scores["test_loss"])
     # One replace: each one checks the whole state again.
     return state.replace(
         params=new_params,
@@ -157,8 +159,16 @@ def _apply_update(state: LabState) -> LabState:
         counters=counters,
         cursor=Cursor(state.spec.n_layers, 2 * state.spec.n_layers + 1),
         last_update=LastUpdate(state.params, passes.bwd.cost, float(after)),
-        history=history.add(counters.step, scores["train_loss"], scores["test_loss"]),
+        history=history,
     )
+
+
+def _with_start(state: LabState) -> History:
+    """The history, with where training started (step 0) recorded before the first update."""
+    if state.history.entries:
+        return state.history
+    start = evaluate(state)
+    return state.history.add(state.counters.step, start["train_loss"], start["test_loss"])
 
 
 def _next_batch(state: LabState) -> LabState:
@@ -206,6 +216,29 @@ def train_steps(state: LabState, n: int) -> LabState:
         if state.diverged:
             break
     return state
+
+
+def train_for(state: LabState, seconds: float, max_steps: int = 100_000) -> LabState:
+    """Full steps until `seconds` have passed (always at least one), for Play at full speed.
+
+    How many steps fit depends on the machine and the network; each step is exactly the
+    one full_step would take. The loss history is recorded once, at the end, so that
+    measuring the loss does not cost more than the training.
+    """
+    if not 0 < seconds <= 1 or not 1 <= max_steps <= 100_000:
+        raise LabInputError("Train for at most one second and 100,000 steps at a time.")
+    if state.diverged:
+        return state
+    history = _with_start(state)
+    deadline = time.perf_counter() + seconds
+    for _ in range(max_steps):
+        if state.cursor.at_update:
+            state = _next_batch(state)
+        state = _apply_update(state, record=False)
+        if state.diverged or time.perf_counter() >= deadline:
+            break
+    scores = evaluate(state)
+    return state.replace(history=history.add(state.counters.step, scores["train_loss"], scores["test_loss"]))
 
 
 def train_epochs(state: LabState, n: int) -> LabState:

@@ -480,12 +480,21 @@ def test_history_thinning_by_hand(monkeypatch):
     h = History()
     for step in range(1, 6):
         h = h.add(step, 1.0 / step, None)
-    # Five entries exceed four: the stride doubles to 2 and only even steps stay.
-    assert ([e[0] for e in h.entries], h.stride) == ([2, 4], 2)
+    # Five entries exceed four: every other one stays (1, 3, 5) and the stride doubles to 2.
+    assert ([e[0] for e in h.entries], h.stride) == ([1, 3, 5], 2)
     for step in range(6, 11):
         h = h.add(step, 1.0 / step, None)
-    # 6 and 8 join (7, 9 are skipped); 10 makes five again → stride 4 keeps multiples of 4.
-    assert ([e[0] for e in h.entries], h.stride) == ([4, 8], 4)
+    # 6 is too close to 5 (less than the stride); 7 joins, 8 is skipped, 9 makes five again
+    # → 1, 5, 9 stay and the stride is 4; 10 is too close to 9.
+    assert ([e[0] for e in h.entries], h.stride) == ([1, 5, 9], 4)
+
+
+def test_history_takes_sparse_entries_from_fast_play():
+    # Fast play records once per tick, at irregular steps: each is kept while the stride allows.
+    h = History()
+    for step in (0, 37, 81, 120):
+        h = h.add(step, 1.0, None)
+    assert [e[0] for e in h.entries] == [0, 37, 81, 120]
 
 
 def test_history_stays_capped_and_spans_the_whole_run():

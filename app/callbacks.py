@@ -161,9 +161,11 @@ def register_callbacks(app) -> None:
         Output("diverged", "hidden"),
         Output("diverged-text", "children"),
         Input("lab-state", "data"),
+        Input("playing", "data"),  # on Pause, catch up with what was skipped while playing
         State("history-key", "data"),
+        State("play-tick", "data"),
     )
-    def draw(stored, keys):
+    def draw(stored, playing, keys, tick):
         try:
             state = actions.load(stored)
         except LabInputError:
@@ -177,14 +179,17 @@ def register_callbacks(app) -> None:
         history_key = [state.counters.step, len(state.history.entries), state.history.stride]
         data_key = [state.data.to_dict()]
         new_keys = {"history": history_key, "data": data_key}
+        # Every Plotly update replots the whole chart (≥ 16 ms in the browser): while playing,
+        # the loss chart follows every CHART_EVERY-th tick so that the network keeps its frame rate.
+        redraw_history = keys.get("history") != history_key and not skip_chart(playing, tick)
         return (
             network_view(state),
             state.cursor.words(),
             counters_text(state),
             numbers_panel(state, scores, example.bwd.loss),
             example_note(state, n_train, data.x_train[i], data.y_train[i], data.input_names),
-            history_figure(state.history.entries) if keys.get("history") != history_key else no_update,
-            new_keys,
+            history_figure(state.history.entries) if redraw_history else no_update,
+            new_keys if redraw_history else {**new_keys, "history": keys.get("history")},
             _example_options(data) if keys.get("data", [None])[0] != data_key[0] else no_update,
             [{"label": f"{ref}", "value": str(ref)} for ref in engine.all_refs(state.spec)],
             not state.diverged,
@@ -238,6 +243,14 @@ def register_callbacks(app) -> None:
         State("playing", "data"),
         State("speed-intervals", "data"),
     )
+
+
+CHART_EVERY = 4
+
+
+def skip_chart(playing, tick) -> bool:
+    """While Play runs, charts are redrawn on one tick in CHART_EVERY only."""
+    return playing is True and isinstance(tick, int) and tick % CHART_EVERY != 0
 
 
 def _exists(state, name) -> bool:

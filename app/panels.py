@@ -20,6 +20,7 @@ from engine.surface import surface
 from engine.toy_curves import flew_off_reason, path_through
 
 from . import actions
+from .callbacks import skip_chart
 
 MOMENTUM = 0.9
 SLICE_HALF_WIDTH = 4.0
@@ -147,10 +148,12 @@ def register_panel_callbacks(app) -> None:
         Input("slice-param", "value"),
         Input("contour-x", "value"),
         Input("contour-y", "value"),
+        Input("playing", "data"),  # on Pause, catch up with what was skipped while playing
         State("contour-path", "data"),
         State("panel-keys", "data"),
+        State("play-tick", "data"),
     )
-    def panels(stored, tab, hover, slice_name, cx, cy, path, keys):
+    def panels(stored, tab, hover, slice_name, cx, cy, playing, path, keys, tick):
         out = [no_update] * 11
         try:
             state = actions.load(stored)
@@ -158,13 +161,16 @@ def register_panel_callbacks(app) -> None:
             return out
         keys = keys if isinstance(keys, dict) else {}
         fingerprint = _fingerprint(state)
-        refs = [{"label": str(r), "value": str(r)} for r in engine.all_refs(state.spec)]
         shape = "-".join(map(str, state.spec.sizes))
         if keys.get("shape") != shape:
-            out[4] = out[7] = out[8] = refs
+            out[4] = out[7] = out[8] = [{"label": str(r), "value": str(r)} for r in engine.all_refs(state.spec)]
         path, pair = descent_path(state, keys, path, cx, cy, shape)
         out[9] = path
         want = {"tab": tab, "fingerprint": fingerprint}
+        if ctx.triggered_id == "lab-state" and skip_chart(playing, tick):
+            # While playing, panels follow one tick in CHART_EVERY; the path is still recorded.
+            out[10] = {**keys, "shape": shape, "pair": pair, "step": state.counters.step}
+            return out
         try:
             if tab == "surface":
                 want["hover"] = hover

@@ -86,6 +86,57 @@ def apply(trigger, values: dict, state, start, speed):
     return state, start
 
 
+# What `drawing` fills in, in order: the act callback writes them with the new state, in the
+# same answer, because a second callback chained on the stored state would cost the browser
+# a second round trip per Step (and Dash holds chained callbacks back while Play keeps the
+# first one busy, so the network would not be redrawn at all while playing).
+DRAWN = (
+    ("view", "data"),
+    ("phase-text", "children"),
+    ("counters", "children"),
+    ("numbers", "children"),
+    ("example-note", "children"),
+    ("history", "figure"),
+    ("history-key", "data"),
+    ("example", "options"),
+    ("pick-param", "options"),
+    ("diverged", "hidden"),
+    ("diverged-text", "children"),
+)
+
+
+def drawing(state, keys, playing, tick) -> tuple:
+    """Everything drawn from the state, in DRAWN order: the network's view model, the words and
+    numbers, and the charts that changed (while playing, the loss chart on one tick in CHART_EVERY)."""
+    keys = keys if isinstance(keys, dict) else {}
+    data = engine.dataset(state.data)
+    scores = engine.evaluate(state)
+    example = engine.example_passes(state)
+    n_train = data.x_train.shape[0]
+    i = min(state.example, n_train - 1)
+    history_key = [state.counters.step, len(state.history.entries), state.history.stride]
+    data_key = [state.data.to_dict()]
+    shape = list(state.spec.sizes)
+    # Every Plotly update replots the whole chart (≥ 16 ms in the browser): while playing,
+    # the loss chart follows every CHART_EVERY-th tick so that the network keeps its frame rate.
+    redraw_history = keys.get("history") != history_key and not skip_chart(playing, tick)
+    new_keys = {"history": history_key if redraw_history else keys.get("history"), "data": data_key, "shape": shape}
+    return (
+        network_view(state),
+        state.cursor.words(),
+        counters_text(state),
+        numbers_panel(state, scores, example.bwd.loss),
+        example_note(state, n_train, data.x_train[i], data.y_train[i], data.input_names),
+        history_figure(state.history.entries) if redraw_history else no_update,
+        new_keys,
+        _example_options(data) if keys.get("data") != data_key else no_update,
+        [{"label": str(ref), "value": str(ref)} for ref in engine.all_refs(state.spec)]
+        if keys.get("shape") != shape else no_update,
+        not state.diverged,
+        state.diverged,
+    )
+
+
 def register_callbacks(app) -> None:
     @app.callback(
         Output("lab-state", "data"),
@@ -93,6 +144,7 @@ def register_callbacks(app) -> None:
         Output("message", "children"),
         *[Output(c, "value") for c in CONTROLS],
         Output(SLIDERS, "value"),
+        *[Output(name, prop) for name, prop in DRAWN],
         Input("step", "n_clicks"),
         Input("full-step", "n_clicks"),
         Input("reset", "n_clicks"),
@@ -107,6 +159,9 @@ def register_callbacks(app) -> None:
         State("lab-state", "data"),
         State("start-state", "data"),
         State("speed", "value"),
+        State("history-key", "data"),
+        State("playing", "data"),
+        State("play-tick", "data"),
     )
     def act(*args):
         n_fixed = 8
@@ -114,8 +169,8 @@ def register_callbacks(app) -> None:
         values["preset"] = args[5]
         values["data-chart"] = args[n_fixed + len(CONTROLS)]
         slider_values = args[n_fixed + len(CONTROLS) + 1]
-        stored, stored_start, speed = args[-3:]
-        slider_ids = [item["id"] for item in ctx.outputs_list[-1]]
+        stored, stored_start, speed, keys, playing, tick = args[-6:]
+        slider_ids = [item["id"] for item in ctx.outputs_list[3 + len(CONTROLS)]]
         trigger = ctx.triggered_id
         message = ""
         try:
@@ -139,62 +194,30 @@ def register_callbacks(app) -> None:
         slider_out = [_slider_value(state, ids["aio_id"]) for ids in slider_ids]
         if isinstance(trigger, dict):
             slider_out = [no_update] * len(slider_ids)  # the dragged slider already shows its value
-        unchanged = state is before and stored is not None
+        # On a page load (no trigger) everything is drawn, even from a state the tab already had.
+        unchanged = state is before and stored is not None and trigger is not None
         return (
             no_update if unchanged else state.to_dict(),
             start.to_dict() if (stored_start is None or start is not before or trigger == "preset") else no_update,
             message,
             *control_values(state),
             slider_out,
+            *((no_update,) * len(DRAWN) if unchanged else drawing(state, keys, playing, tick)),
         )
 
     @app.callback(
-        Output("view", "data"),
-        Output("phase-text", "children"),
-        Output("counters", "children"),
-        Output("numbers", "children"),
-        Output("example-note", "children"),
-        Output("history", "figure"),
-        Output("history-key", "data"),
-        Output("example", "options"),
-        Output("pick-param", "options"),
-        Output("diverged", "hidden"),
-        Output("diverged-text", "children"),
-        Input("lab-state", "data"),
-        Input("playing", "data"),  # on Pause, catch up with what was skipped while playing
+        *[Output(name, prop, allow_duplicate=True) for name, prop in DRAWN],
+        Input("playing", "data"),  # on Pause, catch up with the charts skipped while playing
+        State("lab-state", "data"),
         State("history-key", "data"),
         State("play-tick", "data"),
+        prevent_initial_call=True,
     )
-    def draw(stored, playing, keys, tick):
+    def catch_up(playing, stored, keys, tick):
         try:
-            state = actions.load(stored)
+            return drawing(actions.load(stored), keys, playing, tick)
         except LabInputError:
-            return (no_update,) * 11
-        keys = keys or {}
-        data = engine.dataset(state.data)
-        scores = engine.evaluate(state)
-        example = engine.example_passes(state)
-        n_train = data.x_train.shape[0]
-        i = min(state.example, n_train - 1)
-        history_key = [state.counters.step, len(state.history.entries), state.history.stride]
-        data_key = [state.data.to_dict()]
-        new_keys = {"history": history_key, "data": data_key}
-        # Every Plotly update replots the whole chart (≥ 16 ms in the browser): while playing,
-        # the loss chart follows every CHART_EVERY-th tick so that the network keeps its frame rate.
-        redraw_history = keys.get("history") != history_key and not skip_chart(playing, tick)
-        return (
-            network_view(state),
-            state.cursor.words(),
-            counters_text(state),
-            numbers_panel(state, scores, example.bwd.loss),
-            example_note(state, n_train, data.x_train[i], data.y_train[i], data.input_names),
-            history_figure(state.history.entries) if redraw_history else no_update,
-            new_keys if redraw_history else {**new_keys, "history": keys.get("history")},
-            _example_options(data) if keys.get("data", [None])[0] != data_key[0] else no_update,
-            [{"label": f"{ref}", "value": str(ref)} for ref in engine.all_refs(state.spec)],
-            not state.diverged,
-            state.diverged,
-        )
+            return (no_update,) * len(DRAWN)
 
     @app.callback(
         Output("pinned", "data"),

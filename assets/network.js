@@ -188,14 +188,45 @@
     let parts = container._parts;
     if (!parts || parts.key !== view.key || !container.contains(parts.svg)) parts = build(container, view);
     update(parts, view);
+    nextTick();
+    // Measurement hook (bench/browser.py): count paints and note when each one reached the
+    // screen, i.e. the next animation frame after the update; firstPaint times the page load.
+    requestAnimationFrame(() => {
+      const lab = window.backpropLab;
+      lab.paints += 1;
+      lab.lastPaint = performance.now();
+      if (lab.firstPaint === null) lab.firstPaint = lab.lastPaint;
+    });
     return String(performance.now());
   }
 
   // Play/Pause. Ticks are chained: the next one is asked for only after the last one's
-  // answer (a new lab state) has arrived, so ticks never queue up behind a slow server, and
-  // the server trains while the browser draws. Training stops by itself when it diverges.
-  const play = {on: false, scheduled: false, awaiting: false, sentAt: 0, tick: 0};
+  // answer has been drawn, so ticks never queue up behind a slow server and every tick is
+  // seen. (Dash holds back callbacks that depend on a running one: asking for the next tick
+  // as soon as the state arrived would keep the renderer waiting for as long as Play runs.)
+  // Training stops by itself when it diverges.
+  const play = {on: false, scheduled: false, awaiting: false, sentAt: 0, tick: 0, delay: 900};
   const ANSWER_TIMEOUT_MS = 3000;  // an answer that never came (e.g. nothing changed) must not stall Play
+
+  function schedule() {
+    if (!play.on || play.scheduled) return;
+    play.scheduled = true;
+    setTimeout(() => {
+      play.scheduled = false;
+      if (!play.on) return;
+      play.awaiting = true;
+      play.sentAt = performance.now();
+      play.tick += 1;
+      window.dash_clientside.set_props("play-tick", {data: play.tick});
+    }, play.delay);
+  }
+
+  // Called after each render: the tick's answer is on screen, so ask for the next one.
+  function nextTick() {
+    if (!play.awaiting) return;
+    play.awaiting = false;
+    schedule();
+  }
 
   function playback(clicks, speed, stored, playing, delays) {
     // A click can arrive in the same batch as a training tick's new state, in either order:
@@ -204,22 +235,15 @@
     let on = playing === true;
     if (triggers.some((id) => id.startsWith("play."))) on = !on;
     if (stored && stored.diverged) on = false;
-    if (triggers.some((id) => id.startsWith("lab-state."))) play.awaiting = false;
-    const stale = play.awaiting && performance.now() - play.sentAt > ANSWER_TIMEOUT_MS;
     play.on = on;
-    if (on && !play.scheduled && (!play.awaiting || stale)) {
-      play.scheduled = true;
-      setTimeout(() => {
-        play.scheduled = false;
-        if (!play.on) return;
-        play.awaiting = true;
-        play.sentAt = performance.now();
-        play.tick += 1;
-        window.dash_clientside.set_props("play-tick", {data: play.tick});
-      }, (delays || {})[speed] ?? 900);
+    play.delay = (delays || {})[speed] ?? 900;
+    const stale = play.awaiting && performance.now() - play.sentAt > ANSWER_TIMEOUT_MS;
+    if (on && (!play.awaiting || stale)) {
+      play.awaiting = false;
+      schedule();
     }
     return [on, on ? "Pause" : "Play"];
   }
 
-  window.backpropLab = {render, playback};
+  window.backpropLab = {render, playback, paints: 0, lastPaint: null, firstPaint: null};  // paints…: bench hook
 })();

@@ -21,11 +21,8 @@ any other folder).
 """
 
 import importlib
-import os
-import platform
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -33,14 +30,11 @@ import numpy as np
 
 def _load_engine():
     here = Path(__file__).resolve().parent
-    # This file is itself called engine.py and Python puts its folder first on the path:
-    # take that off, or `import engine` would import this script instead of the package.
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
-    try:
-        return importlib.import_module("engine")
-    except ImportError:  # not installed and not run from the repo root
-        sys.path.insert(0, str(here.parent))
-        return importlib.import_module("engine")
+    # This file is itself called engine.py and Python puts its folder first on the path when
+    # it runs as a script: take that off, or `import engine` would import this script; the
+    # repo root goes first so that `engine` and `bench.table` are this project's.
+    sys.path[:] = [str(here.parent)] + [p for p in sys.path if Path(p or ".").resolve() != here]
+    return importlib.import_module("engine")
 
 
 engine = _load_engine()
@@ -146,52 +140,39 @@ def fmt(seconds: float | None) -> str:
     return f"{seconds:.2f} s"
 
 
-def header() -> str:
-    try:
-        load = "load average " + " ".join(f"{v:.2f}" for v in os.getloadavg())
-    except (AttributeError, OSError):
-        load = "load average unknown"
-    threads = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS") or "default"
-    return "\n".join(
-        [
-            "Backprop Lab engine timings",
-            f"date      {datetime.now().astimezone().isoformat(timespec='seconds')}",
-            f"machine   {platform.platform()}, {platform.machine()}, {os.cpu_count()} CPUs, {load}",
-            f"software  Python {platform.python_version()}, NumPy {np.__version__}, BLAS threads {threads}",
-        ]
-    )
+def collect() -> list:
+    """Every engine figure as a Row of the one table (bench/table.py); times in ms."""
+    from bench.table import Row
 
-
-def main() -> None:
-    print(header(), flush=True)
-    rows = []  # (what, times, budget, note)
+    rows = []
     states = [(name, make()) for name, make in NETWORKS]
+
+    def row(what, t, budget=None, note=""):
+        ms = np.asarray(t) * 1000
+        return Row("engine", what, float(np.median(ms)), float(np.percentile(ms, 95)), "ms",
+                   None if budget is None else budget * 1000, note=note)
 
     pure_medians = []
     for name, state in states:
         t = measure(pure_step(state), 1.5)
         pure_medians.append(np.median(t))
-        rows.append((f"pure step    {name}", t, PURE_STEP_BUDGET if state.spec.sizes == (2, 8, 8, 1) else None, ""))
+        rows.append(row(f"pure step: {name}", t, PURE_STEP_BUDGET if state.spec.sizes == (2, 8, 8, 1) else None))
     for (name, state), pure in zip(states, pure_medians):
         t = measure(lab_step(state), 2.0)
-        rows.append((f"full_step    {name}", t, None, f"{np.median(t) / pure:.1f}× the pure step"))
+        rows.append(row(f"full_step: {name}", t, note=f"{np.median(t) / pure:.1f}× the pure step"))
 
     default, net_2881 = states[0][1], states[1][1]
-    rows.append(("loss_grid    60×60, 2-8-8-1 on 200 points", measure(grid(net_2881), 3.0), GRID_BUDGET, ""))
-    rows.append(("loss_grid    60×60, default lesson", measure(grid(default), 1.5), GRID_BUDGET, ""))
-    rows.append(("loss_slice   200 points, 2-8-8-1 on 200 points", measure(slice_(net_2881), 1.5), None, ""))
+    rows.append(row("loss_grid 60×60: 2-8-8-1 on 200 points", measure(grid(net_2881), 3.0), GRID_BUDGET))
+    rows.append(row("loss_grid 60×60: default lesson", measure(grid(default), 1.5), GRID_BUDGET))
+    rows.append(row("loss_slice 200 points: 2-8-8-1 on 200 points", measure(slice_(net_2881), 1.5)))
+    return rows
 
-    width = max(len(r[0]) for r in rows)
-    print()
-    print(f"{'what':<{width}}  {'median':>10}  {'p95':>10}  {'budget':>8}  {'ratio':>6}  {'runs':>6}  note")
-    print("-" * (width + 60))
-    for what, t, budget, note in rows:
-        median, p95 = float(np.median(t)), float(np.percentile(t, 95))
-        ratio = f"{median / budget:.2f}" if budget else "—"
-        if budget and median > budget:
-            note = (note + "; " if note else "") + "OVER BUDGET"
-        print(f"{what:<{width}}  {fmt(median):>10}  {fmt(p95):>10}  {fmt(budget):>8}  {ratio:>6}  {len(t):>6}  {note}")
-    print("\nratio = median / budget; at most 1 is within budget. p95: 95th percentile of the single calls.")
+
+def main() -> None:
+    from bench.table import header, render
+
+    print(header(), flush=True)
+    print(render(collect()))
 
 
 if __name__ == "__main__":

@@ -181,7 +181,7 @@ SPEEDS = {
 }
 # Server time per fast tick: long enough that training outruns drawing on a small network,
 # short enough that the picture still moves many times a second.
-FAST_TICK_SECONDS = 0.03
+FAST_TICK_SECONDS = 0.015
 
 
 def play_tick(state: LabState, speed: str) -> LabState:

@@ -105,9 +105,12 @@ DRAWN = (
 )
 
 
-def drawing(state, keys, playing, tick) -> tuple:
+def drawing(state, keys, playing, tick, painted=None) -> tuple:
     """Everything drawn from the state, in DRAWN order: the network's view model, the words and
-    numbers, and the charts that changed (while playing, the loss chart on one tick in CHART_EVERY)."""
+    numbers, and the charts that changed (while playing, the loss chart on one tick in CHART_EVERY).
+
+    painted: the network shape the browser has drawn; its geometry is not sent again.
+    """
     keys = keys if isinstance(keys, dict) else {}
     data = engine.dataset(state.data)
     scores = engine.evaluate(state)
@@ -122,7 +125,7 @@ def drawing(state, keys, playing, tick) -> tuple:
     redraw_history = keys.get("history") != history_key and not skip_chart(playing, tick)
     new_keys = {"history": history_key if redraw_history else keys.get("history"), "data": data_key, "shape": shape}
     return (
-        network_view(state),
+        network_view(state, geometry=painted != "-".join(map(str, state.spec.sizes))),
         state.cursor.words(),
         counters_text(state),
         numbers_panel(state, scores, example.bwd.loss),
@@ -162,6 +165,7 @@ def register_callbacks(app) -> None:
         State("history-key", "data"),
         State("playing", "data"),
         State("play-tick", "data"),
+        State("painted-key", "data"),
     )
     def act(*args):
         n_fixed = 8
@@ -169,7 +173,7 @@ def register_callbacks(app) -> None:
         values["preset"] = args[5]
         values["data-chart"] = args[n_fixed + len(CONTROLS)]
         slider_values = args[n_fixed + len(CONTROLS) + 1]
-        stored, stored_start, speed, keys, playing, tick = args[-6:]
+        stored, stored_start, speed, keys, playing, tick, painted = args[-7:]
         slider_ids = [item["id"] for item in ctx.outputs_list[3 + len(CONTROLS)]]
         trigger = ctx.triggered_id
         message = ""
@@ -180,7 +184,7 @@ def register_callbacks(app) -> None:
             state = start = actions.preset("default")
             message = f"The lab in this tab could not be read ({e}) — the default lesson was loaded instead."
             trigger = None
-        before = state
+        before, start_before = state, start
         if isinstance(trigger, dict):
             index = slider_ids.index(trigger) if trigger in slider_ids else None
             values["slider"] = slider_values[index] if index is not None else None
@@ -198,24 +202,27 @@ def register_callbacks(app) -> None:
         unchanged = state is before and stored is not None and trigger is not None
         return (
             no_update if unchanged else state.to_dict(),
-            start.to_dict() if (stored_start is None or start is not before or trigger == "preset") else no_update,
+            start.to_dict() if (stored_start is None or start is not start_before) else no_update,
             message,
             *control_values(state),
             slider_out,
-            *((no_update,) * len(DRAWN) if unchanged else drawing(state, keys, playing, tick)),
+            *((no_update,) * len(DRAWN) if unchanged else drawing(state, keys, playing, tick, painted)),
         )
 
     @app.callback(
         *[Output(name, prop, allow_duplicate=True) for name, prop in DRAWN],
         Input("playing", "data"),  # on Pause, catch up with the charts skipped while playing
+        Input("painted-key", "data"),  # null: the browser has lost the network's geometry
         State("lab-state", "data"),
         State("history-key", "data"),
         State("play-tick", "data"),
         prevent_initial_call=True,
     )
-    def catch_up(playing, stored, keys, tick):
+    def catch_up(playing, painted, stored, keys, tick):
+        if ctx.triggered_id == "painted-key" and painted is not None:
+            return (no_update,) * len(DRAWN)  # the usual answer to a drawing: nothing to catch up
         try:
-            return drawing(actions.load(stored), keys, playing, tick)
+            return drawing(actions.load(stored), keys, playing, tick, painted)
         except LabInputError:
             return (no_update,) * len(DRAWN)
 
@@ -253,7 +260,7 @@ def register_callbacks(app) -> None:
     app.clientside_callback(READOUT_JS, READOUT_OUTPUT, READOUT_INPUT)
     app.clientside_callback(
         "(view) => window.backpropLab.render('network', view)",
-        Output("network", "data-painted"),
+        Output("painted-key", "data"),
         Input("view", "data"),
     )
     app.clientside_callback(

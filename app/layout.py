@@ -215,6 +215,7 @@ def build_layout():
             dcc.Store(id="pinned", storage_type="session", data=[]),
             dcc.Store(id="clicked-param"),
             dcc.Store(id="view"),
+            dcc.Store(id="painted-key"),  # the network shape the browser has drawn
             dcc.Store(id="history-key"),
             dcc.Store(id="speed-intervals", data={k: v[1] for k, v in SPEEDS.items()}),
             dcc.Store(id="playing", data=False),

@@ -29,23 +29,26 @@
     if (node.textContent !== text) node.textContent = text;
   }
 
-  // One-time skeleton for a network shape: layers of groups so that blame glows
-  // sit under edges, edges under the travelling pulses, and neurons on top.
-  function build(container, view) {
+  // One-time skeleton for a network shape, from its geometry (positions, paths, names):
+  // layers of groups so that blame glows sit under edges, edges under the travelling
+  // pulses, and neurons on top. Every later view only changes attributes.
+  function build(container, geometry) {
     hideTip();
     container.innerHTML = "";
     const svg = el("svg", {
-      viewBox: `0 0 ${view.width} ${view.height}`, class: "network-svg", role: "img",
-      "aria-label": `Network with layers ${view.key}`,
+      viewBox: `0 0 ${geometry.width} ${geometry.height}`, class: "network-svg", role: "img",
+      "aria-label": `Network with layers ${geometry.key}`,
     }, container);
     const groups = {};
     for (const name of ["columns", "glows", "edges", "pulses", "edgeLabels", "nodes", "output"]) {
       groups[name] = el("g", {class: `g-${name}`}, svg);
     }
-    const parts = {svg, groups, edges: new Map(), nodes: new Map(), columns: [], key: view.key};
+    const parts = {svg, groups, edges: new Map(), nodes: new Map(), key: geometry.key};
 
-    view.columns.forEach(() => parts.columns.push(el("text", {class: "column-title", "text-anchor": "middle"}, groups.columns)));
-    for (const e of view.edges) {
+    for (const c of geometry.columns) {
+      el("text", {class: "column-title", "text-anchor": "middle", x: c.x, y: 26}, groups.columns).textContent = c.text;
+    }
+    for (const e of geometry.edges) {
       const glow = el("path", {class: "edge-glow"}, groups.glows);
       const line = el("path", {class: "edge", tabindex: "-1"}, groups.edges);
       // A wide invisible stroke over each edge: a thin edge is hard to hit with a mouse.
@@ -59,9 +62,10 @@
         target.addEventListener("mousemove", moveTip);
         target.addEventListener("mouseleave", hideTip);
       }
-      parts.edges.set(e.id, {glow, line, hit, pulse, label, grad, tip: ""});
+      for (const path of [line, hit, glow, pulse]) path.setAttribute("d", e.d);
+      parts.edges.set(e.id, {glow, line, hit, pulse, label, grad, tip: "", at: e});
     }
-    for (const n of view.nodes) {
+    for (const n of geometry.nodes) {
       const g = el("g", {class: "node", tabindex: "0", role: "button"}, groups.nodes);
       const ring = el("circle", {class: "ring"}, g);
       const base = el("circle", {class: "node-base"}, g);
@@ -70,14 +74,19 @@
       const sub = el("text", {class: "node-delta", "text-anchor": "middle"}, g);
       const arrow = el("text", {class: "node-arrow", "text-anchor": "middle"}, g);
       const name = el("text", {class: "node-name", "text-anchor": "middle"}, g);
-      const bias = n.id.startsWith("n0-") ? null : biasName(n.id, view);
+      const bias = n.id.startsWith("n0-") ? null : biasName(n.id);
       const activate = () => { if (bias) pick(bias); };
       g.addEventListener("click", activate);
       g.addEventListener("keydown", (ev) => { if (ev.key === "Enter") activate(); });
       g.addEventListener("mouseenter", (ev) => { showTip(parts.nodes.get(n.id), ev); hover(n.id); });
       g.addEventListener("mousemove", moveTip);
       g.addEventListener("mouseleave", () => { hideTip(); hover(null); });
-      parts.nodes.set(n.id, {g, ring, base, fill, text, sub, arrow, name, tip: ""});
+      set(base, {cx: n.x, cy: n.y, r: n.r, stroke: n.stroke});
+      set(fill, {cx: n.x, cy: n.y, r: n.r - 2});
+      set(text, {x: n.x, y: n.y});
+      set(ring, {cx: n.x, cy: n.y});
+      name.textContent = n.name;
+      parts.nodes.set(n.id, {g, ring, base, fill, text, sub, arrow, name, tip: "", at: n});
     }
     parts.outputText = el("text", {class: "output-box"}, groups.output);
     container._parts = parts;
@@ -135,42 +144,38 @@
 
   function update(parts, view) {
     parts.svg.setAttribute("class", `network-svg phase-${view.phase}${view.labels ? " with-labels" : ""}`);
-    view.columns.forEach((c, i) => {
-      set(parts.columns[i], {x: c.x, y: 26});
-      setText(parts.columns[i], c.text);
-    });
+    const updated = view.phase === "update";
     for (const e of view.edges) {
       const p = parts.edges.get(e.id);
+      const at = p.at;
       p.tip = e.tip;
       refreshTip(p);
-      set(p.line, {d: e.d, stroke: e.colour, "stroke-width": e.width, "stroke-dasharray": e.dash || "none",
+      set(p.line, {stroke: e.colour, "stroke-width": e.width, "stroke-dasharray": e.dash || "none",
                    "aria-label": e.tip.split("\n")[0]});
-      set(p.hit, {d: e.d});
-      set(p.glow, {d: e.d, "stroke-width": e.blame, visibility: e.blame > 0 ? "visible" : "hidden"});
-      set(p.pulse, {d: e.d, class: e.flow ? `pulse flow-${e.flow}` : "pulse"});
-      set(p.label, {x: e.lx, y: e.ly - 8});
+      set(p.glow, {"stroke-width": e.blame, visibility: e.blame > 0 ? "visible" : "hidden"});
+      set(p.pulse, {class: e.flow ? `pulse flow-${e.flow}` : "pulse"});
+      // "before→after" is wider than a weight: after an update its label sits further along.
+      set(p.label, updated ? {x: at.ux, y: at.uy - 8} : {x: at.lx, y: at.ly - 8});
       setText(p.label, e.label);
-      set(p.grad, {x: e.gx, y: e.gy - 8});
+      set(p.grad, {x: at.gx, y: at.gy - 8});
       setText(p.grad, e.grad);
     }
     for (const n of view.nodes) {
       const p = parts.nodes.get(n.id);
+      const at = p.at;
       p.tip = n.tip;
       refreshTip(p);
       set(p.g, {"aria-label": n.aria, class: n.known ? "node" : "node unknown"});
-      set(p.ring, {cx: n.x, cy: n.y, r: n.r + n.ring / 2 + 3, "stroke-width": n.ring,
-                   visibility: n.ring > 0 ? "visible" : "hidden"});
-      set(p.base, {cx: n.x, cy: n.y, r: n.r, stroke: n.stroke});
-      set(p.fill, {cx: n.x, cy: n.y, r: n.r - 2, fill: n.fill, "fill-opacity": n.level});
-      set(p.text, {x: n.x, y: n.y, class: n.level > 0.55 ? "node-value light" : "node-value"});
+      set(p.ring, {r: at.r + n.ring / 2 + 3, "stroke-width": n.ring, visibility: n.ring > 0 ? "visible" : "hidden"});
+      set(p.fill, {fill: n.fill, "fill-opacity": n.level});
+      set(p.text, {class: n.level > 0.55 ? "node-value light" : "node-value"});
       setText(p.text, n.text);
-      set(p.sub, {x: n.x, y: n.y + n.r + n.ring + 24});
+      set(p.sub, {x: at.x, y: at.y + at.r + n.ring + 24});
       setText(p.sub, n.sub);
       // Small networks carry the arrow in the δ label; large ones show it beside the neuron.
-      set(p.arrow, {x: n.x + n.r + n.ring + 8, y: n.y - n.r + 6});
+      set(p.arrow, {x: at.x + at.r + n.ring + 8, y: at.y - at.r + 6});
       setText(p.arrow, view.labels ? "" : n.arrow);
-      set(p.name, {x: n.x, y: n.y - n.r - Math.max(n.ring, 0) - 8});
-      setText(p.name, view.labels ? n.name : "");
+      set(p.name, {x: at.x, y: at.y - at.r - Math.max(n.ring, 0) - 8});
     }
     const out = parts.outputText;
     const lines = view.output.lines;
@@ -182,11 +187,18 @@
     });
   }
 
+  // Returns the shape it has drawn ("painted-key"): the server sends the geometry again
+  // only when that differs from the view's, or when it is null (nothing to draw on).
   function render(containerId, view) {
     const container = document.getElementById(containerId);
     if (!container || !view) return window.dash_clientside.no_update;
     let parts = container._parts;
-    if (!parts || parts.key !== view.key || !container.contains(parts.svg)) parts = build(container, view);
+    const have = parts && parts.key === view.key && container.contains(parts.svg);
+    if (!have && view.geometry) {
+      parts = build(container, view.geometry);  // a shape's geometry never changes: build once
+    } else if (!have) {
+      return null;  // a view without the geometry of a shape not drawn here yet: ask for it
+    }
     update(parts, view);
     nextTick();
     // Measurement hook (bench/browser.py): count paints and note when each one reached the
@@ -197,7 +209,7 @@
       lab.lastPaint = performance.now();
       if (lab.firstPaint === null) lab.firstPaint = lab.lastPaint;
     });
-    return String(performance.now());
+    return parts.key;
   }
 
   // Play/Pause. Ticks are chained: the next one is asked for only after the last one's

@@ -2,25 +2,27 @@
 
 Posts the page's own callback requests to /_dash-update-component with Flask's
 test client (no network, no browser) and prints the median and p95 time and the
-response size for: Step, Full step, a slider move, a play tick, and the drawing
-callback that follows each of them — for the default lesson and for six hidden
+response size of the one answer to: Step, Full step, a slider move and a play tick
+(each answer carries the new state and everything drawn from it) — for the default lesson and for six hidden
 layers of 8 on circle data; then each landscape panel after a step, and the ball
 on a toy curve. Budgets (default lesson): a step or slider callback ≤ 15 ms server
 time and ≤ 20 KB; all panels together ≤ 30 ms; a ball step sends only the ball.
 
-Run: `make bench` or `.venv/bin/python bench/app.py`.
+Run: `make bench` (all benchmarks, one table) or `.venv/bin/python -m bench.app`.
 """
 
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import numpy as np
+
 import engine
 from app import create_app
+from bench.table import Row, header, render, summarise
 from components.weight_slider import WeightSliderAIO
 
 REPEATS = 40
@@ -29,8 +31,6 @@ SLIDER = WeightSliderAIO.ids.slider("W1[0,0]")
 
 def six_by_eight() -> engine.LabState:
     spec = engine.NetworkSpec((2, 8, 8, 8, 8, 8, 8, 1), ("tanh",) * 6 + ("sigmoid",), "bce", "xavier")
-    import numpy as np
-
     params = engine.init_params(spec, np.random.default_rng(0))
     data = engine.DataSpec("circle", n_points=200, noise=0.05, test_fraction=0.5, seed=0)
     return engine.LabState("Six layers of 8", 0, spec, params, engine.TrainConfig("sgd", 0.3, batch_size=10), data)
@@ -87,34 +87,33 @@ def controls(state) -> dict:
 
 
 def measure(app, client, label: str, state: engine.LabState) -> list:
+    """Each action's one answer (the new state and everything drawn from it), as the page
+    sends it when it already holds the chart keys of the answer before."""
     rows = []
     start = state.to_dict()
     values = controls(state) | {"preset.value": "default", "speed.value": "normal", "lab-state.data": start,
-                                "start-state.data": start}
+                                "start-state.data": start,
+                                # the browser has drawn this shape already: no geometry in the answer
+                                "painted-key.data": "-".join(map(str, state.spec.sizes))}
     mid = engine.advance(engine.advance(state)).to_dict()
     cases = {
-        "step (one phase)": (values | {"lab-state.data": mid, "step.n_clicks": 1}, "step.n_clicks", None),
-        "full step": (values | {"full-step.n_clicks": 1}, "full-step.n_clicks", None),
+        "Step (one phase)": (values | {"lab-state.data": mid, "step.n_clicks": 1}, "step.n_clicks", None),
+        "Full step": (values | {"full-step.n_clicks": 1}, "full-step.n_clicks", None),
         "play tick (1 step)": (values | {"play-tick.data": 1}, "play-tick.data", None),
-        "play tick (fast: 30 ms of training)": (values | {"play-tick.data": 1, "speed.value": "fast"},
-                                                "play-tick.data", None),
+        "play tick (fast: 15 ms of training)": (values | {"play-tick.data": 1, "speed.value": "fast",
+                                                          "playing.data": True}, "play-tick.data", None),
         "slider move": (values, json.dumps(SLIDER, sort_keys=True, separators=(",", ":")) + ".value",
                         {"W1[0,0]": 0.123}),
     }
     for name, (vals, changed, sliders) in cases.items():
-        payload = body(app, "lab-state.data", vals, changed, sliders)
-        times, size, result = [], 0, None
-        for _ in range(REPEATS):
-            t, size, result = timed(client, payload)
-            times.append(t)
-        rows.append((label, name, times, size))
-        new_state = result["response"]["lab-state"]["data"]
-        draw = body(app, "view.data", {"lab-state.data": new_state, "history-key.data": None}, "lab-state.data")
+        first = timed(client, body(app, "lab-state.data", vals, changed, sliders))[2]["response"]
+        keys = first.get("history-key", {}).get("data")
+        payload = body(app, "lab-state.data", vals | {"history-key.data": keys}, changed, sliders)
         times, size = [], 0
         for _ in range(REPEATS):
-            t, size, _ = timed(client, draw)
+            t, size, _ = timed(client, payload)
             times.append(t)
-        rows.append((label, f"  then draw ({name})", times, size))
+        rows.append((label, name, times, size))
     return rows
 
 
@@ -132,7 +131,7 @@ def measure_panels(app, client, label: str, state: engine.LabState) -> list:
         for _ in range(REPEATS):
             t, size, _ = timed(client, payload)
             times.append(t)
-        total += statistics.median(times)
+        total += summarise(times)[0]
         rows.append((label, f"panel: {tab}", times, size))
     rows.append((label, "panels: all three together", [total], 0))
     return rows
@@ -154,25 +153,33 @@ def measure_ball(app, client) -> list:
     return rows
 
 
-def main() -> None:
+def collect() -> list:
+    """Every server figure as Rows of the one table (bench/table.py)."""
     app = create_app()
     client = app.server.test_client()
     client.get("/")  # let Dash set itself up before timing
-    rows = measure(app, client, "default lesson", engine.PRESETS["default"][1]())
-    rows += measure(app, client, "six layers of 8", six_by_eight())
-    rows += measure_panels(app, client, "default lesson", engine.PRESETS["default"][1]())
-    rows += measure_panels(app, client, "six layers of 8", six_by_eight())
-    rows += measure_ball(app, client)
-    print(f"{'network':<16} {'callback':<38} {'median ms':>9} {'p95 ms':>8} {'bytes':>8}  budget")
-    for label, name, times, size in rows:
-        times.sort()
-        median, p95 = statistics.median(times), times[int(0.95 * (len(times) - 1))]
-        budget = ""
-        if label == "default lesson" and name in ("step (one phase)", "slider move"):
-            budget = f"≤ 15 ms, ≤ 20 KB: {median / 15:.2f}× / {size / 20480:.2f}×"
-        if label == "default lesson" and name == "panels: all three together":
-            budget = f"≤ 30 ms: {median / 30:.2f}×"
-        print(f"{label:<16} {name:<38} {median:9.2f} {p95:8.2f} {size:8d}  {budget}")
+    measured = measure(app, client, "default lesson", engine.PRESETS["default"][1]())
+    measured += measure(app, client, "six layers of 8", six_by_eight())
+    measured += measure_panels(app, client, "default lesson", engine.PRESETS["default"][1]())
+    measured += measure_panels(app, client, "six layers of 8", six_by_eight())
+    measured += measure_ball(app, client)
+    rows = []
+    for label, name, times, size in measured:
+        median, p95 = summarise(times)
+        default = label == "default lesson"
+        budget = 15.0 if default and name in ("Step (one phase)", "slider move") else None
+        if default and name == "panels: all three together":
+            budget = 30.0
+        rows.append(Row("server", f"{name}: {label}", median, p95, "ms", budget))
+        if size:
+            rows.append(Row("server", f"  answer size: {name}: {label}", size, None, "B",
+                            20 * 1024 if budget == 15.0 else None))
+    return rows
+
+
+def main() -> None:
+    print(header(), flush=True)
+    print(render(collect()))
 
 
 if __name__ == "__main__":

@@ -92,7 +92,50 @@ def _flows(kind: str, layer: int, L: int) -> dict:
     return {}
 
 
-def network_view(state) -> dict:
+def _labelled(sizes) -> bool:
+    return max(sizes) <= LABELS_MAX_LAYER and sum(sizes) <= LABELS_MAX_NEURONS
+
+
+def network_geometry(spec) -> dict:
+    """Where everything sits, and what never changes for a network of this shape: positions,
+    edge paths, label anchors, names. Sent to the browser only when the shape changes."""
+    L, sizes = spec.n_layers, spec.sizes
+    xs, ys, r = _positions(sizes)
+    labels = _labelled(sizes)
+    nodes = [
+        {"id": f"n{l}-{i}", "x": round(xs[l], 1), "y": round(ys[l][i], 1), "r": round(r, 1),
+         "stroke": palette.role_colour(l, L), "name": neuron_name(l, i, L) if labels else ""}
+        for l, n in enumerate(sizes) for i in range(n)
+    ]
+    edges = []
+    for l in range(1, L + 1):
+        for i in range(sizes[l]):
+            for j in range(sizes[l - 1]):
+                x1, y1, x2, y2 = xs[l - 1] + r, ys[l - 1][j], xs[l] - r, ys[l][i]
+                (lx, ly), (ux, uy) = _bezier(x1, y1, x2, y2, WEIGHT_LABEL_AT), _bezier(x1, y1, x2, y2, UPDATE_LABEL_AT)
+                gx, gy = _bezier(x1, y1, x2, y2, GRAD_LABEL_AT)
+                edges.append({"id": str(ParamRef("W", l, i, j)), "d": _path(x1, y1, x2, y2),
+                              # the weight's label; after an update ("before→after") it sits at u
+                              "lx": round(lx, 1), "ly": round(ly, 1), "ux": round(ux, 1), "uy": round(uy, 1),
+                              "gx": round(gx, 1), "gy": round(gy, 1)})
+    return {
+        "key": "-".join(map(str, sizes)),
+        "width": WIDTH,
+        "height": HEIGHT,
+        "labels": labels,
+        # Long titles need about 110 units of room between columns.
+        "columns": [{"x": round(x, 1), "text": layer_title(l, L, short=(WIDTH - LEFT - RIGHT) / L < 110)}
+                    for l, x in enumerate(xs)],
+        "nodes": nodes,
+        "edges": edges,
+    }
+
+
+def network_view(state, geometry: bool = True) -> dict:
+    """What the state shows on the network: every colour, width, number and tooltip.
+
+    geometry=False leaves out network_geometry (the browser already has it for this shape).
+    """
     spec, cursor = state.spec, state.cursor
     L, sizes = spec.n_layers, spec.sizes
     shown = cursor.revealed()
@@ -103,7 +146,8 @@ def network_view(state) -> dict:
     passes = example_passes(state, shown_params)
     fwd, bwd = passes.fwd, passes.bwd
     xs, ys, r = _positions(sizes)
-    labels = max(sizes) <= LABELS_MAX_LAYER and sum(sizes) <= LABELS_MAX_NEURONS
+    labels = _labelled(sizes)
+    room_for_grads = labels and xs[1] - xs[0] - 2 * r >= ROOM_FOR_GRAD_LABELS
     phase = cursor.phase
 
     nodes = []
@@ -111,17 +155,12 @@ def network_view(state) -> dict:
         act = None if l == 0 else spec.activations[l - 1]
         known = l <= shown.forward_to
         blamed = l >= 1 and l >= shown.backward_from
-        deltas = [float(bwd.delta[l][0, i]) for i in range(n)] if l else []
+        colour = palette.role_colour(l, L)
         for i in range(n):
             name = neuron_name(l, i, L)
             a = float(fwd.a[l][0, i])
-            colour = palette.role_colour(l, L)
             node = {
                 "id": f"n{l}-{i}",
-                "x": round(xs[l], 1),
-                "y": round(ys[l][i], 1),
-                "r": round(r, 1),
-                "stroke": colour,
                 "fill": colour if a >= 0 else palette.NEGATIVE,
                 "level": round(_fill_level(a, act), 3) if known else 0.0,
                 "text": (num(a, digits=2) if known else "?") if labels else "",
@@ -129,7 +168,6 @@ def network_view(state) -> dict:
                 "ring": 0.0,
                 "arrow": "",
                 "known": known,
-                "name": name,
             }
             lines = [f"{name} — {layer_title(l, L).lower()} layer, neuron {i + 1}"]
             if l == 0:
@@ -138,9 +176,9 @@ def network_view(state) -> dict:
                 z = float(fwd.z[l][0, i])
                 lines += [f"z = Σ w·a + b = {num(z, True)}", f"a = {ACTIVATIONS[act].title.lower()}(z) = {num(a)}"]
             else:
-                lines.append("not computed yet: step forward to reach this layer")
+                lines.append("not computed yet")
             if blamed:
-                d = deltas[i]
+                d = float(bwd.delta[l][0, i])
                 node["arrow"] = "▼" if d > 0 else "▲" if d < 0 else ""
                 node["sub"] = f"δ {num(d, True)} {node['arrow']}".rstrip() if labels else ""
                 lines.append(f"δ = ∂C/∂z = {num(d, True)}  (its share of the blame)")
@@ -165,15 +203,12 @@ def network_view(state) -> dict:
     for l in range(1, L + 1):
         for i in range(sizes[l]):
             for j in range(sizes[l - 1]):
-                ref = ParamRef("W", l, i, j)
                 w_before = float(shown_params.W[l][i, j])
                 w_now = float(state.params.W[l][i, j])
-                x1, y1, x2, y2 = xs[l - 1] + r, ys[l - 1][j], xs[l] - r, ys[l][i]
                 g = float(bwd.grad_W[l][i, j])
                 src, dst = neuron_name(l - 1, j, L), neuron_name(l, i, L)
                 edge = {
-                    "id": str(ref),
-                    "d": _path(x1, y1, x2, y2),
+                    "id": str(ParamRef("W", l, i, j)),
                     "width": round(thin * min(12.0, 1.2 + 3.0 * abs(w_now)), 2),
                     "colour": palette.sign_colour(w_now),
                     "dash": "" if w_now >= 0 else "8 5",
@@ -182,9 +217,6 @@ def network_view(state) -> dict:
                     "label": "",
                     "grad": "",
                 }
-                lx, ly = _bezier(x1, y1, x2, y2, UPDATE_LABEL_AT if updated else WEIGHT_LABEL_AT)
-                gx, gy = _bezier(x1, y1, x2, y2, GRAD_LABEL_AT)
-                edge.update(lx=round(lx, 1), ly=round(ly, 1), gx=round(gx, 1), gy=round(gy, 1))
                 if labels:
                     edge["label"] = (
                         f"{num(w_before, True, 2)}→{num(w_now, True, 2)}" if updated else num(w_now, True, 2)
@@ -196,24 +228,20 @@ def network_view(state) -> dict:
                     if g_scale > 0:
                         edge["blame"] = round(4.0 + 14.0 * abs(g) / g_scale, 2)
                     # After the update the edge shows before → after instead.
-                    if labels and not updated and x2 - x1 >= ROOM_FOR_GRAD_LABELS:
+                    if room_for_grads and not updated:
                         edge["grad"] = f"∂ {num(g, True, 3)}"
                     a_in, d_out = float(fwd.a[l - 1][0, j]), float(bwd.delta[l][0, i])
                     lines.append(f"∂C/∂w = a_in · δ_out = {num(a_in)} × {num(d_out, True)} = {num(g, True)}")
                 else:
-                    lines.append("∂C/∂w not known yet: the blame has not come back this far")
+                    lines.append("∂C/∂w not known yet")
                 edge["tip"] = "\n".join(lines)
                 edges.append(edge)
 
     return {
         "key": "-".join(map(str, sizes)),
-        "width": WIDTH,
-        "height": HEIGHT,
+        "geometry": network_geometry(spec) if geometry else None,
         "labels": labels,
         "phase": phase.kind if phase else "ready",
-        # Long titles need about 110 units of room between columns.
-        "columns": [{"x": round(x, 1), "text": layer_title(l, L, short=(WIDTH - LEFT - RIGHT) / L < 110)}
-                    for l, x in enumerate(xs)],
         "nodes": nodes,
         "edges": edges,
         "output": _output_box(state, passes, shown, xs[-1] + r + 30, ys[-1]),

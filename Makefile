@@ -31,8 +31,8 @@ test: $(VENV)/.test-installed
 	$(PY) -m pytest
 
 bench: $(VENV)/.test-installed
-	$(PY) bench/engine.py
-	$(PY) bench/app.py
+	bash tests/browser/ensure_chromium.sh
+	$(PY) -m bench
 
 lint: $(VENV)/.test-installed
 	$(PY) -m ruff check .

@@ -1,0 +1,26 @@
+"""`make bench`: every benchmark, printed as one table.
+
+engine (NumPy engine timings), server (each callback's time and answer size through
+Dash's HTTP handler), browser (what a person feels in headless Chromium) and classroom
+(gunicorn with two workers and simulated students). Prints figures; asserts nothing.
+Run with `.venv/bin/python -m bench` from the repo root; `--quick` shortens the classroom.
+"""
+
+import argparse
+
+from bench import app, browser, classroom, engine
+from bench.table import header, render
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a 15 s classroom of 20 students instead of 60 s of 60")
+    args = parser.parse_args()
+    print(header(), flush=True)
+    rows = engine.collect() + app.collect() + browser.collect()
+    rows += classroom.collect(seconds=15, students=20) if args.quick else classroom.collect()
+    print(render(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -123,13 +123,23 @@ def drawing(state, keys, playing, tick, painted=None) -> tuple:
     # Every Plotly update replots the whole chart (≥ 16 ms in the browser): while playing,
     # the loss chart follows every CHART_EVERY-th tick so that the network keeps its frame rate.
     redraw_history = keys.get("history") != history_key and not skip_chart(playing, tick)
-    new_keys = {"history": history_key if redraw_history else keys.get("history"), "data": data_key, "shape": shape}
+    texts = {
+        "phase": state.cursor.words(),
+        "counters": counters_text(state),
+        "numbers": numbers_panel(state, scores, example.bwd.loss),
+        "note": example_note(state, n_train, data.x_train[i], data.y_train[i], data.input_names),
+    }
+    # The browser re-renders every output it is sent: what it already shows is not sent again.
+    shown = {k: repr(v) for k, v in texts.items()}
+    fresh = {k: v if keys.get("shown", {}).get(k) != shown[k] else no_update for k, v in texts.items()}
+    new_keys = {"history": history_key if redraw_history else keys.get("history"), "data": data_key, "shape": shape,
+                "shown": shown}
     return (
         network_view(state, geometry=painted != "-".join(map(str, state.spec.sizes))),
-        state.cursor.words(),
-        counters_text(state),
-        numbers_panel(state, scores, example.bwd.loss),
-        example_note(state, n_train, data.x_train[i], data.y_train[i], data.input_names),
+        fresh["phase"],
+        fresh["counters"],
+        fresh["numbers"],
+        fresh["note"],
         history_figure(state.history.entries) if redraw_history else no_update,
         new_keys,
         _example_options(data) if keys.get("data") != data_key else no_update,
@@ -166,6 +176,7 @@ def register_callbacks(app) -> None:
         State("playing", "data"),
         State("play-tick", "data"),
         State("painted-key", "data"),
+        State("message", "children"),
     )
     def act(*args):
         n_fixed = 8
@@ -173,7 +184,7 @@ def register_callbacks(app) -> None:
         values["preset"] = args[5]
         values["data-chart"] = args[n_fixed + len(CONTROLS)]
         slider_values = args[n_fixed + len(CONTROLS) + 1]
-        stored, stored_start, speed, keys, playing, tick, painted = args[-7:]
+        stored, stored_start, speed, keys, playing, tick, painted, shown_message = args[-8:]
         slider_ids = [item["id"] for item in ctx.outputs_list[3 + len(CONTROLS)]]
         trigger = ctx.triggered_id
         message = ""
@@ -185,6 +196,7 @@ def register_callbacks(app) -> None:
             message = f"The lab in this tab could not be read ({e}) — the default lesson was loaded instead."
             trigger = None
         before, start_before = state, start
+        shown_controls = {c: values[c] for c in CONTROLS}  # apply() may rewrite values (e.g. "+ layer")
         if isinstance(trigger, dict):
             index = slider_ids.index(trigger) if trigger in slider_ids else None
             values["slider"] = slider_values[index] if index is not None else None
@@ -200,11 +212,12 @@ def register_callbacks(app) -> None:
             slider_out = [no_update] * len(slider_ids)  # the dragged slider already shows its value
         # On a page load (no trigger) everything is drawn, even from a state the tab already had.
         unchanged = state is before and stored is not None and trigger is not None
+        # Each output Dash updates costs the browser a re-render: send only what changed.
         return (
             no_update if unchanged else state.to_dict(),
             start.to_dict() if (stored_start is None or start is not start_before) else no_update,
-            message,
-            *control_values(state),
+            message if message != (shown_message or "") else no_update,
+            *[v if v != shown_controls[c] else no_update for c, v in zip(CONTROLS, control_values(state))],
             slider_out,
             *((no_update,) * len(DRAWN) if unchanged else drawing(state, keys, playing, tick, painted)),
         )

@@ -143,7 +143,10 @@
   }
 
   function update(parts, view) {
-    parts.svg.setAttribute("class", `network-svg phase-${view.phase}${view.labels ? " with-labels" : ""}`);
+    // While playing, nothing eases or flows: each tick's picture replaces the last at once,
+    // which keeps style and layout work (hundreds of edges) off the main thread.
+    const still = play.on ? " playing" : "";
+    parts.svg.setAttribute("class", `network-svg phase-${view.phase}${view.labels ? " with-labels" : ""}${still}`);
     const updated = view.phase === "update";
     for (const e of view.edges) {
       const p = parts.edges.get(e.id);

@@ -246,10 +246,14 @@ def register_callbacks(app) -> None:
         Input("clicked-param", "data"),
         Input("pick-param", "value"),
         Input(WeightSliderAIO.ids.unpin(ALL), "n_clicks"),
-        Input("lab-state", "data"),
+        # A new shape may drop pinned weights. Not the lab state itself: a server callback fired
+        # by every Step would cost every Step the browser's time (the sliders follow training
+        # through `act`).
+        Input("painted-key", "data"),
         State("pinned", "data"),
+        State("lab-state", "data"),
     )
-    def pin(clicked, picked, _unpins, stored, pinned):
+    def pin(clicked, picked, _unpins, _painted, pinned, stored):
         try:
             state = actions.load(stored)
         except LabInputError:
@@ -263,8 +267,8 @@ def register_callbacks(app) -> None:
             add = picked
         elif isinstance(trigger, dict) and trigger.get("subcomponent") == "unpin":
             pinned = [p for p in pinned if p != trigger.get("aio_id")]
-        elif trigger == "lab-state" and pinned == _pinned_shown(ctx):
-            return no_update, no_update, no_update  # the sliders follow training through `act`
+        elif trigger == "painted-key" and pinned == _pinned_shown(ctx):
+            return no_update, no_update, no_update
         if add is not None and _exists(state, add) and add not in pinned:
             pinned = (pinned + [add])[-MAX_PINNED:]
         sliders = [WeightSliderAIO(p, _slider_value(state, p), _describe(state, p), aio_id=p) for p in pinned]

@@ -7,11 +7,10 @@ Each student is a thread that does what a browser tab does, with the page's real
    pin, panels, ball), choose its own lesson (preset) and seed, and pin the slider W1[0,0];
 2. then once a second a Step click (for `seconds`; a page that answers late is not caught up with
    a burst of clicks): the act callback (Step) with its own lab-state — its answer carries the new
-   state and the network drawn from it — then the callbacks the new lab-state fires: pin, panels
-   (data-chart.figure…, tab "surface"), each with
+   state and the network drawn from it — then the callback the new lab-state fires: panels
+   (data-chart.figure…, tab "surface"), with
    the stores as the previous responses left them;
-3. about every 10 s a slider drag: 5 moves of W1[0,0], 50 ms apart, each with its act → pin,
-   panels.
+3. about every 10 s a slider drag: 5 moves of W1[0,0], 50 ms apart, each with its act → panels.
 
 A student keeps only its own stores, like a browser tab: it starts from its own lesson and seed,
 and at the end its lab must be exactly where its own clicks put it (updates made and phase on
@@ -275,7 +274,6 @@ class Student(threading.Thread):
         t = time.perf_counter()
         outputs = self.call("act", changed, f"{kind}: act")
         if "lab-state" in outputs:
-            self.call("pin", "lab-state.data", f"{kind}: pin")
             self.call("panels", "lab-state.data", f"{kind}: panels")
         elif kind != "load":
             self.errors.append(f"{kind}: the lab did not change")
@@ -352,8 +350,8 @@ class Student(threading.Thread):
 # ---------------------------------------------------------------- the run
 
 KINDS = ("page load", "load: act", "load: pin", "load: panels", "load: ball", "Step: act",
-         "Step: pin", "Step: panels", "Step → all answered", "slider move: act",
-         "slider move: pin", "slider move: panels", "slider move → all answered")
+         "Step: panels", "Step → all answered", "slider move: act",
+         "slider move: panels", "slider move → all answered")
 
 
 def collect(seconds: float = 60, students: int = 60) -> list:

@@ -197,8 +197,10 @@
     if (!container || !view) return window.dash_clientside.no_update;
     let parts = container._parts;
     const have = parts && parts.key === view.key && container.contains(parts.svg);
+    let painted = window.dash_clientside.no_update;  // an unchanged output fires nothing
     if (!have && view.geometry) {
       parts = build(container, view.geometry);  // a shape's geometry never changes: build once
+      painted = parts.key;
     } else if (!have) {
       return null;  // a view without the geometry of a shape not drawn here yet: ask for it
     }
@@ -212,7 +214,7 @@
       lab.lastPaint = performance.now();
       if (lab.firstPaint === null) lab.firstPaint = lab.lastPaint;
     });
-    return parts.key;
+    return painted;
   }
 
   // Play/Pause. Ticks are chained: the next one is asked for only after the last one's
@@ -257,7 +259,9 @@
       play.awaiting = false;
       schedule();
     }
-    return [on, on ? "Pause" : "Play"];
+    // Setting an output, even to the same value, fires everything that listens to it.
+    const same = window.dash_clientside.no_update;
+    return [on === (playing === true) ? same : on, on === (playing === true) ? same : (on ? "Pause" : "Play")];
   }
 
   window.backpropLab = {render, playback, paints: 0, lastPaint: null, firstPaint: null};  // paints…: bench hook

@@ -26,9 +26,11 @@ class Row:
     @property
     def ratio(self) -> float | None:
         """Measured against the budget: ≤ 1 is within it, whichever way "better" points."""
-        if self.budget is None or self.median == 0:
+        if self.budget is None:
             return None
-        return self.budget / self.median if self.higher_is_better else self.median / self.budget
+        if self.higher_is_better:
+            return float("inf") if self.median == 0 else self.budget / self.median
+        return self.median / self.budget
 
 
 def summarise(samples) -> tuple[float, float]:

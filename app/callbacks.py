@@ -135,7 +135,9 @@ def drawing(state, keys, playing, tick, painted=None) -> tuple:
     new_keys = {"history": history_key if redraw_history else keys.get("history"), "data": data_key, "shape": shape,
                 "shown": shown}
     return (
-        network_view(state, geometry=painted != "-".join(map(str, state.spec.sizes))),
+        # While playing, tooltips (most of the view's bytes) come with the charts' ticks only.
+        network_view(state, geometry=painted != "-".join(map(str, state.spec.sizes)),
+                     tips=not skip_chart(playing, tick)),
         fresh["phase"],
         fresh["counters"],
         fresh["numbers"],

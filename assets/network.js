@@ -151,10 +151,12 @@
     for (const e of view.edges) {
       const p = parts.edges.get(e.id);
       const at = p.at;
-      p.tip = e.tip;
-      refreshTip(p);
-      set(p.line, {stroke: e.colour, "stroke-width": e.width, "stroke-dasharray": e.dash || "none",
-                   "aria-label": e.tip.split("\n")[0]});
+      if (e.tip !== undefined) {  // views sent while playing leave the last tooltips in place
+        p.tip = e.tip;
+        refreshTip(p);
+        set(p.line, {"aria-label": e.tip.split("\n")[0]});
+      }
+      set(p.line, {stroke: e.colour, "stroke-width": e.width, "stroke-dasharray": e.dash || "none"});
       set(p.glow, {"stroke-width": e.blame, visibility: e.blame > 0 ? "visible" : "hidden"});
       set(p.pulse, {class: e.flow ? `pulse flow-${e.flow}` : "pulse"});
       // "before→after" is wider than a weight: after an update its label sits further along.
@@ -166,9 +168,12 @@
     for (const n of view.nodes) {
       const p = parts.nodes.get(n.id);
       const at = p.at;
-      p.tip = n.tip;
-      refreshTip(p);
-      set(p.g, {"aria-label": n.aria, class: n.known ? "node" : "node unknown"});
+      if (n.tip !== undefined) {
+        p.tip = n.tip;
+        refreshTip(p);
+        set(p.g, {"aria-label": n.aria});
+      }
+      set(p.g, {class: n.known ? "node" : "node unknown"});
       set(p.ring, {r: at.r + n.ring / 2 + 3, "stroke-width": n.ring, visibility: n.ring > 0 ? "visible" : "hidden"});
       set(p.fill, {fill: n.fill, "fill-opacity": n.level});
       set(p.text, {class: n.level > 0.55 ? "node-value light" : "node-value"});

@@ -131,10 +131,11 @@ def network_geometry(spec) -> dict:
     }
 
 
-def network_view(state, geometry: bool = True) -> dict:
+def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
     """What the state shows on the network: every colour, width, number and tooltip.
 
-    geometry=False leaves out network_geometry (the browser already has it for this shape).
+    geometry=False leaves out network_geometry (the browser already has it for this shape);
+    tips=False leaves out the tooltips (most of the bytes), which the browser then keeps.
     """
     spec, cursor = state.spec, state.cursor
     L, sizes = spec.n_layers, spec.sizes
@@ -182,8 +183,9 @@ def network_view(state, geometry: bool = True) -> dict:
                 node["arrow"] = "▼" if d > 0 else "▲" if d < 0 else ""
                 node["sub"] = f"δ {num(d, True)} {node['arrow']}".rstrip() if labels else ""
                 lines.append(f"δ = ∂C/∂z = {num(d, True)}  (its share of the blame)")
-            node["tip"] = "\n".join(lines)
-            node["aria"] = lines[0] + (f", activation {num(a)}" if known else "")
+            if tips:
+                node["tip"] = "\n".join(lines)
+                node["aria"] = lines[0] + (f", activation {num(a)}" if known else "")
             nodes.append(node)
 
     # Blame rings: thickness follows |δ| relative to the largest δ revealed so far.
@@ -234,7 +236,8 @@ def network_view(state, geometry: bool = True) -> dict:
                     lines.append(f"∂C/∂w = a_in · δ_out = {num(a_in)} × {num(d_out, True)} = {num(g, True)}")
                 else:
                     lines.append("∂C/∂w not known yet")
-                edge["tip"] = "\n".join(lines)
+                if tips:
+                    edge["tip"] = "\n".join(lines)
                 edges.append(edge)
 
     return {

@@ -288,3 +288,16 @@ def test_extreme_weights_still_give_finite_json():
     for s in walk(state):
         text = json.dumps(network_view(s), allow_nan=False)
         assert "NaN" not in text and not re.search(r"\b(nan|inf)\b", text)
+
+
+def test_a_view_without_tooltips_carries_the_same_picture():
+    # While playing, views come without tooltips (most of their bytes); everything drawn is the same.
+    state = engine.full_step(engine.PRESETS["deep_sigmoid"][1]())
+    full, light = network_view(state), network_view(state, geometry=False, tips=False)
+    assert light["geometry"] is None and full["geometry"]["key"] == light["key"]
+    assert all("tip" not in e for e in light["edges"]) and all("tip" not in n for n in light["nodes"])
+    def strip(items):
+        return [{k: v for k, v in item.items() if k not in ("tip", "aria")} for item in items]
+
+    assert strip(full["edges"]) == light["edges"] and strip(full["nodes"]) == light["nodes"]
+    assert len(json.dumps(light, ensure_ascii=False)) < len(json.dumps(full, ensure_ascii=False)) / 2

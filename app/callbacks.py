@@ -136,8 +136,8 @@ def drawing(state, keys, playing, tick, painted=None) -> tuple:
                 "shown": shown}
     return (
         # While playing, tooltips (most of the view's bytes) come with the charts' ticks only.
-        network_view(state, geometry=painted != "-".join(map(str, state.spec.sizes)),
-                     tips=not skip_chart(playing, tick)),
+        _with_next_phase(network_view(state, geometry=painted != "-".join(map(str, state.spec.sizes)),
+                                      tips=not skip_chart(playing, tick)), state, playing),
         fresh["phase"],
         fresh["counters"],
         fresh["numbers"],
@@ -150,6 +150,14 @@ def drawing(state, keys, playing, tick, painted=None) -> tuple:
         not state.diverged,
         state.diverged,
     )
+
+
+def _with_next_phase(view: dict, state, playing) -> dict:
+    """Add the picture of the next phase, so that the browser can paint a Step at once and
+    the server's answer (the same picture, with its tooltips and numbers) follows."""
+    if playing is not True and not state.diverged:
+        view["next"] = network_view(engine.advance(state), geometry=False, tips=False)
+    return view
 
 
 def register_callbacks(app) -> None:
@@ -281,6 +289,13 @@ def register_callbacks(app) -> None:
         "(view) => window.backpropLab.render('network', view)",
         Output("painted-key", "data"),
         Input("view", "data"),
+    )
+    app.clientside_callback(
+        "(clicks, view) => window.backpropLab.stepAhead('network', view)",
+        Output("network", "data-step-ahead"),
+        Input("step", "n_clicks"),
+        State("view", "data"),
+        prevent_initial_call=True,
     )
     app.clientside_callback(
         "(n, speed, stored, playing, delays) => window.backpropLab.playback(n, speed, stored, playing, delays)",

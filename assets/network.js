@@ -211,15 +211,19 @@
     }
     update(parts, view);
     nextTick();
-    // Measurement hook (bench/browser.py): count paints and note when each one reached the
-    // screen, i.e. the next animation frame after the update; firstPaint times the page load.
+    notePaint();
+    return painted;
+  }
+
+  // Measurement hook (bench/browser.py): count paints and note when each one reached the
+  // screen, i.e. the next animation frame after the update; firstPaint times the page load.
+  function notePaint() {
     requestAnimationFrame(() => {
       const lab = window.backpropLab;
       lab.paints += 1;
       lab.lastPaint = performance.now();
       if (lab.firstPaint === null) lab.firstPaint = lab.lastPaint;
     });
-    return painted;
   }
 
   // Play/Pause. Ticks are chained: the next one is asked for only after the last one's
@@ -269,5 +273,16 @@
     return [on === (playing === true) ? same : on, on === (playing === true) ? same : (on ? "Pause" : "Play")];
   }
 
-  window.backpropLab = {render, playback, paints: 0, lastPaint: null, firstPaint: null};  // paints…: bench hook
+  // Step paints the next phase at once from the picture the last answer brought along
+  // (view.next); the server's answer, with tooltips and numbers, follows and is drawn again.
+  function stepAhead(containerId, view) {
+    const container = document.getElementById(containerId);
+    const parts = container && container._parts;
+    if (!view || !view.next || !parts || parts.key !== view.next.key) return window.dash_clientside.no_update;
+    update(parts, view.next);
+    notePaint();
+    return view.next.phase;
+  }
+
+  window.backpropLab = {render, stepAhead, playback, paints: 0, lastPaint: null, firstPaint: null};  // paints…: bench hook
 })();

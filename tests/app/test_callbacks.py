@@ -360,3 +360,18 @@ def test_the_app_registers_the_state_callback():
         assert f"{control}.value" in act[0]
     inputs = {i["id"] if isinstance(i["id"], str) else json.dumps(i["id"]) for i in app.callback_map[act[0]]["inputs"]}
     assert {"step", "full-step", "reset", "play-tick", "preset", "data-chart", *CONTROLS} <= inputs
+
+
+def test_each_answer_brings_the_next_phase_for_an_instant_step():
+    from app.callbacks import _with_next_phase
+    from components.network_view import network_view
+
+    state = default()
+    view = _with_next_phase(network_view(state), state, playing=False)
+    # The picture Step will show: the engine's next phase, without tooltips (the answer brings them).
+    assert view["next"] == network_view(engine.advance(state), geometry=False, tips=False)
+    assert view["next"]["phase"] == "forward"
+    # While playing, or once training has diverged, there is no next phase to paint ahead.
+    assert "next" not in _with_next_phase(network_view(state), state, playing=True)
+    stuck = state.replace(diverged="Training stopped.")
+    assert "next" not in _with_next_phase(network_view(stuck), stuck, playing=False)

@@ -222,6 +222,8 @@
       const lab = window.backpropLab;
       lab.paints += 1;
       lab.lastPaint = performance.now();
+      lab.paintTimes.push(lab.lastPaint);
+      if (lab.paintTimes.length > 50) lab.paintTimes.shift();
       if (lab.firstPaint === null) lab.firstPaint = lab.lastPaint;
     });
   }
@@ -284,5 +286,5 @@
     return view.next.phase;
   }
 
-  window.backpropLab = {render, stepAhead, playback, paints: 0, lastPaint: null, firstPaint: null};  // paints…: bench hook
+  window.backpropLab = {render, stepAhead, playback, paints: 0, lastPaint: null, firstPaint: null, paintTimes: []};  // paints…: bench hook
 })();

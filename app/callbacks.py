@@ -97,7 +97,7 @@ DRAWN = (
     ("numbers", "children"),
     ("example-note", "children"),
     ("history", "figure"),
-    ("history-key", "data"),
+    ("drawn-keys", "data"),
     ("example", "options"),
     ("pick-param", "options"),
     ("diverged", "hidden"),
@@ -182,7 +182,7 @@ def register_callbacks(app) -> None:
         State("lab-state", "data"),
         State("start-state", "data"),
         State("speed", "value"),
-        State("history-key", "data"),
+        State("drawn-keys", "data"),
         State("playing", "data"),
         State("play-tick", "data"),
         State("painted-key", "data"),
@@ -237,7 +237,7 @@ def register_callbacks(app) -> None:
         Input("playing", "data"),  # on Pause, catch up with the charts skipped while playing
         Input("painted-key", "data"),  # null: the browser has lost the network's geometry
         State("lab-state", "data"),
-        State("history-key", "data"),
+        State("drawn-keys", "data"),
         State("play-tick", "data"),
         prevent_initial_call=True,
     )

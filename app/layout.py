@@ -216,7 +216,7 @@ def build_layout():
             dcc.Store(id="clicked-param"),
             dcc.Store(id="view"),
             dcc.Store(id="painted-key"),  # the network shape the browser has drawn
-            dcc.Store(id="history-key"),
+            dcc.Store(id="drawn-keys"),  # what the page shows already (charts, texts, shape): not sent again
             dcc.Store(id="speed-intervals", data={k: v[1] for k, v in SPEEDS.items()}),
             dcc.Store(id="playing", data=False),
             dcc.Store(id="play-tick"),  # set by the browser: one tick at a time, the next after the answer

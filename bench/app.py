@@ -22,7 +22,7 @@ import numpy as np
 
 import engine
 from app import create_app
-from bench.table import Row, header, render, summarise
+from bench.table import Row, main, summarise
 from components.weight_slider import WeightSliderAIO
 
 REPEATS = 40
@@ -107,8 +107,8 @@ def measure(app, client, label: str, state: engine.LabState) -> list:
     }
     for name, (vals, changed, sliders) in cases.items():
         first = timed(client, body(app, "lab-state.data", vals, changed, sliders))[2]["response"]
-        keys = first.get("history-key", {}).get("data")
-        payload = body(app, "lab-state.data", vals | {"history-key.data": keys}, changed, sliders)
+        keys = first.get("drawn-keys", {}).get("data")
+        payload = body(app, "lab-state.data", vals | {"drawn-keys.data": keys}, changed, sliders)
         times, size = [], 0
         for _ in range(REPEATS):
             t, size, _ = timed(client, payload)
@@ -177,10 +177,5 @@ def collect() -> list:
     return rows
 
 
-def main() -> None:
-    print(header(), flush=True)
-    print(render(collect()))
-
-
 if __name__ == "__main__":
-    main()
+    main(collect)

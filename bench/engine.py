@@ -168,12 +168,7 @@ def collect() -> list:
     return rows
 
 
-def main() -> None:
-    from bench.table import header, render
-
-    print(header(), flush=True)
-    print(render(collect()))
-
-
 if __name__ == "__main__":
-    main()
+    from bench.table import main
+
+    main(collect)

@@ -65,3 +65,9 @@ def render(rows: list[Row]) -> str:
                      f"{budget:>10} {ratio:>6}" + (f"  {r.note}" if r.note else ""))
     lines.append("ratio: measured against the budget; at most 1 is within it (! marks a miss).")
     return "\n".join(lines)
+
+
+def main(collect) -> None:
+    """Print one benchmark's rows as the table, under the machine's header."""
+    print(header(), flush=True)
+    print(render(collect()))

@@ -22,9 +22,9 @@ from components.network_view import neuron_name
 from components.numbers import num
 
 from .test_network_page import choose, open_page, wait_for_equal, wait_until
+from .test_network_page import screenshot as page_screenshot
 
 SCREENS = Path("/tmp/screens4")
-SIZES = ((1280, 720), (1920, 1080))
 TABS = {"surface": "Data", "ball": "Ball", "slice": "Along a weight", "contour": "Two weights"}
 CHARTS = {"surface": "data-chart", "ball": "ball-chart", "slice": "slice-chart", "contour": "contour-chart"}
 
@@ -78,17 +78,7 @@ def note(dash_duo, id_: str) -> str:
 
 def screenshot(dash_duo, name: str, element: str):
     """The page at each size, scrolled so that `element` (a panel's chart) is in view."""
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    driver = dash_duo.driver
-    for width, height in SIZES:
-        driver.set_window_size(width, height)
-        inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
-        driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
-        time.sleep(0.4)  # let the layout reflow and Plotly resize its graphs
-        driver.execute_script("document.querySelector(arguments[0]).scrollIntoView({block: 'nearest'})", element)
-        time.sleep(0.1)
-        driver.save_screenshot(str(SCREENS / f"{name}-{width}x{height}.png"))
-    driver.set_window_size(1280, 800)
+    page_screenshot(dash_duo, name, element, SCREENS)
 
 
 def roll(dash_duo, steps: int):

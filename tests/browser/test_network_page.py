@@ -125,16 +125,20 @@ def history_lines(dash_duo) -> list:
     )
 
 
-def screenshot(dash_duo, name: str):
-    SCREENS.mkdir(parents=True, exist_ok=True)
+def screenshot(dash_duo, name: str, element: str | None = None, folder: Path = SCREENS):
+    """The page at each classroom size (outside the repo), scrolled so `element` is in view if given."""
+    folder.mkdir(parents=True, exist_ok=True)
     driver = dash_duo.driver
     for width, height in SIZES:
         # set_window_size sizes the whole window; grow it by the browser's own frame so the page gets width×height.
         driver.set_window_size(width, height)
         inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
         driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
-        time.sleep(0.4)  # let the layout reflow and the 0.35 s CSS transitions finish
-        driver.save_screenshot(str(SCREENS / f"{name}-{width}x{height}.png"))
+        time.sleep(0.4)  # let the layout reflow, Plotly resize and the 0.35 s CSS transitions finish
+        if element:
+            driver.execute_script("document.querySelector(arguments[0]).scrollIntoView({block: 'nearest'})", element)
+            time.sleep(0.1)
+        driver.save_screenshot(str(folder / f"{name}-{width}x{height}.png"))
     driver.set_window_size(1280, 800)
 
 

@@ -1,9 +1,12 @@
 """The app's callbacks: thin wiring between the page and app/actions.py.
 
 `act` is the one callback that changes the lab state: it reads the stored state
-(untrusted: it comes back from the browser), applies whichever control fired and
-writes the new state. Separate callbacks draw. Bad input never raises out of a
-callback: it becomes a message on the page and the student's work is kept.
+(untrusted: it comes back from the browser), applies whichever control fired, and
+answers with the new state and everything drawn from it (`drawing`) in one reply: a
+second, chained drawing callback would cost a round trip per Step, and Dash holds
+chained callbacks back while Play keeps the first one busy. `catch_up` redraws on
+Pause; the landscape panels have their own callbacks (panels.py). Bad input never
+raises out of a callback: it becomes a message on the page and the student's work is kept.
 """
 
 import logging

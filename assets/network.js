@@ -210,6 +210,7 @@
       return null;  // a view without the geometry of a shape not drawn here yet: ask for it
     }
     update(parts, view);
+    followSlider(view);
     nextTick();
     notePaint();
     return painted;
@@ -284,6 +285,56 @@
     update(parts, view.next);
     notePaint();
     return view.next.phase;
+  }
+
+  // Dragging a weight: the page draws each move a person makes at once, from the model the
+  // last view brought (assets/instant.js); Dash's answer, with the tooltips, the stored state
+  // and the panels, follows. A move is seen on the slider's thumb (aria-valuenow) as soon as
+  // it changes, sooner than Dash runs a callback for it. While the drag goes on, an answer
+  // for an earlier position is drawn with the latest position put back: the last one wins.
+  const slider = {model: null, last: null, touching: false, keyedAt: -1e9, watching: false};
+  const KEY_WINDOW_MS = 300;  // a thumb that moves this soon after a key press was moved by it
+
+  function drawInstant(param, value) {
+    const container = document.getElementById("network");
+    const parts = container && container._parts;
+    const view = slider.model && window.backpropLabInstant.instantView(slider.model, param, value);
+    if (!view || !parts || parts.key !== view.key) return false;
+    update(parts, view);
+    notePaint();
+    return true;
+  }
+
+  function moved(changes) {
+    if (!(slider.touching || performance.now() - slider.keyedAt < KEY_WINDOW_MS)) return;
+    const thumb = changes[changes.length - 1].target;
+    const name = thumb.closest(".weight-slider")?.querySelector(".weight-slider-name");
+    const value = Number(thumb.getAttribute("aria-valuenow"));
+    if (!name || !Number.isFinite(value)) return;
+    slider.last = {param: name.textContent, value};
+    drawInstant(slider.last.param, value);
+  }
+
+  function watchSliders() {
+    const box = document.getElementById("sliders");
+    if (!box) return false;
+    // Only a person's moves count: the server moves the thumbs too (a Step changes the weights).
+    box.addEventListener("pointerdown", () => { slider.touching = true; }, true);
+    window.addEventListener("pointerup", () => { slider.touching = false; }, true);
+    window.addEventListener("pointercancel", () => { slider.touching = false; }, true);
+    box.addEventListener("keydown", () => { slider.keyedAt = performance.now(); }, true);
+    new MutationObserver(moved).observe(box, {subtree: true, attributes: true, attributeFilter: ["aria-valuenow"]});
+    return true;
+  }
+
+  // After a view is drawn: keep its model, and while a drag goes on, draw the latest position.
+  function followSlider(view) {
+    if (view.model) slider.model = view.model;
+    if (!slider.watching) slider.watching = watchSliders();  // the layout is there by the first view
+    const last = slider.last;
+    if (!last || !slider.touching || !view.model) return;
+    const shown = window.backpropLabInstant.valueOf(view.model, last.param);
+    if (shown !== last.value) drawInstant(last.param, last.value);
   }
 
   window.backpropLab = {render, stepAhead, playback, paints: 0, lastPaint: null, firstPaint: null, paintTimes: []};  // paints…: bench hook

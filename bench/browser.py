@@ -9,7 +9,8 @@ selenium and takes every timestamp inside the page with performance.now():
    → every visible panel painted (DOM panels: a MutationObserver, then the next frame;
    Plotly charts: their 'plotly_afterplot' event; measured once Dash is idle and nothing
    has changed for QUIET_MS); a slider move (a capture-phase pointermove of a real,
-   CDP-dispatched mouse drag) → network and gradients painted; and a burst of 20 moves at
+   CDP-dispatched mouse drag) → network and gradients painted (the first paint of the new
+   value, which the page computes itself: assets/instant.js; Dash's answer follows); and a burst of 20 moves at
    50 ms intervals → the network showing the slider's last position (the lag after the
    last move). For the default lesson and six hidden layers of 8 on circle data, set up
    through the page as a person would.
@@ -52,6 +53,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from bench.table import Row, header, render, summarise
+from components.network_view import edge_width
 from tests.conftest import CHROME_FLAGS, chromium_path
 
 GROUP = "browser"
@@ -110,15 +112,21 @@ B.hookGraphs = () => document.querySelectorAll('.js-plotly-plot').forEach((gd) =
   const id = gd.closest('.dash-graph') ? gd.closest('.dash-graph').id : (gd.parentElement.closest('[id]') || {}).id;
   gd.on('plotly_afterplot', () => B.events.push(['plot', id, performance.now()]));
 });
-// The value the network shows for its first weight (W1[0,0]), as each change reaches the screen.
+// The network's first weight (W1[0,0]) as each change reaches the screen: its width (which
+// follows |w|, drawn by the slider's fast path) and its label for screen readers (which comes
+// with the tooltips, in Dash's answer).
 B.watchFirstEdge = () => {
   if (B.edgeObserver) B.edgeObserver.disconnect();
   const edge = document.querySelector('#network path.edge');
-  B.edgeObserver = new MutationObserver(() => {
-    const label = edge.getAttribute('aria-label') || '';
-    requestAnimationFrame(() => B.events.push(['value', label, performance.now()]));
+  B.edgeObserver = new MutationObserver((changes) => {
+    const kinds = new Set(changes.map((c) => c.attributeName));
+    const width = edge.getAttribute('stroke-width'), label = edge.getAttribute('aria-label') || '';
+    requestAnimationFrame(() => {
+      if (kinds.has('stroke-width')) B.events.push(['width', width, performance.now()]);
+      if (kinds.has('aria-label')) B.events.push(['value', label, performance.now()]);
+    });
   });
-  B.edgeObserver.observe(edge, {attributes: true, attributeFilter: ['aria-label']});
+  B.edgeObserver.observe(edge, {attributes: true, attributeFilter: ['aria-label', 'stroke-width']});
 };
 B.idle = () => {
   const c = window.store.getState().callbacks;
@@ -430,7 +438,12 @@ def slider_trial(driver, x: float, y: float) -> dict:
     t0 = r["inputs"][0] if r["inputs"] else None
     if t0 is None:
         return {}
-    trial = {"net": r["lastPaint"] - t0, "paints": r["paints"] - paints, "settled": r["settled"]}
+    # The first paint of the new value (drawn in the page, assets/instant.js), and Dash's answer after it.
+    first = next((e[2] for e in r["events"] if e[0] == "width" and e[2] >= t0), None)
+    if first is None:
+        return {}
+    trial = {"net": first - t0, "answer": r["lastPaint"] - t0, "paints": r["paints"] - paints,
+             "settled": r["settled"]}
     trial.update(_breakdown(r, t0))
     return trial
 
@@ -455,11 +468,18 @@ def slider_series(driver, label: str, budget: float | None, p95_budget: float | 
                 note=f"n={len(trials)}; {gradients}")]
     if p95_budget:
         rows.append(Row(GROUP, f"  p95 of slider move → painted ({label})", p, budget=p95_budget))
+    rows.append(Row(GROUP, f"  slider move → Dash's answer painted too ({label})",
+                    *summarise([t["answer"] for t in trials]), note="the same picture again, with its tooltips"))
     rows += _breakdown_rows(trials, f"slider ({label})")
     rows.append(_bursts(driver, x, y, left, right, label))
     _mouse(driver, "mouseReleased", x, y)
     settle(driver)
     return rows
+
+
+def _edge_width(driver, w: float) -> float:
+    """The stroke width components/network_view.py gives an edge of weight w."""
+    return edge_width(w, driver.execute_script("return document.querySelector('#network svg.with-labels') !== null"))
 
 
 def _bursts(driver, x: float, y: float, left: float, right: float, label: str) -> Row:
@@ -475,10 +495,11 @@ def _bursts(driver, x: float, y: float, left: float, right: float, label: str) -
             _mouse(driver, "mouseMoved", x + direction * span * (k + 1), y)
         r = driver.execute_async_script(SETTLE_JS, 0, QUIET_MS, 10000)
         readout = driver.find_element(By.CSS_SELECTOR, "#sliders .weight-slider-readout").text
+        width = _edge_width(driver, float(readout.replace("−", "-")))
         last_input = r["inputs"][-1]
-        shown = [e for e in r["events"] if e[0] == "value" and e[2] >= last_input]
-        match = next((e for e in shown if e[1].endswith(f"= {readout}")), None)
-        during = sum(1 for e in r["events"] if e[0] == "value" and e[2] < last_input)
+        shown = [e for e in r["events"] if e[0] == "width" and e[2] >= last_input]
+        match = next((e for e in shown if abs(float(e[1]) - width) < 0.006), None)
+        during = sum(1 for e in r["events"] if e[0] == "width" and e[2] < last_input)
         if match is None:
             stale += 1
         else:

@@ -8,7 +8,8 @@ renderer in assets/network.js only copies these values onto SVG elements.
 
 import numpy as np
 
-from engine import ParamRef, example_passes
+from engine import Cursor, ParamRef, example_passes
+from engine import dataset as engine_dataset
 from engine.activations import ACTIVATIONS
 
 from . import palette
@@ -90,6 +91,11 @@ def _flows(kind: str, layer: int, L: int) -> dict:
     if kind == "update":
         return {l: "update" for l in range(1, L + 1)}
     return {}
+
+
+def edge_width(w: float, labelled: bool) -> float:
+    """An edge's stroke width follows |w|; edges of larger (unlabelled) networks are thinner."""
+    return round((1.0 if labelled else 0.6) * min(12.0, 1.2 + 3.0 * abs(w)), 2)
 
 
 def _labelled(sizes) -> bool:
@@ -200,7 +206,6 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
     flows = _flows(phase.kind, phase.layer, L) if phase else {}
     grads_known = [l for l in range(1, L + 1) if l >= shown.backward_from]
     g_scale = max((float(np.max(np.abs(bwd.grad_W[l]))) for l in grads_known), default=0.0)
-    thin = 1.0 if labels else 0.6
     edges = []
     for l in range(1, L + 1):
         for i in range(sizes[l]):
@@ -211,7 +216,7 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
                 src, dst = neuron_name(l - 1, j, L), neuron_name(l, i, L)
                 edge = {
                     "id": str(ParamRef("W", l, i, j)),
-                    "width": round(thin * min(12.0, 1.2 + 3.0 * abs(w_now)), 2),
+                    "width": edge_width(w_now, labels),
                     "colour": palette.sign_colour(w_now),
                     "dash": "" if w_now >= 0 else "8 5",
                     "blame": 0.0,
@@ -240,7 +245,7 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
                     edge["tip"] = "\n".join(lines)
                 edges.append(edge)
 
-    return {
+    view = {
         "key": "-".join(map(str, sizes)),
         "geometry": network_geometry(spec) if geometry else None,
         "labels": labels,
@@ -248,6 +253,41 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
         "nodes": nodes,
         "edges": edges,
         "output": _output_box(state, passes, shown, xs[-1] + r + 30, ys[-1]),
+    }
+    if tips:  # views without tooltips are in-between pictures (Play, Step's next phase)
+        view["model"] = slider_model(state)
+    return view
+
+
+def slider_model(state) -> dict:
+    """What the page needs to draw, by itself and at once, the picture a slider move leads to
+    (assets/instant.js): the parameters, the example, the arithmetic's names and the layout
+    choices made here. The server's own picture of the move follows and must equal it."""
+    spec, L = state.spec, state.spec.n_layers
+    data = engine_dataset(state.data)
+    i = min(state.example, data.x_train.shape[0] - 1)
+    xs, ys, r = _positions(spec.sizes)
+    labels = _labelled(spec.sizes)
+    moved = Cursor(L, 2 * L)  # where a slider move leaves the phase (actions.set_param)
+    n_lines = 3 * spec.sizes[-1] + 1  # per output: o, target, o − t; then the loss
+    return {
+        "sizes": list(spec.sizes),
+        "activations": list(spec.activations),
+        "loss": spec.loss,
+        "decay": state.train.weight_decay,
+        "W": [None] + [w.tolist() for w in state.params.W[1:]],
+        "b": [None] + [b.tolist() for b in state.params.b[1:]],
+        "x": data.x_train[i].tolist(),
+        "t": data.y_train[i].tolist(),
+        "labels": labels,
+        "grad_labels": labels and xs[1] - xs[0] - 2 * r >= ROOM_FOR_GRAD_LABELS,
+        "phase": moved.phase.kind,
+        "flows": {str(l): kind for l, kind in _flows(moved.phase.kind, moved.phase.layer, L).items()},
+        "roles": [palette.role_colour(l, L) for l in range(L + 1)],
+        "negative": palette.NEGATIVE,
+        "positive": palette.POSITIVE,
+        "outputs": [neuron_name(L, k, L) for k in range(spec.sizes[-1])],
+        "box": [round(xs[-1] + r + 30, 1), round(min(ys[-1]) - 14 * n_lines + 8, 1)],
     }
 
 

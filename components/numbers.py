@@ -11,6 +11,10 @@ MINUS = "\u2212"
 def num(value: float, signed: bool = False, digits: int = 3) -> str:
     if value is None or not math.isfinite(value):
         return "—"
+    # Twelve significant digits first: float noise must not decide a tie (0.5000000000000001
+    # × −0.125 reads −0.062 like −0.0625), whichever order the sums were done in (the page
+    # computes slider moves itself: assets/instant.js does the same).
+    value = float(f"{value:.12g}")
     if value != 0 and abs(value) < 10 ** -digits:
         text = f"{value:+.{max(digits - 2, 1)}e}" if signed else f"{value:.{max(digits - 2, 1)}e}"
     else:

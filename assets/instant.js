@@ -1,0 +1,177 @@
+/* The picture a slider move leads to, computed in the page at once.
+ *
+ * Dragging a weight must repaint the network within a frame. A round trip to the server
+ * takes longer than that, so the page runs the forward and backward pass of the shown
+ * example itself (a few hundred multiply-adds) and builds the same view model that
+ * components/network_view.py builds for that state, from the "model" the server sends
+ * with each view (components/network_view.slider_model). The server's own answer follows
+ * with the tooltips, the stored state and the panels; tests/browser/test_instant.py checks
+ * that both pictures are the same. The arithmetic mirrors engine/passes.py.
+ */
+(function () {
+  "use strict";
+  const MINUS = "\u2212";
+  const LEAKY_SLOPE = 0.01;
+  const EPS = 1e-12;
+
+  // Like toFixed, but an exact tie (0.0625 to 3 places) goes to the even digit, as Python's
+  // formatting does: toFixed would round it away from zero.
+  function fixed(size, digits) {
+    const twice = size * 2 * 10 ** digits;
+    if (Number.isInteger(twice) && twice % 2 === 1) {
+      const down = (twice - 1) / 2;
+      return ((down % 2 === 0 ? down : down + 1) / 10 ** digits).toFixed(digits);
+    }
+    return size.toFixed(digits);
+  }
+
+  // components/numbers.num: a real minus sign, "+" on signed values, `digits` decimals,
+  // and an exponent for values too small for them.
+  function num(value, signed = false, digits = 3) {
+    if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+    const negative = value < 0 || Object.is(value, -0);
+    const size = Number(Math.abs(value).toPrecision(12));  // float noise must not decide a tie
+    const body = size !== 0 && size < 10 ** -digits
+      ? size.toExponential(Math.max(digits - 2, 1)).replace(/e([+-])(\d)$/, (_, sign, d) => `e${sign}0${d}`)
+      : fixed(size, digits);
+    return (negative ? MINUS : signed ? "+" : "") + body.replace("-", MINUS);  // the exponent's too
+  }
+
+  const round = (v, places) => Math.round(v * 10 ** places) / 10 ** places;
+  const sigmoid = (z) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+  const F = {
+    sigmoid, tanh: Math.tanh, relu: (z) => Math.max(z, 0), linear: (z) => z,
+    leaky_relu: (z) => (z > 0 ? z : LEAKY_SLOPE * z),
+  };
+  const DF = {
+    sigmoid: (z) => sigmoid(z) * (1 - sigmoid(z)), tanh: (z) => 1 - Math.tanh(z) ** 2,
+    relu: (z) => (z > 0 ? 1 : 0), leaky_relu: (z) => (z > 0 ? 1 : LEAKY_SLOPE), linear: () => 1,
+  };
+  const mean = (xs) => xs.reduce((s, v) => s + v, 0) / xs.length;
+
+  // The loss of one example and ∂C/∂z at the output (engine/losses.py, engine/passes.py).
+  function outputBlame(m, z, o) {
+    const t = m.t, n = t.length, act = m.activations[m.activations.length - 1];
+    if (m.loss === "bce" && act === "sigmoid") {  // from the logits: σ(z) − t
+      const logaddexp = (v) => Math.max(0, v) + Math.log1p(Math.exp(-Math.abs(v)));
+      return [mean(z.map((v, k) => logaddexp(v) - t[k] * v)), o.map((v, k) => (v - t[k]) / n)];
+    }
+    let loss, grad;
+    if (m.loss === "squared_error") {
+      loss = 0.5 * o.reduce((s, v, k) => s + (t[k] - v) ** 2, 0);
+      grad = o.map((v, k) => v - t[k]);
+    } else if (m.loss === "mse") {
+      loss = mean(o.map((v, k) => (t[k] - v) ** 2));
+      grad = o.map((v, k) => (2 * (v - t[k])) / n);
+    } else {  // bce after another output activation
+      const p = o.map((v) => Math.min(Math.max(v, EPS), 1 - EPS));
+      loss = -mean(p.map((v, k) => t[k] * Math.log(v) + (1 - t[k]) * Math.log(1 - v)));
+      grad = p.map((v, k) => (v - t[k]) / (v * (1 - v)) / n);
+    }
+    return [loss, grad.map((g, k) => g * DF[act](z[k]))];
+  }
+
+  function passes(m, W, b) {
+    const L = m.sizes.length - 1;
+    const a = [m.x], z = [null];
+    for (let l = 1; l <= L; l++) {
+      z[l] = W[l].map((row, i) => row.reduce((s, w, j) => s + w * a[l - 1][j], 0) + b[l][i]);
+      a[l] = z[l].map(F[m.activations[l - 1]]);
+    }
+    const [loss, dOut] = outputBlame(m, z[L], a[L]);
+    const delta = [], gradW = [];
+    delta[L] = dOut;
+    for (let l = L; l >= 1; l--) {
+      // 0 + …: a matrix product's sum starts at +0, so a −0 product reads "+0.000" as in NumPy.
+      gradW[l] = W[l].map((row, i) => row.map((w, j) => (0 + delta[l][i] * a[l - 1][j]) + m.decay * w));
+      if (l > 1) {
+        const df = DF[m.activations[l - 2]];
+        delta[l - 1] = a[l - 1].map((_, j) => W[l].reduce((s, row, i) => s + delta[l][i] * row[j], 0) * df(z[l - 1][j]));
+      }
+    }
+    return {a, z, delta, gradW, loss};
+  }
+
+  function level(a, activation) {  // network_view._fill_level
+    const bounded = activation === "sigmoid" || activation === "tanh";
+    return Math.min(1, bounded ? Math.abs(a) : (Math.abs(a) / (1 + Math.abs(a))) * 1.5);
+  }
+  const edgeWidth = (w, labelled) => round((labelled ? 1 : 0.6) * Math.min(12, 1.2 + 3 * Math.abs(w)), 2);
+
+  // "W1[0,1]" → ["W", 1, 0, 1], "b2[0]" → ["b", 2, 0]; null when the model has no such parameter.
+  function where(m, param) {
+    const found = /^([Wb])(\d+)\[(\d+)(?:,(\d+))?\]$/.exec(param || "");
+    if (!found) return null;
+    const [kind, l, i, j] = [found[1], Number(found[2]), Number(found[3]), Number(found[4])];
+    const row = l >= 1 && l < m.sizes.length ? m[kind][l][i] : undefined;
+    const value = kind === "W" ? row && row[j] : row;
+    return typeof value === "number" ? [kind, l, i, j] : null;
+  }
+
+  // A parameter's value in the model (undefined if there is none).
+  function valueOf(m, param) {
+    const at = where(m, param);
+    if (!at) return undefined;
+    return at[0] === "W" ? m.W[at[1]][at[2]][at[3]] : m.b[at[1]][at[2]];
+  }
+
+  // The model with one parameter ("W1[0,1]", "b2[0]") set to `value`: the view model
+  // network_view builds for that state (cursor after the last backward phase, no tooltips).
+  function instantView(m, param, value) {
+    const at = where(m, param);
+    if (!at || !Number.isFinite(value)) return null;
+    const L = m.sizes.length - 1;
+    const W = m.W.map((rows) => rows && rows.map((row) => row.slice()));
+    const b = m.b.map((row) => row && row.slice());
+    if (at[0] === "W") W[at[1]][at[2]][at[3]] = value;
+    else b[at[1]][at[2]] = value;
+    const p = passes(m, W, b);
+    const blameScale = Math.max(0, ...p.delta.slice(1).flat().map(Math.abs));
+    const gradScale = Math.max(0, ...p.gradW.slice(1).flat(2).map(Math.abs));
+
+    const nodes = [];
+    m.sizes.forEach((n, l) => {
+      for (let i = 0; i < n; i++) {
+        const a = p.a[l][i];
+        const node = {
+          id: `n${l}-${i}`, fill: a >= 0 ? m.roles[l] : m.negative,
+          level: round(level(a, l === 0 ? null : m.activations[l - 1]), 3),
+          text: m.labels ? num(a, false, 2) : "", sub: "", ring: 0, arrow: "", known: true,
+        };
+        if (l >= 1) {
+          const d = p.delta[l][i];
+          node.arrow = d > 0 ? "▼" : d < 0 ? "▲" : "";
+          node.sub = m.labels ? `δ ${num(d, true)} ${node.arrow}`.trimEnd() : "";
+          if (blameScale > 0) node.ring = round(2 + (10 * Math.abs(d)) / blameScale, 2);
+        }
+        nodes.push(node);
+      }
+    });
+
+    const edges = [];
+    for (let l = 1; l <= L; l++) {
+      W[l].forEach((row, i) => row.forEach((w, j) => {
+        const g = p.gradW[l][i][j];
+        edges.push({
+          id: `W${l}[${i},${j}]`, width: edgeWidth(w, m.labels), colour: w >= 0 ? m.positive : m.negative,
+          dash: w >= 0 ? "" : "8 5", blame: gradScale > 0 ? round(4 + (14 * Math.abs(g)) / gradScale, 2) : 0,
+          flow: m.flows[String(l)] || "", label: m.labels ? num(w, true, 2) : "",
+          grad: m.grad_labels ? `∂ ${num(g, true, 3)}` : "",
+        });
+      }));
+    }
+
+    const lines = [];
+    m.outputs.forEach((name, k) => {
+      const o = p.a[L][k];
+      lines.push(`${name} = ${num(o)}`, `target ${num(m.t[k])}`, `${name} − t = ${num(o - m.t[k], true)}`);
+    });
+    lines.push(`loss C = ${num(p.loss)}`);
+    return {
+      key: m.sizes.join("-"), labels: m.labels, phase: m.phase, nodes, edges,
+      output: {x: m.box[0], y: m.box[1], lines, loss: true},
+    };
+  }
+
+  window.backpropLabInstant = {instantView, valueOf, num};
+})();

@@ -1,0 +1,114 @@
+"""A slider move is drawn in the page at once (assets/instant.js): the same picture the server draws.
+
+The page computes the forward and backward pass itself from the model each view brings;
+the server's answer follows. Both must be the same picture, number for number, for every
+activation, loss and network shape.
+"""
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+
+import engine
+from app import actions, create_app
+from components.network_view import network_view, slider_model
+
+from .test_network_page import wait_until
+
+
+def _with(state, activations=None, loss=None, decay=None):
+    spec = dataclasses.replace(state.spec, **({"activations": activations} if activations else {}),
+                               **({"loss": loss} if loss else {}))
+    train = dataclasses.replace(state.train, weight_decay=decay) if decay is not None else state.train
+    return state.replace(spec=spec, train=train)
+
+
+def _six_layers(state):
+    spec = dataclasses.replace(state.spec, sizes=(2,) + (8,) * 6 + (1,), activations=("tanh",) * 6 + ("sigmoid",))
+    return state.replace(spec=spec, params=engine.init_params(spec, np.random.default_rng(3)),
+                         cursor=engine.Cursor(spec.n_layers))
+
+
+def cases():
+    default = actions.preset("default")
+    circle = actions.preset("circle")
+    deep = actions.preset("deep_sigmoid")
+    return [
+        ("default lesson", default, "W1[0,1]", 0.75),
+        ("a bias", default, "b2[0]", -2.5),
+        ("worked example, two outputs", actions.preset("worked_example"), "W2[1,0]", 1.3),
+        ("tanh and mse with decay", _with(default, ("tanh", "tanh"), "mse", 0.05), "W2[0,1]", -1.2),
+        ("relu into bce (not from logits)", _with(default, ("relu", "tanh"), "bce"), "W1[1,0]", 2.0),
+        ("bce from logits", _with(circle, None, "bce"), "W3[0,2]", 3.1),
+        ("leaky relu and linear", _with(circle, ("leaky_relu", "leaky_relu", "linear")), "b1[3]", -0.7),
+        ("a dead relu", _with(default, ("relu", "sigmoid")), "b1[0]", -4.0),
+        ("deep sigmoids, tiny blame", deep, "W1[0,0]", 0.01),
+        ("six layers of 8", _six_layers(circle), "W4[7,7]", -3.9),
+    ]
+
+
+def _same(page, server, path="view"):
+    """Equal, except that numbers may differ in their last rounding (the page sums in another order)."""
+    if isinstance(server, dict):
+        assert set(page) == set(server), f"{path}: keys {sorted(set(page) ^ set(server))}"
+        for k in server:
+            _same(page[k], server[k], f"{path}.{k}")
+    elif isinstance(server, list):
+        assert len(page) == len(server), path
+        for i, (p, s) in enumerate(zip(page, server)):
+            _same(p, s, f"{path}[{i}]")
+    elif isinstance(server, float | int) and not isinstance(server, bool):
+        assert page == pytest.approx(server, abs=0.0011), path
+    else:
+        assert page == server, path
+
+
+def test_the_page_draws_a_slider_move_exactly_as_the_server_does(dash_duo):
+    dash_duo.start_server(create_app())
+    dash_duo.wait_for_element("#network svg .edge", timeout=10)
+    for label, state, param, value in cases():
+        server = network_view(actions.set_param(state, param, value), geometry=False, tips=False)
+        server = json.loads(json.dumps(server))
+        server.pop("geometry")
+        page = dash_duo.driver.execute_script(
+            "return window.backpropLabInstant.instantView(arguments[0], arguments[1], arguments[2])",
+            json.loads(json.dumps(slider_model(state))), param, value)
+        assert page is not None, label
+        _same(page, server, label)
+    assert dash_duo.get_logs() == []
+
+
+def test_the_page_refuses_what_it_cannot_draw(dash_duo):
+    dash_duo.start_server(create_app())
+    dash_duo.wait_for_element("#network svg .edge", timeout=10)
+    model = json.loads(json.dumps(slider_model(actions.preset("default"))))
+    for param, value in (("W9[0,0]", 1), ("W1[5,0]", 1), ("b2[3]", 1), ("nonsense", 1), ("W1[0,0]", None)):
+        assert dash_duo.driver.execute_script(
+            "return window.backpropLabInstant.instantView(arguments[0], arguments[1], arguments[2])",
+            model, param, value) is None, param
+
+
+def test_dragging_a_slider_draws_each_position_and_ends_on_the_servers_picture(dash_duo):
+    dash_duo.start_server(create_app())
+    dash_duo.wait_for_element("#network svg .edge", timeout=10)
+    dash_duo.select_dcc_dropdown("#pick-param", value="W1[0,0]")
+    thumb = dash_duo.wait_for_element("#sliders [role='slider']", timeout=10)
+    first_edge = "document.querySelector('#network path.edge')"
+    width = lambda: dash_duo.driver.execute_script(f"return {first_edge}.getAttribute('stroke-width')")
+    before = width()
+    ActionChains(dash_duo.driver).click_and_hold(thumb).move_by_offset(60, 0).perform()
+    # While the pointer is still held, the picture already shows the new weight.
+    wait_until(lambda: width() != before, "the edge to follow the slider")
+    ActionChains(dash_duo.driver).release().perform()
+    readout = dash_duo.find_element("#sliders .weight-slider-readout").text
+    w = float(readout.replace("−", "-"))
+    expected = network_view(actions.set_param(actions.preset("default"), "W1[0,0]", w))
+    label = next(e["label"] for e in expected["edges"] if e["id"] == "W1[0,0]")
+    tip = next(e["tip"] for e in expected["edges"] if e["id"] == "W1[0,0]").split("\n")[0]
+    wait_until(lambda: dash_duo.driver.execute_script(f"return {first_edge}.getAttribute('aria-label')") == tip,
+               "the server's picture, with its tooltips")
+    assert dash_duo.find_element("#network .edge-label").text == label
+    assert dash_duo.get_logs() == []

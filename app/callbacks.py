@@ -47,6 +47,11 @@ def control_values(state) -> list:
     ]
 
 
+# The controls whose action reads the start state (what Reset goes back to).
+USES_START = frozenset({"reset", "reset-diverged", "add-layer", "remove-layer", "hidden-sizes", "activation",
+                        "output-activation", "loss", "dataset", "seed"})
+
+
 def apply(trigger, values: dict, state, start, speed):
     """The new (state, start) after the control `trigger` fired with the page's values."""
     if isinstance(trigger, str) and trigger in values and values[trigger] is None and trigger != "data-chart":
@@ -105,6 +110,7 @@ DRAWN = (
     ("pick-param", "options"),
     ("diverged", "hidden"),
     ("diverged-text", "children"),
+    ("charts-due", "data"),
 )
 
 
@@ -152,6 +158,9 @@ def drawing(state, keys, playing, tick, painted=None) -> tuple:
         if keys.get("shape") != shape else no_update,
         not state.diverged,
         state.diverged,
+        # The landscape panels (app/panels.py) listen to this, not to the state: while playing,
+        # three ticks in four then cost no request, no upload of the state and no replot.
+        no_update if skip_chart(playing, tick) else state.counters.step,
     )
 
 
@@ -203,7 +212,10 @@ def register_callbacks(app) -> None:
         message = ""
         try:
             state = actions.load(stored)
-            start = actions.load(stored_start) if stored_start is not None else state
+            # Only Reset and a new network go back to the start: reading it costs a big network
+            # several milliseconds, which every play tick would pay for nothing.
+            needs_start = stored_start is not None and isinstance(trigger, str) and trigger in USES_START
+            start = actions.load(stored_start) if needs_start else state
         except LabInputError as e:
             state = start = actions.preset("default")
             message = f"The lab in this tab could not be read ({e}) — the default lesson was loaded instead."

@@ -223,6 +223,7 @@ def build_layout():
             dcc.Store(id="hover-neuron"),
             dcc.Store(id="ball", storage_type="session"),
             dcc.Store(id="panel-keys"),
+            dcc.Store(id="charts-due"),  # set with each state the panels should follow
             dcc.Store(id="contour-path", storage_type="session", data=[]),
             dcc.Interval(id="ball-timer", interval=350, disabled=True),
             toolbar(),

@@ -20,7 +20,6 @@ from engine.surface import surface
 from engine.toy_curves import flew_off_reason, path_through
 
 from . import actions
-from .callbacks import skip_chart
 
 MOMENTUM = 0.9
 SLICE_HALF_WIDTH = 4.0
@@ -116,7 +115,8 @@ def contour_panel(state, name_x, name_y, path):
 
 
 def descent_path(state, keys: dict, path, name_x, name_y, shape: str):
-    """The descent path on the two-weight map: one point per update (the weights before it),
+    """The descent path on the two-weight map: one point per update drawn (the weights before it;
+    while playing, the panels follow one tick in CHART_EVERY, and a tick trains many steps),
     started afresh on a reset or a new pair of weights. Returns (path, pair)."""
     rx, ry = _pair(state, name_x, name_y)  # the map's own pair, so the path is drawn on its axes
     pair = [str(rx), str(ry), shape]
@@ -142,18 +142,19 @@ def register_panel_callbacks(app) -> None:
         Output("contour-y", "options"),
         Output("contour-path", "data"),
         Output("panel-keys", "data"),
-        Input("lab-state", "data"),
+        # Set by the main callback with each new state, but while playing on one tick in
+        # CHART_EVERY only (and again on Pause): the panels need not follow every tick.
+        Input("charts-due", "data"),
         Input("panel-tabs", "value"),
         Input("hover-neuron", "data"),
         Input("slice-param", "value"),
         Input("contour-x", "value"),
         Input("contour-y", "value"),
-        Input("playing", "data"),  # on Pause, catch up with what was skipped while playing
+        State("lab-state", "data"),
         State("contour-path", "data"),
         State("panel-keys", "data"),
-        State("play-tick", "data"),
     )
-    def panels(stored, tab, hover, slice_name, cx, cy, playing, path, keys, tick):
+    def panels(_due, tab, hover, slice_name, cx, cy, stored, path, keys):
         out = [no_update] * 11
         try:
             state = actions.load(stored)
@@ -167,10 +168,6 @@ def register_panel_callbacks(app) -> None:
         path, pair = descent_path(state, keys, path, cx, cy, shape)
         out[9] = path
         want = {"tab": tab, "fingerprint": fingerprint}
-        if ctx.triggered_id == "lab-state" and skip_chart(playing, tick):
-            # While playing, panels follow one tick in CHART_EVERY; the path is still recorded.
-            out[10] = {**keys, "shape": shape, "pair": pair, "step": state.counters.step}
-            return out
         try:
             if tab == "surface":
                 want["hover"] = hover

@@ -240,14 +240,18 @@
   function schedule() {
     if (!play.on || play.scheduled) return;
     play.scheduled = true;
-    setTimeout(() => {
+    const ask = () => {
       play.scheduled = false;
       if (!play.on) return;
       play.awaiting = true;
       play.sentAt = performance.now();
       play.tick += 1;
       window.dash_clientside.set_props("play-tick", {data: play.tick});
-    }, play.delay);
+    };
+    // At full speed, ask right after the tick's picture is painted: a task queued from the
+    // next animation frame runs once that frame is on screen.
+    if (play.delay === 0) requestAnimationFrame(() => setTimeout(ask, 0));
+    else setTimeout(ask, play.delay);
   }
 
   // Called after each render: the tick's answer is on screen, so ask for the next one.

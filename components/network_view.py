@@ -176,22 +176,13 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
                 "arrow": "",
                 "known": known,
             }
-            lines = [f"{name} — {layer_title(l, L).lower()} layer, neuron {i + 1}"]
-            if l == 0:
-                lines.append(f"input {name} = {num(a)}")
-            elif known:
-                z = float(fwd.z[l][0, i])
-                lines += [f"z = Σ w·a + b = {num(z, True)}", f"a = {ACTIVATIONS[act].title.lower()}(z) = {num(a)}"]
-            else:
-                lines.append("not computed yet")
             if blamed:
                 d = float(bwd.delta[l][0, i])
                 node["arrow"] = "▼" if d > 0 else "▲" if d < 0 else ""
                 node["sub"] = f"δ {num(d, True)} {node['arrow']}".rstrip() if labels else ""
-                lines.append(f"δ = ∂C/∂z = {num(d, True)}  (its share of the blame)")
             if tips:
-                node["tip"] = "\n".join(lines)
-                node["aria"] = lines[0] + (f", activation {num(a)}" if known else "")
+                node["tip"] = _neuron_tip(name, l, i, L, act, known, blamed, fwd, bwd)
+                node["aria"] = node["tip"].split("\n")[0] + (f", activation {num(a)}" if known else "")
             nodes.append(node)
 
     # Blame rings: thickness follows |δ| relative to the largest δ revealed so far.
@@ -228,20 +219,21 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
                     edge["label"] = (
                         f"{num(w_before, True, 2)}→{num(w_now, True, 2)}" if updated else num(w_now, True, 2)
                     )
-                lines = [f"w from {src} to {dst} = {num(w_now, True)}"]
-                if updated:
-                    lines.append(f"before the update {num(w_before, True)}; moved {num(w_now - w_before, True)}")
                 if l in grads_known:
                     if g_scale > 0:
                         edge["blame"] = round(4.0 + 14.0 * abs(g) / g_scale, 2)
                     # After the update the edge shows before → after instead.
                     if room_for_grads and not updated:
                         edge["grad"] = f"∂ {num(g, True, 3)}"
-                    a_in, d_out = float(fwd.a[l - 1][0, j]), float(bwd.delta[l][0, i])
-                    lines.append(f"∂C/∂w = a_in · δ_out = {num(a_in)} × {num(d_out, True)} = {num(g, True)}")
-                else:
-                    lines.append("∂C/∂w not known yet")
                 if tips:
+                    lines = [f"w from {src} to {dst} = {num(w_now, True)}"]
+                    if updated:
+                        lines.append(f"before the update {num(w_before, True)}; moved {num(w_now - w_before, True)}")
+                    if l in grads_known:
+                        a_in, d_out = float(fwd.a[l - 1][0, j]), float(bwd.delta[l][0, i])
+                        lines.append(f"∂C/∂w = a_in · δ_out = {num(a_in)} × {num(d_out, True)} = {num(g, True)}")
+                    else:
+                        lines.append("∂C/∂w not known yet")
                     edge["tip"] = "\n".join(lines)
                 edges.append(edge)
 
@@ -289,6 +281,21 @@ def slider_model(state) -> dict:
         "outputs": [neuron_name(L, k, L) for k in range(spec.sizes[-1])],
         "box": [round(xs[-1] + r + 30, 1), round(min(ys[-1]) - 14 * n_lines + 8, 1)],
     }
+
+
+def _neuron_tip(name, l, i, L, act, known, blamed, fwd, bwd) -> str:
+    a = float(fwd.a[l][0, i])
+    lines = [f"{name} — {layer_title(l, L).lower()} layer, neuron {i + 1}"]
+    if l == 0:
+        lines.append(f"input {name} = {num(a)}")
+    elif known:
+        z = float(fwd.z[l][0, i])
+        lines += [f"z = Σ w·a + b = {num(z, True)}", f"a = {ACTIVATIONS[act].title.lower()}(z) = {num(a)}"]
+    else:
+        lines.append("not computed yet")
+    if blamed:
+        lines.append(f"δ = ∂C/∂z = {num(float(bwd.delta[l][0, i]), True)}  (its share of the blame)")
+    return "\n".join(lines)
 
 
 def _output_box(state, passes, shown, x, ys) -> dict:

@@ -146,7 +146,7 @@
     // While playing, nothing eases or flows: each tick's picture replaces the last at once,
     // which keeps style and layout work (hundreds of edges) off the main thread.
     const still = play.on ? " playing" : "";
-    parts.svg.setAttribute("class", `network-svg phase-${view.phase}${view.labels ? " with-labels" : ""}${still}`);
+    set(parts.svg, {class: `network-svg phase-${view.phase}${view.labels ? " with-labels" : ""}${still}`});
     const updated = view.phase === "update";
     for (const e of view.edges) {
       const p = parts.edges.get(e.id);
@@ -209,9 +209,10 @@
     } else if (!have) {
       return null;  // a view without the geometry of a shape not drawn here yet: ask for it
     }
+    nextTick(true);
     update(parts, view);
     followSlider(view);
-    nextTick();
+    nextTick(false);
     notePaint();
     return painted;
   }
@@ -229,36 +230,38 @@
     });
   }
 
-  // Play/Pause. Ticks are chained: the next one is asked for only after the last one's
-  // answer has been drawn, so ticks never queue up behind a slow server and every tick is
-  // seen. (Dash holds back callbacks that depend on a running one: asking for the next tick
-  // as soon as the state arrived would keep the renderer waiting for as long as Play runs.)
-  // Training stops by itself when it diverges.
+  // Play/Pause. Ticks are chained: the next one is asked for by the renderer of the last
+  // one's answer, so ticks never queue up behind a slow server and every tick is seen.
+  // (Dash holds back callbacks whose inputs a running callback will set: asking for the next
+  // tick from anywhere else, e.g. as soon as the state arrived, would keep the renderer
+  // waiting for as long as Play runs.) Training stops by itself when it diverges.
   const play = {on: false, scheduled: false, awaiting: false, sentAt: 0, tick: 0, delay: 900};
   const ANSWER_TIMEOUT_MS = 3000;  // an answer that never came (e.g. nothing changed) must not stall Play
+
+  function ask() {
+    play.scheduled = false;
+    if (!play.on) return;
+    play.awaiting = true;
+    play.sentAt = performance.now();
+    play.tick += 1;
+    window.dash_clientside.set_props("play-tick", {data: play.tick});
+  }
 
   function schedule() {
     if (!play.on || play.scheduled) return;
     play.scheduled = true;
-    const ask = () => {
-      play.scheduled = false;
-      if (!play.on) return;
-      play.awaiting = true;
-      play.sentAt = performance.now();
-      play.tick += 1;
-      window.dash_clientside.set_props("play-tick", {data: play.tick});
-    };
-    // At full speed, ask right after the tick's picture is painted: a task queued from the
-    // next animation frame runs once that frame is on screen.
-    if (play.delay === 0) requestAnimationFrame(() => setTimeout(ask, 0));
-    else setTimeout(ask, play.delay);
+    setTimeout(ask, play.delay);
   }
 
-  // Called after each render: the tick's answer is on screen, so ask for the next one.
-  function nextTick() {
-    if (!play.awaiting) return;
+  // Called as each view is drawn. At full speed the next tick is asked for at once, before
+  // this one is painted, so that the server trains while the browser paints: this callback
+  // is already running, so the request it starts cannot hold it back. At the paced speeds
+  // the next tick is asked for a set time after this one's answer is on screen.
+  function nextTick(beforePaint) {
+    if (!play.awaiting || beforePaint !== (play.delay === 0 && play.on)) return;
     play.awaiting = false;
-    schedule();
+    if (beforePaint) ask();
+    else schedule();
   }
 
   function playback(clicks, speed, stored, playing, delays) {

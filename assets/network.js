@@ -306,10 +306,9 @@
     const container = document.getElementById("network");
     const parts = container && container._parts;
     const view = slider.model && window.backpropLabInstant.instantView(slider.model, param, value);
-    if (!view || !parts || parts.key !== view.key) return false;
+    if (!view || !parts || parts.key !== view.key) return;
     update(parts, view);
     notePaint();
-    return true;
   }
 
   function moved(changes) {

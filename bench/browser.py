@@ -10,9 +10,9 @@ selenium and takes every timestamp inside the page with performance.now():
    Plotly charts: their 'plotly_afterplot' event; measured once Dash is idle and nothing
    has changed for QUIET_MS); a slider move (a capture-phase pointermove of a real,
    CDP-dispatched mouse drag) → network and gradients painted (the first paint of the new
-   value, which the page computes itself: assets/instant.js; Dash's answer follows); and a burst of 20 moves at
-   50 ms intervals → the network showing the slider's last position (the lag after the
-   last move). For the default lesson and six hidden layers of 8 on circle data, set up
+   value, which the page computes itself in assets/instant.js; Dash's answer follows); and
+   a burst of 20 moves at 50 ms intervals → the network showing the slider's last position
+   (the lag after the last move). For the default lesson and six hidden layers of 8 on circle data, set up
    through the page as a person would.
 2. autoplay at "As fast as it goes": epochs per second (from #counters) and network
    paints per second; the flow animation's frame rate (requestAnimationFrame callbacks
@@ -113,8 +113,8 @@ B.hookGraphs = () => document.querySelectorAll('.js-plotly-plot').forEach((gd) =
   gd.on('plotly_afterplot', () => B.events.push(['plot', id, performance.now()]));
 });
 // The network's first weight (W1[0,0]) as each change reaches the screen: its width (which
-// follows |w|, drawn by the slider's fast path) and its label for screen readers (which comes
-// with the tooltips, in Dash's answer).
+// follows |w|; the page draws it itself on a slider move) and its label for screen readers
+// (which comes with the tooltips, in Dash's answer).
 B.watchFirstEdge = () => {
   if (B.edgeObserver) B.edgeObserver.disconnect();
   const edge = document.querySelector('#network path.edge');

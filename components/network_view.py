@@ -9,7 +9,6 @@ renderer in assets/network.js only copies these values onto SVG elements.
 import numpy as np
 
 from engine import Cursor, ParamRef, example_passes
-from engine import dataset as engine_dataset
 from engine.activations import ACTIVATIONS
 
 from . import palette
@@ -102,6 +101,12 @@ def _labelled(sizes) -> bool:
     return max(sizes) <= LABELS_MAX_LAYER and sum(sizes) <= LABELS_MAX_NEURONS
 
 
+def _room_for_grads(sizes) -> bool:
+    """Whether labelled edges also have room for their ∂C/∂w label."""
+    xs, _, r = _positions(sizes)
+    return _labelled(sizes) and xs[1] - xs[0] - 2 * r >= ROOM_FOR_GRAD_LABELS
+
+
 def network_geometry(spec) -> dict:
     """Where everything sits, and what never changes for a network of this shape: positions,
     edge paths, label anchors, names. Sent to the browser only when the shape changes."""
@@ -154,7 +159,7 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
     fwd, bwd = passes.fwd, passes.bwd
     xs, ys, r = _positions(sizes)
     labels = _labelled(sizes)
-    room_for_grads = labels and xs[1] - xs[0] - 2 * r >= ROOM_FOR_GRAD_LABELS
+    room_for_grads = _room_for_grads(sizes)
     phase = cursor.phase
 
     nodes = []
@@ -247,17 +252,16 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
         "output": _output_box(state, passes, shown, xs[-1] + r + 30, ys[-1]),
     }
     if tips:  # views without tooltips are in-between pictures (Play, Step's next phase)
-        view["model"] = slider_model(state)
+        view["model"] = slider_model(state, passes)
     return view
 
 
-def slider_model(state) -> dict:
+def slider_model(state, example=None) -> dict:
     """What the page needs to draw, by itself and at once, the picture a slider move leads to
     (assets/instant.js): the parameters, the example, the arithmetic's names and the layout
     choices made here. The server's own picture of the move follows and must equal it."""
     spec, L = state.spec, state.spec.n_layers
-    data = engine_dataset(state.data)
-    i = min(state.example, data.x_train.shape[0] - 1)
+    example = example if example is not None else example_passes(state)  # its x and t only
     xs, ys, r = _positions(spec.sizes)
     labels = _labelled(spec.sizes)
     moved = Cursor(L, 2 * L)  # where a slider move leaves the phase (actions.set_param)
@@ -269,10 +273,10 @@ def slider_model(state) -> dict:
         "decay": state.train.weight_decay,
         "W": [None] + [w.tolist() for w in state.params.W[1:]],
         "b": [None] + [b.tolist() for b in state.params.b[1:]],
-        "x": data.x_train[i].tolist(),
-        "t": data.y_train[i].tolist(),
+        "x": example.x[0].tolist(),
+        "t": example.y[0].tolist(),
         "labels": labels,
-        "grad_labels": labels and xs[1] - xs[0] - 2 * r >= ROOM_FOR_GRAD_LABELS,
+        "grad_labels": _room_for_grads(spec.sizes),
         "phase": moved.phase.kind,
         "flows": {str(l): kind for l, kind in _flows(moved.phase.kind, moved.phase.layer, L).items()},
         "roles": [palette.role_colour(l, L) for l in range(L + 1)],

@@ -114,13 +114,26 @@ DRAWN = (
 )
 
 
-def drawing(state, keys, playing, tick, painted=None) -> tuple:
+def drawing(state, keys, brief=False, painted=None, playing=False) -> tuple:
     """Everything drawn from the state, in DRAWN order: the network's view model, the words and
-    numbers, and the charts that changed (while playing, the loss chart on one tick in CHART_EVERY).
+    numbers, and the charts that changed.
 
+    brief: a play tick between two chart ticks (see charts_due). It sends the network (without
+    tooltips), the counters and a divergence only: the numbers, words and charts follow on the
+    next chart tick, a few times a second, where the eye can read them. Every output sent costs
+    the browser a re-render, and at full speed the browser is the slower side.
     painted: the network shape the browser has drawn; its geometry is not sent again.
     """
     keys = keys if isinstance(keys, dict) else {}
+    view = _with_next_phase(network_view(state, geometry=painted != "-".join(map(str, state.spec.sizes)),
+                                         tips=not brief), state, playing)
+    if brief:
+        out = dict.fromkeys(DRAWN, no_update)
+        out["view", "data"] = view
+        out["counters", "children"] = counters_text(state)
+        if state.diverged:
+            out["diverged", "hidden"], out["diverged-text", "children"] = False, state.diverged
+        return tuple(out.values())
     data = engine.dataset(state.data)
     scores = engine.evaluate(state)
     example = engine.example_passes(state)
@@ -129,9 +142,6 @@ def drawing(state, keys, playing, tick, painted=None) -> tuple:
     history_key = [state.counters.step, len(state.history.entries), state.history.stride]
     data_key = [state.data.to_dict()]
     shape = list(state.spec.sizes)
-    # Every Plotly update replots the whole chart (≥ 16 ms in the browser): while playing,
-    # the loss chart follows every CHART_EVERY-th tick so that the network keeps its frame rate.
-    redraw_history = keys.get("history") != history_key and not skip_chart(playing, tick)
     texts = {
         "phase": state.cursor.words(),
         "counters": counters_text(state),
@@ -141,12 +151,10 @@ def drawing(state, keys, playing, tick, painted=None) -> tuple:
     # The browser re-renders every output it is sent: what it already shows is not sent again.
     shown = {k: repr(v) for k, v in texts.items()}
     fresh = {k: v if keys.get("shown", {}).get(k) != shown[k] else no_update for k, v in texts.items()}
-    new_keys = {"history": history_key if redraw_history else keys.get("history"), "data": data_key, "shape": shape,
-                "shown": shown}
+    redraw_history = keys.get("history") != history_key
+    new_keys = {"history": history_key, "data": data_key, "shape": shape, "shown": shown}
     return (
-        # While playing, tooltips (most of the view's bytes) come with the charts' ticks only.
-        _with_next_phase(network_view(state, geometry=painted != "-".join(map(str, state.spec.sizes)),
-                                      tips=not skip_chart(playing, tick)), state, playing),
+        view,
         fresh["phase"],
         fresh["counters"],
         fresh["numbers"],
@@ -158,9 +166,9 @@ def drawing(state, keys, playing, tick, painted=None) -> tuple:
         if keys.get("shape") != shape else no_update,
         not state.diverged,
         state.diverged,
-        # The landscape panels (app/panels.py) listen to this, not to the state: while playing,
-        # three ticks in four then cost no request, no upload of the state and no replot.
-        no_update if skip_chart(playing, tick) else state.counters.step,
+        # The landscape panels (app/panels.py) listen to this, not to the state: a brief tick
+        # then costs no panels request, no upload of the state and no replot.
+        state.counters.step,
     )
 
 
@@ -244,7 +252,8 @@ def register_callbacks(app) -> None:
             message if message != (shown_message or "") else no_update,
             *[v if v != shown_controls[c] else no_update for c, v in zip(CONTROLS, control_values(state))],
             slider_out,
-            *((no_update,) * len(DRAWN) if unchanged else drawing(state, keys, playing, tick, painted)),
+            *((no_update,) * len(DRAWN) if unchanged
+          else drawing(state, keys, brief_tick(trigger, playing, tick), painted, playing)),
         )
 
     @app.callback(
@@ -253,14 +262,15 @@ def register_callbacks(app) -> None:
         Input("painted-key", "data"),  # null: the browser has lost the network's geometry
         State("lab-state", "data"),
         State("drawn-keys", "data"),
-        State("play-tick", "data"),
         prevent_initial_call=True,
     )
-    def catch_up(playing, painted, stored, keys, tick):
+    def catch_up(playing, painted, stored, keys):
         if ctx.triggered_id == "painted-key" and painted is not None:
             return (no_update,) * len(DRAWN)  # the usual answer to a drawing: nothing to catch up
+        # The counters sent by brief ticks are not in drawn-keys: on Pause every word is sent again.
+        keys = {k: v for k, v in keys.items() if k != "shown"} if isinstance(keys, dict) else keys
         try:
-            return drawing(actions.load(stored), keys, playing, tick, painted)
+            return drawing(actions.load(stored), keys, painted=painted, playing=playing)
         except LabInputError:
             return (no_update,) * len(DRAWN)
 
@@ -324,12 +334,12 @@ def register_callbacks(app) -> None:
     )
 
 
-CHART_EVERY = 4
-
-
-def skip_chart(playing, tick) -> bool:
-    """While Play runs, charts are redrawn on one tick in CHART_EVERY only."""
-    return playing is True and isinstance(tick, int) and tick % CHART_EVERY != 0
+def brief_tick(trigger, playing, tick) -> bool:
+    """A play tick on which the charts are not due. The page marks a tick {"charts": true} a few
+    times a second (assets/network.js, CHART_INTERVAL_MS): by the clock, not by a count of ticks,
+    so that the charts keep the same pace on a small network and a slow one."""
+    charts = isinstance(tick, dict) and tick.get("charts") is True
+    return trigger == "play-tick" and playing is True and not charts
 
 
 def _exists(state, name) -> bool:

@@ -116,7 +116,7 @@ def contour_panel(state, name_x, name_y, path):
 
 def descent_path(state, keys: dict, path, name_x, name_y, shape: str):
     """The descent path on the two-weight map: one point per update drawn (the weights before it;
-    while playing, the panels follow one tick in CHART_EVERY, and a tick trains many steps),
+    while playing, the panels follow the chart ticks only, and a tick trains many steps),
     started afresh on a reset or a new pair of weights. Returns (path, pair)."""
     rx, ry = _pair(state, name_x, name_y)  # the map's own pair, so the path is drawn on its axes
     pair = [str(rx), str(ry), shape]
@@ -142,8 +142,8 @@ def register_panel_callbacks(app) -> None:
         Output("contour-y", "options"),
         Output("contour-path", "data"),
         Output("panel-keys", "data"),
-        # Set by the main callback with each new state, but while playing on one tick in
-        # CHART_EVERY only (and again on Pause): the panels need not follow every tick.
+        # Set by the main callback with each new state, but while playing on the chart ticks
+        # only, a few times a second (and again on Pause): the panels need not follow every tick.
         Input("charts-due", "data"),
         Input("panel-tabs", "value"),
         Input("hover-neuron", "data"),

@@ -235,8 +235,13 @@
   // (Dash holds back callbacks whose inputs a running callback will set: asking for the next
   // tick from anywhere else, e.g. as soon as the state arrived, would keep the renderer
   // waiting for as long as Play runs.) Training stops by itself when it diverges.
-  const play = {on: false, scheduled: false, awaiting: false, sentAt: 0, tick: 0, delay: 900};
+  const play = {on: false, scheduled: false, awaiting: false, sentAt: 0, tick: 0, delay: 900, chartsAt: 0};
   const ANSWER_TIMEOUT_MS = 3000;  // an answer that never came (e.g. nothing changed) must not stall Play
+  // The charts, numbers and words follow Play on one tick in this many milliseconds (a "chart
+  // tick"); the ticks between bring the network and the counters only (app/callbacks.py,
+  // brief_tick). A replot costs the browser 15-35 ms per chart, and numbers that change
+  // faster than this cannot be read anyway.
+  const CHART_INTERVAL_MS = 400;
 
   function ask() {
     play.scheduled = false;
@@ -244,7 +249,9 @@
     play.awaiting = true;
     play.sentAt = performance.now();
     play.tick += 1;
-    window.dash_clientside.set_props("play-tick", {data: play.tick});
+    const charts = play.sentAt - play.chartsAt >= CHART_INTERVAL_MS;
+    if (charts) play.chartsAt = play.sentAt;
+    window.dash_clientside.set_props("play-tick", {data: {n: play.tick, charts}});
   }
 
   function schedule() {

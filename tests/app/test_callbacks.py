@@ -375,3 +375,51 @@ def test_each_answer_brings_the_next_phase_for_an_instant_step():
     assert "next" not in _with_next_phase(network_view(state), state, playing=True)
     stuck = state.replace(diverged="Training stopped.")
     assert "next" not in _with_next_phase(network_view(stuck), stuck, playing=False)
+
+
+# --- Play: brief ticks between the chart ticks ---
+
+
+@pytest.mark.parametrize("trigger, playing, tick, brief", [
+    ("play-tick", True, {"n": 7, "charts": False}, True),
+    ("play-tick", True, {"n": 8, "charts": True}, False),  # the page marks one tick in CHART_INTERVAL_MS
+    ("play-tick", True, 3, True),  # anything unmarked (it comes from the browser) takes the cheap path
+    ("play-tick", False, {"n": 7, "charts": False}, False),  # the last tick lands after Pause: all of it
+    ("reset", True, {"n": 7, "charts": False}, False),  # a click while playing draws everything
+    ("step", True, None, False),
+])
+def test_which_ticks_are_brief(trigger, playing, tick, brief):
+    from app.callbacks import brief_tick
+
+    assert brief_tick(trigger, playing, tick) is brief
+
+
+def _drawn(outputs) -> dict:
+    from app.callbacks import DRAWN
+
+    return {name: value for (name, _), value in zip(DRAWN, outputs, strict=True)}
+
+
+def test_a_brief_tick_sends_the_network_and_the_counters_only():
+    from dash import no_update
+
+    from app.callbacks import drawing
+
+    state = engine.train_steps(default(), 3)
+    out = _drawn(drawing(state, {}, brief=True, painted="2-2-1", playing=True))
+    sent = {name for name, value in out.items() if value is not no_update}
+    assert sent == {"view", "counters"}
+    assert out["counters"] == "Step 3 · Epoch 3"
+    assert out["view"] == network_view(state, geometry=False, tips=False)  # no tooltips, no slider model
+    # A chart tick sends the rest: numbers, loss chart, and the panels' cue.
+    full = _drawn(drawing(state, {}, brief=False, painted="2-2-1", playing=True))
+    assert {"numbers", "history", "charts-due", "drawn-keys"} <= {n for n, v in full.items() if v is not no_update}
+    assert full["charts-due"] == 3 and "tip" in full["view"]["edges"][0]
+
+
+def test_a_brief_tick_that_diverges_says_so():
+    from app.callbacks import drawing
+
+    stuck = default().replace(diverged="Training stopped: the loss is no longer a finite number.")
+    out = _drawn(drawing(stuck, {}, brief=True, painted="2-2-1", playing=True))
+    assert out["diverged"] is False and out["diverged-text"] == stuck.diverged

@@ -206,6 +206,11 @@ def test_full_step_and_play_train_and_draw_the_loss_history(dash_duo):
     assert play.text == "Play"
     play.click()
     dash_duo.wait_for_text_to_equal("#play", "Pause", timeout=5)
+    # While it plays, the numbers and the loss chart follow a few times a second (the chart ticks),
+    # not only on Pause.
+    numbers, lines = dash_duo.find_element("#numbers").text, history_lines(dash_duo)
+    wait_until(lambda: dash_duo.find_element("#numbers").text != numbers, "the numbers to move while playing")
+    wait_until(lambda: history_lines(dash_duo) != lines, "the loss chart to move while playing")
     wait_until(lambda: step_count(dash_duo) >= 20, "Play to pass step 20", timeout=20)
     dash_duo.find_element("#play").click()
     dash_duo.wait_for_text_to_equal("#play", "Play", timeout=5)

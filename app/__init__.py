@@ -11,7 +11,9 @@ def create_app(**options) -> dash.Dash:
     """A new Backprop Lab app. Options go to dash.Dash (e.g. title)."""
     from .callbacks import register_callbacks
     from .layout import build_layout
+    from .maths import register_maths_callbacks
     from .panels import register_panel_callbacks
+    from .tour import register_tour_callbacks
 
     app = dash.Dash(
         __name__,
@@ -24,4 +26,6 @@ def create_app(**options) -> dash.Dash:
     app.layout = build_layout
     register_callbacks(app)
     register_panel_callbacks(app)
+    register_maths_callbacks(app)
+    register_tour_callbacks(app)
     return app

@@ -20,7 +20,7 @@ from components.readouts import counters_text, example_label, example_note, numb
 from components.weight_slider import READOUT_INPUT, READOUT_JS, READOUT_OUTPUT, WeightSliderAIO
 from engine import LabInputError
 
-from . import actions
+from . import actions, lessons
 
 log = logging.getLogger(__name__)
 MAX_PINNED = 6
@@ -67,6 +67,11 @@ def apply(trigger, values: dict, state, start, speed):
     if trigger == "preset":
         fresh = actions.preset(values["preset"], state.seed)
         return fresh, fresh
+    if trigger == "tour":
+        index = lessons.step_index(values["tour"])
+        if index is None:  # the tour ended: the lab stays as it is, for free play
+            return state, start
+        return lessons.step_state(index), actions.preset(lessons.TOUR[index].preset)  # Reset: the lesson's start
     if trigger in ("add-layer", "remove-layer"):
         values["hidden-sizes"] = actions.change_layers(values["hidden-sizes"], 1 if trigger == "add-layer" else -1)
         trigger = "hidden-sizes"
@@ -199,6 +204,7 @@ def register_callbacks(app) -> None:
         *[Input(c, "value") for c in CONTROLS],
         Input("data-chart", "clickData"),
         Input(SLIDERS, "value"),
+        Input("tour", "data"),
         State("lab-state", "data"),
         State("start-state", "data"),
         State("speed", "value"),
@@ -214,6 +220,7 @@ def register_callbacks(app) -> None:
         values["preset"] = args[5]
         values["data-chart"] = args[n_fixed + len(CONTROLS)]
         slider_values = args[n_fixed + len(CONTROLS) + 1]
+        values["tour"] = args[n_fixed + len(CONTROLS) + 2]
         stored, stored_start, speed, keys, playing, tick, painted, shown_message = args[-8:]
         slider_ids = [item["id"] for item in ctx.outputs_list[3 + len(CONTROLS)]]
         trigger = ctx.triggered_id
@@ -278,6 +285,8 @@ def register_callbacks(app) -> None:
         Output("pinned", "data"),
         Output("sliders", "children"),
         Output("pick-param", "value"),
+        # The weight the Equations and Blame panels explain: the last one clicked or picked.
+        Output("selected-param", "data"),
         Input("clicked-param", "data"),
         Input("pick-param", "value"),
         Input(WeightSliderAIO.ids.unpin(ALL), "n_clicks"),
@@ -292,7 +301,7 @@ def register_callbacks(app) -> None:
         try:
             state = actions.load(stored)
         except LabInputError:
-            return no_update, no_update, no_update
+            return no_update, no_update, no_update, no_update
         pinned = [p for p in (pinned if isinstance(pinned, list) else []) if _exists(state, p)]
         trigger = ctx.triggered_id
         add = None
@@ -303,17 +312,22 @@ def register_callbacks(app) -> None:
         elif isinstance(trigger, dict) and trigger.get("subcomponent") == "unpin":
             pinned = [p for p in pinned if p != trigger.get("aio_id")]
         elif trigger == "painted-key" and pinned == _pinned_shown(ctx):
-            return no_update, no_update, no_update
+            return no_update, no_update, no_update, no_update
         if add is not None and _exists(state, add) and add not in pinned:
             pinned = (pinned + [add])[-MAX_PINNED:]
         sliders = [WeightSliderAIO(p, _slider_value(state, p), _describe(state, p), aio_id=p) for p in pinned]
-        return pinned, sliders, None
+        return pinned, sliders, None, add if add is not None and _exists(state, add) else no_update
 
     app.clientside_callback(READOUT_JS, READOUT_OUTPUT, READOUT_INPUT)
     app.clientside_callback(
         "(view) => window.backpropLab.render('network', view)",
         Output("painted-key", "data"),
         Input("view", "data"),
+    )
+    app.clientside_callback(
+        "(param) => window.backpropLab.select(param)",
+        Output("network", "data-selected"),
+        Input("selected-param", "data"),
     )
     app.clientside_callback(
         "(clicks, view) => window.backpropLab.stepAhead('network', view)",

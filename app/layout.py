@@ -67,6 +67,8 @@ def settings():
     return html.Aside(
         className="settings",
         children=[
+            html.Button("▶ Guided tour", id="tour-start", className="btn primary tour-start", n_clicks=0,
+                        title="A short tour of how a network learns, one idea at a time"),
             _select("preset", _options(presets), "default", "Lesson"),
             html.H2("Network", className="settings-head"),
             html.Label(
@@ -111,10 +113,31 @@ def settings():
     )
 
 
+def tour_card():
+    """The guided tour's current step (app/tour.py fills it; hidden outside the tour)."""
+    return html.Section(id="tour-card", className="tour-card", hidden=True, **{"aria-live": "polite"}, children=[
+        html.Div(className="tour-head", children=[
+            html.H2("", id="tour-title", className="tour-title"),
+            html.Div(id="tour-progress", className="tour-progress"),
+        ]),
+        # mathjax=True on every Markdown of the page, even those without maths: a plain Markdown drawn
+        # before the first one with maths makes MathJax typeset a copy React has already replaced
+        # (NaN sizes in the console).
+        dcc.Markdown("", id="tour-text", className="tour-text", mathjax=True),
+        html.Div(className="tour-buttons", children=[
+            html.Button("Back", id="tour-back", className="btn", n_clicks=0),
+            html.Button("Next", id="tour-next", className="btn primary", n_clicks=0),
+            html.Button("Exit tour", id="tour-exit", className="btn", n_clicks=0,
+                        title="Leave the tour and carry on with this network"),
+        ]),
+    ])
+
+
 def network_panel():
     return html.Main(
         className="network-panel",
         children=[
+            tour_card(),
             html.Div(id="diverged", className="diverged", hidden=True, role="alert", children=[
                 html.Span("", id="diverged-text"),
                 html.Button("Reset", id="reset-diverged", className="btn primary", n_clicks=0),
@@ -140,7 +163,7 @@ def landscape_tabs():
     """The landscapes beside the network. Only the visible tab is computed and drawn."""
     curves = {k: v.title for k, v in engine.CURVES.items()}
     first = next(iter(engine.CURVES.values()))
-    return html.Div(className="card", children=[
+    return html.Div(id="landscape-card", className="card", children=[
         dcc.Tabs(id="panel-tabs", value="surface", className="tabs", children=[
             _tab("Data", "surface", [
                 html.P("The network's output over the inputs. Click a point to show it on the graph; "
@@ -185,12 +208,45 @@ def landscape_tabs():
     ])
 
 
+def maths_tabs():
+    """The reasoning beside the picture, for the selected weight and the current network. Only the
+    visible tab is computed (app/maths.py)."""
+    return html.Div(id="maths-card", className="card", children=[
+        dcc.Tabs(id="maths-tabs", value="equations", className="tabs", children=[
+            _tab("Equations", "equations", [
+                html.P("", id="maths-selected", className="card-hint"),
+                dcc.Markdown("", id="equations", mathjax=True, className="equations"),
+            ]),
+            _tab("Blame", "blame", [
+                html.P("", id="blame-note", className="card-hint"),
+                dcc.Graph(id="blame-chart", config={"displayModeBar": False}, className="chart sized"),
+                dcc.Graph(id="layer-blame-chart", config={"displayModeBar": False}, className="chart short"),
+            ]),
+            _tab("Why reverse", "reverse", [
+                dcc.Graph(id="reverse-chart", config={"displayModeBar": False}, className="chart"),
+                dcc.Markdown("", id="reverse-text", className="card-text", mathjax=True),
+            ]),
+            _tab("Every combination", "brute", [
+                html.Label(className="field inline-field", children=[
+                    html.Span("Values to try for each weight", className="field-label"),
+                    dcc.Input(id="brute-k", type="number", value=1000, min=2, max=1_000_000, step=1,
+                              debounce=True, className="text-input narrow-input"),
+                ]),
+                html.Div(id="brute-table"),
+                dcc.Markdown("", id="brute-text", className="card-text", mathjax=True),
+            ]),
+            _tab("Worked example", "worked", [html.Div(id="worked-table")]),
+        ]),
+    ])
+
+
 def side_panel():
     return html.Section(
         className="side",
         children=[
             html.Div(id="numbers", className="numbers"),
             landscape_tabs(),
+            maths_tabs(),
             html.Div(className="card", children=[
                 html.H2("Grab a weight", className="card-head"),
                 html.P("Click an edge or a neuron, or pick one here; drag its slider.", className="card-hint"),
@@ -225,6 +281,11 @@ def build_layout():
             dcc.Store(id="panel-keys"),
             dcc.Store(id="charts-due"),  # set with each state the panels should follow
             dcc.Store(id="contour-path", storage_type="session", data=[]),
+            dcc.Store(id="selected-param", storage_type="session", data="W1[0,0]"),  # explained in the maths tabs
+            # The guided tour's step, or None. Kept in memory only: a reload leaves the tour and keeps the
+            # lab as it is (a step coming back from storage would set its lesson up again over the work).
+            dcc.Store(id="tour"),
+            dcc.Store(id="tour-focus"),  # the card a tour step points at
             dcc.Interval(id="ball-timer", interval=350, disabled=True),
             toolbar(),
             html.Div(className="body", children=[settings(), network_panel(), side_panel()]),

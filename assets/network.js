@@ -90,6 +90,7 @@
     }
     parts.outputText = el("text", {class: "output-box"}, groups.output);
     container._parts = parts;
+    showSelected(parts);
     return parts;
   }
 
@@ -350,5 +351,19 @@
     if (shown !== last.value) drawInstant(last.param, last.value);
   }
 
-  window.backpropLab = {render, stepAhead, playback, paints: 0, lastPaint: null, firstPaint: null, paintTimes: []};  // paints…: bench hook
+  // The weight or bias the maths tabs explain is marked on the graph: a band under its edge,
+  // or a heavier outline on the neuron whose bias it is.
+  let selected = null;
+  function showSelected(parts) {
+    for (const [id, p] of parts.edges) p.hit.classList.toggle("selected", id === selected);
+    for (const [id, p] of parts.nodes) p.g.classList.toggle("selected", selected !== null && biasName(id) === selected);
+  }
+  function select(param) {
+    selected = typeof param === "string" ? param : null;
+    const parts = document.getElementById("network")?._parts;
+    if (parts) showSelected(parts);
+    return window.dash_clientside.no_update;
+  }
+
+  window.backpropLab = {render, stepAhead, playback, select, paints: 0, lastPaint: null, firstPaint: null, paintTimes: []};  // paints…: bench hook
 })();

@@ -160,6 +160,7 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
     xs, ys, r = _positions(sizes)
     labels = _labelled(sizes)
     room_for_grads = _room_for_grads(sizes)
+    decay = state.train.weight_decay
     phase = cursor.phase
 
     nodes = []
@@ -236,7 +237,12 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
                         lines.append(f"before the update {num(w_before, True)}; moved {num(w_now - w_before, True)}")
                     if l in grads_known:
                         a_in, d_out = float(fwd.a[l - 1][0, j]), float(bwd.delta[l][0, i])
-                        lines.append(f"∂C/∂w = a_in · δ_out = {num(a_in)} × {num(d_out, True)} = {num(g, True)}")
+                        product = f"{num(a_in)} × {num(d_out, True)}"
+                        if decay:  # the weight-decay penalty (λ/2)w² adds λw to the gradient
+                            lines.append(f"∂C/∂w = a_in · δ_out + λw = {product} + {num(decay)} × "
+                                         f"{num(w_before, True)} = {num(g, True)}")
+                        else:
+                            lines.append(f"∂C/∂w = a_in · δ_out = {product} = {num(g, True)}")
                     else:
                         lines.append("∂C/∂w not known yet")
                     edge["tip"] = "\n".join(lines)

@@ -7,7 +7,7 @@ W1 = [[0.5, −0.3], [0.2, 0.8]], b1 = (0.1, −0.1), W2 = [[0.7, −0.4]], b2 =
     a1 = (σ(0.45), σ(0.5)) = (0.610639, 0.622459)                     → shown "0.61", "0.62"
     z2 = 0.7·0.610639 − 0.4·0.622459 + 0.2 = 0.378464;  o = σ(z2) = 0.593503 → "0.59"
     C  = ½(1 − 0.593503)² = ½·0.165240 = 0.082620                       → "0.083"
-    δ2 = (o − t)·o(1 − o) = −0.406497·0.241260 = −0.098070             → "δ −0.098"
+    δ2 = (o − t)·o(1 − o) = −0.406497·0.241257 = −0.098070             → "δ −0.098"
     δ1 = δ2·W2 ⊙ a1(1 − a1) = (−0.068649·0.237756, 0.039228·0.235004) = (−0.016322, +0.009219)
     ∂C/∂W2 = δ2·a1 = (−0.059886, −0.061045);  ∂C/∂W1[i,j] = δ1[i]·x[j]
     after the update (η = 1): W2[0,0] = 0.7 + 0.059886 = 0.759886 → "+0.70→+0.76"
@@ -301,3 +301,18 @@ def test_a_view_without_tooltips_carries_the_same_picture():
 
     assert strip(full["edges"]) == light["edges"] and strip(full["nodes"]) == light["nodes"]
     assert len(json.dumps(light, ensure_ascii=False)) < len(json.dumps(full, ensure_ascii=False)) / 2
+
+
+def test_with_weight_decay_the_edge_tooltip_adds_lambda_w():
+    from dataclasses import replace
+
+    state = engine.PRESETS["default"][1]()
+    state = state.replace(train=replace(state.train, weight_decay=0.1))
+    for _ in range(5):  # every gradient known
+        state = engine.advance(state)
+    p = engine.example_passes(state)
+    tip = next(e["tip"] for e in network_view(state)["edges"] if e["id"] == "W1[0,0]")
+    a_in, delta, w = 1.0, float(p.bwd.delta[1][0, 0]), 0.5
+    g = float(p.bwd.grad_W[1][0, 0])
+    assert g == pytest.approx(a_in * delta + 0.1 * w, rel=1e-12)  # the gradient the edge shows includes λw
+    assert f"∂C/∂w = a_in · δ_out + λw = 1.000 × {num(delta, True)} + 0.100 × +0.500 = {num(g, True)}" in tip

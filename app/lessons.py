@@ -1,0 +1,153 @@
+"""The guided tour: short steps, each setting up the lab and saying what to look at.
+
+Each step names a ready-made lesson (engine.PRESETS), how many phases to reveal
+with Step, the weight to select (the Equations and Blame panels follow it) and
+the panel to show. The tour only ever sets the lab up; from any step a person
+can carry on by hand, and Exit leaves them with the network in front of them.
+This module is content and the one function that turns a step into a state.
+"""
+
+from dataclasses import dataclass
+
+import engine
+from engine import LabInputError
+
+# Which tab group shows each panel (app/layout.py): the landscapes, or the maths.
+LANDSCAPE_PANELS = ("surface", "ball", "slice", "contour")
+MATHS_PANELS = ("equations", "blame", "reverse", "brute", "worked")
+MAX_WORDS = 120
+
+
+@dataclass(frozen=True)
+class TourStep:
+    title: str
+    text: str
+    preset: str
+    phases: int  # Step presses from the lesson's start
+    param: str  # the selected weight or bias
+    panel: str
+
+
+TOUR = (
+    TourStep(
+        "The blindfolded climber",
+        "Picture yourself on a hillside at night, blindfolded, trying to reach the valley floor. You cannot see "
+        "the landscape; you can only feel which way the ground tilts under your feet. So you take a small step "
+        "downhill, feel again, and repeat. That is gradient descent: the height is the loss, your position is "
+        "the weights, and the tilt is the gradient.\n\nIn the **Ball** panel, press **Roll** to take one step. "
+        "Tick **blindfold** to hide the curve: the ball only ever knows the slope where it stands. Then try a "
+        "large learning rate and watch it overshoot.",
+        "default", 0, "W1[0,0]", "ball",
+    ),
+    TourStep(
+        "Two weights, one arrow",
+        "With two weights the landscape becomes a map, and the tilt becomes an arrow with one part per weight: "
+        "∂C/∂w₁ and ∂C/∂w₂. Together they are the gradient. It points straight uphill, so each update walks "
+        "the opposite way.\n\nThe **Two weights** panel shows the loss over two of this network's weights. "
+        "Press **Full step** a few times and watch the path walk downhill across the map. A real network has "
+        "thousands of weights, so its arrow has thousands of parts. Backpropagation is how we get all of them "
+        "at once.",
+        "default", 0, "W1[0,0]", "contour",
+    ),
+    TourStep(
+        "The forward pass",
+        "Now the network itself. The inputs x₁ = 1 and x₂ = 0.5 travel along the edges. Each neuron adds up "
+        "what arrives (weight times activation) plus its bias, to get z, then squashes z with the sigmoid to "
+        "get its activation a.\n\nThe signal has reached the hidden layer. The **Equations** panel shows h₁'s "
+        "sum with the real numbers: 0.5·1 + (−0.3)·0.5 + 0.1 = 0.45, and σ(0.45) = 0.611. Press **Step** to "
+        "send the signal on to the output.",
+        "default", 1, "W1[0,0]", "equations",
+    ),
+    TourStep(
+        "The error and the loss",
+        "The output o₁ = 0.594 should have been 1. The difference o₁ − t = −0.406 is the error. The loss "
+        "squares it, ½(o₁ − t)² = 0.083, so a big miss costs much more than a small one and the sign does not "
+        "matter.\n\nThe loss is the one number training tries to shrink. Everything that follows answers one "
+        "question: how much did each weight contribute to it?",
+        "default", 3, "W2[0,0]", "equations",
+    ),
+    TourStep(
+        "Blame flows back",
+        "Backpropagation hands out blame, starting at the output. A neuron's blame δ = ∂C/∂z says how much the "
+        "loss would change if its z moved a little. Each hidden neuron receives blame from the neurons it feeds, "
+        "in proportion to the weight between them, scaled by how sensitive its own activation is.\n\nThink of "
+        "feedback passed down a company's chain of command: a manager's share is split among the people who "
+        "reported to them. The **Blame** panel shows h₁'s share arriving and being handed on. The thickest ring "
+        "on the graph is the most blamed neuron.",
+        "default", 5, "W1[0,0]", "blame",
+    ),
+    TourStep(
+        "The chain rule",
+        "Why is blame computed this way? Because of the chain rule. Nudge the weight from x₁ to h₁, and it "
+        "nudges h₁'s z, which nudges h₁, which nudges the output's z, which nudges o₁, which changes the "
+        "loss. Multiply the rates of change along that path and you get ∂C/∂w.\n\nThe **Equations** panel writes "
+        "the chain out, each factor with its value. Their product is exactly the number on the edge. The "
+        "gradient check below it confirms this another way: it nudges the weight up and down and measures "
+        "the loss.",
+        "default", 5, "W1[0,0]", "equations",
+    ),
+    TourStep(
+        "Update, and repeat",
+        "With every gradient known, each weight takes a small step against its own gradient: w ← w − η·∂C/∂w. "
+        "The edges now show each weight before → after, and the numbers show the loss on this example "
+        "falling.\n\nTraining is nothing more than this loop, repeated: forward, loss, backward, update. Choose "
+        "**As fast as it goes** and press **Play**. Watch the loss chart fall and the output creep towards its "
+        "target.",
+        "default", 6, "W2[0,0]", "surface",
+    ),
+    TourStep(
+        "Why backprop runs in reverse",
+        "We could also find the gradient going forwards: for every weight, follow how a tiny change in it "
+        "spreads to the loss. That is forward-mode differentiation, and it needs the work of one pass for each "
+        "weight.\n\nReverse mode, which is backpropagation, runs one pass forward and one pass back and gets "
+        "every weight's gradient at once. The **Why reverse** panel counts the multiply-adds for this network. "
+        "Add a layer and watch the gap grow. With millions of weights, reverse mode is the only practical "
+        "choice.",
+        "circle", 0, "W1[0,0]", "reverse",
+    ),
+    TourStep(
+        "Why not try every combination?",
+        "Why not skip the calculus and just try values? Give each weight 1,000 candidates. Two weights make a "
+        "million combinations: a millisecond, at a billion tries a second. Four weights take about 17 minutes. "
+        "Five take about 12 days.\n\nThis small network has 37 weights and biases, and trying them all would "
+        "outlast the universe many times over. This is the curse of dimensionality: every extra weight "
+        "multiplies the work by 1,000. One backprop gradient of this network costs 76 multiply-adds.",
+        "circle", 0, "W1[0,0]", "brute",
+    ),
+    TourStep(
+        "Blame fades in deep sigmoid networks",
+        "Stack many sigmoid layers and something goes wrong. A sigmoid's slope is at most 0.25, and each layer "
+        "the blame passes through multiplies it by that slope (and by the weights).\n\nLook at the blame rings: "
+        "thick at the output, thin near the inputs. The **Blame** panel's layer chart shows the average |δ| "
+        "shrinking layer by layer, so the first layers barely learn. This is the vanishing gradient, and it is "
+        "why deep networks usually use ReLU-like activations.",
+        "deep_sigmoid", 13, "W1[0,0]", "blame",
+    ),
+    TourStep(
+        "The classic worked example, number by number",
+        "Finally, a check against a famous calculation done by hand. Two inputs, 0.05 and 0.10; two hidden and "
+        "two output sigmoid neurons; targets 0.01 and 0.99; learning rate 0.5.\n\nThe **Worked example** panel "
+        "lays this app's numbers beside the published ones: the forward values, the total error 0.298371109, "
+        "the gradients and every updated weight. Step through the phases and compare the graph with the "
+        "table. When you are ready, press **Exit** and explore on your own.",
+        "worked_example", 0, "W2[0,0]", "worked",
+    ),
+)
+
+
+def step_index(value) -> int | None:
+    """The tour step a browser's store names, or None outside the tour (anything else is refused)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < len(TOUR):
+        raise LabInputError(f"The tour has steps 1 to {len(TOUR)}.")
+    return value
+
+
+def step_state(index: int) -> engine.LabState:
+    """The lab as tour step `index` sets it up: its lesson, with its phases revealed."""
+    step = TOUR[index]
+    state = engine.PRESETS[step.preset][1]()
+    for _ in range(step.phases):
+        state = engine.advance(state)
+    return state

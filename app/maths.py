@@ -1,0 +1,97 @@
+"""Callback of the maths tabs: the equations and the blame game for the selected weight, why
+backprop runs in reverse, why not try every combination, and the classic worked example.
+
+Like the landscape panels, it follows the lab through `charts-due` (so Play does not make it
+work on every tick), and only the visible tab is computed and sent.
+"""
+
+from dash import Input, Output, State, no_update
+
+import engine
+from components import blame, costs, equations
+from components.network_view import neuron_name
+from components.worked_example import worked_example_table
+from engine import LabInputError
+
+from . import actions
+
+TABS = ("equations", "blame", "reverse", "brute", "worked")
+OUTPUTS = (
+    ("maths-selected", "children"),
+    ("equations", "children"),
+    ("blame-note", "children"),
+    ("blame-chart", "figure"),
+    ("layer-blame-chart", "figure"),
+    ("reverse-chart", "figure"),
+    ("reverse-text", "children"),
+    ("brute-table", "children"),
+    ("brute-text", "children"),
+    ("worked-table", "children"),
+)
+
+
+def selected_ref(state, name) -> engine.ParamRef:
+    """The selected weight or bias; if this network has no such parameter, its first weight."""
+    try:
+        return engine.ParamRef.parse(name, state.spec)
+    except LabInputError:
+        return engine.ParamRef.parse("W1[0,0]", state.spec)
+
+
+def _describe(ref, L) -> str:
+    if ref.kind == "b":
+        return f"the bias of {neuron_name(ref.layer, ref.row, L)}"
+    return f"the weight from {neuron_name(ref.layer - 1, ref.col, L)} to {neuron_name(ref.layer, ref.row, L)}"
+
+
+def maths_panel(state, tab, selected, values_per_weight) -> dict:
+    """What the visible tab shows, by output id; the other tabs are left as they are."""
+    out = {}
+    if tab in ("equations", "blame"):
+        ref = selected_ref(state, selected)
+        out["maths-selected"] = (f"Explaining {_describe(ref, state.spec.n_layers)} ({ref}). Click another edge "
+                                 "or neuron on the graph to explain it instead.")
+        if tab == "equations":
+            out["equations"] = equations.equations_markdown(state, ref)
+        else:
+            out["blame-note"] = blame.blame_note(state, ref.layer, ref.row)
+            figure = blame.blame_figure(state, ref.layer, ref.row)
+            figure["layout"]["height"] = blame.blame_figure_height(state, ref.layer, ref.row)  # ~30 px a bar
+            out["blame-chart"] = figure
+            out["layer-blame-chart"] = blame.layer_blame_figure(state)
+    elif tab == "reverse":
+        out["reverse-chart"] = costs.reverse_mode_figure(state.spec.sizes)
+        out["reverse-text"] = costs.reverse_mode_text(state.spec.sizes)
+    elif tab == "brute":
+        try:
+            out["brute-table"] = costs.brute_force_table(state.spec.sizes, values_per_weight)
+            out["brute-text"] = costs.brute_force_text(state.spec.sizes, values_per_weight)
+        except LabInputError as e:
+            out["brute-text"] = str(e)
+    elif tab == "worked":
+        out["worked-table"] = worked_example_table()
+    return out
+
+
+def register_maths_callbacks(app) -> None:
+    @app.callback(
+        *[Output(name, prop) for name, prop in OUTPUTS],
+        Input("charts-due", "data"),
+        Input("maths-tabs", "value"),
+        Input("selected-param", "data"),
+        Input("brute-k", "value"),
+        State("lab-state", "data"),
+        State("equations", "children"),
+        # The first charts-due comes with the page's first state: an initial call as well would
+        # compute and typeset the same panel twice.
+        prevent_initial_call=True,
+    )
+    def maths(_due, tab, selected, values_per_weight, stored, shown_equations):
+        try:
+            state = actions.load(stored)
+        except LabInputError:
+            return (no_update,) * len(OUTPUTS)
+        shown = maths_panel(state, tab if tab in TABS else "equations", selected, values_per_weight)
+        if shown.get("equations") == shown_equations:
+            del shown["equations"]  # unchanged (e.g. a tab switch): no new typesetting
+        return tuple(shown.get(name, no_update) for name, _ in OUTPUTS)

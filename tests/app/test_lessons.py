@@ -1,0 +1,127 @@
+"""The guided tour's script and navigation: every step can be set up, points at a panel that
+exists, stays short, and quotes numbers the engine really computes."""
+
+import re
+
+import pytest
+
+import engine
+from app import actions, create_app
+from app.callbacks import CONTROLS, apply, control_values
+from app.lessons import LANDSCAPE_PANELS, MATHS_PANELS, MAX_WORDS, TOUR, step_index, step_state
+from app.tour import next_step
+from components.numbers import num
+from engine import LabInputError
+
+
+def _tab_values(component, tabs_id) -> set:
+    """The values of the tabs under the dcc.Tabs with this id, in the page's real layout."""
+    found = set()
+
+    def walk(node, inside):
+        if isinstance(node, (list, tuple)):
+            for child in node:
+                walk(child, inside)
+            return
+        if not hasattr(node, "to_plotly_json"):
+            return
+        now = inside or getattr(node, "id", None) == tabs_id
+        if now and type(node).__name__ == "Tab":
+            found.add(node.value)
+        walk(getattr(node, "children", None), now)
+
+    walk(component, False)
+    return found
+
+
+def test_the_tour_covers_the_story_in_order():
+    assert len(TOUR) >= 10
+    titles = " | ".join(step.title.lower() for step in TOUR)
+    story = ["blindfolded climber", "two weights", "forward pass", "loss", "blame", "chain rule", "update",
+             "reverse", "every combination", "worked example"]
+    positions = [titles.index(topic) for topic in story]
+    assert positions == sorted(positions), titles
+
+
+@pytest.mark.parametrize("index", range(len(TOUR)))
+def test_each_step_is_short_and_can_be_set_up(index):
+    step = TOUR[index]
+    assert len(step.text.split()) <= MAX_WORDS
+    assert step.preset in engine.PRESETS
+    assert step.panel in LANDSCAPE_PANELS + MATHS_PANELS
+    state = step_state(index)
+    assert state.title == engine.PRESETS[step.preset][1]().title
+    assert engine.ParamRef.parse(step.param, state.spec)  # the selected weight exists in that network
+    assert 0 <= step.phases <= state.cursor.n_phases  # at most up to the update
+    assert state.cursor.index == step.phases - 1
+
+
+def test_every_panel_a_step_names_is_a_tab_of_the_page():
+    layout = create_app().layout()
+    assert set(LANDSCAPE_PANELS) == _tab_values(layout, "panel-tabs")
+    assert set(MATHS_PANELS) == _tab_values(layout, "maths-tabs")
+
+
+def test_the_numbers_the_tour_quotes_are_the_engines():
+    text = {step.title: step.text for step in TOUR}
+    forward = engine.example_passes(step_state(2))
+    assert f"σ(0.45) = {num(float(forward.fwd.a[1][0, 0]))}" in text["The forward pass"]
+    assert abs(float(forward.fwd.z[1][0, 0]) - 0.45) < 1e-12
+    loss = engine.example_passes(step_state(3))
+    o = float(loss.fwd.output[0, 0])
+    assert f"o₁ = {num(o)}" in text["The error and the loss"]
+    assert f"o₁ − t = {num(o - 1, True)}" in text["The error and the loss"]
+    assert f"= {num(loss.bwd.loss)}" in text["The error and the loss"]
+    circle = engine.mode_costs(actions.preset("circle").spec.sizes)
+    assert f"has {circle.n_params} weights and biases" in text["Why not try every combination?"]
+    assert f"costs {circle.reverse_mode} multiply-adds" in text["Why not try every combination?"]
+    assert engine.brute_force(1000, 4).words() == "16.7 minutes"  # "about 17 minutes"
+    assert engine.brute_force(1000, 5).words() == "11.6 days"  # "about 12 days"
+    worked = engine.example_passes(actions.preset("worked_example"))
+    assert "0.298371109" in text["The classic worked example, number by number"]
+    assert f"{worked.bwd.loss:.9f}" == "0.298371109"
+
+
+def test_the_deep_sigmoid_step_shows_every_delta():
+    step = next(i for i, s in enumerate(TOUR) if s.preset == "deep_sigmoid")
+    state = step_state(step)
+    assert state.cursor.revealed().backward_from == 1 and not state.cursor.at_update
+
+
+@pytest.mark.parametrize("trigger, current, new", [
+    ("tour-start", None, 0),
+    ("tour-start", 5, 0),
+    ("tour-next", 0, 1),
+    ("tour-next", len(TOUR) - 1, None),  # Finish
+    ("tour-back", 3, 2),
+    ("tour-back", 0, 0),
+    ("tour-exit", 4, None),
+    ("tour-next", None, None),  # not in the tour: Next does nothing
+    ("tour-next", "7", None),  # junk from the browser ends the tour
+    ("tour-back", 10**9, None),
+])
+def test_navigation(trigger, current, new):
+    assert next_step(trigger, current) == new
+
+
+@pytest.mark.parametrize("junk", [-1, len(TOUR), 1.5, True, "2", [1], {"step": 1}])
+def test_a_bad_step_is_refused(junk):
+    with pytest.raises(LabInputError):
+        step_index(junk)
+
+
+def test_a_tour_step_sets_up_the_lab_and_reset_goes_to_its_lesson_start():
+    mine = engine.train_steps(actions.preset("circle", seed=3), 5)
+    values = dict(zip(CONTROLS, control_values(mine))) | {"preset": "default", "data-chart": None, "tour": 5}
+    state, start = apply("tour", values, mine, mine, "phase")
+    assert state.to_dict() == step_state(5).to_dict()
+    assert start.to_dict() == actions.preset(TOUR[5].preset).to_dict()
+    # Exit (None) leaves the lab as the tour left it, for free play.
+    assert apply("tour", values | {"tour": None}, state, start, "phase") == (state, start)
+    with pytest.raises(LabInputError):
+        apply("tour", values | {"tour": 99}, state, start, "phase")
+
+
+def test_tour_texts_use_no_markup_the_card_cannot_show():
+    for step in TOUR:
+        assert not re.search(r"<|\$", step.text), step.title  # plain Markdown: bold and paragraphs only

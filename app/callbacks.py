@@ -193,6 +193,7 @@ def register_callbacks(app) -> None:
         *[Output(c, "value") for c in CONTROLS],
         Output(SLIDERS, "value"),
         *[Output(name, prop) for name, prop in DRAWN],
+        Output("preset", "value"),  # the lesson on screen (e.g. after a tour step), without reloading it
         Input("step", "n_clicks"),
         Input("full-step", "n_clicks"),
         Input("reset", "n_clicks"),
@@ -260,7 +261,8 @@ def register_callbacks(app) -> None:
             *[v if v != shown_controls[c] else no_update for c, v in zip(CONTROLS, control_values(state))],
             slider_out,
             *((no_update,) * len(DRAWN) if unchanged
-          else drawing(state, keys, brief_tick(trigger, playing, tick), painted, playing)),
+              else drawing(state, keys, brief_tick(trigger, playing, tick), painted, playing)),
+            _lesson_key(state.title, values["preset"]),
         )
 
     @app.callback(
@@ -354,6 +356,12 @@ def brief_tick(trigger, playing, tick) -> bool:
     so that the charts keep the same pace on a small network and a slow one."""
     charts = isinstance(tick, dict) and tick.get("charts") is True
     return trigger == "play-tick" and playing is True and not charts
+
+
+def _lesson_key(title, shown):
+    """The lesson list's entry for a lab with this title, if it is not the one shown already."""
+    key = next((k for k, (label, _) in engine.PRESETS.items() if label == title), None)
+    return key if key is not None and key != shown else no_update
 
 
 def _exists(state, name) -> bool:

@@ -119,17 +119,17 @@ def tour_card():
         html.Div(className="tour-head", children=[
             html.H2("", id="tour-title", className="tour-title"),
             html.Div(id="tour-progress", className="tour-progress"),
+            html.Div(className="tour-buttons", children=[
+                html.Button("Back", id="tour-back", className="btn", n_clicks=0),
+                html.Button("Next", id="tour-next", className="btn primary", n_clicks=0),
+                html.Button("Exit tour", id="tour-exit", className="btn", n_clicks=0,
+                            title="Leave the tour and carry on with this network"),
+            ]),
         ]),
         # mathjax=True on every Markdown of the page, even those without maths: a plain Markdown drawn
         # before the first one with maths makes MathJax typeset a copy React has already replaced
         # (NaN sizes in the console).
         dcc.Markdown("", id="tour-text", className="tour-text", mathjax=True),
-        html.Div(className="tour-buttons", children=[
-            html.Button("Back", id="tour-back", className="btn", n_clicks=0),
-            html.Button("Next", id="tour-next", className="btn primary", n_clicks=0),
-            html.Button("Exit tour", id="tour-exit", className="btn", n_clicks=0,
-                        title="Leave the tour and carry on with this network"),
-        ]),
     ])
 
 
@@ -212,7 +212,7 @@ def maths_tabs():
     """The reasoning beside the picture, for the selected weight and the current network. Only the
     visible tab is computed (app/maths.py)."""
     return html.Div(id="maths-card", className="card", children=[
-        dcc.Tabs(id="maths-tabs", value="equations", className="tabs", children=[
+        dcc.Tabs(id="maths-tabs", value="equations", className="tabs maths-tabs", children=[
             _tab("Equations", "equations", [
                 html.P("", id="maths-selected", className="card-hint"),
                 dcc.Markdown("", id="equations", mathjax=True, className="equations"),
@@ -223,10 +223,10 @@ def maths_tabs():
                 dcc.Graph(id="layer-blame-chart", config={"displayModeBar": False}, className="chart short"),
             ]),
             _tab("Why reverse", "reverse", [
-                dcc.Graph(id="reverse-chart", config={"displayModeBar": False}, className="chart"),
+                dcc.Graph(id="reverse-chart", config={"displayModeBar": False}, className="chart sized"),
                 dcc.Markdown("", id="reverse-text", className="card-text", mathjax=True),
             ]),
-            _tab("Every combination", "brute", [
+            _tab("Try them all", "brute", [
                 html.Label(className="field inline-field", children=[
                     html.Span("Values to try for each weight", className="field-label"),
                     dcc.Input(id="brute-k", type="number", value=1000, min=2, max=1_000_000, step=1,

@@ -109,7 +109,7 @@ TOUR = (
         "Why not try every combination?",
         "Why not skip the calculus and just try values? Give each weight 1,000 candidates. Two weights make a "
         "million combinations: a millisecond, at a billion tries a second. Four weights take about 17 minutes. "
-        "Five take about 12 days.\n\nThis small network has 37 weights and biases, and trying them all would "
+        "Five take about 12 days. The **Try them all** panel does the sums.\n\nThis small network has 37 weights and biases, and trying them all would "
         "outlast the universe many times over. This is the curse of dimensionality: every extra weight "
         "multiplies the work by 1,000. One backprop gradient of this network costs 76 multiply-adds.",
         "circle", 0, "W1[0,0]", "brute",

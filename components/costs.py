@@ -32,8 +32,16 @@ def times(ratio: float) -> str:
     return f"{ratio:.1f}×" if ratio < 10 else f"{ratio:,.0f}×"
 
 
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def ten_to(e: int) -> str:
+    """10 to the power e as it is printed: 10¹²."""
+    return "10" + str(e).translate(SUPERSCRIPT)
+
+
 def power_words(n: int) -> str:
-    """A whole number a person can read: "1,000,000", "10^12", "2.3 × 10^31".
+    """A whole number a person can read: "1,000,000", "10¹²", "2.3 × 10³¹".
 
     Exact integer arithmetic: k**n can have tens of thousands of digits, beyond float and str().
     """
@@ -45,21 +53,21 @@ def power_words(n: int) -> str:
     while 10 ** (e + 1) <= n:
         e += 1
     if n == 10**e:
-        return f"10^{e}"
+        return ten_to(e)
     lead = (n + 5 * 10 ** (e - 3)) // 10 ** (e - 2)  # three significant digits, rounded
     if lead == 1000:  # 9.995… rounds up to the next power
         lead, e = 100, e + 1
     mantissa = f"{lead // 100}.{lead % 100:02d}".rstrip("0").rstrip(".")
-    return f"{mantissa} × 10^{e}"
+    return f"{mantissa} × {ten_to(e)}"
 
 
 def _readable(words: str) -> str:
-    """BruteForce.words() with its scientific notation ("3.17e+94 years") written as 3.17 × 10^94."""
+    """BruteForce.words() with its scientific notation ("3.17e+94 years") written as 3.17 × 10⁹⁴."""
     number, _, unit = words.partition(" ")
     if "e" not in number or not number[0].isdigit():
         return words
     mantissa, exponent = number.split("e")
-    return f"{mantissa} × 10^{int(exponent)} {unit}"
+    return f"{mantissa} × {ten_to(int(exponent))} {unit}"
 
 
 def short_time(seconds: float) -> str:
@@ -98,8 +106,9 @@ def reverse_mode_figure(sizes) -> dict:
         margin={"l": 70, "r": 12, "t": 48, "b": 64},
         height=340,
         bargap=0.35,
-        xaxis={"automargin": True, "tickfont": {"size": 14}, "fixedrange": True},
-        yaxis=axis("multiply-adds (log scale)", type="log", range=[0, top], dtick=1, tickformat=",d",
+        # Never rotated: a narrow side panel would otherwise turn the three-line names on their side.
+        xaxis={"automargin": True, "tickfont": {"size": 13}, "tickangle": 0, "fixedrange": True},
+        yaxis=axis("multiply-adds (log)", type="log", range=[0, top], dtick=1, tickformat=",d",
                    fixedrange=True),
         uirevision="-".join(map(str, sizes)),  # a new shape starts a fresh chart
     )
@@ -146,9 +155,11 @@ def brute_force_rows(sizes, values_per_weight: int = 1000) -> list[dict]:
 
 def brute_force_table(sizes, values_per_weight: int = 1000) -> html.Table:
     k = check_values_per_weight(values_per_weight)
-    header = html.Tr([html.Th(h, scope="col") for h in ("", "Work", "Time at a billion a second")])
+    header = html.Tr([html.Th(h, scope="col") for h in ("", "Work", "Time at 10⁹ a second")])
     body = [
-        html.Tr([html.Th(r["what"], scope="row"), html.Td(r["work"]), html.Td(r["time"])], className=r["kind"])
+        html.Tr([html.Th(r["what"], scope="row"), html.Td(r["work"]), html.Td(r["time"])],
+                # Prefixed: the page already styles a class called "network" (the graph's panel).
+                className=f"brute-{r['kind']}")
         for r in brute_force_rows(sizes, k)
     ]
     return html.Table(

@@ -5,7 +5,7 @@ beside the value this app's engine computes for it, marked ✓ or ✗ as text
 Layout only: the comparison is engine.worked_example.computed_values, and the
 styling is the app's CSS: classes "worked-table", "worked-caption", "worked-section"
 (a section's heading row), "match" / "mismatch" (a value's row), "worked-note" (why a
-published value differs), and on cells "number" and "mark".
+published value differs), and on cells "worked-number" and "mark" (not "number": the numbers panel uses that class).
 """
 
 import math
@@ -43,8 +43,8 @@ def _row(row) -> html.Tr:
         children=[
             html.Td(row.name),
             html.Td(row.graph_name),
-            html.Td(nine_digits(row.computed), className="number"),
-            html.Td(row.published, className="number"),
+            html.Td(nine_digits(row.computed), className="worked-number"),
+            html.Td(row.published, className="worked-number"),
             html.Td(mark, title=hint, className="mark"),
         ],
     )

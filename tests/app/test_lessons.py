@@ -125,3 +125,13 @@ def test_a_tour_step_sets_up_the_lab_and_reset_goes_to_its_lesson_start():
 def test_tour_texts_use_no_markup_the_card_cannot_show():
     for step in TOUR:
         assert not re.search(r"<|\$", step.text), step.title  # plain Markdown: bold and paragraphs only
+
+
+def test_the_lesson_list_follows_the_lab_on_screen():
+    from dash import no_update
+
+    from app.callbacks import _lesson_key
+
+    assert _lesson_key("Circle: a ring around a disc", "default") == "circle"
+    assert _lesson_key("Circle: a ring around a disc", "circle") is no_update  # already shown
+    assert _lesson_key("A network of my own", "default") is no_update  # no such lesson: leave the list alone

@@ -18,7 +18,7 @@ const selected = tabs && tabs.querySelector('.tab-selected');
 return selected ? selected.textContent : null;
 """
 TAB_LABELS = {"surface": "Data", "ball": "Ball", "slice": "Along a weight", "contour": "Two weights",
-              "equations": "Equations", "blame": "Blame", "reverse": "Why reverse", "brute": "Every combination",
+              "equations": "Equations", "blame": "Blame", "reverse": "Why reverse", "brute": "Try them all",
               "worked": "Worked example"}
 
 
@@ -32,8 +32,9 @@ def _shows_step(dash_duo, index):
     dash_duo.wait_for_text_to_equal(".tour-count", f"Step {index + 1} of {len(TOUR)}")
     group = "panel-tabs" if step.panel in LANDSCAPE_PANELS else "maths-tabs"
     wait_until(lambda: _selected_tab(dash_duo, group) == TAB_LABELS[step.panel], f"the {step.panel} tab")
-    # The lab is set up as the step says: its lesson, at its phase.
+    # The lab is set up as the step says: its lesson, at its phase, and the lesson list says which.
     dash_duo.wait_for_text_to_equal("#phase-text", step_state(index).cursor.words(), timeout=10)
+    dash_duo.wait_for_contains_text("#preset", engine.PRESETS[step.preset][0])
     assert dash_duo.find_element("#tour-back").get_attribute("disabled") == ("true" if index == 0 else None)
 
 
@@ -113,7 +114,7 @@ def test_why_reverse_every_combination_and_the_worked_example(dash_duo):
     _tab(dash_duo, "Why reverse")
     costs = engine.mode_costs((2, 2, 1))
     dash_duo.wait_for_contains_text("#reverse-text", f"{costs.reverse_mode}", timeout=10)
-    _tab(dash_duo, "Every combination")
+    _tab(dash_duo, "Try them all")
     dash_duo.wait_for_contains_text("#brute-table", "16.7 minutes", timeout=10)
     dash_duo.wait_for_contains_text("#brute-table", "11.6 days")
     # A bad number of values gets a clear message, and the page keeps working.

@@ -98,8 +98,8 @@ def test_classic_rows():
     # 1,000² = 10⁶ tries at 10⁹ a second = 1 ms; 10¹² → 1,000 s = 16.7 minutes; 10¹⁵ → 10⁶ s = 11.6 days.
     assert [(r["n_weights"], r["work"], r["time"]) for r in classic] == [
         (2, "1,000,000 tries", "1 ms"),
-        (4, "10^12 tries", "16.7 minutes"),
-        (5, "10^15 tries", "11.6 days"),
+        (4, "10¹² tries", "16.7 minutes"),
+        (5, "10¹⁵ tries", "11.6 days"),
     ]
 
 
@@ -107,7 +107,7 @@ def test_this_networks_rows():
     network, backprop = brute_force_rows((2, 2, 1))[3:]
     # 9 parameters: 1,000⁹ = 10²⁷ tries → 10¹⁸ s = 10¹⁸ / (365.25 · 86,400) years = 3.17 × 10¹⁰ years.
     assert network == {"kind": "network", "what": "This network: 9 weights and biases", "n_weights": 9,
-                       "work": "10^27 tries", "time": "3.17 × 10^10 years"}
+                       "work": "10²⁷ tries", "time": "3.17 × 10¹⁰ years"}
     # One backprop gradient: 14 multiply-adds at 10⁹ a second = 14 ns.
     assert backprop["kind"] == "backprop" and backprop["work"] == "14 multiply-adds" and backprop["time"] == "14 ns"
     # Beyond what a float can hold: the engine's own words.
@@ -118,16 +118,16 @@ def test_other_values_per_weight():
     rows = brute_force_rows((2, 4, 4, 1), values_per_weight=7)
     # 7² = 49 tries → 49 ns; 7³⁷ = 1.86 × 10³¹ → 1.86 × 10²² s = 5.88 × 10¹⁴ years.
     assert rows[0]["work"] == "49 tries" and rows[0]["time"] == "49 ns"
-    assert rows[3]["work"] == "1.86 × 10^31 tries" and rows[3]["time"] == "5.88 × 10^14 years"
+    assert rows[3]["work"] == "1.86 × 10³¹ tries" and rows[3]["time"] == "5.88 × 10¹⁴ years"
 
 
 def test_power_words():
     assert power_words(1_000_000) == "1,000,000"
-    assert power_words(10**27) == "10^27"
-    assert power_words(7**37) == "1.86 × 10^31"  # 18,562,115,921,017,574,302,453,163,671,207
-    assert power_words(2 * 10**40 + 1) == "2 × 10^40"
-    assert power_words((10**6) ** 10_000) == "10^60000"  # beyond float and str(): exact all the same
-    assert power_words(3 * 7**9000) == "2.29 × 10^7606"  # log10 = 0.477 + 9000 · 0.845 = 7606.36
+    assert power_words(10**27) == "10²⁷"
+    assert power_words(7**37) == "1.86 × 10³¹"  # 18,562,115,921,017,574,302,453,163,671,207
+    assert power_words(2 * 10**40 + 1) == "2 × 10⁴⁰"
+    assert power_words((10**6) ** 10_000) == "10⁶⁰⁰⁰⁰"  # beyond float and str(): exact all the same
+    assert power_words(3 * 7**9000) == "2.29 × 10⁷⁶⁰⁶"  # log10 = 0.477 + 9000 · 0.845 = 7606.36
 
 
 def test_small_words():
@@ -139,7 +139,7 @@ def test_brute_force_table():
     table = brute_force_table((2, 2, 1), 1000)
     caption, _, tbody = table.children
     assert caption.children == "Trying 1,000 values for each weight"
-    assert [tr.className for tr in tbody.children] == ["classic"] * 3 + ["network", "backprop"]
+    assert [tr.className for tr in tbody.children] == ["brute-classic"] * 3 + ["brute-network", "brute-backprop"]
     first = tbody.children[0].children
     assert [cell.children for cell in first] == ["2 weights", "1,000,000 tries", "1 ms"]
 
@@ -161,4 +161,4 @@ def test_bad_values_per_weight(bad):
 
 def test_good_edges_of_values_per_weight():
     assert brute_force_rows((2, 2, 1), 2)[0]["work"] == "4 tries"
-    assert brute_force_rows((2, 2, 1), 1_000_000)[0]["work"] == "10^12 tries"
+    assert brute_force_rows((2, 2, 1), 1_000_000)[0]["work"] == "10¹² tries"

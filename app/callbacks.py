@@ -123,7 +123,7 @@ def drawing(state, keys, brief=False, painted=None, playing=False) -> tuple:
     """Everything drawn from the state, in DRAWN order: the network's view model, the words and
     numbers, and the charts that changed.
 
-    brief: a play tick between two chart ticks (see charts_due). It sends the network (without
+    brief: a play tick between two chart ticks (see brief_tick). It sends the network (without
     tooltips), the counters and a divergence only: the numbers, words and charts follow on the
     next chart tick, a few times a second, where the eye can read them. Every output sent costs
     the browser a re-render, and at full speed the browser is the slower side.

@@ -126,10 +126,7 @@ def tour_card():
                             title="Leave the tour and carry on with this network"),
             ]),
         ]),
-        # mathjax=True on every Markdown of the page, even those without maths: a plain Markdown drawn
-        # before the first one with maths makes MathJax typeset a copy React has already replaced
-        # (NaN sizes in the console).
-        dcc.Markdown("", id="tour-text", className="tour-text", mathjax=True),
+        html.Div(id="tour-text", className="tour-text"),  # components.rich_text: no Markdown, no MathJax
     ])
 
 
@@ -215,7 +212,9 @@ def maths_tabs():
         dcc.Tabs(id="maths-tabs", value="equations", className="tabs maths-tabs", children=[
             _tab("Equations", "equations", [
                 html.P("", id="maths-selected", className="card-hint"),
-                dcc.Markdown("", id="equations", mathjax=True, className="equations"),
+                # The typeset equations (a dcc.Markdown with MathJax) arrive with the first answer:
+                # MathJax's 2 MB then load after the network is on screen, not before.
+                html.Div(id="equations-box"),
             ]),
             _tab("Blame", "blame", [
                 html.P("", id="blame-note", className="card-hint"),
@@ -224,7 +223,7 @@ def maths_tabs():
             ]),
             _tab("Why reverse", "reverse", [
                 dcc.Graph(id="reverse-chart", config={"displayModeBar": False}, className="chart sized"),
-                dcc.Markdown("", id="reverse-text", className="card-text", mathjax=True),
+                html.Div(id="reverse-text", className="card-text"),
             ]),
             _tab("Try them all", "brute", [
                 html.Label(className="field inline-field", children=[
@@ -233,7 +232,7 @@ def maths_tabs():
                               debounce=True, className="text-input narrow-input"),
                 ]),
                 html.Div(id="brute-table"),
-                dcc.Markdown("", id="brute-text", className="card-text", mathjax=True),
+                html.Div(id="brute-text", className="card-text"),
             ]),
             _tab("Worked example", "worked", [html.Div(id="worked-table")]),
         ]),

@@ -5,11 +5,12 @@ Like the landscape panels, it follows the lab through `charts-due` (so Play does
 work on every tick), and only the visible tab is computed and sent.
 """
 
-from dash import Input, Output, State, no_update
+from dash import Input, Output, State, dcc, no_update
 
 import engine
 from components import blame, costs, equations
 from components.network_view import neuron_name
+from components.rich_text import rich_text
 from components.worked_example import worked_example_table
 from engine import LabInputError
 
@@ -18,7 +19,7 @@ from . import actions
 TABS = ("equations", "blame", "reverse", "brute", "worked")
 OUTPUTS = (
     ("maths-selected", "children"),
-    ("equations", "children"),
+    ("equations-box", "children"),
     ("blame-note", "children"),
     ("blame-chart", "figure"),
     ("layer-blame-chart", "figure"),
@@ -52,7 +53,8 @@ def maths_panel(state, tab, selected, values_per_weight) -> dict:
         out["maths-selected"] = (f"Explaining {_describe(ref, state.spec.n_layers)} ({ref}). Click another edge "
                                  "or neuron on the graph to explain it instead.")
         if tab == "equations":
-            out["equations"] = equations.equations_markdown(state, ref)
+            out["equations-box"] = dcc.Markdown(equations.equations_markdown(state, ref), id="equations",
+                                                mathjax=True, className="equations")
         else:
             out["blame-note"] = blame.blame_note(state, ref.layer, ref.row)
             figure = blame.blame_figure(state, ref.layer, ref.row)
@@ -61,16 +63,22 @@ def maths_panel(state, tab, selected, values_per_weight) -> dict:
             out["layer-blame-chart"] = blame.layer_blame_figure(state)
     elif tab == "reverse":
         out["reverse-chart"] = costs.reverse_mode_figure(state.spec.sizes)
-        out["reverse-text"] = costs.reverse_mode_text(state.spec.sizes)
+        out["reverse-text"] = rich_text(costs.reverse_mode_text(state.spec.sizes))
     elif tab == "brute":
         try:
             out["brute-table"] = costs.brute_force_table(state.spec.sizes, values_per_weight)
-            out["brute-text"] = costs.brute_force_text(state.spec.sizes, values_per_weight)
+            out["brute-text"] = rich_text(costs.brute_force_text(state.spec.sizes, values_per_weight))
         except LabInputError as e:
             out["brute-text"] = str(e)
     elif tab == "worked":
         out["worked-table"] = worked_example_table()
     return out
+
+
+def _markdown_text(box):
+    """The text of the equations the page shows: its box holds one Markdown, as the browser sent it."""
+    props = box.get("props") if isinstance(box, dict) else None
+    return props.get("children") if isinstance(props, dict) else None
 
 
 def register_maths_callbacks(app) -> None:
@@ -81,17 +89,17 @@ def register_maths_callbacks(app) -> None:
         Input("selected-param", "data"),
         Input("brute-k", "value"),
         State("lab-state", "data"),
-        State("equations", "children"),
+        State("equations-box", "children"),
         # The first charts-due comes with the page's first state: an initial call as well would
         # compute and typeset the same panel twice.
         prevent_initial_call=True,
     )
-    def maths(_due, tab, selected, values_per_weight, stored, shown_equations):
+    def maths(_due, tab, selected, values_per_weight, stored, shown_box):
         try:
             state = actions.load(stored)
         except LabInputError:
             return (no_update,) * len(OUTPUTS)
         shown = maths_panel(state, tab if tab in TABS else "equations", selected, values_per_weight)
-        if shown.get("equations") == shown_equations:
-            del shown["equations"]  # unchanged (e.g. a tab switch): no new typesetting
+        if "equations-box" in shown and _markdown_text(shown_box) == shown["equations-box"].children:
+            del shown["equations-box"]  # unchanged (e.g. a tab switch): no new typesetting
         return tuple(shown.get(name, no_update) for name, _ in OUTPUTS)

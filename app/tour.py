@@ -8,6 +8,7 @@ panel. Bad values from the browser end the tour quietly: the lab is untouched.
 
 from dash import Input, Output, State, ctx, html, no_update
 
+from components.rich_text import rich_text
 from engine import LabInputError
 
 from .lessons import LANDSCAPE_PANELS, MATHS_PANELS, TOUR, step_index
@@ -76,7 +77,7 @@ def register_tour_callbacks(app) -> None:
         return (
             False,
             step.title,
-            step.text,
+            rich_text(step.text),
             progress(index),
             index == 0,
             "Finish" if index == len(TOUR) - 1 else "Next",

@@ -1,0 +1,48 @@
+"""app.maths.maths_panel as a plain function: only the visible tab is computed, for the selected
+weight, and anything odd from the browser becomes a message or a sensible default."""
+
+import pytest
+
+import engine
+from app.maths import maths_panel, selected_ref
+from components.equations import equations_markdown
+
+
+def default():
+    return engine.PRESETS["default"][1]()
+
+
+def test_the_equations_tab_explains_the_selected_weight_only():
+    state = default()
+    out = maths_panel(state, "equations", "W2[0,0]", 1000)
+    assert set(out) == {"maths-selected", "equations-box"}
+    assert "h₁ to o₁ (W2[0,0])" in out["maths-selected"]
+    box = out["equations-box"]  # typeset by MathJax, which loads with this first Markdown
+    assert box.mathjax is True and box.id == "equations"
+    assert box.children == equations_markdown(state, engine.ParamRef.parse("W2[0,0]", state.spec))
+
+
+def test_a_bias_explains_its_neuron():
+    out = maths_panel(default(), "blame", "b1[1]", 1000)
+    assert set(out) == {"maths-selected", "blame-note", "blame-chart", "layer-blame-chart"}
+    assert "the bias of h₂" in out["maths-selected"]
+    assert out["blame-chart"]["layout"]["height"] >= 150  # sized to its bars, not squeezed into a fixed box
+
+
+@pytest.mark.parametrize("name", [None, "W9[0,0]", "W1[5,5]", 42, {"param": "W1[0,0]"}, "x" * 5000])
+def test_a_selection_this_network_does_not_have_falls_back_to_its_first_weight(name):
+    assert str(selected_ref(default(), name)) == "W1[0,0]"
+
+
+@pytest.mark.parametrize("k", [1, 0, -5, 10**7, 2.5, "many", None, True, float("nan")])
+def test_a_bad_number_of_values_gets_a_message(k):
+    out = maths_panel(default(), "brute", "W1[0,0]", k)
+    assert set(out) == {"brute-text"}
+    assert "values" in out["brute-text"]
+
+
+def test_the_other_tabs():
+    state = engine.PRESETS["circle"][1]()
+    assert set(maths_panel(state, "reverse", None, 1000)) == {"reverse-chart", "reverse-text"}
+    assert "10⁹⁴ years" in str(maths_panel(state, "brute", None, 1000)["brute-table"])
+    assert "0.298371109" in str(maths_panel(state, "worked", None, 1000)["worked-table"])

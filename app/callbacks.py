@@ -332,13 +332,6 @@ def register_callbacks(app) -> None:
         Input("selected-param", "data"),
     )
     app.clientside_callback(
-        "(clicks, view) => window.backpropLab.stepAhead('network', view)",
-        Output("network", "data-step-ahead"),
-        Input("step", "n_clicks"),
-        State("view", "data"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
         "(n, speed, stored, playing, delays) => window.backpropLab.playback(n, speed, stored, playing, delays)",
         Output("playing", "data"),
         Output("play", "children"),

@@ -196,6 +196,8 @@
     });
   }
 
+  let lastView = null;  // the last view drawn: Step paints its `next` at once (stepAhead)
+
   // Returns the shape it has drawn ("painted-key"): the server sends the geometry again
   // only when that differs from the view's, or when it is null (nothing to draw on).
   function render(containerId, view) {
@@ -210,6 +212,7 @@
     } else if (!have) {
       return null;  // a view without the geometry of a shape not drawn here yet: ask for it
     }
+    lastView = view;
     nextTick(true);
     update(parts, view);
     followSlider(view);
@@ -293,14 +296,19 @@
 
   // Step paints the next phase at once from the picture the last answer brought along
   // (view.next); the server's answer, with tooltips and numbers, follows and is drawn again.
-  function stepAhead(containerId, view) {
-    const container = document.getElementById(containerId);
+  // A plain click listener, seen before Dash's own: going through a clientside callback would
+  // first wait for Dash to handle the click and send the request (its whole state) to the server.
+  function stepAhead() {
+    const container = document.getElementById("network");
     const parts = container && container._parts;
-    if (!view || !view.next || !parts || parts.key !== view.next.key) return window.dash_clientside.no_update;
-    update(parts, view.next);
+    const next = lastView && lastView.next;
+    if (!next || !parts || parts.key !== next.key) return;
+    update(parts, next);
     notePaint();
-    return view.next.phase;
   }
+  document.addEventListener("click", (ev) => {
+    if (ev.target instanceof Element && ev.target.closest("#step")) stepAhead();
+  }, true);
 
   // Dragging a weight: the page draws each move a person makes at once, from the model the
   // last view brought (assets/instant.js); Dash's answer, with the tooltips, the stored state
@@ -365,5 +373,5 @@
     return window.dash_clientside.no_update;
   }
 
-  window.backpropLab = {render, stepAhead, playback, select, paints: 0, lastPaint: null, firstPaint: null, paintTimes: []};  // paints…: bench hook
+  window.backpropLab = {render, playback, select, paints: 0, lastPaint: null, firstPaint: null, paintTimes: []};  // paints…: bench hook
 })();

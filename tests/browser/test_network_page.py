@@ -362,3 +362,15 @@ def test_too_large_a_learning_rate_diverges_with_a_reason_and_reset_recovers(das
     dash_duo.wait_for_text_to_equal("#phase-text", "Ready: press Step to send the input forward")
     assert dash_duo.find_element("#learning-rate .dash-dropdown-value").text == "10.0"  # settings are kept
     assert dash_duo.get_logs() == []
+
+
+def test_step_paints_the_next_phase_within_the_click(dash_duo):
+    # The answer before brought the next phase's picture along: the click paints it by itself, before
+    # any request to the server could have come back (the script reads the picture in the same task).
+    open_page(dash_duo)
+    wait_until(lambda: "phase-ready" in dash_duo.find_element("#network svg").get_attribute("class"), "the first view")
+    classes = dash_duo.driver.execute_script(
+        "document.getElementById('step').click(); return document.querySelector('#network svg').getAttribute('class')")
+    assert "phase-forward" in classes
+    dash_duo.wait_for_text_to_equal("#phase-text", engine.advance(engine.PRESETS["default"][1]()).cursor.words())
+    assert dash_duo.get_logs() == []

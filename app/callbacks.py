@@ -116,6 +116,7 @@ DRAWN = (
     ("diverged", "hidden"),
     ("diverged-text", "children"),
     ("charts-due", "data"),
+    ("maths-due", "data"),
 )
 
 
@@ -174,6 +175,9 @@ def drawing(state, keys, brief=False, painted=None, playing=False) -> tuple:
         # The landscape panels (app/panels.py) listen to this, not to the state: a brief tick
         # then costs no panels request, no upload of the state and no replot.
         state.counters.step,
+        # The maths tabs (app/maths.py) stand still while Play runs and catch up on Pause: typeset
+        # equations that change twice a second cannot be read, and each update costs the browser.
+        no_update if playing is True else state.counters.step,
     )
 
 

@@ -279,6 +279,7 @@ def build_layout():
             dcc.Store(id="ball", storage_type="session"),
             dcc.Store(id="panel-keys"),
             dcc.Store(id="charts-due"),  # set with each state the panels should follow
+            dcc.Store(id="maths-due"),  # set with each state the maths tabs should follow (not while playing)
             dcc.Store(id="contour-path", storage_type="session", data=[]),
             dcc.Store(id="selected-param", storage_type="session", data="W1[0,0]"),  # explained in the maths tabs
             # The guided tour's step, or None. Kept in memory only: a reload leaves the tour and keeps the

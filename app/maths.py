@@ -1,8 +1,8 @@
 """Callback of the maths tabs: the equations and the blame game for the selected weight, why
 backprop runs in reverse, why not try every combination, and the classic worked example.
 
-Like the landscape panels, it follows the lab through `charts-due` (so Play does not make it
-work on every tick), and only the visible tab is computed and sent.
+It follows the lab through `maths-due`, which the main callback sets with each new state except
+while Play runs (the maths catch up on Pause), and only the visible tab is computed and sent.
 """
 
 from dash import Input, Output, State, dcc, no_update
@@ -84,13 +84,13 @@ def _markdown_text(box):
 def register_maths_callbacks(app) -> None:
     @app.callback(
         *[Output(name, prop) for name, prop in OUTPUTS],
-        Input("charts-due", "data"),
+        Input("maths-due", "data"),
         Input("maths-tabs", "value"),
         Input("selected-param", "data"),
         Input("brute-k", "value"),
         State("lab-state", "data"),
         State("equations-box", "children"),
-        # The first charts-due comes with the page's first state: an initial call as well would
+        # The first maths-due comes with the page's first state: an initial call as well would
         # compute and typeset the same panel twice.
         prevent_initial_call=True,
     )

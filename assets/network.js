@@ -245,7 +245,7 @@
   // tick"); the ticks between bring the network and the counters only (app/callbacks.py,
   // brief_tick). A replot costs the browser 15-35 ms per chart, and numbers that change
   // faster than this cannot be read anyway.
-  const CHART_INTERVAL_MS = 400;
+  const CHART_INTERVAL_MS = 500;
 
   function ask() {
     play.scheduled = false;

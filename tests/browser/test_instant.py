@@ -7,6 +7,7 @@ activation, loss and network shape.
 
 import dataclasses
 import json
+import time
 
 import numpy as np
 import pytest
@@ -91,11 +92,28 @@ def test_the_page_refuses_what_it_cannot_draw(dash_duo):
             model, param, value) is None, param
 
 
+def _wait_for_slider(dash_duo, seconds=5.0):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        found = dash_duo.driver.find_elements("css selector", "#sliders [role='slider']")
+        if found:
+            return found[0]
+        time.sleep(0.05)
+    return None
+
+
 def test_dragging_a_slider_draws_each_position_and_ends_on_the_servers_picture(dash_duo):
     dash_duo.start_server(create_app())
     dash_duo.wait_for_element("#network svg .edge", timeout=10)
-    dash_duo.select_dcc_dropdown("#pick-param", value="W1[0,0]")
-    thumb = dash_duo.wait_for_element("#sliders [role='slider']", timeout=10)
+    # dash_duo's select_dcc_dropdown gives up quietly when the menu has not drawn its options yet
+    # (a busy machine): choose again, as a person would, until the slider is there.
+    thumb = None
+    for _ in range(3):
+        dash_duo.select_dcc_dropdown("#pick-param", value="W1[0,0]")
+        thumb = _wait_for_slider(dash_duo)
+        if thumb is not None:
+            break
+    assert thumb is not None, "choosing W1[0,0] from the list never pinned its slider"
     first_edge = "document.querySelector('#network path.edge')"
     width = lambda: dash_duo.driver.execute_script(f"return {first_edge}.getAttribute('stroke-width')")
     before = width()

@@ -27,6 +27,16 @@ def preset(name, seed=0) -> LabState:
     return engine.PRESETS[name][1](seed)
 
 
+def param_or_weight(state, name, fallback_index: int = 0) -> engine.ParamRef:
+    """The parameter a browser names, or, if this network has none by that name, its weight number
+    `fallback_index` (the list's, the map's axes and the maths tabs all need one to show)."""
+    try:
+        return engine.ParamRef.parse(name, state.spec)
+    except LabInputError:
+        refs = [r for r in engine.all_refs(state.spec) if r.kind == "W"]
+        return refs[min(fallback_index, len(refs) - 1)]
+
+
 def parse_hidden(text) -> tuple[int, ...]:
     """ "4, 4" → (4, 4); "" or "0" → no hidden layer."""
     if not isinstance(text, str) or len(text) > 60:

@@ -7,7 +7,6 @@ while Play runs (the maths catch up on Pause), and only the visible tab is compu
 
 from dash import Input, Output, State, dcc, no_update
 
-import engine
 from components import blame, costs, equations
 from components.network_view import neuron_name
 from components.rich_text import rich_text
@@ -31,14 +30,6 @@ OUTPUTS = (
 )
 
 
-def selected_ref(state, name) -> engine.ParamRef:
-    """The selected weight or bias; if this network has no such parameter, its first weight."""
-    try:
-        return engine.ParamRef.parse(name, state.spec)
-    except LabInputError:
-        return engine.ParamRef.parse("W1[0,0]", state.spec)
-
-
 def _describe(ref, L) -> str:
     if ref.kind == "b":
         return f"the bias of {neuron_name(ref.layer, ref.row, L)}"
@@ -49,7 +40,7 @@ def maths_panel(state, tab, selected, values_per_weight) -> dict:
     """What the visible tab shows, by output id; the other tabs are left as they are."""
     out = {}
     if tab in ("equations", "blame"):
-        ref = selected_ref(state, selected)
+        ref = actions.param_or_weight(state, selected)  # no such parameter here: the first weight
         out["maths-selected"] = (f"Explaining {_describe(ref, state.spec.n_layers)} ({ref}). Click another edge "
                                  "or neuron on the graph to explain it instead.")
         if tab == "equations":

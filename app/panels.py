@@ -37,15 +37,6 @@ def _fingerprint(state) -> str:
     return h.hexdigest()
 
 
-def _ref(state, name, fallback_index: int = 0):
-    """The parameter a dropdown names, or a sensible one if it is not in this network."""
-    try:
-        return engine.ParamRef.parse(name, state.spec)
-    except LabInputError:
-        refs = [r for r in engine.all_refs(state.spec) if r.kind == "W"]
-        return refs[min(fallback_index, len(refs) - 1)]
-
-
 def _hovered(state, hover):
     """(layer, neuron) of a hovered neuron id like "n1-0", if it exists in this network."""
     if not isinstance(hover, str) or not hover.startswith("n"):
@@ -78,7 +69,7 @@ def surface_panel(state, hover):
 
 
 def slice_panel(state, name):
-    ref = _ref(state, name)
+    ref = actions.param_or_weight(state, name)
     w = ref.get(state.params)
     s = engine.loss_slice(state, ref, np.linspace(w - SLICE_HALF_WIDTH, w + SLICE_HALF_WIDTH, SLICE_POINTS))
     return charts.slice_figure(s), charts.slice_note(s), str(ref)
@@ -95,8 +86,8 @@ def _points(path) -> list:
 
 def _pair(state, name_x, name_y):
     """The two parameters of the map: as the dropdowns name them, but never the same one twice."""
-    rx = _ref(state, name_x, 0)
-    ry = _ref(state, name_y, 1)
+    rx = actions.param_or_weight(state, name_x, 0)
+    ry = actions.param_or_weight(state, name_y, 1)
     if ry == rx:
         ry = next(r for r in engine.all_refs(state.spec) if r != rx)
     return rx, ry

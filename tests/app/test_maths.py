@@ -4,7 +4,8 @@ weight, and anything odd from the browser becomes a message or a sensible defaul
 import pytest
 
 import engine
-from app.maths import maths_panel, selected_ref
+from app.actions import param_or_weight
+from app.maths import maths_panel
 from components.equations import equations_markdown
 
 
@@ -31,7 +32,7 @@ def test_a_bias_explains_its_neuron():
 
 @pytest.mark.parametrize("name", [None, "W9[0,0]", "W1[5,5]", 42, {"param": "W1[0,0]"}, "x" * 5000])
 def test_a_selection_this_network_does_not_have_falls_back_to_its_first_weight(name):
-    assert str(selected_ref(default(), name)) == "W1[0,0]"
+    assert str(param_or_weight(default(), name)) == "W1[0,0]"
 
 
 @pytest.mark.parametrize("k", [1, 0, -5, 10**7, 2.5, "many", None, True, float("nan")])

@@ -10,6 +10,7 @@ MIN_NEURONS, MAX_NEURONS = 1, 8  # per hidden layer
 MIN_OUTPUTS, MAX_OUTPUTS = 1, 4
 
 MIN_POINTS, MAX_POINTS = 1, 2000  # dataset rows, generated or uploaded
+MAX_UPLOAD_BYTES = 200_000  # an uploaded CSV, refused unread beyond this (2000 rows fit easily)
 MAX_BATCH = MAX_POINTS
 MAX_HISTORY = 500  # loss-history entries kept in the state
 MAX_GRID = 120  # points per axis of a loss landscape grid

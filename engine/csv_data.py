@@ -1,0 +1,207 @@
+"""A person's own data from a CSV file, turned into an explicit DataSpec.
+
+Two shapes are accepted:
+
+- three columns: two numeric features and a label that is 0 or 1 (classification);
+- two columns: one feature and a numeric target (regression).
+
+A header row is optional: a first row that is not all numbers is a header, and its names are kept.
+Values may be separated by commas, semicolons or tabs; blank lines and spaces around values are
+ignored. Every refusal is a LabInputError naming the row (as numbered in the file, 1-based, header
+and blank lines included, so a person finds it in an editor or a spreadsheet) and the column.
+
+Deliberately not here: more columns or targets, scaling, guessing what a broken file meant, and
+anything but plain numbers (values are read with `float`, never evaluated).
+"""
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+
+from . import limits
+from .datasets import EXPLICIT, DataSpec
+from .errors import LabInputError
+
+DELIMITERS = ("\t", ";", ",")  # on a tie the earlier wins: "1,5;2,5;0" is semicolons with decimal commas
+DEFAULT_COLUMNS = {3: ("x₁", "x₂", "label"), 2: ("x", "target")}
+SHAPES = {3: "3 (two features and a label)", 2: "2 (a feature and a target)"}
+SMALL = 10  # below this many rows nothing is held back for testing
+MAX_NAME = 40  # characters of a column name or an offending value shown back
+
+
+@dataclass(frozen=True)
+class UploadedData:
+    """A parsed upload: the spec to train on, a name per column and the number of data rows."""
+
+    spec: DataSpec
+    columns: tuple[str, ...]
+    n_rows: int
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= MAX_NAME else text[: MAX_NAME - 3] + "...")
+
+
+def _check_size(content) -> None:
+    if isinstance(content, str):
+        # Every character is at least one UTF-8 byte: a long text is refused before encoding it.
+        size = len(content) if len(content) > limits.MAX_UPLOAD_BYTES else len(content.encode("utf-8", "replace"))
+    elif isinstance(content, bytes):
+        size = len(content)
+    else:
+        raise LabInputError(f"An upload must be the text of a CSV file, not {type(content).__name__}.")
+    if size > limits.MAX_UPLOAD_BYTES:
+        raise LabInputError(f"This file is {size:,} bytes; at most {limits.MAX_UPLOAD_BYTES:,} are allowed. "
+                            f"Up to {limits.MAX_POINTS} rows of numbers fit easily.")
+
+
+def _text(content) -> str:
+    if isinstance(content, str):
+        return content.removeprefix("\ufeff")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise LabInputError(f"This file is not UTF-8 text (unreadable byte at position {e.start}). "
+                            "Save it as “CSV UTF-8” and upload it again.") from None
+
+
+def _delimiter(text: str) -> str:
+    """The separator used most on the first non-blank line (csv.Sniffer guesses wrongly on numbers)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return max(DELIMITERS, key=lambda d: (first.count(d), -DELIMITERS.index(d)))
+
+
+def _rows(text: str) -> list[tuple[int, list[str]]]:
+    """(line number, stripped values) of every row that holds anything."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    rows = []
+    try:
+        for values in reader:
+            values = [v.strip() for v in values]
+            if any(values):  # blank lines, and rows of empty cells a spreadsheet leaves behind
+                rows.append((reader.line_num, values))
+    except csv.Error as e:
+        raise LabInputError(f"Row {reader.line_num} could not be read as CSV: {str(e)[:80]}.") from None
+    return rows
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _wrong_count(line: int, values: list[str], needed: str) -> LabInputError:
+    n = len(values)
+    hint = ""
+    if n == 1:
+        hint = " Separate values with commas, semicolons or tabs."
+    elif not values[-1]:
+        hint = " The last one is empty: remove the separator at the end of the line."
+    return LabInputError(f"Row {line} has {n} value{'s' * (n != 1)}; every row needs {needed}.{hint}")
+
+
+def _number(text: str, where: str) -> float:
+    if not text:
+        raise LabInputError(f"{where} is empty; every value must be a number.")
+    try:
+        value = float(text)
+    except ValueError:
+        hint = ""
+        if _is_number(text.replace(",", ".", 1)):
+            hint = f" Write decimals with a point: {text.replace(',', '.', 1)}."
+        raise LabInputError(f"{where}: {_short(text)} is not a number.{hint}") from None
+    if not math.isfinite(value):
+        raise LabInputError(f"{where}: {_short(text)} is not a finite number; use ordinary numbers only.")
+    if abs(value) > limits.MAX_ABS_VALUE:
+        raise LabInputError(f"{where}: {_short(text)} is too large; values must be between "
+                            f"{-limits.MAX_ABS_VALUE:,.0f} and {limits.MAX_ABS_VALUE:,.0f}.")
+    return value
+
+
+def parse_csv(content: str | bytes) -> UploadedData:
+    """Read an uploaded CSV into explicit data.
+
+    Parameters
+    ----------
+    content : str or bytes
+        The file. Bytes are decoded as UTF-8 (a byte-order mark is allowed). At most
+        `limits.MAX_UPLOAD_BYTES` bytes, checked before anything is read, and
+        `limits.MAX_POINTS` data rows.
+
+    Returns
+    -------
+    UploadedData
+        `spec` is DataSpec(name="explicit") with x of shape (n_rows, 2) and y of shape (n_rows, 1) for
+        three columns (kind "classification"), or x (n_rows, 1) and y (n_rows, 1) for two columns
+        (kind "regression"); rows keep the file's order. test_fraction is 0.2 from 10 rows on, else 0.
+        `columns` holds the header's names, or x₁, x₂, label / x, target without a header.
+
+    Raises
+    ------
+    LabInputError
+        Naming the row and column and what would fix it.
+    """
+    _check_size(content)
+    rows = _rows(_text(content))
+    if not rows:
+        raise LabInputError("The file is empty. It needs rows of numbers: two features and a label (0 or 1), "
+                            "or a feature and a target.")
+
+    first_line, first = rows[0]
+    n_cols = len(first)
+    if n_cols not in SHAPES:
+        raise _wrong_count(first_line, first, f"{SHAPES[3]} or {SHAPES[2]}")
+    # A decimal comma ("1,5") counts as a number here, so such a first row is read as data and its
+    # message says how to fix it, instead of the row quietly becoming a header.
+    has_header = not all(_is_number(v) or _is_number(v.replace(",", ".", 1)) for v in first)
+    if has_header:
+        columns = tuple(name if len(name) <= MAX_NAME else name[: MAX_NAME - 1] + "…" for name in first)
+        columns = tuple(name or default for name, default in zip(columns, DEFAULT_COLUMNS[n_cols]))
+        rows = rows[1:]
+        if not rows:
+            raise LabInputError(f"The file has a header (row {first_line}) but no rows of numbers under it.")
+    else:
+        columns = DEFAULT_COLUMNS[n_cols]
+    if len(rows) > limits.MAX_POINTS:
+        raise LabInputError(f"The file has {len(rows)} rows of data; at most {limits.MAX_POINTS} are allowed.")
+
+    # With a header, its names help a person find the column: "Row 7, column 2 (weight)".
+    named = [f"column {j} ({name})" if has_header else f"column {j}" for j, name in enumerate(columns, start=1)]
+    table = []
+    for line, values in rows:
+        if len(values) != n_cols:
+            raise _wrong_count(line, values, f"{SHAPES[n_cols]}, like row {first_line}")
+        table.append(tuple(_number(v, f"Row {line}, {where}") for v, where in zip(values, named)))
+        if n_cols == 3 and table[-1][2] not in (0.0, 1.0):
+            raise LabInputError(f"Row {line}, {named[2]}: the label is {values[2][:MAX_NAME]}, but labels must be "
+                                "0 or 1. For numeric targets use two columns: a feature and a target.")
+
+    n = len(table)
+    spec = DataSpec(
+        name=EXPLICIT,
+        x=tuple(row[:-1] for row in table),
+        y=tuple(row[-1:] for row in table),
+        test_fraction=0.2 if n >= SMALL else 0.0,
+        seed=0,
+        kind="classification" if n_cols == 3 else "regression",
+    )
+    return UploadedData(spec, columns, n)
+
+
+def describe(uploaded: UploadedData) -> str:
+    """One plain sentence about the upload and how it will be split for training and testing."""
+    n, names, spec = uploaded.n_rows, uploaded.columns, uploaded.spec
+    if spec.kind == "classification":
+        shape = f"two features ({names[0]}, {names[1]}) and a label ({names[2]}, 0 or 1)"
+    else:
+        shape = f"one feature ({names[0]}) and a numeric target ({names[1]})"
+    n_test = min(round(n * spec.test_fraction), n - 1)  # make_dataset's rule
+    if n_test:
+        split = f"{n - n_test} for training and {n_test} held back for testing"
+    else:
+        split = f"all for training (from {SMALL} rows on, a fifth is held back for testing)"
+    return f"Your data: {n} row{'s' * (n != 1)}, {shape}: {split}."

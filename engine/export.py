@@ -1,0 +1,146 @@
+"""The trained network for use outside the lab: as JSON, or as a short NumPy script.
+
+Both carry the weights at full precision (Python's float repr round-trips exactly), so the exported
+network computes what the lab computes. Deliberately not here: training code, the data set, the
+optimizer's memory, or formats that need more than NumPy (ONNX, pickles, framework checkpoints).
+"""
+
+import json
+
+from .activations import LEAKY_SLOPE
+from .state import LabState
+from .training import dataset
+
+FORMAT_NAME = "backprop-lab-network"
+FORMAT_VERSION = 1
+N_SAMPLES = 5  # training inputs the script prints predictions for
+
+# The same arithmetic as activations.py, written out for a reader (checked by tests/engine/test_export.py).
+FORMULAS = {
+    "sigmoid": "1 / (1 + exp(-z))",
+    "tanh": "tanh(z)",
+    "relu": "max(z, 0)",
+    "leaky_relu": f"z if z > 0 else {LEAKY_SLOPE!r} * z",
+    "linear": "z",
+}
+SOURCES = {
+    "sigmoid": (
+        "def sigmoid(z):\n"
+        "    e = np.exp(-np.abs(z))  # exp of a negative number never overflows\n"
+        "    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))\n"
+    ),
+    "tanh": "def tanh(z):\n    return np.tanh(z)\n",
+    "relu": "def relu(z):\n    return np.maximum(z, 0.0)\n",
+    "leaky_relu": f"def leaky_relu(z):\n    return np.where(z > 0, z, {LEAKY_SLOPE!r} * z)\n",
+    "linear": "def linear(z):\n    return z\n",
+}
+
+HOW_TO_USE = (
+    "Put the inputs in a (n, sizes[0]) array a, in the order of 'inputs'; then for each layer l: "
+    "z = a @ W[l].T + b[l]; a = f_l(z) with f_l = activations[l]; the last a holds the outputs."
+)
+
+
+def network_json(state: LabState) -> str:
+    """The network as readable JSON (indent 2).
+
+    Parameters
+    ----------
+    state : LabState
+
+    Returns
+    -------
+    str
+        An object with "format" and "version", "title", "trained_steps", "sizes" (n_0 … n_L),
+        "inputs" (a name per input column), "activations" (one per layer 1 … L) and their "formulas",
+        "loss", "how_to_use", and "W" / "b": for layers 1 … L, W[l] as n_l rows of n_{l-1} floats and
+        b[l] as n_l floats, exact to the last bit.
+    """
+    spec = state.spec
+    doc = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "title": state.title,
+        "trained_steps": state.counters.step,
+        "sizes": list(spec.sizes),
+        "inputs": list(dataset(state.data).input_names),
+        "activations": list(spec.activations),
+        "formulas": {name: FORMULAS[name] for name in dict.fromkeys(spec.activations)},
+        "loss": spec.loss,
+        "how_to_use": HOW_TO_USE,
+        "W": [w.tolist() for w in state.params.W[1:]],
+        "b": [b.tolist() for b in state.params.b[1:]],
+    }
+    return _dumps(doc)
+
+
+def _dumps(value, level: int = 0) -> str:
+    """json.dumps(indent=2), except that a list of plain values stays on one line: a weight row reads as a row."""
+    pad = "  " * level
+    if isinstance(value, dict):
+        items = [f"{pad}  {json.dumps(k)}: {_dumps(v, level + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list) and any(isinstance(v, (list, dict)) for v in value):
+        items = [f"{pad}  {_dumps(v, level + 1)}" for v in value]
+        return "[\n" + ",\n".join(items) + f"\n{pad}]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _literal(rows, indent: str) -> str:
+    """A nested list of floats as np.array source, one row per line; repr keeps every bit."""
+    if rows and isinstance(rows[0], list):
+        inner = "".join(f"{indent}    {row!r},\n" for row in rows)
+        return f"np.array([\n{inner}{indent}])"
+    return f"np.array({rows!r})"
+
+
+def numpy_snippet(state: LabState) -> str:
+    """A self-contained Python script (NumPy only) that computes what the network computes.
+
+    Parameters
+    ----------
+    state : LabState
+
+    Returns
+    -------
+    str
+        Source defining the weights `W` and biases `b` as literals, the activations the network
+        uses, and `predict(x)`: x of shape (n, n_0) -> outputs of shape (n, n_L). Run as a script,
+        it prints the predictions for the first few training inputs with their targets.
+    """
+    spec, params, data = state.spec, state.params, dataset(state.data)
+    used = list(dict.fromkeys(spec.activations))
+    k = min(N_SAMPLES, data.x_train.shape[0])
+    weights = "".join(f"    {_literal(w.tolist(), '    ')},\n" for w in params.W[1:])
+    biases = "".join(f"    {_literal(v.tolist(), '    ')},\n" for v in params.b[1:])
+    sizes = "-".join(map(str, spec.sizes))
+    # The title is a person's text: without quotes, backslashes or line breaks it cannot end the docstring.
+    title = "".join(c for c in state.title if c.isprintable() and c not in '"\\')
+    return (
+        f'"""A {sizes} network exported from Backprop Lab: {title}, after {state.counters.step} steps.\n'
+        f"\n"
+        f"Inputs, in order: {', '.join(data.input_names)}. Layer l computes z = a @ W[l].T + b[l], a = f(z).\n"
+        f'"""\n'
+        f"\n"
+        f"import numpy as np\n"
+        f"\n"
+        f"W = [\n{weights}]\n"
+        f"b = [\n{biases}]\n"
+        f"\n\n"
+        + "\n\n".join(SOURCES[name] for name in used)
+        + f"\n\n"
+        f"LAYERS = list(zip(W, b, [{', '.join(spec.activations)}]))\n"
+        f"\n\n"
+        f"def predict(x):\n"
+        f'    """x of shape (n, {spec.sizes[0]}) -> the outputs, shape (n, {spec.sizes[-1]})."""\n'
+        f"    a = np.asarray(x, dtype=float)\n"
+        f"    for W_l, b_l, f in LAYERS:\n"
+        f"        a = f(a @ W_l.T + b_l)\n"
+        f"    return a\n"
+        f"\n\n"
+        f'if __name__ == "__main__":\n'
+        f"    x = {_literal(data.x_train[:k].tolist(), '    ')}\n"
+        f"    targets = {_literal(data.y_train[:k].tolist(), '    ')}\n"
+        f"    for x_i, o_i, t_i in zip(x, predict(x), targets):\n"
+        f'        print("input", x_i.tolist(), "-> output", o_i.tolist(), " target", t_i.tolist())\n'
+    )

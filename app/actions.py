@@ -48,7 +48,7 @@ def parse_hidden(text) -> tuple[int, ...]:
         raise LabInputError(f"At most {limits.MAX_HIDDEN_LAYERS} hidden layers; {len(parts)} were given.")
     sizes = []
     for p in parts:
-        if not p.isdigit() or not limits.MIN_NEURONS <= int(p) <= limits.MAX_NEURONS:
+        if not (p.isascii() and p.isdigit()) or not limits.MIN_NEURONS <= int(p) <= limits.MAX_NEURONS:
             raise LabInputError(
                 f"Each hidden layer has {limits.MIN_NEURONS} to {limits.MAX_NEURONS} neurons; {p[:10]!r} is not allowed."
             )

@@ -13,6 +13,7 @@ def create_app(**options) -> dash.Dash:
     from .layout import build_layout
     from .maths import register_maths_callbacks
     from .panels import register_panel_callbacks
+    from .sharing import register_sharing_callbacks
     from .tour import register_tour_callbacks
 
     app = dash.Dash(
@@ -28,4 +29,5 @@ def create_app(**options) -> dash.Dash:
     register_panel_callbacks(app)
     register_maths_callbacks(app)
     register_tour_callbacks(app)
+    register_sharing_callbacks(app)
     return app

@@ -20,7 +20,7 @@ from components.readouts import counters_text, example_label, example_note, numb
 from components.weight_slider import READOUT_INPUT, READOUT_JS, READOUT_OUTPUT, WeightSliderAIO
 from engine import LabInputError
 
-from . import actions, lessons
+from . import actions, arrivals, lessons
 
 log = logging.getLogger(__name__)
 MAX_PINNED = 6
@@ -198,6 +198,9 @@ def register_callbacks(app) -> None:
         Output(SLIDERS, "value"),
         *[Output(name, prop) for name, prop in DRAWN],
         Output("preset", "value"),  # the lesson on screen (e.g. after a tour step), without reloading it
+        # An arrival is emptied once read: Dash sends every input with every request, and a
+        # loaded file would otherwise travel with each Step.
+        *[Output(name, prop) for name, prop in arrivals.CLEARED],
         Input("step", "n_clicks"),
         Input("full-step", "n_clicks"),
         Input("reset", "n_clicks"),
@@ -210,6 +213,7 @@ def register_callbacks(app) -> None:
         Input("data-chart", "clickData"),
         Input(SLIDERS, "value"),
         Input("tour", "data"),
+        *[Input(name, prop) for name, prop in arrivals.INPUTS],
         State("lab-state", "data"),
         State("start-state", "data"),
         State("speed", "value"),
@@ -226,6 +230,7 @@ def register_callbacks(app) -> None:
         values["data-chart"] = args[n_fixed + len(CONTROLS)]
         slider_values = args[n_fixed + len(CONTROLS) + 1]
         values["tour"] = args[n_fixed + len(CONTROLS) + 2]
+        arrived = dict(zip((name for name, _ in arrivals.INPUTS), args[n_fixed + len(CONTROLS) + 3 :]))
         stored, stored_start, speed, keys, playing, tick, painted, shown_message = args[-8:]
         slider_ids = [item["id"] for item in ctx.outputs_list[3 + len(CONTROLS)]]
         trigger = ctx.triggered_id
@@ -241,22 +246,34 @@ def register_callbacks(app) -> None:
             message = f"The lab in this tab could not be read ({e}) — the default lesson was loaded instead."
             trigger = None
         before, start_before = state, start
+        source = None
         shown_controls = {c: values[c] for c in CONTROLS}  # apply() may rewrite values (e.g. "+ layer")
         if isinstance(trigger, dict):
             index = slider_ids.index(trigger) if trigger in slider_ids else None
             values["slider"] = slider_values[index] if index is not None else None
         try:
-            state, start = apply(trigger, values, state, start, speed)
+            # A link is read when the page opens (the first call has no trigger) or when it changes.
+            source = "url" if trigger is None and arrived.get("url") else trigger
+            if isinstance(source, str) and source in arrived and (source != "url" or arrived["url"]):
+                state, start, message = arrivals.arrive(source, arrived[source], state, start)
+            else:
+                state, start = apply(trigger, values, state, start, speed)
         except LabInputError as e:
             message = str(e)
         except Exception:  # never a traceback on the page; the state before the click is kept
             log.exception("action %r failed", trigger)
             message = "That did not work, and nothing was changed. Try another setting or press Reset."
+        if state is before and not message:
+            # A message stays until the lab changes: a control echoing its value back (the example
+            # list after new data, the address losing its link) must not wipe a link's notices.
+            message = shown_message or ""
         slider_out = [_slider_value(state, ids["aio_id"]) for ids in slider_ids]
         if isinstance(trigger, dict):
             slider_out = [no_update] * len(slider_ids)  # the dragged slider already shows its value
-        # On a page load (no trigger) everything is drawn, even from a state the tab already had.
-        unchanged = state is before and stored is not None and trigger is not None
+        # On a page load everything is drawn, even from a state the tab already had. Dash marks the
+        # first call as triggered by the address (dcc.Location sets it as the page opens) or by nothing.
+        page_load = trigger is None or trigger == "url"
+        unchanged = state is before and stored is not None and not page_load
         # Each output Dash updates costs the browser a re-render: send only what changed.
         return (
             no_update if unchanged else state.to_dict(),
@@ -267,6 +284,7 @@ def register_callbacks(app) -> None:
             *((no_update,) * len(DRAWN) if unchanged
               else drawing(state, keys, brief_tick(trigger, playing, tick), painted, playing)),
             _lesson_key(state.title, values["preset"]),
+            *[None if source == name else no_update for name, _ in arrivals.CLEARED],
         )
 
     @app.callback(

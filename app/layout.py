@@ -49,6 +49,8 @@ def toolbar():
                                 title="Back to the starting weights, keeping the settings"),
                 ],
             ),
+            time_travel(),
+
             html.Div(
                 className="status",
                 children=[
@@ -56,13 +58,60 @@ def toolbar():
                     html.Div("", id="counters", className="counters"),
                 ],
             ),
+            html.Div(className="view-buttons", children=[
+                html.Button("Present", id="present-toggle", className="btn", n_clicks=0,
+                            title="Presentation mode: large type for a projector, advanced controls hidden",
+                            **{"aria-pressed": "false"}),
+                html.Button("Dark", id="theme-toggle", className="btn", n_clicks=0,
+                            title="Switch between the light and the dark theme"),
+                html.Button("?", id="shortcuts-open", className="btn", n_clicks=0,
+                            title="Keyboard shortcuts", **{"aria-label": "Keyboard shortcuts"}),
+            ]),
         ],
     )
 
 
+def time_travel():
+    """Back and forward through the moments of training kept in this tab (assets/timeline.js)."""
+    return html.Div(className="travel", role="group", **{"aria-label": "Time travel"}, children=[
+        html.Button("◀", id="travel-back", className="btn", n_clicks=0, disabled=True,
+                    title="Back one moment (←)", **{"aria-label": "Back one moment"}),
+        html.Button("▶", id="travel-forward", className="btn", n_clicks=0, disabled=True,
+                    title="Forward one moment (→)", **{"aria-label": "Forward one moment"}),
+    ])
+
+
+# Every keyboard shortcut, as the help overlay lists it; assets/keyboard.js acts on them.
+SHORTCUTS = (
+    ("Space", "next phase (Step)"),
+    ("Enter", "full step"),
+    ("P", "play or pause"),
+    ("R", "reset"),
+    ("←  →", "back and forward in time"),
+    ("?", "show or hide this list"),
+    ("Esc", "close this list"),
+)
+
+
+def shortcuts_overlay():
+    return html.Div(id="shortcuts", className="overlay", hidden=True, role="dialog",
+                    **{"aria-modal": "true", "aria-labelledby": "shortcuts-title"}, children=[
+        html.Div(className="overlay-card", children=[
+            html.H2("Keyboard shortcuts", id="shortcuts-title"),
+            html.Table(className="shortcut-table", children=[
+                html.Tbody([html.Tr([html.Th(html.Kbd(key), scope="row"), html.Td(words)])
+                            for key, words in SHORTCUTS]),
+            ]),
+            html.P("Shortcuts do nothing while you type in a box or a list has the focus.", className="card-hint"),
+            html.Button("Close", id="shortcuts-close", className="btn primary", n_clicks=0),
+        ]),
+    ])
+
+
 def settings():
     presets = {k: v[0] for k, v in engine.PRESETS.items()}
-    datasets = {"explicit": "The lesson's own examples"} | {k: v.title for k, v in engine.DATASETS.items()}
+    # "explicit": the lesson's own examples, or a person's CSV.
+    datasets = {"explicit": "Own examples"} | {k: v.title for k, v in engine.DATASETS.items()}
     acts = {k: v.title for k, v in engine.ACTIVATIONS.items()}
     return html.Aside(
         className="settings",
@@ -109,8 +158,52 @@ def settings():
                 ],
             ),
             _select("optimizer", _options(engine.OPTIMIZERS), "sgd", "Optimizer"),
+            share_and_save(),
         ],
     )
+
+
+def _file_button(id_, label, title):
+    # dcc.Upload opens the file dialog when anything inside it is clicked. Its own (invisible) file
+    # input is what the keyboard reaches, so the button looking like one is not a second stop;
+    # assets/keyboard.js names the input after it.
+    return dcc.Upload(id=id_, className="upload", accept=".json,.csv,.txt,text/csv,application/json",
+                      children=html.Button(label, className="btn small", title=title, tabIndex="-1"))
+
+
+def share_and_save():
+    """Links, files and exports (app/sharing.py and app/arrivals.py)."""
+    return html.Div(className="share", children=[
+        html.H2("Your own data", className="settings-head"),
+        _file_button("upload-csv", "Upload a CSV…",
+                     f"Two numbers and a 0/1 label per row, or one number and a target; up to "
+                     f"{limits.MAX_POINTS:,} rows"),
+        html.Div(className="field-hint", children=f"x₁, x₂, label (0 or 1) or x, target; header optional; "
+                                                  f"up to {limits.MAX_POINTS:,} rows"),
+        html.H2("Share and save", className="settings-head"),
+        html.Div(className="button-row", children=[
+            html.Button("Copy link", id="copy-link", className="btn small", n_clicks=0,
+                        title="A link that opens this network and data on any computer"),
+            html.Button("Save lab", id="save-lab", className="btn small", n_clicks=0,
+                        title="Download the whole lab (weights, settings, history) as a JSON file"),
+            _file_button("load-lab", "Load lab…", "Open a lab saved before"),
+        ]),
+        html.Label(className="field", children=[
+            html.Span("Link to this network", className="field-label"),
+            dcc.Input(id="share-link", type="text", readOnly=True, value="", className="text-input share-link",
+                      placeholder="Copy link puts it here"),
+        ]),
+        html.Div("", id="share-note", className="field-hint", role="status"),
+        html.H2("Export", className="settings-head"),
+        html.Div(className="button-row", children=[
+            html.Button("Network JSON", id="export-json", className="btn small", n_clicks=0,
+                        title="The trained network's weights and shape as JSON"),
+            html.Button("NumPy code", id="export-numpy", className="btn small", n_clicks=0,
+                        title="A short Python script with the weights that makes the same predictions"),
+        ]),
+        html.Div(className="field-hint", children="PNG: the ⤓ button on each picture."),
+        dcc.Download(id="download"),
+    ])
 
 
 def tour_card():
@@ -140,7 +233,9 @@ def network_panel():
                 html.Button("Reset", id="reset-diverged", className="btn primary", n_clicks=0),
             ]),
             html.Div(id="message", className="message", role="alert"),
+            html.Div("", id="travel-status", className="travel-status", role="status"),  # when looking back
             html.Div(id="network", className="network", **{"aria-label": "The network"}),
+            html.Div(className="network-tools", children=png_button("network", "the network", "⤓ PNG")),
             html.Div(id="example-note", className="example-note"),
             html.Div(className="legend", children=[
                 html.Span([html.I(className="key pos"), "positive weight"]),
@@ -152,6 +247,12 @@ def network_panel():
     )
 
 
+def png_button(target, what, label="⤓"):
+    """⤓ for the pictures in the card `target` as PNG (assets/export.js)."""
+    return html.Button(label, className="btn small png-button", n_clicks=0, title=f"Download {what} as a PNG",
+                       **{"data-target": target, "aria-label": f"Download {what} as a PNG"})
+
+
 def _tab(label, value, children):
     return dcc.Tab(label=label, value=value, className="tab", selected_className="tab-selected", children=children)
 
@@ -161,6 +262,7 @@ def landscape_tabs():
     curves = {k: v.title for k, v in engine.CURVES.items()}
     first = next(iter(engine.CURVES.values()))
     return html.Div(id="landscape-card", className="card", children=[
+        png_button("landscape-card", "the chart on show"),
         dcc.Tabs(id="panel-tabs", value="surface", className="tabs", children=[
             _tab("Data", "surface", [
                 html.P("The network's output over the inputs. Click a point to show it on the graph; "
@@ -209,6 +311,7 @@ def maths_tabs():
     """The reasoning beside the picture, for the selected weight and the current network. Only the
     visible tab is computed (app/maths.py)."""
     return html.Div(id="maths-card", className="card", children=[
+        png_button("maths-card", "the charts on show"),
         dcc.Tabs(id="maths-tabs", value="equations", className="tabs maths-tabs", children=[
             _tab("Equations", "equations", [
                 html.P("", id="maths-selected", className="card-hint"),
@@ -253,7 +356,8 @@ def side_panel():
                              clearable=True),
                 html.Div(id="sliders", className="sliders"),
             ]),
-            html.Div(className="card", children=[
+            html.Div(id="history-card", className="card", children=[
+                png_button("history-card", "the loss chart"),
                 html.H2("Loss over training", className="card-head"),
                 dcc.Graph(id="history", config={"displayModeBar": False}, className="chart"),
             ]),
@@ -263,6 +367,7 @@ def side_panel():
 
 def build_layout():
     return html.Div(
+        id="page",
         className="page",
         children=[
             dcc.Store(id="lab-state", storage_type="session"),
@@ -287,7 +392,15 @@ def build_layout():
             dcc.Store(id="tour"),
             dcc.Store(id="tour-focus"),  # the card a tour step points at
             dcc.Interval(id="ball-timer", interval=350, disabled=True),
+            dcc.Location(id="url", refresh=False),  # a shared link's settings (app/links.py)
+            dcc.Store(id="travel"),  # a moment from the timeline to show (assets/timeline.js)
+            dcc.Store(id="timeline-limits", data={"steps": limits.TIMELINE_STEPS, "moments": limits.TIMELINE_MOMENTS,
+                                                  "bytes": limits.TIMELINE_BYTES}),
+            dcc.Store(id="share-query"),  # the link's query, made by the server from the lab
+            # Presentation mode and theme, kept for the tab (assets/display.js sets the page's classes).
+            dcc.Store(id="display", storage_type="session", data={"present": False, "theme": "light"}),
             toolbar(),
             html.Div(className="body", children=[settings(), network_panel(), side_panel()]),
+            shortcuts_overlay(),
         ],
     )

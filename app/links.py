@@ -28,7 +28,7 @@ from . import actions
 
 log = logging.getLogger(__name__)
 
-MAX_QUERY = 2000  # characters read; a real link is under 200
+MAX_QUERY = limits.MAX_LINK_CHARS
 MAX_UNKNOWN_NOTICES = 3  # then one line for the rest, so junk cannot flood the page
 OWN_TITLE = "Your network"  # what actions.rebuild calls a network of a person's own
 NETWORK = ("hidden", "act", "out", "loss", "data")

@@ -23,3 +23,10 @@ MAX_SEED = 2**32 - 1
 MAX_LEARNING_RATE = 100.0
 MAX_WEIGHT_DECAY = 10.0
 MAX_NOISE = 2.0
+MAX_LINK_CHARS = 2000  # of a link's settings; a real link is under 200
+
+# Time travel, kept in the page: at least the last TIMELINE_STEPS steps (every phase of them) or
+# the last TIMELINE_MOMENTS moments, whichever reaches further back, within TIMELINE_BYTES of states.
+TIMELINE_STEPS = 200
+TIMELINE_MOMENTS = 400
+TIMELINE_BYTES = 50_000_000

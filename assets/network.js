@@ -149,6 +149,7 @@
     const still = play.on ? " playing" : "";
     set(parts.svg, {class: `network-svg phase-${view.phase}${view.labels ? " with-labels" : ""}${still}`});
     const updated = view.phase === "update";
+    const widen = presenting() ? 1.6 : 1;  // presentation mode: strokes that carry across a room
     for (const e of view.edges) {
       const p = parts.edges.get(e.id);
       const at = p.at;
@@ -157,8 +158,8 @@
         refreshTip(p);
         set(p.line, {"aria-label": e.tip.split("\n")[0]});
       }
-      set(p.line, {stroke: e.colour, "stroke-width": e.width, "stroke-dasharray": e.dash || "none"});
-      set(p.glow, {"stroke-width": e.blame, visibility: e.blame > 0 ? "visible" : "hidden"});
+      set(p.line, {stroke: e.colour, "stroke-width": e.width * widen, "stroke-dasharray": e.dash || "none"});
+      set(p.glow, {"stroke-width": e.blame * widen, visibility: e.blame > 0 ? "visible" : "hidden"});
       set(p.pulse, {class: e.flow ? `pulse flow-${e.flow}` : "pulse"});
       // "before→after" is wider than a weight: after an update its label sits further along.
       set(p.label, updated ? {x: at.ux, y: at.uy - 8} : {x: at.lx, y: at.ly - 8});
@@ -197,6 +198,16 @@
   }
 
   let lastView = null;  // the last view drawn: Step paints its `next` at once (stepAhead)
+
+  function presenting() {
+    return document.getElementById("page")?.classList.contains("present") === true;
+  }
+
+  // Draw the last view again (presentation mode changes the stroke widths).
+  function redraw() {
+    const parts = document.getElementById("network")?._parts;
+    if (parts && lastView && parts.key === lastView.key) update(parts, lastView);
+  }
 
   // Returns the shape it has drawn ("painted-key"): the server sends the geometry again
   // only when that differs from the view's, or when it is null (nothing to draw on).
@@ -373,5 +384,5 @@
     return window.dash_clientside.no_update;
   }
 
-  window.backpropLab = {render, playback, select, paints: 0, lastPaint: null, firstPaint: null, paintTimes: []};  // paints…: bench hook
+  window.backpropLab = {render, playback, select, redraw, paints: 0, lastPaint: null, firstPaint: null, paintTimes: []};  // paints…: bench hook
 })();

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import dash
 
+from engine import limits
+
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
@@ -13,6 +15,7 @@ def create_app(**options) -> dash.Dash:
     from .layout import build_layout
     from .maths import register_maths_callbacks
     from .panels import register_panel_callbacks
+    from .security import add_security_headers
     from .sharing import register_sharing_callbacks
     from .tour import register_tour_callbacks
 
@@ -24,10 +27,13 @@ def create_app(**options) -> dash.Dash:
         serve_locally=True,
         **options,
     )
+    # A request bigger than this is refused by Flask (413) before anything reads it.
+    app.server.config["MAX_CONTENT_LENGTH"] = limits.MAX_REQUEST_BYTES
     app.layout = build_layout
     register_callbacks(app)
     register_panel_callbacks(app)
     register_maths_callbacks(app)
     register_tour_callbacks(app)
     register_sharing_callbacks(app)
+    add_security_headers(app)
     return app

@@ -30,3 +30,4 @@ MAX_LINK_CHARS = 2000  # of a link's settings; a real link is under 200
 TIMELINE_STEPS = 200
 TIMELINE_MOMENTS = 400
 TIMELINE_BYTES = 50_000_000
+MAX_REQUEST_BYTES = 8_000_000  # one request: the lab and its start (2 MB each at most), a file upload and the rest

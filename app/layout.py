@@ -163,12 +163,13 @@ def settings():
     )
 
 
-def _file_button(id_, label, title):
+def _file_button(id_, label, title, max_bytes, what):
     # dcc.Upload opens the file dialog when anything inside it is clicked. Its own (invisible) file
     # input is what the keyboard reaches, so the button looking like one is not a second stop;
-    # assets/keyboard.js names the input after it.
+    # assets/uploads.js names the input after it and refuses a file too big to send.
     return dcc.Upload(id=id_, className="upload", accept=".json,.csv,.txt,text/csv,application/json",
-                      children=html.Button(label, className="btn small", title=title, tabIndex="-1"))
+                      children=html.Button(label, className="btn small", title=title, tabIndex="-1",
+                                           **{"data-max-bytes": str(max_bytes), "data-what": what}))
 
 
 def share_and_save():
@@ -177,7 +178,7 @@ def share_and_save():
         html.H2("Your own data", className="settings-head"),
         _file_button("upload-csv", "Upload a CSV…",
                      f"Two numbers and a 0/1 label per row, or one number and a target; up to "
-                     f"{limits.MAX_POINTS:,} rows"),
+                     f"{limits.MAX_POINTS:,} rows", limits.MAX_UPLOAD_BYTES, "A CSV file"),
         html.Div(className="field-hint", children=f"x₁, x₂, label (0 or 1) or x, target; header optional; "
                                                   f"up to {limits.MAX_POINTS:,} rows"),
         html.H2("Share and save", className="settings-head"),
@@ -186,7 +187,7 @@ def share_and_save():
                         title="A link that opens this network and data on any computer"),
             html.Button("Save lab", id="save-lab", className="btn small", n_clicks=0,
                         title="Download the whole lab (weights, settings, history) as a JSON file"),
-            _file_button("load-lab", "Load lab…", "Open a lab saved before"),
+            _file_button("load-lab", "Load lab…", "Open a lab saved before", limits.MAX_STATE_BYTES, "A saved lab"),
         ]),
         html.Label(className="field", children=[
             html.Span("Link to this network", className="field-label"),

@@ -56,18 +56,6 @@
     button.click();
   });
 
-  // A file input dcc.Upload draws has no name of its own: it takes its button's words, so a
-  // screen reader says "Upload a CSV…", not "Choose file". The layout is drawn once, shortly after load.
-  function nameFileInputs() {
-    const inputs = document.querySelectorAll(".upload input[type=file]");
-    inputs.forEach((input) => {
-      const button = input.parentElement.querySelector("button");
-      if (button) input.setAttribute("aria-label", `${button.textContent} ${button.title}`.trim());
-    });
-    return inputs.length > 0;
-  }
-  const naming = setInterval(() => { if (nameFileInputs()) clearInterval(naming); }, 200);
-
   document.addEventListener("click", (ev) => {
     if (!(ev.target instanceof Element)) return;
     if (ev.target.closest("#shortcuts-open")) toggleOverlay(true);

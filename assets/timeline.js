@@ -28,15 +28,20 @@
     }
   }
 
-  // [the banner's words (none at the latest moment), Back disabled, Forward disabled, Back's title]
+  // [the banner's words (none at the latest moment), Back disabled, Forward disabled, Back's title],
+  // each only when it changed: an output set even to the same value costs the page a re-render,
+  // and Play records a moment on every tick.
+  let shown = [];
   function status() {
     const n = line.moments.length;
     const kept = `Back one moment (←) · ${n} moment${n === 1 ? "" : "s"} kept`;
-    if (n === 0) return ["", true, true, kept];
     const latest = line.at >= n - 1;
     const words = latest ? "" : `Looking back: moment ${line.at + 1} of ${n}. ` +
       "Step or Play carries on from here as a new branch; → goes forward.";
-    return [words, line.at <= 0, latest, kept];
+    const now = [words, line.at <= 0, latest, kept];
+    const out = now.map((v, i) => (v === shown[i] ? window.dash_clientside.no_update : v));
+    shown = now;
+    return out;
   }
 
   // lab-state changed: a new moment, unless it is the one travelled to.

@@ -1,0 +1,146 @@
+"""A classroom's worth of trust, in real browsers: two students at once never touch each other's
+network, and a server that stops and starts again loses nobody's work.
+
+The server keeps nothing between requests: each tab's lab lives in its own session storage and
+comes with every click. These tests hold the app to that.
+"""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.common.keys import Keys
+
+import engine
+from tests.browser.test_network_page import expected_texts, open_page, svg_texts, wait_for_equal, wait_until
+from tests.conftest import pytest_setup_options
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def shape(driver) -> str:
+    return driver.find_element("css selector", "#network svg").get_attribute("aria-label")
+
+
+def text(driver, selector) -> str:
+    return driver.find_element("css selector", selector).text
+
+
+def test_two_browsers_at_once_keep_their_own_networks(dash_duo):
+    open_page(dash_duo)
+    other = webdriver.Chrome(options=pytest_setup_options())
+    try:
+        other.get(dash_duo.server_url)
+        wait_until(lambda: other.find_elements("css selector", "#network svg"), "the second browser's network")
+
+        # The first student builds 2-3-2-1 and takes two full steps …
+        box = dash_duo.find_element("#hidden-sizes")
+        box.send_keys(Keys.CONTROL, "a")
+        box.send_keys("3, 2", Keys.ENTER)
+        wait_until(lambda: shape(dash_duo.driver) == "Network with layers 2-3-2-1", "the first network")
+        for n in (1, 2):
+            dash_duo.find_element("#full-step").click()
+            dash_duo.wait_for_text_to_equal("#counters", f"Step {n} · Epoch {n}", timeout=10)
+        first = svg_texts(dash_duo)
+
+        # … while the second steps the default lesson phase by phase, and sees only its own.
+        state = engine.PRESETS["default"][1]()
+        for _ in range(3):
+            state = engine.advance(state)
+            other.find_element("css selector", "#step").click()
+            wait_until(lambda: text(other, "#phase-text") == state.cursor.words(), "the second browser's phase")  # noqa: B023
+        assert shape(other) == "Network with layers 2-2-1" and text(other, "#counters") == "Step 0 · Epoch 0"
+        seen = other.execute_script(
+            "return Array.from(document.querySelectorAll('#network svg .node-value')).map((e) => e.textContent)")
+        assert seen == expected_texts(state)["value"]
+
+        # Neither moved the other.
+        assert shape(dash_duo.driver) == "Network with layers 2-3-2-1"
+        assert text(dash_duo.driver, "#counters") == "Step 2 · Epoch 2" and svg_texts(dash_duo) == first
+        other.find_element("css selector", "#reset").click()
+        wait_until(lambda: text(other, "#phase-text") == engine.PRESETS["default"][1]().cursor.words(), "reset")
+        time.sleep(0.3)
+        assert text(dash_duo.driver, "#counters") == "Step 2 · Epoch 2"
+        assert other.get_log("browser") == []
+    finally:
+        other.quit()
+    assert dash_duo.get_logs() == []
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(port: int) -> subprocess.Popen:
+    """The app as its own process (`python -m app`), as a teacher starts it; answering within 30 s."""
+    proc = subprocess.Popen([sys.executable, "-m", "app", "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    end = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as answer:
+                answer.read()
+            return proc
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > end:
+                proc.kill()
+                raise AssertionError("the app did not start") from None
+            time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_server_restart_loses_no_work(dash_duo):
+    port = _free_port()
+    server = _serve(port)
+    try:
+        driver = dash_duo.driver
+        driver.get(f"http://127.0.0.1:{port}/")
+        dash_duo.wait_for_element("#network svg", timeout=10)
+        dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
+        state = engine.PRESETS["default"][1]()
+        for _ in range(2):
+            state = engine.full_step(state)
+            dash_duo.find_element("#full-step").click()
+            dash_duo.wait_for_text_to_equal("#counters", f"Step {state.counters.step} · Epoch {state.counters.epoch}",
+                                            timeout=10)
+        for _ in range(2):  # in the middle of a step: the backward pass is on show
+            state = engine.advance(state)
+            dash_duo.find_element("#step").click()
+            dash_duo.wait_for_text_to_equal("#phase-text", state.cursor.words(), timeout=10)
+        before = wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(state))
+
+        _stop(server)  # the teacher's laptop restarts the app …
+        server = _serve(port)
+
+        # … and the lesson carries on from the same state, without a reload …
+        state = engine.advance(state)
+        dash_duo.find_element("#step").click()
+        dash_duo.wait_for_text_to_equal("#phase-text", state.cursor.words(), timeout=10)
+        wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(state))
+        assert svg_texts(dash_duo) != before
+        # … and after one.
+        driver.refresh()
+        dash_duo.wait_for_element("#network svg", timeout=10)
+        dash_duo.wait_for_text_to_equal("#phase-text", state.cursor.words(), timeout=10)
+        wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(state))
+        state = engine.full_step(state)
+        dash_duo.find_element("#full-step").click()
+        dash_duo.wait_for_text_to_equal("#counters", f"Step {state.counters.step} · Epoch {state.counters.epoch}",
+                                        timeout=10)
+        assert dash_duo.get_logs() == []
+    finally:
+        _stop(server)

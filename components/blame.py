@@ -224,6 +224,8 @@ def _fading_title(rows, start: int) -> str:
     if len(rows) < 2 or rows[-1][1] == 0:
         return _titled("Blame per layer (mean |δ|)")
     ratio = rows[0][1] / rows[-1][1]
+    if ratio == 0:  # e.g. a layer of dead ReLUs on the way: the blame stops there
+        return _titled("No blame reaches the inputs' side", f"mean |δ| in {rows[0][0]} is 0")
     if ratio >= 1:
         return _titled("Blame per layer (mean |δ|)", f"{rows[0][0]} gets {ratio:.2g}× the output's")
     times = f"{1 / ratio:,.0f}" if ratio < 0.1 else f"{1 / ratio:.2g}"

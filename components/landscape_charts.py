@@ -75,15 +75,30 @@ def toy_figure(curve, path, learning_rate: float, blindfold: bool) -> dict:
     return {"data": traces, "layout": layout}
 
 
+def _finite_range(values) -> tuple[float, float]:
+    """(min, max) of the finite values, (0, 1) if there are none: a range Plotly can draw.
+
+    Far out on a map or a slice the loss may overflow to inf; those points are left as gaps."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    return (float(v.min()), float(v.max())) if v.size else (0.0, 1.0)
+
+
+def _finite_or_none(values) -> list:
+    v = np.asarray(values, dtype=float)
+    return v.tolist() if np.isfinite(v).all() else np.where(np.isfinite(v), v, None).tolist()
+
+
 def slice_figure(s) -> dict:
     """The network's loss as one parameter varies, with the ball at its value and the
     tangent drawn with backprop's slope."""
     y0 = s.current_loss
-    span = float(np.max(s.loss) - np.min(s.loss)) or 1.0
+    lo, hi = _finite_range(s.loss)
+    span = hi - lo or 1.0
     width = float(s.values[-1] - s.values[0]) * 0.08
     tx, ty = _tangent(s.current_value, y0, s.slope_backprop, width)
     traces = [
-        {"type": "scatter", "mode": "lines", "name": "C(w)", "x": s.values.tolist(), "y": s.loss.tolist(),
+        {"type": "scatter", "mode": "lines", "name": "C(w)", "x": s.values.tolist(), "y": _finite_or_none(s.loss),
          "hovertemplate": f"{s.ref} = %{{x:.3f}}<br>C = %{{y:.4f}}<extra></extra>",
          "line": {"color": palette.INK, "width": 3}},
         {"type": "scatter", "mode": "markers", "name": "now", "x": [s.current_value], "y": [y0],
@@ -93,7 +108,7 @@ def slice_figure(s) -> dict:
     ]
     layout = base_layout(
         xaxis=axis(f"{s.ref}"),
-        yaxis=axis("loss C", range=[float(np.min(s.loss)) - 0.1 * span, float(np.max(s.loss)) + 0.1 * span]),
+        yaxis=axis("loss C", range=[lo - 0.1 * span, hi + 0.1 * span]),
     )
     return {"data": traces, "layout": layout}
 
@@ -166,7 +181,7 @@ def surface_figure(surf, data, example: int) -> dict:
         return data_figure(data.raw_train, data.y_train, data.raw_test, data.y_test, data.kind, example,
                            (surf.xs.tolist(), surf.values.tolist()))
     figure = data_figure(data.raw_train, data.y_train, data.raw_test, data.y_test, data.kind, example)
-    lo, hi = float(np.min(surf.values)), float(np.max(surf.values))
+    lo, hi = _finite_range(surf.values)
     zmin, zmax = (0.0, 1.0) if lo >= 0 and hi <= 1 else (-1.0, 1.0) if lo >= -1 and hi <= 1 else (lo, hi)
     heatmap = {"type": "heatmap", "x": round_sig(surf.xs), "y": round_sig(surf.ys), "z": round_sig(surf.values),
                "zmin": zmin, "zmax": zmax, "colorscale": _SURFACE_SCALE, "opacity": 0.7, "hoverinfo": "skip",

@@ -29,11 +29,23 @@ def sub(n: int) -> str:
     return str(n).translate(SUBSCRIPTS)
 
 
+TINY = 1e-300  # smaller magnitudes read as 0 in figures (see round_sig)
+
+
 def round_sig(values, digits: int = 4):
     """Round an array to `digits` significant figures, as plain floats: a figure's JSON
-    carries "0.6681" instead of "0.6680999755859375" (a surface or map is a third the size)."""
+    carries "0.6681" instead of "0.6680999755859375" (a surface or map is a third the size).
+
+    A non-finite value becomes None (Plotly leaves a gap there); below TINY a value reads 0,
+    since its scale 10^(digits − 1 − magnitude) would overflow and the rounding give NaN."""
     v = np.asarray(values, dtype=float)
+    finite = np.isfinite(v)
+    v = np.where(finite & (np.abs(v) >= TINY), v, 0.0)
     with np.errstate(divide="ignore"):
         magnitude = np.floor(np.log10(np.abs(np.where(v == 0, 1.0, v))))
     scale = 10.0 ** (digits - 1 - magnitude)
-    return (np.round(v * scale) / scale).tolist()
+    with np.errstate(over="ignore", invalid="ignore"):
+        rounded = np.round(v * scale) / scale
+    rounded = np.where(np.isfinite(rounded), rounded, v)  # rounding up past the largest float
+    return rounded.tolist() if finite.all() else np.where(finite, rounded, None).tolist()
+

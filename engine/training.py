@@ -4,7 +4,10 @@ Every function takes a LabState and returns a new one. The batch on show is
 fixed by (seed, shuffle epoch, batch number), so nothing random is stored and
 the same seed always gives the same lesson. A step that would make a weight or
 the loss non-finite (or larger than the limits allow) is not taken: the state
-keeps its last good weights and says in `diverged` why training stopped.
+keeps its last good weights and says in `diverged` why training stopped. A
+finite step taken while a hidden layer cannot pass blame back (every ReLU dead
+or every unit saturated: see health.py) is kept, and training then pauses with
+the reason in `diverged`.
 """
 
 import time
@@ -13,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import limits
+from . import health, limits
 from .datasets import Dataset, DataSpec, make_dataset
 from .errors import LabInputError
 from .network import Params
@@ -145,6 +148,8 @@ def _apply_update(state: LabState, record: bool = True) -> LabState:
         after = np.inf if too_big else cost(state.spec, new_params, passes.x, passes.y, state.train.weight_decay)
     if not np.isfinite(after):
         return state.replace(diverged=_divergence_reason(state, "the weights grew without bound"))
+    # A finite step can still teach nothing (a layer of dead ReLUs, or saturated): take it, then pause.
+    stalled = health.stall_reason(state, passes)
     c = state.counters
     finished_epoch = c.batch_number + 1 >= batches_per_epoch(state)
     counters = Counters(c.step + 1, c.epoch + finished_epoch, c.shuffle_epoch, c.batch_number)
@@ -160,6 +165,7 @@ def _apply_update(state: LabState, record: bool = True) -> LabState:
         cursor=Cursor(state.spec.n_layers, 2 * state.spec.n_layers + 1),
         last_update=LastUpdate(state.params, passes.bwd.cost, float(after)),
         history=history,
+        diverged=stalled,
     )
 
 
@@ -203,8 +209,10 @@ def full_step(state: LabState) -> LabState:
     if not state.cursor.at_update:
         return _apply_update(state)
     moved = _apply_update(_next_batch(state))
-    # A refused update leaves the last good state as it was (batch, cursor, counters), plus the reason.
-    return state.replace(diverged=moved.diverged) if moved.diverged else moved
+    # A refused update leaves the last good state as it was (batch, cursor, counters), plus the reason;
+    # a stalled one was taken (the step counter moved) and is kept, paused.
+    refused = moved.diverged and moved.counters.step == state.counters.step
+    return state.replace(diverged=moved.diverged) if refused else moved
 
 
 def train_steps(state: LabState, n: int) -> LabState:

@@ -37,7 +37,7 @@ def test_the_page_carries_security_headers(client):
     policy = dict(rule.split(" ", 1) for rule in headers["Content-Security-Policy"].split("; "))
     assert policy["default-src"] == "'self'" and policy["object-src"] == "'none'"
     # Only the app's own scripts, and Dash's inline ones by hash: every inline script on the page has one.
-    inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", answer.text, re.S)
+    inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", answer.text, re.DOTALL)
     assert inline and "'unsafe-inline'" not in policy["script-src"]
     # A notebook on this computer may show the app in an iframe; other sites may not.
     assert policy["frame-ancestors"].split() == ["'self'", *NOTEBOOK_FRAMERS]

@@ -23,6 +23,7 @@ from tests.browser.test_network_page import (
     expected_texts,
     open_page,
     screenshot,
+    shape,
     svg_texts,
     wait_for_equal,
     wait_until,
@@ -224,8 +225,7 @@ def test_a_copied_link_opens_the_same_network_elsewhere(dash_duo):
     seed = dash_duo.find_element("#seed")
     seed.send_keys(Keys.CONTROL, "a")
     seed.send_keys("7", Keys.ENTER)
-    wait_until(lambda: dash_duo.find_element("#network svg").get_attribute("aria-label")
-               == "Network with layers 2-3-2-1", "the 2-3-2-1 network")
+    wait_until(lambda: shape(dash_duo.driver) == "Network with layers 2-3-2-1", "the 2-3-2-1 network")
     dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0")
     wait_until(lambda: "7" == dash_duo.find_element("#seed").get_attribute("value"), "seed 7")
     time.sleep(0.3)
@@ -242,8 +242,7 @@ def test_a_copied_link_opens_the_same_network_elsewhere(dash_duo):
     dash_duo.driver.execute_script("window.sessionStorage.clear()")
     dash_duo.driver.get(link)
     dash_duo.wait_for_element("#network svg", timeout=10)
-    wait_until(lambda: dash_duo.find_element("#network svg").get_attribute("aria-label")
-               == "Network with layers 2-3-2-1", "the linked network")
+    wait_until(lambda: shape(dash_duo.driver) == "Network with layers 2-3-2-1", "the linked network")
     dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
     wait_for_equal(lambda: svg_texts(dash_duo), first)  # the same weights, to every digit shown
     wait_until(lambda: dash_duo.driver.execute_script("return window.location.search") == "",
@@ -309,8 +308,7 @@ def test_your_own_csv_good_and_bad(dash_duo, tmp_path):
     good.write_text("\n".join(rows) + "\n")
     upload(dash_duo, "upload-csv", good)
     dash_duo.wait_for_contains_text("#message", "40 rows", timeout=10)
-    wait_until(lambda: dash_duo.find_element("#network svg").get_attribute("aria-label")
-               == "Network with layers 2-2-1", "a network for two features")
+    wait_until(lambda: shape(dash_duo.driver) == "Network with layers 2-2-1", "a network for two features")
     dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0")
     dash_duo.find_element("#full-step").click()  # batch size 1: one of 32 training rows
     dash_duo.wait_for_text_to_equal("#counters", "Step 1 · Epoch 0", timeout=10)
@@ -333,8 +331,7 @@ def test_your_own_csv_good_and_bad(dash_duo, tmp_path):
     one.write_text("\n".join(f"{x},{2 * x + 1}" for x in range(-5, 6)))
     upload(dash_duo, "upload-csv", one)
     dash_duo.wait_for_contains_text("#message", "11 rows", timeout=10)
-    wait_until(lambda: dash_duo.find_element("#network svg").get_attribute("aria-label")
-               == "Network with layers 1-2-1", "a network for one feature")
+    wait_until(lambda: shape(dash_duo.driver) == "Network with layers 1-2-1", "a network for one feature")
     assert dash_duo.get_logs() == []
 
 

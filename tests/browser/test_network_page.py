@@ -97,6 +97,12 @@ def choose(dash_duo, dropdown_id: str, label: str, stays: bool = True):
                f"#{dropdown_id} to close")
 
 
+def shape(driver) -> str | None:
+    """The drawn network's shape, read in one go: a new shape replaces the svg, and an element found
+    first can go stale before it is read."""
+    return driver.execute_script("return document.querySelector('#network svg')?.getAttribute('aria-label')")
+
+
 def step_count(dash_duo) -> int:
     match = re.fullmatch(r"Step (\d+) · Epoch (\d+)", dash_duo.find_element("#counters").text)
     assert match, dash_duo.find_element("#counters").text

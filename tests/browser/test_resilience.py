@@ -16,14 +16,17 @@ from selenium import webdriver
 from selenium.webdriver.common.keys import Keys
 
 import engine
-from tests.browser.test_network_page import expected_texts, open_page, svg_texts, wait_for_equal, wait_until
+from tests.browser.test_network_page import (
+    expected_texts,
+    open_page,
+    shape,
+    svg_texts,
+    wait_for_equal,
+    wait_until,
+)
 from tests.conftest import pytest_setup_options
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def shape(driver) -> str:
-    return driver.find_element("css selector", "#network svg").get_attribute("aria-label")
 
 
 def text(driver, selector) -> str:
@@ -144,3 +147,59 @@ def test_a_server_restart_loses_no_work(dash_duo):
         assert dash_duo.get_logs() == []
     finally:
         _stop(server)
+
+
+def _dead_relus() -> engine.LabState:
+    """A ReLU layer whose biases of −10 keep every z ≤ −8 on inputs in [0, 1]: no blame gets back."""
+    x = ((0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0))
+    spec = engine.NetworkSpec((2, 2, 1), ("relu", "sigmoid"), "squared_error", "explicit")
+    data = engine.DataSpec("explicit", x=x, y=((1.0,), (1.0,), (1.0,), (0.0,)), test_fraction=0.0,
+                           kind="classification")
+    params = engine.explicit_params(spec, [[[0.5, 0.5], [-0.5, 1.0]], [[0.7, -0.4]]], [[-10.0, -10.0], [0.0]])
+    return engine.LabState("Dead ReLUs", 0, spec, params, engine.TrainConfig("sgd", 1.0, batch_size=4), data)
+
+
+def test_numerical_edge_cases_pause_with_a_reason_and_draw_no_nan(dash_duo, tmp_path):
+    open_page(dash_duo)
+    page_text = "return document.body.innerText"
+
+    # A single example, and constant data (on the default lesson's sigmoids): they train, and
+    # nothing on the page reads NaN or ∞.
+    for name, rows, layers in (("one.csv", "0.5,0.5,1\n", "2-2-1"),
+                              ("same.csv", "1,1,0\n1,1,1\n1,1,0\n1,1,1\n", "2-2-1"),
+                              ("flat.csv", "".join(f"{x},3\n" for x in range(12)), "1-2-1")):
+        path = tmp_path / name
+        path.write_text(rows)
+        dash_duo.find_element("#upload-csv input[type=file]").send_keys(str(path))
+        label = f"Network with layers {layers}"
+        wait_until(lambda: shape(dash_duo.driver) == label, f"the network for {name}")  # noqa: B023
+        dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
+        for n in range(1, 6):
+            dash_duo.find_element("#full-step").click()
+            wait_until(lambda: dash_duo.find_element("#counters").text.startswith(f"Step {n} "),  # noqa: B023
+                       f"step {n}")
+        time.sleep(0.6)  # the panels follow
+        text = dash_duo.driver.execute_script(page_text)
+        assert "NaN" not in text and "Infinity" not in text and "∞" not in text, name
+        assert not dash_duo.find_element("#diverged").is_displayed(), name
+
+    # Every ReLU dead: the first update pauses training with the reason, and Reset recovers.
+    dead = _dead_relus()
+    saved = tmp_path / "dead.json"
+    saved.write_text(dead.to_json())
+    dash_duo.find_element("#load-lab input[type=file]").send_keys(str(saved))
+    dash_duo.wait_for_contains_text("#message", "Loaded “Dead ReLUs”", timeout=10)
+    dash_duo.find_element("#full-step").click()
+    paused = engine.full_step(dead)
+    wait_until(dash_duo.find_element("#diverged").is_displayed, "the pause notice")
+    assert dash_duo.find_element("#diverged-text").text == paused.diverged
+    assert "every ReLU in hidden layer 1 outputs 0" in paused.diverged
+    dash_duo.find_element("#step").click()  # a paused lab does not move
+    time.sleep(0.3)
+    assert dash_duo.find_element("#counters").text == "Step 1 · Epoch 1"
+    dash_duo.find_element("#reset-diverged").click()
+    wait_until(lambda: not dash_duo.find_element("#diverged").is_displayed(), "the notice to go")
+    dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
+    dash_duo.find_element("#step").click()  # the lab moves again
+    dash_duo.wait_for_text_to_equal("#phase-text", engine.advance(dead).cursor.words(), timeout=10)
+    assert dash_duo.get_logs() == []

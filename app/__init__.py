@@ -12,6 +12,7 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 def create_app(**options) -> dash.Dash:
     """A new Backprop Lab app. Options go to dash.Dash (e.g. title)."""
     from .callbacks import register_callbacks
+    from .guard import add_request_guard
     from .layout import build_layout
     from .maths import register_maths_callbacks
     from .panels import register_panel_callbacks
@@ -36,4 +37,5 @@ def create_app(**options) -> dash.Dash:
     register_tour_callbacks(app)
     register_sharing_callbacks(app)
     add_security_headers(app)
+    add_request_guard(app)
     return app

@@ -20,6 +20,7 @@ from engine.surface import surface
 from engine.toy_curves import flew_off_reason, path_through
 
 from . import actions
+from .lessons import LANDSCAPE_PANELS
 
 MOMENTUM = 0.9
 SLICE_HALF_WIDTH = 4.0
@@ -147,6 +148,10 @@ def register_panel_callbacks(app) -> None:
     )
     def panels(_due, tab, hover, slice_name, cx, cy, stored, path, keys):
         out = [no_update] * 11
+        # Both go back to the browser in panel-keys: only values the page itself can send (a
+        # client's number of 400 digits would not even serialise).
+        tab = tab if tab in LANDSCAPE_PANELS else None
+        hover = hover if isinstance(hover, str) and len(hover) <= 12 else None
         try:
             state = actions.load(stored)
         except LabInputError:

@@ -40,17 +40,17 @@ def register_sharing_callbacks(app) -> None:
         State("start-state", "data"),
         prevent_initial_call=True,
     )
-    def share(clicks, stored, stored_start):
+    def share(_clicks, stored, stored_start):
         try:
             state = actions.load(stored)
             start = actions.load(stored_start) if stored_start is not None else state
             query, notice = links.link_query(state, start)
         except LabInputError as e:
-            return {"query": None, "notice": str(e), "n": clicks}
+            return {"query": None, "notice": str(e)}
         except Exception:  # never a traceback on the page
             log.exception("the link could not be made")
-            return {"query": None, "notice": "The link could not be made. Try again, or press Reset.", "n": clicks}
-        return {"query": query, "notice": notice, "n": clicks}
+            return {"query": None, "notice": "The link could not be made. Try again, or press Reset."}
+        return {"query": query, "notice": notice}
 
     @app.callback(
         Output("download", "data"),

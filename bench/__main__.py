@@ -1,24 +1,30 @@
 """`make bench`: every benchmark, printed as one table.
 
 engine (NumPy engine timings), server (each callback's time and answer size through
-Dash's HTTP handler), browser (what a person feels in headless Chromium) and classroom
-(gunicorn with two workers and simulated students). Prints figures; asserts nothing.
-Run with `.venv/bin/python -m bench` from the repo root; `--quick` shortens the classroom.
+Dash's HTTP handler), browser (what a person feels in headless Chromium), classroom
+(gunicorn with two workers and simulated students) and hostile (thousands of malformed
+requests and the most expensive valid ones, against the real server). Prints figures;
+asserts nothing. Run with `.venv/bin/python -m bench` from the repo root; `--quick` shortens
+the classroom; `--soak` adds the soak (10,000 play ticks, about two and a half minutes).
 """
 
 import argparse
 
-from bench import app, browser, classroom, engine
+from bench import app, browser, classroom, engine, hostile, soak
 from bench.table import header, render
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a 15 s classroom of 20 students instead of 60 s of 60")
+    parser.add_argument("--soak", action="store_true", help="also 10,000 play ticks against the real server (long)")
     args = parser.parse_args()
     print(header(), flush=True)
     rows = engine.collect() + app.collect() + browser.collect()
     rows += classroom.collect(seconds=15, students=20) if args.quick else classroom.collect()
+    rows += hostile.collect()
+    if args.soak:
+        rows += soak.collect()
     print(render(rows))
 
 

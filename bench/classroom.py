@@ -35,7 +35,6 @@ import json
 import os
 import random
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -51,6 +50,10 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() not
 
 import engine
 from bench.app import SLIDER, body  # body(): the page's real callback requests, as bench/app.py sends them
+from bench.server import children as _children  # /proc and port helpers, shared with the other server benches
+from bench.server import cpu_seconds as _cpu_seconds
+from bench.server import free_port as _free_port
+from bench.server import memory_mb as _memory_mb
 from bench.table import Row, header, render, summarise
 from components.weight_slider import WeightSliderAIO
 
@@ -72,40 +75,10 @@ OUTPUT_OF = {"act": "lab-state.data", "pin": "pinned.data", "panels": "data-char
 
 # ---------------------------------------------------------------- the server
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _children(pid: int) -> list[int]:
-    kids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                kids.append(int(entry))
-    return sorted(kids)
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-
-
 def _machine_busy_seconds() -> float:
     """CPU time all processes on the machine have used since boot (not idle, not waiting for I/O)."""
     ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
     return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
-
-
-def _memory_mb(pid: int) -> tuple[float, float]:
-    """(VmRSS, VmHWM) in MB."""
-    status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
-    return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
 
 
 def _get(port: int, path: str) -> int:

@@ -82,7 +82,6 @@ def register_sharing_callbacks(app) -> None:
         Output("travel-status", "children"),
         Output("travel-back", "disabled"),
         Output("travel-forward", "disabled"),
-        Output("travel-back", "title"),
         Input("lab-state", "data"),
         State("start-state", "data"),
         State("timeline-limits", "data"),

@@ -1,8 +1,9 @@
-/* PNG of any picture on the page: the network, and every chart in the tab on show.
+/* PNG of any panel on the page: the network, every chart in the tab on show, or the tab itself
+ * when it is text and maths (the equations, the tables).
  *
- * Each picture's card has a "⤓ PNG" button (class png-button, data-target: the card's id). The
- * network is SVG styled by CSS, so its styles are copied onto a clone before it is drawn on a
- * canvas at twice its size; the charts use Plotly's own image export.
+ * Each card has a "⤓" button (class png-button, data-target: the card's id). The network is SVG
+ * styled by CSS, so its styles are copied onto a clone before it is drawn on a canvas at twice its
+ * size; the charts use Plotly's own image export; text goes through an SVG foreignObject.
  */
 (function () {
   "use strict";
@@ -57,6 +58,46 @@
     image.src = url;
   }
 
+  // A panel of text and typeset maths (the equations, the tables): its HTML with every computed
+  // style written onto a copy, drawn through an SVG foreignObject. MathJax's glyphs are <use>
+  // references to definitions kept elsewhere on the page, so those come along.
+  function copyStyles(from, to) {
+    const style = getComputedStyle(from);
+    let text = "";
+    for (let i = 0; i < style.length; i++) text += `${style[i]}:${style.getPropertyValue(style[i])};`;
+    to.setAttribute("style", text);
+    for (let i = 0; i < from.children.length; i++) copyStyles(from.children[i], to.children[i]);
+  }
+
+  function htmlPng(node, name) {
+    const width = Math.ceil(node.scrollWidth);
+    const height = Math.ceil(node.scrollHeight);
+    const clone = node.cloneNode(true);
+    copyStyles(node, clone);
+    const glyphs = [...document.querySelectorAll("svg defs")].filter((d) => !node.contains(d))
+      .map((d) => new XMLSerializer().serializeToString(d)).join("");
+    const body = new XMLSerializer().serializeToString(clone);
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
+      `<defs>${glyphs.replace(/<\/?defs[^>]*>/g, "")}</defs>` +
+      `<foreignObject width="100%" height="100%">${body}</foreignObject></svg>`;
+    const image = new Image();
+    image.onload = () => {
+      const scale = 2;
+      const margin = 16;
+      const canvas = document.createElement("canvas");
+      canvas.width = (width + 2 * margin) * scale;
+      canvas.height = (height + 2 * margin) * scale;
+      const paint = canvas.getContext("2d");
+      paint.fillStyle = getComputedStyle(node.closest(".card") || document.body).backgroundColor;
+      paint.fillRect(0, 0, canvas.width, canvas.height);
+      paint.drawImage(image, margin * scale, margin * scale, width * scale, height * scale);
+      save(canvas.toDataURL("image/png"), name);
+    };
+    image.onerror = () => console.warn("Backprop Lab: this panel could not be drawn as an image");
+    // A data: URL, not a blob: one: Chromium keeps the canvas readable for a foreignObject from data:.
+    image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
+  }
+
   function visible(node) {
     return node.offsetParent !== null && node.getBoundingClientRect().width > 0;
   }
@@ -69,7 +110,8 @@
     if (svg) { networkPng(svg, `${name}.png`); return; }
     const charts = [...card.querySelectorAll(".js-plotly-plot")].filter(visible);
     if (!charts.length || !window.Plotly) {
-      button.title = "This tab has no picture: choose a tab with a chart.";
+      const shown = [...card.querySelectorAll(".tab-content > div, .tab-content")].filter(visible)[0] || card;
+      htmlPng(shown, `${name}.png`);
       return;
     }
     charts.forEach((gd, i) => {

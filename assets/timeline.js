@@ -28,17 +28,16 @@
     }
   }
 
-  // [the banner's words (none at the latest moment), Back disabled, Forward disabled, Back's title],
-  // each only when it changed: an output set even to the same value costs the page a re-render,
-  // and Play records a moment on every tick.
+  // [the banner's words (none at the latest moment), Back disabled, Forward disabled], each only
+  // when it changed: an output set even to the same value costs the page a re-render, and Play
+  // records a moment on every tick (so nothing here counts the moments while it runs).
   let shown = [];
   function status() {
     const n = line.moments.length;
-    const kept = `Back one moment (←) · ${n} moment${n === 1 ? "" : "s"} kept`;
     const latest = line.at >= n - 1;
     const words = latest ? "" : `Looking back: moment ${line.at + 1} of ${n}. ` +
       "Step or Play carries on from here as a new branch; → goes forward.";
-    const now = [words, line.at <= 0, latest, kept];
+    const now = [words, line.at <= 0, latest];
     const out = now.map((v, i) => (v === shown[i] ? window.dash_clientside.no_update : v));
     shown = now;
     return out;

@@ -7,6 +7,7 @@ presentation mode at 1920×1080 go to /tmp/screens/ (outside the repository).
 """
 
 import json
+import struct
 import subprocess
 import sys
 import time
@@ -51,8 +52,9 @@ def wait_for_status(dash_duo, text):
 
 
 def wait_for_kept(dash_duo, n):
-    kept = f"Back one moment (←) · {n} moments kept"
-    wait_until(lambda: dash_duo.find_element("#travel-back").get_attribute("title") == kept, kept)
+    """n moments kept (the banner says "moment k of n" only when looking back)."""
+    read = "return window.backpropLabTimeline.line.moments.length"
+    wait_until(lambda: dash_duo.driver.execute_script(read) == n, f"{n} moments kept")
 
 
 def downloaded(dash_duo, suffix: str, before: set) -> Path:
@@ -343,13 +345,16 @@ def test_exports_png_json_and_numpy(dash_duo):
     dash_duo.find_element("#full-step").click()
     dash_duo.wait_for_text_to_equal("#counters", "Step 1 · Epoch 1", timeout=10)
 
+    # The network, a chart, a landscape, and a tab of typeset equations (text, drawn as an image).
     for button, name in ((".network-tools .png-button", "network"), ("#history-card .png-button", "history-card"),
-                         ("#landscape-card .png-button", "landscape-card")):
+                         ("#landscape-card .png-button", "landscape-card"), ("#maths-card .png-button", "maths-card")):
         before = files(dash_duo)
         dash_duo.find_element(button).click()
         png = downloaded(dash_duo, ".png", before)
         data = png.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000, (name, len(data))
+        width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk: twice the size on screen
+        assert width >= 400 and height >= 200, (name, width, height)
         assert name in png.name and "step-1" in png.name
 
     before = files(dash_duo)

@@ -36,6 +36,20 @@ def six_by_eight() -> engine.LabState:
     return engine.LabState("Six layers of 8", 0, spec, params, engine.TrainConfig("sgd", 0.3, batch_size=10), data)
 
 
+def layout_values(node, values: dict) -> None:
+    """Every component's props in the layout the server sent, as the browser holds them: "id.prop" → value."""
+    if isinstance(node, list):
+        for child in node:
+            layout_values(child, values)
+    elif isinstance(node, dict) and "props" in node:
+        props = node["props"]
+        if isinstance(props.get("id"), str):
+            for prop, value in props.items():
+                if prop not in ("id", "children"):
+                    values[f"{props['id']}.{prop}"] = value
+        layout_values(props.get("children"), values)
+
+
 def _outputs(key: str) -> list:
     out = []
     for part in key.strip(".").split("..."):

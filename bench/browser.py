@@ -52,6 +52,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from bench.server import stop_process
 from bench.table import Row, header, render, summarise
 from components.network_view import edge_width
 from tests.conftest import CHROME_FLAGS, chromium_path
@@ -241,12 +242,7 @@ def start_app() -> tuple[subprocess.Popen, str]:
 
 
 def stop_app(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    stop_process(proc)
 
 
 def new_driver() -> webdriver.Chrome:

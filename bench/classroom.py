@@ -49,11 +49,12 @@ ROOT = HERE.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() not in (HERE, ROOT)]
 
 import engine
-from bench.app import SLIDER, body  # body(): the page's real callback requests, as bench/app.py sends them
+from bench.app import SLIDER, body, layout_values  # body(): the page's real callback requests
 from bench.server import children as _children  # /proc and port helpers, shared with the other server benches
 from bench.server import cpu_seconds as _cpu_seconds
 from bench.server import free_port as _free_port
 from bench.server import memory_mb as _memory_mb
+from bench.server import stop_process
 from bench.table import Row, header, render, summarise
 from components.weight_slider import WeightSliderAIO
 
@@ -135,30 +136,10 @@ class Server:
         raise RuntimeError(f"expected {WORKERS} settled workers, found {_children(self.proc.pid)}")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop_process(self.proc)
 
 
 # ---------------------------------------------------------------- a student
-
-def _walk(node, values: dict) -> None:
-    """Every component's props in the layout the server sent, as the browser holds them: "id.prop" → value."""
-    if isinstance(node, list):
-        for child in node:
-            _walk(child, values)
-    elif isinstance(node, dict) and "props" in node:
-        props = node["props"]
-        if isinstance(props.get("id"), str):
-            for prop, value in props.items():
-                if prop not in ("id", "children"):
-                    values[f"{props['id']}.{prop}"] = value
-        _walk(props.get("children"), values)
-
 
 def expected_after(events: list, n_layers: int) -> tuple[int, int]:
     """(updates made, cursor index) after these events from a fresh lab: "step" (one phase),
@@ -264,7 +245,7 @@ class Student(threading.Thread):
     def session(self) -> None:
         time.sleep(max(0.0, self.arrive - time.monotonic()))
         self.get("/")
-        _walk(json.loads(self.get("/_dash-layout")), self.values)
+        layout_values(json.loads(self.get("/_dash-layout")), self.values)
         self.get("/_dash-dependencies")
         self.chain(None, "load")  # the first callbacks: no lab in this tab yet
         self.call("ball", None, "load: ball")

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import engine
+from bench.app import layout_values
 from engine import limits
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,20 +84,6 @@ def nested(depth: int, leaf=0):
 
 
 # ---------------------------------------------------------------- the page's callbacks
-
-def _walk(node, values: dict) -> None:
-    """Every component's props in the layout, as the browser holds them: "id.prop" → value."""
-    if isinstance(node, list):
-        for child in node:
-            _walk(child, values)
-    elif isinstance(node, dict) and "props" in node:
-        props = node["props"]
-        if isinstance(props.get("id"), str):
-            for prop, value in props.items():
-                if prop not in ("id", "children"):
-                    values[f"{props['id']}.{prop}"] = value
-        _walk(props.get("children"), values)
-
 
 def _concrete(pattern_id: str) -> dict:
     """A pattern id (`{"aio_id":["ALL"],…}`) made concrete: the pinned slider's own component."""
@@ -157,7 +144,7 @@ class Page:
         ]
         self.clientside_outputs = [d["output"] for d in dependencies if d.get("clientside_function")]
         self.values: dict = {}
-        _walk(layout, self.values)
+        layout_values(layout, self.values)
         lab = engine.PRESETS["default"][1]().to_dict()
         self.values |= {"lab-state.data": lab, "start-state.data": lab, "speed.value": "normal"}
         self.slider_value = 0.5

@@ -79,11 +79,22 @@ def request(port: int, method: str, path: str, body: bytes | None = None, header
     return status, data, (time.perf_counter() - t) * 1000
 
 
+def stop_process(proc: subprocess.Popen) -> None:
+    """Terminate, and kill if it has not stopped within 10 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
 class AppServer:
     """`python -m app --port PORT` from the repo root, on 127.0.0.1, debug off."""
 
-    def __init__(self, extra_args: tuple = ()):
-        self.port = free_port()
+    def __init__(self, extra_args: tuple = (), port: int | None = None):
+        self.port = port if port is not None else free_port()
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__, read while running
         # The server writes through the same open file: with O_APPEND its writes always go to the
         # end, and reading with pread never moves the offset they share.
@@ -150,10 +161,4 @@ class AppServer:
         return request(self.port, "POST", path, body, {"Content-Type": content_type}, timeout)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop_process(self.proc)

@@ -5,17 +5,13 @@ The server keeps nothing between requests: each tab's lab lives in its own sessi
 comes with every click. These tests hold the app to that.
 """
 
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 from selenium import webdriver
 from selenium.webdriver.common.keys import Keys
 
 import engine
+from bench.server import AppServer
 from tests.browser.test_network_page import (
     expected_texts,
     open_page,
@@ -25,8 +21,6 @@ from tests.browser.test_network_page import (
     wait_until,
 )
 from tests.conftest import pytest_setup_options
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def text(driver, selector) -> str:
@@ -74,47 +68,15 @@ def test_two_browsers_at_once_keep_their_own_networks(dash_duo):
     assert dash_duo.get_logs() == []
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(port: int) -> subprocess.Popen:
-    """The app as its own process (`python -m app`), as a teacher starts it; answering within 30 s."""
-    proc = subprocess.Popen([sys.executable, "-m", "app", "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    end = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as answer:
-                answer.read()
-            return proc
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > end:
-                proc.kill()
-                raise AssertionError("the app did not start") from None
-            time.sleep(0.2)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 def test_a_server_restart_loses_no_work(dash_duo):
-    port = _free_port()
-    server = _serve(port)
-    try:
-        driver = dash_duo.driver
+    driver = dash_duo.driver
+    state = engine.PRESETS["default"][1]()
+    # The app as its own process (`python -m app`, bench/server.py), as a teacher starts it.
+    with AppServer() as server:
+        port = server.port
         driver.get(f"http://127.0.0.1:{port}/")
         dash_duo.wait_for_element("#network svg", timeout=10)
         dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
-        state = engine.PRESETS["default"][1]()
         for _ in range(2):
             state = engine.full_step(state)
             dash_duo.find_element("#full-step").click()
@@ -126,9 +88,8 @@ def test_a_server_restart_loses_no_work(dash_duo):
             dash_duo.wait_for_text_to_equal("#phase-text", state.cursor.words(), timeout=10)
         before = wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(state))
 
-        _stop(server)  # the teacher's laptop restarts the app …
-        server = _serve(port)
-
+    # The teacher's laptop restarts the app on the same port …
+    with AppServer(port=port):
         # … and the lesson carries on from the same state, without a reload …
         state = engine.advance(state)
         dash_duo.find_element("#step").click()
@@ -144,9 +105,7 @@ def test_a_server_restart_loses_no_work(dash_duo):
         dash_duo.find_element("#full-step").click()
         dash_duo.wait_for_text_to_equal("#counters", f"Step {state.counters.step} · Epoch {state.counters.epoch}",
                                         timeout=10)
-        assert dash_duo.get_logs() == []
-    finally:
-        _stop(server)
+    assert dash_duo.get_logs() == []
 
 
 def _dead_relus() -> engine.LabState:

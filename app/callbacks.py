@@ -246,14 +246,13 @@ def register_callbacks(app) -> None:
             message = f"The lab in this tab could not be read ({e}) — the default lesson was loaded instead."
             trigger = None
         before, start_before = state, start
-        source = None
+        # A link is read when the page opens (the first call has no trigger) or when it changes.
+        source = "url" if trigger is None and arrived.get("url") else trigger
         shown_controls = {c: values[c] for c in CONTROLS}  # apply() may rewrite values (e.g. "+ layer")
         if isinstance(trigger, dict):
             index = slider_ids.index(trigger) if trigger in slider_ids else None
             values["slider"] = slider_values[index] if index is not None else None
         try:
-            # A link is read when the page opens (the first call has no trigger) or when it changes.
-            source = "url" if trigger is None and arrived.get("url") else trigger
             if isinstance(source, str) and source in arrived and (source != "url" or arrived["url"]):
                 state, start, message = arrivals.arrive(source, arrived[source], state, start)
             else:

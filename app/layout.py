@@ -163,6 +163,10 @@ def settings():
     )
 
 
+def _small_button(id_, label, title):
+    return html.Button(label, id=id_, className="btn small", n_clicks=0, title=title)
+
+
 def _file_button(id_, label, title, max_bytes, what):
     # dcc.Upload opens the file dialog when anything inside it is clicked. Its own (invisible) file
     # input is what the keyboard reaches, so the button looking like one is not a second stop;
@@ -183,10 +187,8 @@ def share_and_save():
                                                   f"up to {limits.MAX_POINTS:,} rows"),
         html.H2("Share and save", className="settings-head"),
         html.Div(className="button-row", children=[
-            html.Button("Copy link", id="copy-link", className="btn small", n_clicks=0,
-                        title="A link that opens this network and data on any computer"),
-            html.Button("Save lab", id="save-lab", className="btn small", n_clicks=0,
-                        title="Download the whole lab (weights, settings, history) as a JSON file"),
+            _small_button("copy-link", "Copy link", "A link that opens this network and data on any computer"),
+            _small_button("save-lab", "Save lab", "Download the whole lab (weights, settings, history) as a JSON file"),
             _file_button("load-lab", "Load lab…", "Open a lab saved before", limits.MAX_STATE_BYTES, "A saved lab"),
         ]),
         html.Label(className="field", children=[
@@ -197,10 +199,9 @@ def share_and_save():
         html.Div("", id="share-note", className="field-hint", role="status"),
         html.H2("Export", className="settings-head"),
         html.Div(className="button-row", children=[
-            html.Button("Network JSON", id="export-json", className="btn small", n_clicks=0,
-                        title="The trained network's weights and shape as JSON"),
-            html.Button("NumPy code", id="export-numpy", className="btn small", n_clicks=0,
-                        title="A short Python script with the weights that makes the same predictions"),
+            _small_button("export-json", "Network JSON", "The trained network's weights and shape as JSON"),
+            _small_button("export-numpy", "NumPy code",
+                          "A short Python script with the weights that makes the same predictions"),
         ]),
         html.Div(className="field-hint", children="PNG: the ⤓ button on each picture."),
         dcc.Download(id="download"),

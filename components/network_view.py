@@ -15,7 +15,7 @@ from . import palette
 from .numbers import num, sub
 
 WIDTH, HEIGHT = 880, 520
-LEFT, RIGHT, TOP, BOTTOM = 50, 270, 60, 30
+LEFT, RIGHT, TOP, BOTTOM = 50, 300, 60, 30  # RIGHT: room for "C after update = 0.066" beside the output
 # Small networks show their numbers on the graph; larger ones on hover only, where a
 # crowd of labels would hide the picture.
 LABELS_MAX_LAYER, LABELS_MAX_NEURONS = 3, 9

@@ -55,9 +55,10 @@ def test_simulation_happens_in_linear_light():
 
 
 def _css_block(selector_pattern: str) -> dict[str, str]:
-    css = (Path(__file__).resolve().parents[2] / "assets" / "style.css").read_text()
+    css = (Path(__file__).resolve().parents[2] / "assets" / "style.css").read_text() + (
+        Path(__file__).resolve().parents[2] / "assets" / "theme-dark.css").read_text()
     block = re.search(selector_pattern + r"\s*\{([^}]*--bg[^}]*)\}", css)
-    assert block, f"no {selector_pattern} block with --bg in assets/style.css"
+    assert block, f"no {selector_pattern} block with --bg in the stylesheets"
     return {k: v.lower() for k, v in re.findall(r"--([\w-]+):\s*(#[0-9A-Fa-f]{6})", block.group(1))}
 
 

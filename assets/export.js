@@ -2,8 +2,9 @@
  * when it is text and maths (the equations, the tables).
  *
  * Each card has a "⤓" button (class png-button, data-target: the card's id). The network is SVG
- * styled by CSS, so its styles are copied onto a clone before it is drawn on a canvas at twice its
- * size; the charts use Plotly's own image export; text goes through an SVG foreignObject.
+ * styled by CSS, so its styles are copied onto a clone, which is drawn on a canvas at twice its
+ * size with the phase heading above it and the legend below; the charts use Plotly's own image
+ * export; text goes through an SVG foreignObject.
  */
 (function () {
   "use strict";
@@ -26,8 +27,23 @@
     return step ? `-step-${step[1]}` : "";
   }
 
+  // The network as the page shows it: the phase heading and the counters above, the legend below,
+  // in the page's own colours. One SVG holds the three, the words as HTML in foreignObjects so that
+  // whatever the heading and the legend hold (swatches included) comes out as the page draws it.
   function networkPng(svg, name) {
-    const box = svg.getBoundingClientRect();
+    const scale = 2;    // twice the size on screen
+    const margin = 16;  // CSS pixels around everything, so nothing touches the edge
+    const gap = 8;
+    const reach = 12;   // viewBox units: getBBox measures geometry, not strokes (rings, glows, halos)
+    // The drawn content, not the viewBox alone: the output box's words may run past the viewBox
+    // (the page lets them overflow), and a picture cut at the viewBox would lose them.
+    const vb = svg.viewBox.baseVal;
+    const bb = svg.getBBox();
+    const x0 = Math.min(vb.x, bb.x) - reach;
+    const y0 = Math.min(vb.y, bb.y) - reach;
+    const x1 = Math.max(vb.x + vb.width, bb.x + bb.width) + reach;
+    const y1 = Math.max(vb.y + vb.height, bb.y + bb.height) + reach;
+    const unit = svg.getScreenCTM().a;  // screen pixels per viewBox unit (the aspect ratio is kept)
     const clone = svg.cloneNode(true);
     const from = svg.querySelectorAll("*");
     const to = clone.querySelectorAll("*");
@@ -36,26 +52,76 @@
       to[i].setAttribute("style", STYLED.map((p) => `${p}:${style.getPropertyValue(p)}`).join(";"));
     });
     clone.querySelectorAll(".g-pulses").forEach((g) => g.remove());  // an animation has no still
-    clone.setAttribute("width", box.width);
-    clone.setAttribute("height", box.height);
-    const background = getComputedStyle(document.querySelector(".network-panel")).backgroundColor;
-    const bg = getComputedStyle(document.body).backgroundColor;
-    const url = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(clone)],
-      {type: "image/svg+xml"}));
+    const network = {width: (x1 - x0) * unit, height: (y1 - y0) * unit, markup: (x, y) => {
+      clone.setAttribute("viewBox", `${x0} ${y0} ${x1 - x0} ${y1 - y0}`);
+      for (const [k, v] of Object.entries({x, y, width: network.width, height: network.height})) {
+        clone.setAttribute(k, v);
+      }
+      return new XMLSerializer().serializeToString(clone);
+    }};
+    // The heading and the legend take the network's width: a heading the page cuts to two lines
+    // can show all its words here, and the legend wraps under the network as it would on a page.
+    const panel = svg.closest(".network-panel") || document;
+    const heading = html([document.getElementById("phase-text"), document.getElementById("counters")],
+      network.width);
+    const legend = html([panel.querySelector(".legend") || document.querySelector(".legend")], network.width);
+    const parts = [heading, network, legend].filter((p) => p.height > 0);
+    const width = network.width + 2 * margin;
+    let y = margin;
+    let body = "";
+    for (const part of parts) {
+      body += part.markup(margin, y);
+      y += part.height + gap;
+    }
+    const height = y - gap + margin;
+    const picture = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${body}</svg>`;
     const image = new Image();
     image.onload = () => {
-      const scale = 2;
       const canvas = document.createElement("canvas");
-      canvas.width = Math.round(box.width * scale);
-      canvas.height = Math.round(box.height * scale);
+      canvas.width = Math.round(width * scale);
+      canvas.height = Math.round(height * scale);
       const paint = canvas.getContext("2d");
-      paint.fillStyle = background !== "rgba(0, 0, 0, 0)" ? background : bg;
+      paint.fillStyle = backdrop(svg);
       paint.fillRect(0, 0, canvas.width, canvas.height);
       paint.drawImage(image, 0, 0, canvas.width, canvas.height);
-      URL.revokeObjectURL(url);
       save(canvas.toDataURL("image/png"), name);
     };
-    image.src = url;
+    image.onerror = () => console.warn("Backprop Lab: the network could not be drawn as an image");
+    // A data: URL, as for the text panels: the foreignObjects would make a blob: picture unreadable.
+    image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(picture);
+  }
+
+  // Page elements on show, stacked at the given width, each a copy with its computed styles
+  // written onto it (the theme's colours, the legend's swatches). The copies are measured on the
+  // page, out of sight, so that their words wrap at this width exactly as the picture draws them.
+  function html(nodes, width) {
+    const copies = nodes.filter((node) => node && visible(node)).map((node) => {
+      const copy = node.cloneNode(true);
+      copyStyles(node, copy);
+      // Sized by the picture, not the page; no margins: the picture spaces its parts itself.
+      Object.assign(copy.style, {width: `${width}px`, height: "auto", maxHeight: "none", margin: "0"});
+      copy.removeAttribute("id");  // while measured it is on the page, beside the original
+      return copy;
+    });
+    const probe = document.createElement("div");
+    probe.style.cssText = `position:fixed;left:-100000px;top:0;width:${width}px`;
+    probe.setAttribute("aria-hidden", "true");  // the heading's copy is a live region: not read out again
+    probe.append(...copies);
+    document.body.appendChild(probe);
+    const height = probe.getBoundingClientRect().height;
+    probe.remove();
+    const markup = copies.map((copy) => new XMLSerializer().serializeToString(copy)).join("");
+    return {width, height, markup: (x, y) =>
+      `<foreignObject x="${x}" y="${y}" width="${width}" height="${height}">${markup}</foreignObject>`};
+  }
+
+  // The first colour behind the network: the panel's, else the page's (the theme decides which).
+  function backdrop(node) {
+    for (let at = node; at instanceof Element; at = at.parentElement) {
+      const colour = getComputedStyle(at).backgroundColor;
+      if (colour !== "rgba(0, 0, 0, 0)" && colour !== "transparent") return colour;
+    }
+    return "#ffffff";
   }
 
   // A panel of text and typeset maths (the equations, the tables): its HTML with every computed

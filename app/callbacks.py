@@ -173,8 +173,9 @@ def drawing(state, keys, brief=False, painted=None, playing=False) -> tuple:
         not state.diverged,
         state.diverged,
         # The landscape panels (app/panels.py) listen to this, not to the state: a brief tick
-        # then costs no panels request, no upload of the state and no replot.
-        state.counters.step,
+        # then costs no panels request, no upload of the state and no replot. The loss curve shows
+        # the update's move while the update phase is on show, so that phase counts too.
+        [state.counters.step, state.cursor.revealed().updated],
         # The maths tabs (app/maths.py) stand still while Play runs and catch up on Pause: typeset
         # equations that change twice a second cannot be read, and each update costs the browser.
         no_update if playing is True else state.counters.step,

@@ -9,7 +9,11 @@ from dash import dcc, html
 import engine
 from engine import limits
 
+from components.network_view import ring_width
+
 from .actions import SPEEDS
+
+BLAME_REFERENCES = (0.001, 0.01, 0.1, 0.3)  # |δ| of the legend's reference rings
 
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0)
 BATCH_SIZES = (1, 5, 10, 25, 50, 100, 200)
@@ -50,15 +54,12 @@ def toolbar():
                 ],
             ),
             time_travel(),
-
-            html.Div(
-                className="status",
-                children=[
-                    html.Div("", id="phase-text", className="phase-text", role="status", **{"aria-live": "polite"}),
-                    html.Div("", id="counters", className="counters"),
-                ],
-            ),
             html.Div(className="view-buttons", children=[
+                html.Button("Settings", id="settings-toggle", className="btn", n_clicks=0,
+                            title="Show or hide the settings (the lesson, the network, the data, training)",
+                            **{"aria-pressed": "false", "aria-controls": "settings"}),
+                html.Button("▶ Tour", id="tour-start", className="btn tour-start", n_clicks=0,
+                            title="A short guided tour of how a network learns, one idea at a time"),
                 html.Button("Present", id="present-toggle", className="btn", n_clicks=0,
                             title="Presentation mode: large type for a projector, advanced controls hidden",
                             **{"aria-pressed": "false"}),
@@ -114,10 +115,9 @@ def settings():
     datasets = {"explicit": "Own examples"} | {k: v.title for k, v in engine.DATASETS.items()}
     acts = {k: v.title for k, v in engine.ACTIVATIONS.items()}
     return html.Aside(
+        id="settings",
         className="settings",
         children=[
-            html.Button("▶ Guided tour", id="tour-start", className="btn primary tour-start", n_clicks=0,
-                        title="A short tour of how a network learns, one idea at a time"),
             _select("preset", _options(presets), "default", "Lesson"),
             html.H2("Network", className="settings-head"),
             html.Label(
@@ -229,6 +229,14 @@ def network_panel():
     return html.Main(
         className="network-panel",
         children=[
+            # What the class reads first: the phase, big, with the numbers that say how it is going.
+            html.Div(className="status", children=[
+                html.Div(className="status-words", children=[
+                    html.Div("", id="phase-text", className="phase-text", role="status", **{"aria-live": "polite"}),
+                    html.Div("", id="counters", className="counters"),
+                ]),
+                html.Div(id="numbers", className="numbers"),
+            ]),
             tour_card(),
             html.Div(id="diverged", className="diverged", hidden=True, role="alert", children=[
                 html.Span("", id="diverged-text"),
@@ -237,16 +245,26 @@ def network_panel():
             html.Div(id="message", className="message", role="alert"),
             html.Div("", id="travel-status", className="travel-status", role="status"),  # when looking back
             html.Div(id="network", className="network", **{"aria-label": "The network"}),
-            html.Div(className="network-tools", children=png_button("network", "the network", "⤓ PNG")),
             html.Div(id="example-note", className="example-note"),
-            html.Div(className="legend", children=[
-                html.Span([html.I(className="key pos"), "positive weight"]),
-                html.Span([html.I(className="key neg"), "negative weight (dashed)"]),
-                html.Span([html.I(className="key blame"), "blame: δ on neurons, ∂C/∂w on edges"]),
-                html.Span("▼ δ > 0: lower z   ▲ δ < 0: raise z", className="legend-arrows"),
-            ]),
+            html.Div(className="legend-row", children=[legend(), html.Div(
+                className="network-tools", children=png_button("network", "the network", "⤓ PNG"))]),
         ],
     )
+
+
+def legend():
+    """What the picture's marks mean. Blame's scale is absolute: the reference rings are drawn with
+    the widths the network's rings have at those |δ| (components.network_view.ring_width)."""
+    rings = [html.Span([html.I(className="ring-key", style={"borderWidth": f"{ring_width(d) * 0.5:.1f}px"}),
+                        f"{d:g}"], className="ring-ref") for d in BLAME_REFERENCES]
+    return html.Div(className="legend", children=[
+        html.Span([html.I(className="key pos"), "positive weight"]),
+        html.Span([html.I(className="key neg"), "negative weight (dashed)"]),
+        html.Span([html.I(className="key blame"), "blame: ring |δ| on neurons, glow |∂C/∂w| on edges:"],
+                  className="legend-blame"),
+        html.Span(rings, className="ring-scale", title="Each tenfold of |δ| adds the same thickness, at every step"),
+        html.Span("▼ δ > 0: lower z   ▲ δ < 0: raise z", className="legend-arrows"),
+    ])
 
 
 def png_button(target, what, label="⤓"):
@@ -265,14 +283,15 @@ def landscape_tabs():
     first = next(iter(engine.CURVES.values()))
     return html.Div(id="landscape-card", className="card", children=[
         png_button("landscape-card", "the chart on show"),
-        dcc.Tabs(id="panel-tabs", value="surface", className="tabs", children=[
-            _tab("Data", "surface", [
-                html.P("The network's output over the inputs. Click a point to show it on the graph; "
-                       "hover a neuron to see its own surface.", id="surface-note", className="card-hint"),
-                dcc.Graph(id="data-chart", config={"displayModeBar": False}, className="chart tall"),
-                _select("example", [], 0, "Example on show"),
+        # The real loss along the weight last clicked, with its ball, comes first: it is the picture
+        # that sits beside the network. The toy curves are one click away in the same place.
+        dcc.Tabs(id="panel-tabs", value="slice", className="tabs", children=[
+            _tab("Along a weight", "slice", [
+                dcc.Dropdown(id="slice-param", options=[], value="W1[0,0]", clearable=False),
+                dcc.Graph(id="slice-chart", config={"displayModeBar": False}, className="chart tall"),
+                html.P("", id="slice-note", className="card-hint"),
             ]),
-            _tab("Ball", "ball", [
+            _tab("Toy curves", "ball", [
                 html.Div(className="ball-controls", children=[
                     dcc.Dropdown(id="toy-curve", options=_options(curves), value=first.name, clearable=False,
                                  searchable=False, className="grow"),
@@ -292,10 +311,11 @@ def landscape_tabs():
                 html.P("", id="ball-note", className="card-hint", role="status"),
                 html.P("", id="ball-lesson", className="card-hint"),
             ]),
-            _tab("Along a weight", "slice", [
-                dcc.Dropdown(id="slice-param", options=[], value="W1[0,0]", clearable=False),
-                dcc.Graph(id="slice-chart", config={"displayModeBar": False}, className="chart tall"),
-                html.P("", id="slice-note", className="card-hint"),
+            _tab("Data", "surface", [
+                html.P("The network's output over the inputs. Click a point to show it on the graph; "
+                       "hover a neuron to see its own surface.", id="surface-note", className="card-hint"),
+                dcc.Graph(id="data-chart", config={"displayModeBar": False}, className="chart tall"),
+                _select("example", [], 0, "Example on show"),
             ]),
             _tab("Two weights", "contour", [
                 html.Div(className="ball-controls", children=[
@@ -348,10 +368,8 @@ def side_panel():
     return html.Section(
         className="side",
         children=[
-            html.Div(id="numbers", className="numbers"),
             landscape_tabs(),
-            maths_tabs(),
-            html.Div(className="card", children=[
+            html.Div(id="grab-card", className="card", children=[
                 html.H2("Grab a weight", className="card-head"),
                 html.P("Click an edge or a neuron, or pick one here; drag its slider.", className="card-hint"),
                 dcc.Dropdown(id="pick-param", options=[], value=None, placeholder="Choose a weight or bias…",
@@ -361,8 +379,9 @@ def side_panel():
             html.Div(id="history-card", className="card", children=[
                 png_button("history-card", "the loss chart"),
                 html.H2("Loss over training", className="card-head"),
-                dcc.Graph(id="history", config={"displayModeBar": False}, className="chart"),
+                dcc.Graph(id="history", config={"displayModeBar": False}, className="chart history-chart"),
             ]),
+            maths_tabs(),
         ],
     )
 
@@ -400,7 +419,7 @@ def build_layout():
                                                   "bytes": limits.TIMELINE_BYTES}),
             dcc.Store(id="share-query"),  # the link's query, made by the server from the lab
             # Presentation mode and theme, kept for the tab (assets/display.js sets the page's classes).
-            dcc.Store(id="display", storage_type="session", data={"present": False, "theme": "light"}),
+            dcc.Store(id="display", storage_type="session", data={"present": False, "theme": "light", "settings": None}),
             toolbar(),
             html.Div(className="body", children=[settings(), network_panel(), side_panel()]),
             shortcuts_overlay(),

@@ -70,10 +70,19 @@ def surface_panel(state, hover):
 
 
 def slice_panel(state, name):
+    """The real loss along one weight, the ball at its value. In the update phase the curve is the
+    one backprop's slope was measured on (the weights before the update), and the ball is shown
+    moving along it to the weight's new value."""
     ref = actions.param_or_weight(state, name)
-    w = ref.get(state.params)
-    s = engine.loss_slice(state, ref, np.linspace(w - SLICE_HALF_WIDTH, w + SLICE_HALF_WIDTH, SLICE_POINTS))
-    return charts.slice_figure(s), charts.slice_note(s), str(ref)
+    update = state.last_update if state.cursor.revealed().updated else None
+    on = state.replace(params=update.params_before) if update is not None else state
+    w = ref.get(on.params)
+    s = engine.loss_slice(on, ref, np.linspace(w - SLICE_HALF_WIDTH, w + SLICE_HALF_WIDTH, SLICE_POINTS))
+    after = None
+    if update is not None:
+        w_after = ref.get(state.params)
+        after = (w_after, float(engine.loss_slice(on, ref, [w_after, w]).loss[0]))
+    return charts.slice_figure(s, after), charts.slice_note(s, after), str(ref)
 
 
 def _points(path) -> list:
@@ -122,6 +131,16 @@ def descent_path(state, keys: dict, path, name_x, name_y, shape: str):
 
 
 def register_panel_callbacks(app) -> None:
+    # The loss curve beside the network follows the weight last clicked (or chosen by a tour step).
+    # Again when the list is filled: the list drops a value it does not offer yet.
+    app.clientside_callback(
+        """(param, options) => (typeof param === 'string' && (options || []).some((o) => o.value === param))
+            ? param : window.dash_clientside.no_update""",
+        Output("slice-param", "value"),
+        Input("selected-param", "data"),
+        Input("slice-param", "options"),
+    )
+
     @app.callback(
         Output("data-chart", "figure"),
         Output("surface-note", "children"),
@@ -171,6 +190,7 @@ def register_panel_callbacks(app) -> None:
                     out[0], out[1] = surface_panel(state, hover)
             elif tab == "slice":
                 want["param"] = slice_name
+                want["updated"] = state.cursor.revealed().updated
                 if {k: keys.get(k) for k in want} != want:
                     out[2], out[3], _ = slice_panel(state, slice_name)
             elif tab == "contour":

@@ -94,10 +94,12 @@ def register_sharing_callbacks(app) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
-        "(present, theme, search, shown) => window.backpropLabDisplay.choose(present, theme, search, shown)",
+        "(present, theme, settings, search, shown) => "
+        "window.backpropLabDisplay.choose(present, theme, settings, search, shown)",
         Output("display", "data"),
         Input("present-toggle", "n_clicks"),
         Input("theme-toggle", "n_clicks"),
+        Input("settings-toggle", "n_clicks"),
         Input("url", "search"),
         State("display", "data"),
     )
@@ -106,5 +108,6 @@ def register_sharing_callbacks(app) -> None:
         Output("page", "className"),
         Output("present-toggle", "aria-pressed"),
         Output("theme-toggle", "children"),
+        Output("settings-toggle", "aria-pressed"),
         Input("display", "data"),
     )

@@ -9,11 +9,20 @@
   const THEMES = ["light", "dark"];
 
   // The display for the tab: the toggles, or a link's present= and theme= flags when the page opens.
-  function choose(presentClicks, themeClicks, search, shown) {
+  // Below this width the settings column is put away unless asked for: the network and the loss
+  // curve beside it need the room (style.css has the same width).
+  const SETTINGS_ROOM = 1280;
+
+  function settingsShown(display) {
+    return typeof display.settings === "boolean" ? display.settings : window.innerWidth >= SETTINGS_ROOM;
+  }
+
+  function choose(presentClicks, themeClicks, settingsClicks, search, shown) {
     const ctx = window.dash_clientside.callback_context;
     const triggered = ctx.triggered_id;
-    const display = {present: false, theme: "light", ...(shown || {})};
+    const display = {present: false, theme: "light", settings: null, ...(shown || {})};
     if (triggered === "present-toggle") display.present = !display.present;
+    else if (triggered === "settings-toggle") display.settings = !settingsShown(display);
     else if (triggered === "theme-toggle") display.theme = display.theme === "dark" ? "light" : "dark";
     else if (typeof search === "string" && search.length > 1) {
       const params = new URLSearchParams(search);
@@ -34,11 +43,13 @@
     const d = display || {};
     const present = d.present === true;
     const dark = d.theme === "dark";
-    const page = ["page", present ? "present" : "", dark ? "theme-dark" : ""].filter(Boolean).join(" ");
+    // null: the width decides (style.css); a person's choice wins over it.
+    const settings = d.settings === true ? "settings-open" : d.settings === false ? "settings-closed" : "";
+    const page = ["page", present ? "present" : "", dark ? "theme-dark" : "", settings].filter(Boolean).join(" ");
     document.documentElement.classList.toggle("theme-dark", dark);  // the tooltip and overlay live outside .page
     requestAnimationFrame(() => window.backpropLab && window.backpropLab.redraw());  // stroke widths follow the mode
     window.dispatchEvent(new Event("resize"));  // the charts take the new room
-    return [page, present ? "true" : "false", dark ? "Light" : "Dark"];
+    return [page, present ? "true" : "false", dark ? "Light" : "Dark", settingsShown(d) ? "true" : "false"];
   }
 
   // The server's query for this lab becomes a full link; the clipboard gets it where the browser

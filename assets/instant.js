@@ -126,8 +126,10 @@
     if (at[0] === "W") W[at[1]][at[2]][at[3]] = value;
     else b[at[1]][at[2]] = value;
     const p = passes(m, W, b);
-    const blameScale = Math.max(0, ...p.delta.slice(1).flat().map(Math.abs));
-    const gradScale = Math.max(0, ...p.gradW.slice(1).flat(2).map(Math.abs));
+    // Blame on network_view's absolute scale: each tenfold of |δ| (or |∂C/∂w|) adds the same width.
+    const B = m.blame;
+    const scale = (v) => (Math.abs(v) > B.low ? Math.min(1, Math.log10(Math.abs(v) / B.low) / Math.log10(B.high / B.low)) : 0);
+    const width = ([lo, hi], v) => round(lo + (hi - lo) * scale(v), 2);
 
     const nodes = [];
     m.sizes.forEach((n, l) => {
@@ -136,13 +138,13 @@
         const node = {
           id: `n${l}-${i}`, fill: a >= 0 ? m.roles[l] : m.negative,
           level: round(level(a, l === 0 ? null : m.activations[l - 1]), 3),
-          text: m.labels ? num(a, false, 2) : "", sub: "", ring: 0, arrow: "", known: true,
+          text: m.values[l] ? num(a, false, 2) : "", sub: "", ring: 0, arrow: "", known: true,
         };
         if (l >= 1) {
           const d = p.delta[l][i];
           node.arrow = d > 0 ? "▼" : d < 0 ? "▲" : "";
           node.sub = m.labels ? `δ ${num(d, true)} ${node.arrow}`.trimEnd() : "";
-          if (blameScale > 0) node.ring = round(2 + (10 * Math.abs(d)) / blameScale, 2);
+          node.ring = width(B.ring, d);
         }
         nodes.push(node);
       }
@@ -154,8 +156,8 @@
         const g = p.gradW[l][i][j];
         edges.push({
           id: `W${l}[${i},${j}]`, width: edgeWidth(w, m.labels), colour: w >= 0 ? m.positive : m.negative,
-          dash: w >= 0 ? "" : "8 5", blame: gradScale > 0 ? round(4 + (14 * Math.abs(g)) / gradScale, 2) : 0,
-          flow: m.flows[String(l)] || "", label: m.labels ? num(w, true, 2) : "",
+          dash: w >= 0 ? "" : "8 5", blame: width(B.glow, g),
+          flow: m.flows[String(l)] || "", label: m.weight_labels ? num(w, true, 2) : "",
           grad: m.grad_labels ? `∂ ${num(g, true, 3)}` : "",
         });
       }));

@@ -36,17 +36,21 @@
     hideTip();
     container.innerHTML = "";
     const svg = el("svg", {
-      viewBox: `0 0 ${geometry.width} ${geometry.height}`, class: "network-svg", role: "img",
+      viewBox: (geometry.view || [0, 0, geometry.width, geometry.height]).join(" "), class: "network-svg", role: "img",
       "aria-label": `Network with layers ${geometry.key}`,
     }, container);
     const groups = {};
     for (const name of ["columns", "glows", "edges", "pulses", "edgeLabels", "nodes", "output"]) {
       groups[name] = el("g", {class: `g-${name}`}, svg);
     }
-    const parts = {svg, groups, edges: new Map(), nodes: new Map(), key: geometry.key};
+    const parts = {svg, groups, edges: new Map(), nodes: new Map(), key: geometry.key, line: geometry.line,
+      font: geometry.fonts};
+    // Type sizes come with the geometry: the label placement was computed for them.
+    const font = geometry.fonts;
 
     for (const c of geometry.columns) {
-      el("text", {class: "column-title", "text-anchor": "middle", x: c.x, y: 26}, groups.columns).textContent = c.text;
+      el("text", {class: "column-title", "text-anchor": "middle", x: c.x, y: 26, "font-size": font.title},
+        groups.columns).textContent = c.text;
     }
     for (const e of geometry.edges) {
       const glow = el("path", {class: "edge-glow"}, groups.glows);
@@ -54,8 +58,9 @@
       // A wide invisible stroke over each edge: a thin edge is hard to hit with a mouse.
       const hit = el("path", {class: "edge-hit"}, groups.edges);
       const pulse = el("path", {class: "pulse"}, groups.pulses);
-      const label = el("text", {class: "edge-label", "text-anchor": "middle"}, groups.edgeLabels);
-      const grad = el("text", {class: "edge-grad", "text-anchor": "middle"}, groups.edgeLabels);
+      const label = el("text", {class: "edge-label", "text-anchor": "middle", "font-size": font.weight}, groups.edgeLabels);
+      const grad = el("text", {class: "edge-grad", "text-anchor": "middle", "font-size": font.grad,
+        x: e.gx ?? 0, y: e.gy ?? 0}, groups.edgeLabels);
       for (const target of [line, glow, hit]) {
         target.addEventListener("click", () => pick(e.id));
         target.addEventListener("mouseenter", (ev) => showTip(parts.edges.get(e.id), ev));
@@ -70,10 +75,14 @@
       const ring = el("circle", {class: "ring"}, g);
       const base = el("circle", {class: "node-base"}, g);
       const fill = el("circle", {class: "node-fill"}, g);
-      const text = el("text", {class: "node-value", "text-anchor": "middle", dy: "0.35em"}, g);
-      const sub = el("text", {class: "node-delta", "text-anchor": "middle"}, g);
-      const arrow = el("text", {class: "node-arrow", "text-anchor": "middle"}, g);
-      const name = el("text", {class: "node-name", "text-anchor": "middle"}, g);
+      // A value sits inside its neuron, or left of an input of a larger network, after its name.
+      const left = n.value_at === "left";
+      const text = el("text", {"text-anchor": left ? "end" : "middle", x: n.vx, y: n.vy, "font-size": font.value}, g);
+      const sub = el("text", {class: "node-delta", "text-anchor": "middle", x: n.x, y: n.dy ?? 0,
+        "font-size": font.delta}, g);
+      const arrow = el("text", {class: "node-arrow", "text-anchor": "middle", "font-size": font.arrow}, g);
+      const name = el("text", {class: "node-name", "text-anchor": "middle", x: n.x, y: n.ny,
+        "font-size": font.name}, g);
       const bias = n.id.startsWith("n0-") ? null : biasName(n.id);
       const activate = () => { if (bias) pick(bias); };
       g.addEventListener("click", activate);
@@ -83,12 +92,11 @@
       g.addEventListener("mouseleave", () => { hideTip(); hover(null); });
       set(base, {cx: n.x, cy: n.y, r: n.r, stroke: n.stroke});
       set(fill, {cx: n.x, cy: n.y, r: n.r - 2});
-      set(text, {x: n.x, y: n.y});
       set(ring, {cx: n.x, cy: n.y});
-      name.textContent = n.name;
+      if (!left) name.textContent = n.name;
       parts.nodes.set(n.id, {g, ring, base, fill, text, sub, arrow, name, tip: "", at: n});
     }
-    parts.outputText = el("text", {class: "output-box"}, groups.output);
+    parts.outputText = el("text", {class: "output-box", "font-size": font.output}, groups.output);
     container._parts = parts;
     showSelected(parts);
     return parts;
@@ -161,10 +169,10 @@
       set(p.line, {stroke: e.colour, "stroke-width": e.width * widen, "stroke-dasharray": e.dash || "none"});
       set(p.glow, {"stroke-width": e.blame * widen, visibility: e.blame > 0 ? "visible" : "hidden"});
       set(p.pulse, {class: e.flow ? `pulse flow-${e.flow}` : "pulse"});
-      // "before→after" is wider than a weight: after an update its label sits further along.
-      set(p.label, updated ? {x: at.ux, y: at.uy - 8} : {x: at.lx, y: at.ly - 8});
+      if (e.label) set(p.label, {x: at.lx, y: at.ly});
       setText(p.label, e.label);
-      set(p.grad, {x: at.gx, y: at.gy - 8});
+      // After an update the gradient's place shows the step the weight took, in the weight's ink.
+      set(p.grad, {class: updated ? "edge-label" : "edge-grad"});
       setText(p.grad, e.grad);
     }
     for (const n of view.nodes) {
@@ -178,21 +186,23 @@
       set(p.g, {class: n.known ? "node" : "node unknown"});
       set(p.ring, {r: at.r + n.ring / 2 + 3, "stroke-width": n.ring, visibility: n.ring > 0 ? "visible" : "hidden"});
       set(p.fill, {fill: n.fill, "fill-opacity": n.level});
-      set(p.text, {class: n.level > 0.55 ? "node-value light" : "node-value"});
-      setText(p.text, n.text);
-      set(p.sub, {x: at.x, y: at.y + at.r + n.ring + 24});
+      const inside = at.value_at !== "left";
+      const light = inside && n.level > 0.55;  // white on a strongly lit neuron
+      set(p.text, {class: `node-value${light ? " light" : ""}${at.value_at === "optional" ? " optional" : ""}`});
+      setText(p.text, inside ? n.text : `${at.name} ${n.text}`);
       setText(p.sub, n.sub);
       // Small networks carry the arrow in the δ label; large ones show it beside the neuron.
       set(p.arrow, {x: at.x + at.r + n.ring + 8, y: at.y - at.r + 6});
       setText(p.arrow, view.labels ? "" : n.arrow);
-      set(p.name, {x: at.x, y: at.y - at.r - Math.max(n.ring, 0) - 8});
     }
     const out = parts.outputText;
     const lines = view.output.lines;
     while (out.childNodes.length > lines.length) out.removeChild(out.lastChild);
     lines.forEach((line, i) => {
       const span = out.childNodes[i] || el("tspan", {}, out);
-      set(span, {x: view.output.x, y: view.output.y + 28 * i, class: line.startsWith("loss") ? "loss-line" : ""});
+      const loss = line.startsWith("loss");
+      set(span, {x: view.output.x, y: view.output.y + parts.line * i, class: loss ? "loss-line" : "",
+        "font-size": loss ? parts.font.loss : parts.font.output});
       setText(span, line);
     });
   }

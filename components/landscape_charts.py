@@ -89,11 +89,20 @@ def _finite_or_none(values) -> list:
     return v.tolist() if np.isfinite(v).all() else np.where(np.isfinite(v), v, None).tolist()
 
 
-def slice_figure(s) -> dict:
+# Slice figure traces, in this order (a fourth, the ball after an update, only in the update phase):
+SLICE_CURVE, SLICE_BALL, SLICE_TANGENT, SLICE_AFTER = 0, 1, 2, 3
+
+
+def slice_figure(s, after: tuple[float, float] | None = None) -> dict:
     """The network's loss as one parameter varies, with the ball at its value and the
-    tangent drawn with backprop's slope."""
+    tangent drawn with backprop's slope.
+
+    after: (w, C) where the update moved the ball, on this same curve (the slice is then taken
+    at the weights before the update): the ball where it was stays, hollow, and an arrow shows
+    the step down to where it went.
+    """
     y0 = s.current_loss
-    lo, hi = _finite_range(s.loss)
+    lo, hi = _finite_range(s.loss if after is None else np.append(s.loss, after[1]))
     span = hi - lo or 1.0
     width = float(s.values[-1] - s.values[0]) * 0.08
     tx, ty = _tangent(s.current_value, y0, s.slope_backprop, width)
@@ -110,12 +119,27 @@ def slice_figure(s) -> dict:
         xaxis=axis(f"{s.ref}"),
         yaxis=axis("loss C", range=[lo - 0.1 * span, hi + 0.1 * span]),
     )
+    if after is not None:
+        traces[SLICE_BALL]["marker"] = {"color": "rgba(0,0,0,0)", "size": 16,
+                                        "line": {"color": palette.OUTPUT, "width": 3}}  # where it was
+        traces.append({"type": "scatter", "mode": "markers", "name": "after the update", "x": [after[0]],
+                       "y": [after[1]], "hoverinfo": "skip",
+                       "marker": {"color": palette.OUTPUT, "size": 18, "line": {"color": "#fff", "width": 2}}})
+        layout["annotations"] = [{"x": after[0], "y": after[1], "ax": s.current_value, "ay": y0, "xref": "x",
+                                  "yref": "y", "axref": "x", "ayref": "y", "showarrow": True, "arrowhead": 3,
+                                  "arrowsize": 1.3, "arrowwidth": 3, "arrowcolor": palette.OUTPUT, "standoff": 10,
+                                  "startstandoff": 9, "text": ""}]
     return {"data": traces, "layout": layout}
 
 
-def slice_note(s) -> str:
-    return (f"Slope at {s.ref} = {num(s.current_value, True)}: backprop ∂C/∂w = {num(s.slope_backprop, True, 5)}, "
-            f"central difference = {num(s.slope_numeric, True, 5)}")
+def slice_note(s, after: tuple[float, float] | None = None) -> str:
+    slopes = (f"Slope at {s.ref} = {num(s.current_value, True)}: backprop ∂C/∂w = {num(s.slope_backprop, True, 5)}, "
+              f"central difference = {num(s.slope_numeric, True, 5)}")
+    if after is None:
+        return slopes
+    return (f"The update moved {s.ref} from {num(s.current_value, True)} to {num(after[0], True)}, against the slope: "
+            f"along this curve (every other weight as before the update) C went from {num(s.current_loss)} to "
+            f"{num(after[1])}. {slopes}.")
 
 
 def contour_figure(g, path: list) -> dict:

@@ -6,19 +6,47 @@ has revealed and which edges carry the travelling signal or blame. The
 renderer in assets/network.js only copies these values onto SVG elements.
 """
 
+import copy
+import functools
+
 import numpy as np
 
 from engine import Cursor, ParamRef, example_passes
 from engine.activations import ACTIVATIONS
 
+from . import label_layout as lay
 from . import palette
 from .numbers import num, sub
 
-WIDTH, HEIGHT = 880, 520
-LEFT, RIGHT, TOP, BOTTOM = 50, 300, 60, 30  # RIGHT: room for "C after update = 0.066" beside the output
+# The picture's units; the page shows the part anything is drawn in (the geometry's "view").
+# Larger networks are wider: their output box sits beside the outputs.
+WIDTH, WIDTH_LARGE, HEIGHT = 700, 920, 560
+BESIDE = 24  # between a larger network's outputs and the output box beside them
+TOP, BOTTOM = 56, 24
+LEFT = 50  # small networks: an input's name and value are on the neuron itself
+LEFT_NAMED = 130  # larger ones: "x₁ 0.50" is written beside each input, left of it
 # Small networks show their numbers on the graph; larger ones on hover only, where a
-# crowd of labels would hide the picture.
+# crowd of labels would hide the picture. Inputs and outputs always show theirs.
 LABELS_MAX_LAYER, LABELS_MAX_NEURONS = 3, 9
+# A hidden neuron's value fits inside it from this radius on (shown in presentation mode, where
+# nobody hovers).
+VALUE_FITS_RADIUS = 19
+
+# Type sizes in the picture's own units (the renderer sets them; the stylesheet does not):
+# every placement below is computed for these sizes.
+FONT = {"title": 20, "name": 20, "value": 20, "delta": 20, "arrow": 22, "weight": 20, "grad": 19, "output": 20,
+        "loss": 24}
+LINE = 28  # between the output box's lines
+
+# Blame on an absolute scale: a ring's thickness says how big |δ| is, the same on every network
+# and at every step (a trained network visibly carries less blame than an untrained one). Each
+# tenfold of |δ| adds the same thickness, from BLAME_LOW (or less) to BLAME_HIGH (or more).
+BLAME_LOW, BLAME_HIGH = 1e-3, 0.3
+RING_MIN, RING_MAX, RING_GAP = 1.5, 12.0, 3.0
+GLOW_MIN, GLOW_MAX = 3.0, 18.0
+RING_ROOM = RING_GAP + RING_MAX  # from a neuron's edge to the outside of its thickest ring
+# From a neuron's edge to the far side of its name above (or its δ below), clear of its ring.
+NAME_ROOM = RING_ROOM + 2 * lay.MARGIN + 1 + (lay.ASCENT + lay.DESCENT) * FONT["name"]
 
 
 def neuron_name(layer: int, index: int, n_layers: int) -> str:
@@ -38,12 +66,65 @@ def layer_title(layer: int, n_layers: int, short: bool = False) -> str:
     return f"H{layer}" if short else f"Hidden {layer}"
 
 
+def blame_scale(value: float) -> float:
+    """Where |value| sits between BLAME_LOW (0) and BLAME_HIGH (1), by tenfolds."""
+    v = abs(float(value))
+    if not v > BLAME_LOW:
+        return 0.0
+    return float(min(1.0, np.log10(v / BLAME_LOW) / np.log10(BLAME_HIGH / BLAME_LOW)))
+
+
+def ring_width(delta: float) -> float:
+    return round(RING_MIN + (RING_MAX - RING_MIN) * blame_scale(delta), 2)
+
+
+def glow_width(grad: float) -> float:
+    return round(GLOW_MIN + (GLOW_MAX - GLOW_MIN) * blame_scale(grad), 2)
+
+
+def _output_lines(n_outputs: int) -> list[str]:
+    """The output box at its fullest (the update phase), with wide numbers: the room it needs."""
+    lines = []
+    for k in range(n_outputs):
+        name = f"o{sub(k + 1)}"
+        lines += [f"{name} = 0.000", "target 0.000", f"{name} − t = −0.000"]
+    return lines + ["loss C = 0.000", "C after update = 0.000"]
+
+
+def _output_box_width(n_outputs: int) -> float:
+    return max(max(lay.text_width(t, FONT["output"], bold=False) for t in _output_lines(n_outputs)),
+               lay.text_width("loss C = 0.000", FONT["loss"]))
+
+
+def _output_room(sizes, radius: float) -> float:
+    """Room right of the output column: half the output box under it and half an output's δ (small
+    networks), or the whole box beside it (larger ones, whose last hidden layer fills the height)."""
+    if _labelled(sizes):
+        half = max(_output_box_width(sizes[-1]), lay.text_width(WIDEST["delta"], FONT["delta"])) / 2
+        return max(radius + RING_ROOM, half + lay.MARGIN)
+    return radius + BESIDE + _output_box_width(sizes[-1]) + lay.MARGIN
+
+
 def _positions(sizes):
+    """Where the columns and neurons sit, as the geometry chose them (with its column spacing)."""
+    g = _geometry(tuple(sizes), len(sizes) - 1)
+    return g["xs"], g["ys"], g["radius"]
+
+
+def _place_columns(sizes, skew: float = 0.0):
+    """Columns spread evenly from the inputs to the room the output box leaves; skew > 0 moves the
+    hidden columns toward the inputs (more room beside the outputs, whose δ and box are wide)."""
     L = len(sizes) - 1
     biggest = max(sizes)
     spacing = min(160.0, (HEIGHT - TOP - BOTTOM) / biggest)
     radius = max(7.0, min(34.0, spacing * 0.3))
-    xs = [LEFT + l * (WIDTH - LEFT - RIGHT) / L for l in range(L + 1)]
+    if _labelled(sizes):  # the name above a neuron and its δ below must clear the next neuron's
+        radius = min(radius, spacing / 2 - NAME_ROOM - lay.MARGIN)
+    left = LEFT if _labelled(sizes) else LEFT_NAMED
+    right = (WIDTH if _labelled(sizes) else WIDTH_LARGE) - _output_room(sizes, radius)
+    # Neighbouring columns' thickest rings stay apart too.
+    radius = max(5.0, min(radius, ((right - left) / L - 2 * RING_ROOM - 4 * lay.MARGIN) / 2))
+    xs = [left + (right - left) * (l / L) ** (1 + skew) for l in range(L + 1)]
     mid = TOP + (HEIGHT - TOP - BOTTOM) / 2
     ys = [[mid + (i - (n - 1) / 2) * spacing for i in range(n)] for n in sizes]
     return xs, ys, radius
@@ -51,8 +132,8 @@ def _positions(sizes):
 
 # Where labels sit along an edge (0 = source, 1 = target): the weight near its source, the
 # gradient near its target. Edges leave a neuron at an angle, so labels from one neuron fan out.
-WEIGHT_LABEL_AT, UPDATE_LABEL_AT, GRAD_LABEL_AT = 0.25, 0.4, 0.7
-ROOM_FOR_GRAD_LABELS = 190  # viewBox units between columns needed for both labels
+# Free room between two columns (viewBox units) needed for the weights' labels, and for the gradients' too.
+ROOM_FOR_WEIGHT_LABELS, ROOM_FOR_GRAD_LABELS = 90, 170
 BEND = 0.15  # how far the control points lean toward the other end: 0 is an S-curve, 1/3 a line
 
 
@@ -101,45 +182,223 @@ def _labelled(sizes) -> bool:
     return max(sizes) <= LABELS_MAX_LAYER and sum(sizes) <= LABELS_MAX_NEURONS
 
 
+def _value_at(sizes, l: int, radius: float) -> str:
+    """Where a neuron of layer l shows its value: "inside" it; "left" of it (the inputs of a larger
+    network, with their names); "optional": inside, in presentation mode only, where nobody hovers
+    (the hidden neurons of a larger network, when it fits); "" nowhere (hover shows it)."""
+    L = len(sizes) - 1
+    if _labelled(sizes):
+        return "inside"
+    if l == 0:
+        return "left"
+    fits = radius >= VALUE_FITS_RADIUS
+    return ("inside" if l == L else "optional") if fits else ""
+
+
+def _room_for_weights(sizes) -> bool:
+    xs, _, r = _place_columns(sizes)
+    return _labelled(sizes) and xs[1] - xs[0] - 2 * r >= ROOM_FOR_WEIGHT_LABELS
+
+
 def _room_for_grads(sizes) -> bool:
     """Whether labelled edges also have room for their ∂C/∂w label."""
-    xs, _, r = _positions(sizes)
+    xs, _, r = _place_columns(sizes)
     return _labelled(sizes) and xs[1] - xs[0] - 2 * r >= ROOM_FOR_GRAD_LABELS
 
 
+# The widest labels each slot must hold, for a network whose weights stay under 10 in size.
+# After an update the weight's place shows its new value, and the gradient's place how far it
+# moved ("Δ −0.016").
+WIDEST = {"weight": "−0.00", "grad": "∂ −4.4e−04", "delta": "δ −4.4e−04 ▲"}
+# Where along an edge (0 = source, 1 = target) each label may sit, in order of preference: the
+# weight near its source, the gradient near its target, above the edge or below it.
+# The weight's label near the source and the gradient's near the target where there is room.
+_ALONG = [round(0.1 + 0.05 * k, 2) for k in range(17)]
+AT = {kind: tuple(sorted(_ALONG, key=lambda t, p=prefer: abs(t - p)))
+      for kind, prefer in (("weight", 0.25), ("grad", 0.72))}
+
+
+def _edge_candidates(x1, y1, x2, y2, text, size, ats):
+    """Boxes for a label along an edge: for each place, just above the curve, then just below."""
+    out = []
+    for t in ats:
+        x, y = _bezier(x1, y1, x2, y2, t)
+        # above the curve, below it, or on it (the label's halo keeps it readable over the line)
+        for baseline in (y - 7, y + 7 + lay.ASCENT * size, y + (lay.ASCENT - lay.DESCENT) * size / 2):
+            out.append((round(x, 1), round(baseline, 1), lay.text_box(x, baseline, text, size)))
+    return out
+
+
+def _node_boxes(n) -> list[tuple[str, lay.Box]]:
+    """What a neuron occupies: its thickest ring, its name above, its δ below (small networks)."""
+    ring = RING_ROOM if not n["id"].startswith("n0-") else RING_GAP  # inputs carry no blame
+    boxes = [(n["id"], lay.circle_box(n["x"], n["y"], n["r"] + ring))]
+    if n["name"] and n["value_at"] != "left":
+        boxes.append((f"{n['id']} name", lay.text_box(n["x"], n["ny"], n["name"], FONT["name"])))
+    if n["value_at"] == "left":
+        boxes.append((f"{n['id']} value", lay.text_box(n["vx"], n["vy"], f"{n['name']} −0.00", FONT["value"], "end")))
+    if n["dy"] is not None:
+        boxes.append((f"{n['id']} δ", lay.text_box(n["x"], n["dy"], WIDEST["delta"], FONT["delta"])))
+    return boxes
+
+
+def _output_box_at(xs, ys, r, sizes) -> tuple[float, float, lay.Box]:
+    """The output box's left edge and first baseline. Small networks: under the outputs (and their
+    δ), centred on their column; the picture is then about as tall as it is wide, like the room it
+    has on a screen, and it is drawn larger. Larger networks: beside the outputs, centred on them."""
+    n_lines = len(_output_lines(sizes[-1]))
+    width = _output_box_width(sizes[-1])
+    if _labelled(sizes):
+        x = xs[-1] - width / 2
+        below = max(ys[-1]) + r + RING_ROOM + 2 * lay.MARGIN + 1 + (lay.ASCENT + lay.DESCENT) * FONT["delta"]
+        top = below + 2 * lay.MARGIN + lay.ASCENT * FONT["loss"]
+    else:
+        x = xs[-1] + r + BESIDE
+        mid = sum(ys[-1]) / len(ys[-1])
+        top = min(max(mid - (n_lines - 1) * LINE / 2, TOP), HEIGHT - BOTTOM - (n_lines - 1) * LINE)
+    return round(x, 1), round(top, 1), lay.Box(x, top - lay.ASCENT * FONT["loss"], x + width,
+                                               top + (n_lines - 1) * LINE + lay.DESCENT * FONT["loss"])
+
+
+SKEWS = (0.0, 0.1, 0.2, 0.3)
+PAD = 6
+
+
+def _bounds(boxes) -> list[float]:
+    left, top = min(b.left for b in boxes) - PAD, min(b.top for b in boxes) - PAD
+    right, bottom = max(b.right for b in boxes) + PAD, max(b.bottom for b in boxes) + PAD
+    return [round(left, 1), round(top, 1), round(right - left, 1), round(bottom - top, 1)]
+
+
+def _spots(ends, kinds, taken) -> dict | None:
+    """A place on each edge for each kind of label in `kinds`, all clear of each other and of
+    `taken`; None if there is none."""
+    keys = [(kind, k) for kind in kinds for k in range(len(ends))]
+    cands = {(kind, k): _edge_candidates(*ends[k][3:], WIDEST[kind], FONT[kind], AT[kind])
+             for kind, k in keys}
+    chosen = lay.place_best(keys, {key: [c[2] for c in cs] for key, cs in cands.items()}, taken)
+    if chosen is None:
+        return None
+    return {kind: [cands[kind, k][chosen[kind, k]][:2] for k in range(len(ends))] for kind in kinds}
+
+
+def _edge_label_spots(sizes, ends, taken) -> dict:
+    """Places for the weights and the gradients. The gradients give way first, then the weights:
+    a label either has a place of its own or is not drawn (hover still shows every number)."""
+    if not _room_for_weights(sizes):
+        return {}
+    both = _spots(ends, ["weight", "grad"], taken) if _room_for_grads(sizes) else None
+    return both or _spots(ends, ["weight"], taken) or {}
+
+
 def network_geometry(spec) -> dict:
+    """Where everything sits, and what never changes for a network of this shape (see _geometry)."""
+    g = copy.deepcopy(_geometry(tuple(spec.sizes), spec.n_layers))
+    for k in ("xs", "ys", "radius"):  # for the layout here, not for the page
+        del g[k]
+    return g
+
+
+@functools.lru_cache(maxsize=64)
+def _geometry(sizes: tuple, L: int) -> dict:
     """Where everything sits, and what never changes for a network of this shape: positions,
-    edge paths, label anchors, names. Sent to the browser only when the shape changes."""
-    L, sizes = spec.n_layers, spec.sizes
-    xs, ys, r = _positions(sizes)
+    edge paths, where every label goes, names. Sent to the browser only when the shape changes.
+
+    Labels are placed once for the widest text each can hold, so no label moves from phase to
+    phase and none overlaps another label or a neuron in any phase (components/label_layout.py).
+    Placing them is a search: it is done once per shape. Where the labels do not all fit, the
+    hidden columns move a little toward the inputs and the search runs again.
+    """
+    for skew in SKEWS:
+        g = _geometry_with(sizes, L, skew)
+        if g["weight_labels"] == _room_for_weights(sizes) and g["grad_labels"] == _room_for_grads(sizes):
+            return g
+    return _geometry_with(sizes, L, 0.0)
+
+
+def _geometry_with(sizes: tuple, L: int, skew: float) -> dict:
+    xs, ys, r = _place_columns(sizes, skew)
     labels = _labelled(sizes)
-    nodes = [
-        {"id": f"n{l}-{i}", "x": round(xs[l], 1), "y": round(ys[l][i], 1), "r": round(r, 1),
-         "stroke": palette.role_colour(l, L), "name": neuron_name(l, i, L) if labels else ""}
-        for l, n in enumerate(sizes) for i in range(n)
-    ]
+    nodes = []
+    for l, n in enumerate(sizes):
+        for i in range(n):
+            x, y = xs[l], ys[l][i]
+            edge_named = not labels and l in (0, L)  # larger networks: only the inputs and outputs
+            value_at = _value_at(sizes, l, r)
+            node = {"id": f"n{l}-{i}", "x": round(x, 1), "y": round(y, 1), "r": round(r, 1),
+                    "stroke": palette.role_colour(l, L),
+                    "name": neuron_name(l, i, L) if labels or edge_named else "",
+                    "ny": round(y - r - RING_ROOM - 2 * lay.MARGIN - 1 - lay.DESCENT * FONT["name"], 1),
+                    "dy": round(y + r + RING_ROOM + 2 * lay.MARGIN + 1 + lay.ASCENT * FONT["delta"], 1)
+                    if labels and l else None,
+                    "value_at": value_at,
+                    "vx": round(x - r - 2 * lay.MARGIN - 4, 1) if value_at == "left" else round(x, 1),
+                    "vy": round(y + 0.35 * FONT["value"], 1)}
+            nodes.append(node)
+    out_x, out_y, out_box = _output_box_at(xs, ys, r, sizes)
+    taken = [b for n in nodes for _, b in _node_boxes(n)] + [out_box]
+    short = (xs[1] - xs[0]) < 110
+    columns = [{"x": round(x, 1), "text": layer_title(l, L, short=short)} for l, x in enumerate(xs)]
+    taken += [lay.text_box(c["x"], 26, c["text"], FONT["title"]) for c in columns]
+    ends = [(l, i, j, xs[l - 1] + r, ys[l - 1][j], xs[l] - r, ys[l][i])
+            for l in range(1, L + 1) for i in range(sizes[l]) for j in range(sizes[l - 1])]
+    spots = _edge_label_spots(sizes, ends, taken) if labels else {}
     edges = []
-    for l in range(1, L + 1):
-        for i in range(sizes[l]):
-            for j in range(sizes[l - 1]):
-                x1, y1, x2, y2 = xs[l - 1] + r, ys[l - 1][j], xs[l] - r, ys[l][i]
-                (lx, ly), (ux, uy) = _bezier(x1, y1, x2, y2, WEIGHT_LABEL_AT), _bezier(x1, y1, x2, y2, UPDATE_LABEL_AT)
-                gx, gy = _bezier(x1, y1, x2, y2, GRAD_LABEL_AT)
-                edges.append({"id": str(ParamRef("W", l, i, j)), "d": _path(x1, y1, x2, y2),
-                              # the weight's label; after an update ("before→after") it sits at u
-                              "lx": round(lx, 1), "ly": round(ly, 1), "ux": round(ux, 1), "uy": round(uy, 1),
-                              "gx": round(gx, 1), "gy": round(gy, 1)})
+    for k, (l, i, j, x1, y1, x2, y2) in enumerate(ends):
+        edge = {"id": str(ParamRef("W", l, i, j)), "d": _path(x1, y1, x2, y2)}
+        for kind, (kx, ky) in (("weight", ("lx", "ly")), ("grad", ("gx", "gy"))):
+            if kind in spots:
+                edge[kx], edge[ky] = spots[kind][k]
+        edges.append(edge)
     return {
         "key": "-".join(map(str, sizes)),
-        "width": WIDTH,
+        "xs": xs, "ys": ys, "radius": r,
+        "width": WIDTH if labels else WIDTH_LARGE,
         "height": HEIGHT,
+        # The part of the picture anything is drawn in (its thickest rings and widest labels
+        # included): the page shows just that, so the network fills the room it has.
+        "view": _bounds(taken),
         "labels": labels,
-        # Long titles need about 110 units of room between columns.
-        "columns": [{"x": round(x, 1), "text": layer_title(l, L, short=(WIDTH - LEFT - RIGHT) / L < 110)}
-                    for l, x in enumerate(xs)],
+        # which edge labels found a place where they overlap nothing (the view shows only those)
+        "weight_labels": "weight" in spots,
+        "grad_labels": "grad" in spots,
+        "fonts": FONT,
+        "line": LINE,
+        "output": {"x": out_x, "y": out_y},
+        "columns": columns,
         "nodes": nodes,
         "edges": edges,
     }
+
+
+def label_boxes(geometry: dict, view: dict) -> list[tuple[str, lay.Box]]:
+    """Every text the renderer draws for this view, with its box: what a test checks for overlaps."""
+    f = geometry["fonts"]
+    boxes = [(f"title {c['text']}", lay.text_box(c["x"], 26, c["text"], f["title"])) for c in geometry["columns"]]
+    at = {n["id"]: n for n in geometry["nodes"]}
+    for n in view["nodes"]:
+        g = at[n["id"]]
+        boxes.append((n["id"], lay.circle_box(g["x"], g["y"], g["r"] + (RING_GAP + n["ring"] if n["ring"] else 0))))
+        if g["name"] and g["value_at"] != "left":
+            boxes.append((f"{n['id']} name", lay.text_box(g["x"], g["ny"], g["name"], f["name"])))
+        if g["value_at"] == "left" and n["text"]:
+            boxes.append((f"{n['id']} value", lay.text_box(g["vx"], g["vy"], f"{g['name']} {n['text']}", f["value"],
+                                                           "end")))
+        if n["sub"] and g["dy"] is not None:
+            boxes.append((f"{n['id']} δ", lay.text_box(g["x"], g["dy"], n["sub"], f["delta"])))
+    for e, g in zip(view["edges"], geometry["edges"]):
+        if e["label"]:
+            boxes.append((f"{e['id']} {e['label']}", lay.text_box(g["lx"], g["ly"], e["label"], f["weight"])))
+        if e["grad"]:
+            boxes.append((f"{e['id']} {e['grad']}", lay.text_box(g["gx"], g["gy"], e["grad"], f["grad"])))
+    out = view["output"]
+    if out["lines"]:  # one block of lines, as the page draws it (one text element)
+        lines = [lay.text_box(out["x"], out["y"] + geometry["line"] * k, line,
+                              f["loss"] if line.startswith("loss") else f["output"], "start", bold=False)
+                 for k, line in enumerate(out["lines"])]
+        boxes.append(("output box", lay.Box(min(b.left for b in lines), lines[0].top, max(b.right for b in lines),
+                                            lines[-1].bottom)))
+    return boxes
 
 
 def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
@@ -159,7 +418,9 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
     fwd, bwd = passes.fwd, passes.bwd
     xs, ys, r = _positions(sizes)
     labels = _labelled(sizes)
-    room_for_grads = _room_for_grads(sizes)
+    value_at = [_value_at(sizes, l, r) for l in range(L + 1)]
+    placed = _geometry(tuple(sizes), L)
+    room_for_weights, room_for_grads = placed["weight_labels"], placed["grad_labels"]
     decay = state.train.weight_decay
     phase = cursor.phase
 
@@ -176,7 +437,7 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
                 "id": f"n{l}-{i}",
                 "fill": colour if a >= 0 else palette.NEGATIVE,
                 "level": round(_fill_level(a, act), 3) if known else 0.0,
-                "text": (num(a, digits=2) if known else "?") if labels else "",
+                "text": (num(a, digits=2) if known else "?") if value_at[l] else "",
                 "sub": "",
                 "ring": 0.0,
                 "arrow": "",
@@ -191,18 +452,14 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
                 node["aria"] = node["tip"].split("\n")[0] + (f", activation {num(a)}" if known else "")
             nodes.append(node)
 
-    # Blame rings: thickness follows |δ| relative to the largest δ revealed so far.
-    revealed_deltas = [abs(float(bwd.delta[l][0, i])) for l in range(max(1, shown.backward_from), L + 1)
-                       for i in range(sizes[l])]
-    scale = max(revealed_deltas, default=0.0)
+    # Blame rings on an absolute scale (ring_width): the same |δ| draws the same ring at every step.
     for node in nodes:
         l, i = (int(p) for p in node["id"][1:].split("-"))
-        if l >= 1 and l >= shown.backward_from and scale > 0:
-            node["ring"] = round(2.0 + 10.0 * abs(float(bwd.delta[l][0, i])) / scale, 2)
+        if l >= 1 and l >= shown.backward_from:
+            node["ring"] = ring_width(float(bwd.delta[l][0, i]))
 
     flows = _flows(phase.kind, phase.layer, L) if phase else {}
     grads_known = [l for l in range(1, L + 1) if l >= shown.backward_from]
-    g_scale = max((float(np.max(np.abs(bwd.grad_W[l]))) for l in grads_known), default=0.0)
     edges = []
     for l in range(1, L + 1):
         for i in range(sizes[l]):
@@ -221,14 +478,12 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
                     "label": "",
                     "grad": "",
                 }
-                if labels:
-                    edge["label"] = (
-                        f"{num(w_before, True, 2)}→{num(w_now, True, 2)}" if updated else num(w_now, True, 2)
-                    )
+                if room_for_weights:
+                    edge["label"] = num(w_now, True, 2)
+                    if updated and room_for_grads:  # the step the update took, in the gradient's place
+                        edge["grad"] = f"Δ {num(w_now - w_before, True, 3)}"
                 if l in grads_known:
-                    if g_scale > 0:
-                        edge["blame"] = round(4.0 + 14.0 * abs(g) / g_scale, 2)
-                    # After the update the edge shows before → after instead.
+                    edge["blame"] = glow_width(g)
                     if room_for_grads and not updated:
                         edge["grad"] = f"∂ {num(g, True, 3)}"
                 if tips:
@@ -255,7 +510,7 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
         "phase": phase.kind if phase else "ready",
         "nodes": nodes,
         "edges": edges,
-        "output": _output_box(state, passes, shown, xs[-1] + r + 30, ys[-1]),
+        "output": _output_box(state, passes, shown, *_output_box_at(xs, ys, r, sizes)[:2]),
     }
     if tips:  # views without tooltips are in-between pictures (Play, Step's next phase)
         view["model"] = slider_model(state, passes)
@@ -271,7 +526,6 @@ def slider_model(state, example=None) -> dict:
     xs, ys, r = _positions(spec.sizes)
     labels = _labelled(spec.sizes)
     moved = Cursor(L, 2 * L)  # where a slider move leaves the phase (actions.set_param)
-    n_lines = 3 * spec.sizes[-1] + 1  # per output: o, target, o − t; then the loss
     return {
         "sizes": list(spec.sizes),
         "activations": list(spec.activations),
@@ -282,14 +536,18 @@ def slider_model(state, example=None) -> dict:
         "x": example.x[0].tolist(),
         "t": example.y[0].tolist(),
         "labels": labels,
-        "grad_labels": _room_for_grads(spec.sizes),
+        "values": [bool(_value_at(spec.sizes, l, r)) for l in range(L + 1)],
+        "weight_labels": _geometry(tuple(spec.sizes), L)["weight_labels"],
+        "grad_labels": _geometry(tuple(spec.sizes), L)["grad_labels"],
+        # ring_width and glow_width: the page draws blame on the same absolute scale
+        "blame": {"low": BLAME_LOW, "high": BLAME_HIGH, "ring": [RING_MIN, RING_MAX], "glow": [GLOW_MIN, GLOW_MAX]},
         "phase": moved.phase.kind,
         "flows": {str(l): kind for l, kind in _flows(moved.phase.kind, moved.phase.layer, L).items()},
         "roles": [palette.role_colour(l, L) for l in range(L + 1)],
         "negative": palette.NEGATIVE,
         "positive": palette.POSITIVE,
         "outputs": [neuron_name(L, k, L) for k in range(spec.sizes[-1])],
-        "box": [round(xs[-1] + r + 30, 1), round(min(ys[-1]) - 14 * n_lines + 8, 1)],
+        "box": list(_output_box_at(xs, ys, r, spec.sizes)[:2]),
     }
 
 
@@ -308,7 +566,7 @@ def _neuron_tip(name, l, i, L, act, known, blamed, fwd, bwd) -> str:
     return "\n".join(lines)
 
 
-def _output_box(state, passes, shown, x, ys) -> dict:
+def _output_box(state, passes, shown, x, y) -> dict:
     """Target, output, error and loss beside the output neurons, as far as the phase reveals."""
     o, t = passes.fwd.output[0], passes.y[0]
     lines = []
@@ -323,5 +581,4 @@ def _output_box(state, passes, shown, x, ys) -> dict:
         lines.append(f"loss C = {num(passes.bwd.loss)}")
     if shown.updated and state.last_update is not None:
         lines.append(f"C after update = {num(example_passes(state).bwd.loss)}")
-    top = min(ys) - 14 * len(lines) + 8
-    return {"x": round(x, 1), "y": round(top, 1), "lines": lines, "loss": shown.loss}
+    return {"x": x, "y": y, "lines": lines, "loss": shown.loss}

@@ -414,7 +414,7 @@ def test_a_brief_tick_sends_the_network_and_the_counters_only():
     # A chart tick sends the rest: numbers, loss chart, and the panels' cue.
     full = _drawn(drawing(state, {}, brief=False, painted="2-2-1", playing=True))
     assert {"numbers", "history", "charts-due", "drawn-keys"} <= {n for n, v in full.items() if v is not no_update}
-    assert full["charts-due"] == 3 and "tip" in full["view"]["edges"][0]
+    assert full["charts-due"][0] == 3 and "tip" in full["view"]["edges"][0]
     # The maths tabs wait for Pause; after a Step they follow at once.
     assert full["maths-due"] is no_update
     assert _drawn(drawing(state, {}, painted="2-2-1", playing=False))["maths-due"] == 3

@@ -1,0 +1,103 @@
+"""Where the network's words go: boxes of text in the picture's units, and a placement of the
+edge labels that keeps every label off every other label and every neuron.
+
+The picture is SVG in a fixed viewBox, so a label's size in these units is its size on any
+screen, scaled alike: a placement that is clear here is clear at 1024×768 and at 1920×1080.
+Widths are estimated from the font's advance widths (DejaVu Sans and its look-alikes, bold where
+the labels are bold), rounded up; a browser test measures the real boxes.
+"""
+
+import time
+from dataclasses import dataclass
+
+# Advance widths in em for the characters the picture writes (DejaVu Sans Bold, rounded up).
+_WIDE = {"→": 0.84, "−": 0.84, "+": 0.84, "=": 0.84, "▲": 0.78, "▼": 0.78, "δ": 0.62, "∂": 0.56, "Σ": 0.72,
+         " ": 0.35, ".": 0.38, ",": 0.38, "·": 0.38, "?": 0.58, "%": 1.0}
+_DIGIT, _LETTER, _SUBSCRIPT = 0.70, 0.66, 0.45
+ASCENT, DESCENT = 0.80, 0.24  # of the font size, above and below the baseline
+MARGIN = 3.0  # clear space kept around every box
+
+
+@dataclass(frozen=True)
+class Box:
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def overlap(self, other: "Box") -> float:
+        """The area two boxes share, each grown by MARGIN on every side (0 when apart)."""
+        dx = min(self.right, other.right) - max(self.left, other.left) + 2 * MARGIN
+        dy = min(self.bottom, other.bottom) - max(self.top, other.top) + 2 * MARGIN
+        return dx * dy if dx > 0 and dy > 0 else 0.0
+
+    def inside(self, width: float, height: float) -> bool:
+        return self.left >= 0 and self.top >= 0 and self.right <= width and self.bottom <= height
+
+
+REGULAR = 0.86  # regular weight against the bold widths above
+
+
+def text_width(text: str, size: float, bold: bool = True) -> float:
+    em = 0.0
+    for ch in text:
+        if ch in _WIDE:
+            em += _WIDE[ch]
+        elif ch.isdigit():
+            em += _DIGIT
+        elif "₀" <= ch <= "₉":
+            em += _SUBSCRIPT
+        else:
+            em += _LETTER
+    return em * size * (1.0 if bold else REGULAR)
+
+
+def text_box(x: float, baseline: float, text: str, size: float, anchor: str = "middle", bold: bool = True) -> Box:
+    """The box of `text` drawn at (x, baseline) with SVG's text-anchor `anchor`."""
+    w = text_width(text, size, bold)
+    left = x - w / 2 if anchor == "middle" else x - w if anchor == "end" else x
+    return Box(left, baseline - ASCENT * size, left + w, baseline + DESCENT * size)
+
+
+def circle_box(x: float, y: float, radius: float) -> Box:
+    return Box(x - radius, y - radius, x + radius, y + radius)
+
+
+def place_best(labels: list, candidates: dict, taken: list[Box], seconds: float = 0.5) -> dict | None:
+    """A candidate box for every label such that no two chosen boxes overlap, nor any taken box:
+    a depth-first search, each label's candidates in order of preference, the label with the
+    fewest free candidates next. Returns {label: index of its chosen candidate}, or None when
+    there is no such choice or none was found within `seconds`."""
+    deadline = time.monotonic() + seconds
+    free = {key: [k for k, box in enumerate(candidates[key]) if not any(box.overlap(t) for t in taken)]
+            for key in labels}
+    chosen: dict = {}
+
+    def search(options: dict) -> bool:
+        if not options:
+            return True
+        key = min(options, key=lambda name: len(options[name]))
+        for k in options[key]:
+            if time.monotonic() > deadline:
+                return False
+            box = candidates[key][k]
+            rest = {name: [m for m in ks if not candidates[name][m].overlap(box)]
+                    for name, ks in options.items() if name != key}
+            if all(rest.values()):
+                chosen[key] = k
+                if search(rest):
+                    return True
+                del chosen[key]
+        return False
+
+    return chosen if all(free.values()) and search(free) else None
+
+
+def collisions(boxes: list[tuple[str, Box]]) -> list[str]:
+    """Every pair of named boxes that overlap, as "a | b" (for tests and for the geometry's check)."""
+    found = []
+    for k, (name_a, a) in enumerate(boxes):
+        for name_b, b in boxes[k + 1:]:
+            if a.overlap(b) > 0:
+                found.append(f"{name_a} | {name_b}")
+    return found

@@ -7,9 +7,8 @@ default lesson unless their browser tab already holds one (session storage).
 from dash import dcc, html
 
 import engine
-from engine import limits
-
 from components.network_view import ring_width
+from engine import limits
 
 from .actions import SPEEDS
 

@@ -171,6 +171,7 @@ def register_panel_callbacks(app) -> None:
         # client's number of 400 digits would not even serialise).
         tab = tab if tab in LANDSCAPE_PANELS else None
         hover = hover if isinstance(hover, str) and len(hover) <= 12 else None
+        slice_name = slice_name if isinstance(slice_name, str) and len(slice_name) <= 16 else None
         try:
             state = actions.load(stored)
         except LabInputError:

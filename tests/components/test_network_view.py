@@ -14,6 +14,7 @@ W1 = [[0.5, −0.3], [0.2, 0.8]], b1 = (0.1, −0.1), W2 = [[0.7, −0.4]], b2 =
 """
 
 import json
+import math
 import re
 from itertools import pairwise
 
@@ -159,9 +160,9 @@ def test_backward_at_layer_1_reveals_every_delta_and_gradient(steps):
             assert f"= {num(g, True)}" in edges[f"W1[{i},{j}]"]["tip"]
     assert [edges[k]["grad"] for k in ("W1[0,0]", "W1[0,1]", "W1[1,0]", "W1[1,1]")] == [
         f"∂ {MINUS}0.016", f"∂ {MINUS}0.008", "∂ +0.009", "∂ +0.005"]
-    # Rings: thickness 2 + 10·|δ|/max|δ|; the output's δ is the largest, so its ring is 12.
-    assert nodes["n2-0"]["ring"] == 12.0
-    assert nodes["n1-0"]["ring"] == pytest.approx(2 + 10 * 0.016322 / 0.098070, abs=0.01)
+    # Rings on the absolute scale: 1.5 + 10.5·log10(|δ|/0.001)/log10(300).
+    assert nodes["n2-0"]["ring"] == pytest.approx(1.5 + 10.5 * math.log10(98.070) / math.log10(300), abs=0.01)
+    assert nodes["n1-0"]["ring"] == pytest.approx(1.5 + 10.5 * math.log10(16.322) / math.log10(300), abs=0.01)
 
 
 @pytest.mark.parametrize("index, flowing, kind", [
@@ -180,7 +181,7 @@ def test_flow_runs_on_exactly_the_active_layer(steps, index, flowing, kind):
         assert e["flow"] == (kind if layer in flowing else ""), e["id"]
 
 
-def test_update_labels_read_before_and_after(steps):
+def test_update_labels_read_the_new_weight_and_its_step(steps):
     state, view = phase_of(steps, 5)
     _, edges = by_id(view)
     before, after = state.last_update.params_before, state.params
@@ -191,9 +192,10 @@ def test_update_labels_read_before_and_after(steps):
             continue
         w0, w1 = ref.get(before), ref.get(after)
         assert w1 == pytest.approx(w0 - 1.0 * ref.gradient(grads, grads), abs=1e-12)  # sgd, η = 1
-        assert edges[str(ref)]["label"] == f"{num(w0, True, 2)}→{num(w1, True, 2)}"
-    assert edges["W2[0,0]"]["label"] == "+0.70→+0.76"  # 0.7 + 0.059886
-    assert edges["W2[0,1]"]["label"] == f"{MINUS}0.40→{MINUS}0.34"  # −0.4 + 0.061045
+        assert edges[str(ref)]["label"] == num(w1, True, 2)
+        assert edges[str(ref)]["grad"] == f"Δ {num(w1 - w0, True, 3)}"
+    assert (edges["W2[0,0]"]["label"], edges["W2[0,0]"]["grad"]) == ("+0.76", "Δ +0.060")  # 0.7 + 0.059886
+    assert (edges["W2[0,1]"]["label"], edges["W2[0,1]"]["grad"]) == (f"{MINUS}0.34", "Δ +0.061")  # −0.4 + 0.061045
     assert "moved +0.060" in edges["W2[0,0]"]["tip"]
 
 
@@ -246,7 +248,9 @@ def test_a_large_network_has_hover_tips_but_no_labels():
         assert view["labels"] is False
         assert len(view["nodes"]) == 2 + 5 * 6 + 1
         assert len(view["edges"]) == 2 * 6 + 4 * 6 * 6 + 6 * 1
-        assert all(n["text"] == "" and n["sub"] == "" for n in view["nodes"])
+        assert all(n["sub"] == "" for n in view["nodes"])  # no δ labels
+        # the inputs and the output always show their values (hidden ones in presentation mode)
+        assert all(n["text"] for n in view["nodes"] if n["id"].startswith(("n0-", "n6-")))
         assert all(e["label"] == "" and e["grad"] == "" for e in view["edges"])
         assert all(n["tip"] and n["aria"] for n in view["nodes"])
         assert all(e["tip"] for e in view["edges"])

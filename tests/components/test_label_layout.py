@@ -1,0 +1,96 @@
+"""Where the network's words go: no label overlaps another label or a neuron, in any phase, for
+every lesson small enough to carry its numbers; blame rings on an absolute scale."""
+
+import math
+
+import pytest
+
+import engine
+from components import label_layout as lay
+from components import network_view as nv
+
+
+def test_box_arithmetic_by_hand():
+    # "+0.50" at 20 units, bold: + 0.84 em, three digits 0.70 em each, a point 0.38 em = 3.32 em = 66.4 units.
+    assert lay.text_width("+0.50", 20) == pytest.approx(66.4)
+    box = lay.text_box(100, 50, "+0.50", 20)
+    assert (box.left, box.right) == pytest.approx((66.8, 133.2))
+    assert (box.top, box.bottom) == pytest.approx((50 - 16, 50 + 4.8))
+    # Two boxes 10 units apart share nothing; 4 units apart they are closer than the margin (3 + 3).
+    a = lay.Box(0, 0, 10, 10)
+    assert a.overlap(lay.Box(20, 0, 30, 10)) == 0
+    assert a.overlap(lay.Box(14, 0, 24, 10)) > 0
+    assert lay.collisions([("a", a), ("b", lay.Box(14, 0, 24, 10)), ("c", lay.Box(50, 50, 60, 60))]) == ["a | b"]
+
+
+def test_place_best_finds_the_one_arrangement_that_fits():
+    # Two labels, each with two places; the first places clash, so one of them must take its second.
+    first = lay.Box(0, 0, 10, 10)
+    cands = {"x": [first, lay.Box(0, 40, 10, 50)], "y": [lay.Box(5, 0, 15, 10), lay.Box(40, 0, 50, 10)]}
+    chosen = lay.place_best(["x", "y"], cands, [])
+    assert cands["x"][chosen["x"]].overlap(cands["y"][chosen["y"]]) == 0
+    # Nowhere free: no arrangement.
+    assert lay.place_best(["x"], {"x": [first]}, [lay.Box(0, 0, 10, 10)]) is None
+
+
+def small_lessons():
+    return [k for k, (_, make) in engine.PRESETS.items() if max(make().spec.sizes) <= 3]
+
+
+def test_small_lessons_exist():
+    assert {"default", "worked_example"} <= set(small_lessons())
+
+
+@pytest.mark.parametrize("lesson", small_lessons())
+def test_no_label_overlaps_another_or_a_neuron_in_any_phase(lesson):
+    state = engine.PRESETS[lesson][1]()
+    geometry = nv.network_geometry(state.spec)
+    assert geometry["weight_labels"], "a small lesson shows its weights on the graph"
+    seen = set()
+    for _ in range(2 * (2 * state.spec.n_layers + 2)):  # two whole steps, every phase
+        view = nv.network_view(state)
+        seen.add(view["phase"])
+        boxes = nv.label_boxes(geometry, view)
+        assert lay.collisions(boxes) == [], f"{lesson}, {state.cursor.words()}"
+        x0, y0, w, h = geometry["view"]
+        for name, box in boxes:  # and nothing is cut at the picture's edge
+            assert x0 <= box.left and box.right <= x0 + w and y0 <= box.top and box.bottom <= y0 + h, name
+        state = engine.advance(state)
+    assert seen == {"ready", "forward", "loss", "backward", "update"}
+
+
+def test_the_default_lesson_shows_weights_gradients_and_the_update_step():
+    state = engine.full_step(engine.PRESETS["default"][1]())
+    view = nv.network_view(state)
+    edge = {e["id"]: e for e in view["edges"]}["W1[0,0]"]
+    before = state.last_update.params_before.W[1][0, 0]
+    after = state.params.W[1][0, 0]
+    assert edge["label"] == nv.num(after, True, 2)
+    assert edge["grad"] == f"Δ {nv.num(after - before, True, 3)}"  # +0.516 − 0.500 = +0.016
+    assert edge["grad"] == "Δ +0.016"
+
+
+def test_larger_networks_name_their_inputs_and_outputs():
+    state = engine.PRESETS["circle"][1]()
+    geometry = nv.network_geometry(state.spec)
+    nodes = {n["id"]: n for n in geometry["nodes"]}
+    assert nodes["n0-0"]["name"] == "x₁" and nodes["n0-0"]["value_at"] == "left"
+    assert nodes["n3-0"]["name"] == "o₁"
+    assert nodes["n1-0"]["name"] == "" and nodes["n1-0"]["value_at"] in ("optional", "")
+    view = {n["id"]: n for n in nv.network_view(state)["nodes"]}
+    assert view["n0-0"]["text"] == nv.num(float(engine.example_passes(state).fwd.a[0][0, 0]), digits=2)
+
+
+def test_blame_rings_are_on_an_absolute_scale():
+    # Each tenfold adds the same width: |δ| = 0.001 → 1.5, 0.3 → 12, and 0.1 → 1.5 + 10.5·log10(100)/log10(300).
+    assert nv.ring_width(0.001) == 1.5 and nv.ring_width(0.0) == 1.5 and nv.ring_width(5.0) == 12.0
+    assert nv.ring_width(-0.1) == pytest.approx(1.5 + 10.5 * 2 / math.log10(300), abs=0.01)  # 9.98
+    # A trained network carries visibly less blame than the same network untrained.
+    def output_ring(state):
+        for _ in range(2 * state.spec.n_layers + 1):  # to the end of the backward pass
+            state = engine.advance(state)
+        return {n["id"]: n for n in nv.network_view(state)["nodes"]}["n2-0"]["ring"]
+
+    fresh = engine.PRESETS["default"][1]()
+    trained = engine.train_steps(fresh, 300)
+    assert output_ring(trained) < output_ring(fresh) - 3

@@ -1,0 +1,123 @@
+"""The first screen as a class sees it: the network and the loss curve with its ball side by side,
+both in view without a click or a scroll at 1024×768, 1280×720 and 1920×1080, in normal and
+presentation mode; no text in the network overlaps another text or a neuron in any phase of the
+small lessons; the heading on at most two lines; type on the graph never under 14 px at 1024×768.
+Measured on the page itself: the boxes the browser laid out."""
+
+import engine
+from tests.browser.test_network_page import choose, open_page, wait_until
+
+SIZES = ((1024, 768), (1280, 720), (1920, 1080))
+
+# What a person sees, read from the laid-out page (as ../shared style probes do).
+MEASURE = r"""
+const W = window.innerWidth, H = window.innerHeight;
+const inView = r => r.width > 0 && r.height > 0 && r.left >= -1 && r.top >= -1 && r.right <= W + 1 && r.bottom <= H + 1;
+const net = document.querySelector('#network svg');
+const chart = document.querySelector('#slice-chart .js-plotly-plot') || document.querySelector('#slice-chart');
+const data = (chart && chart.data) || [];
+const curve = data.some(t => (t.mode || 'lines').includes('lines') && (t.x || []).length >= 20);
+const ball = data.some(t => (t.mode || '').includes('markers') && (t.x || []).length === 1);
+const texts = [...net.querySelectorAll('text')].filter(t => {
+  const s = getComputedStyle(t), r = t.getBoundingClientRect();
+  return s.display !== 'none' && s.visibility !== 'hidden' && r.width > 0 && (t.textContent || '').trim();
+}).map(t => ({r: t.getBoundingClientRect(), s: t.textContent.trim(), e: t}));
+const overlaps = [];
+for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+  const a = texts[i].r, b = texts[j].r;
+  const ox = Math.min(a.right, b.right) - Math.max(a.left, b.left), oy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+  if (ox > 2 && oy > 2) overlaps.push(texts[i].s + ' | ' + texts[j].s);
+}
+for (const c of [...net.querySelectorAll('circle.node-base')]) {
+  const b = c.getBoundingClientRect(), cx = (b.left + b.right) / 2, cy = (b.top + b.bottom) / 2, rad = b.width / 2;
+  for (const t of texts) {
+    const mx = (t.r.left + t.r.right) / 2, my = (t.r.top + t.r.bottom) / 2;
+    if (Math.hypot(mx - cx, my - cy) < rad) continue;  // the neuron's own value
+    const px = Math.max(t.r.left, Math.min(cx, t.r.right)), py = Math.max(t.r.top, Math.min(cy, t.r.bottom));
+    if (Math.hypot(px - cx, py - cy) < rad - 2) overlaps.push(t.s + ' | a neuron');
+  }
+}
+const heading = document.getElementById('phase-text');
+const lineHeight = parseFloat(getComputedStyle(heading).lineHeight);
+return {overflow: document.scrollingElement.scrollWidth - W, network: inView(net.getBoundingClientRect()),
+        chart: !!chart && inView(chart.getBoundingClientRect()), curve, ball, overlaps,
+        smallest: Math.min(...texts.map(t => parseFloat(getComputedStyle(t.e).fontSize) * net.getScreenCTM().a)),
+        headingLines: Math.round(heading.scrollHeight / lineHeight), heading: heading.textContent};
+"""
+
+# Two animation frames: the layout after a resize (or a new view) has been done and painted.
+FRAMES = "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));"
+
+
+def resize(driver, width, height):
+    driver.set_window_size(width, height)
+    inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+    wait_until(lambda: driver.execute_script("return [window.innerWidth, window.innerHeight]") == [width, height],
+               f"the page to be {width}×{height}")
+    driver.execute_async_script(FRAMES)
+
+
+def measured(dash_duo, width, height):
+    resize(dash_duo.driver, width, height)
+    return wait_until(lambda: (lambda m: m if m["ball"] and m["curve"] else None)(dash_duo.driver.execute_script(MEASURE)),
+                      "the loss curve with its ball")
+
+
+def check_every_phase(dash_duo, lesson: str, present: bool):
+    state = engine.PRESETS[lesson][1]()
+    for _ in range(2 * state.spec.n_layers + 2):  # ready, forward…, loss, backward…, update
+        for width, height in SIZES:
+            m = measured(dash_duo, width, height)
+            where = f"{lesson} at {width}×{height}{' presenting' if present else ''}, {m['heading']!r}"
+            assert m["overflow"] <= 0, where
+            assert m["network"] and m["chart"], where  # both wholly in view, side by side
+            assert m["overlaps"] == [], where
+            assert m["headingLines"] <= 2, where
+            if width == 1024:
+                assert m["smallest"] >= 14, where
+        state = engine.advance(state)
+        dash_duo.find_element("#step").click()
+        dash_duo.wait_for_text_to_equal("#phase-text", state.cursor.words(), timeout=10)
+        dash_duo.driver.execute_async_script(FRAMES)
+
+
+def test_first_screen_normal_mode(dash_duo):
+    open_page(dash_duo)
+    check_every_phase(dash_duo, "default", present=False)
+    resize(dash_duo.driver, 1280, 800)
+    choose(dash_duo, "preset", "Classic worked example")
+    dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
+    check_every_phase(dash_duo, "worked_example", present=False)
+    assert dash_duo.get_logs() == []
+
+
+def test_first_screen_in_presentation_mode(dash_duo):
+    open_page(dash_duo)
+    choose(dash_duo, "preset", "Classic worked example")
+    dash_duo.find_element("#present-toggle").click()
+    wait_until(lambda: "present" in dash_duo.find_element("#page").get_attribute("class"), "presentation mode")
+    check_every_phase(dash_duo, "worked_example", present=True)
+    assert dash_duo.get_logs() == []
+
+
+def test_the_curve_follows_the_clicked_weight_and_the_ball_moves_on_an_update(dash_duo):
+    open_page(dash_duo)
+    title = "return document.querySelector('#slice-chart .xtitle')?.textContent"
+    wait_until(lambda: dash_duo.driver.execute_script(title) == "W1[0,0]", "the curve along W1[0,0]")
+    # A click on the edge from h₁ to o₁: the curve beside the network is now the loss along W2[0,0].
+    dash_duo.driver.execute_script(
+        "document.querySelectorAll('#network path.edge-hit')[4].dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+    wait_until(lambda: dash_duo.driver.execute_script(title) == "W2[0,0]", "the curve along W2[0,0]")
+    # Full step: the ball where it was stays, hollow, and the ball after the update is drawn further down.
+    dash_duo.find_element("#full-step").click()
+    after = wait_until(lambda: dash_duo.driver.execute_script(
+        "const d = document.querySelector('#slice-chart .js-plotly-plot').data;"
+        "return d.length === 4 ? [d[1].x[0], d[1].y[0], d[3].x[0], d[3].y[0]] : null"), "the ball after the update")
+    state = engine.full_step(engine.PRESETS["default"][1]())
+    w0, w1 = state.last_update.params_before.W[2][0, 0], state.params.W[2][0, 0]
+    assert after[0] == w0 and after[2] == w1  # 0.70 → 0.76: moved against the slope
+    assert after[3] < after[1]  # and down the curve
+    note = dash_duo.find_element("#slice-note").text
+    assert note.startswith("The update moved W2[0,0] from +0.700 to +0.760")
+    assert dash_duo.get_logs() == []

@@ -172,7 +172,7 @@
       if (e.label) set(p.label, {x: at.lx, y: at.ly});
       setText(p.label, e.label);
       // After an update the gradient's place shows the step the weight took, in the weight's ink.
-      set(p.grad, {class: updated ? "edge-label" : "edge-grad"});
+      set(p.grad, {class: updated ? "edge-grad step" : "edge-grad"});
       setText(p.grad, e.grad);
     }
     for (const n of view.nodes) {

@@ -60,8 +60,11 @@ def resize(driver, width, height):
 
 def measured(dash_duo, width, height):
     resize(dash_duo.driver, width, height)
-    return wait_until(lambda: (lambda m: m if m["ball"] and m["curve"] else None)(dash_duo.driver.execute_script(MEASURE)),
-                      "the loss curve with its ball")
+    def with_ball():
+        m = dash_duo.driver.execute_script(MEASURE)
+        return m if m["ball"] and m["curve"] else None
+
+    return wait_until(with_ball, "the loss curve with its ball")
 
 
 def check_every_phase(dash_duo, lesson: str, present: bool):

@@ -80,7 +80,8 @@
       const text = el("text", {"text-anchor": left ? "end" : "middle", x: n.vx, y: n.vy, "font-size": font.value}, g);
       const sub = el("text", {class: "node-delta", "text-anchor": "middle", x: n.x, y: n.dy ?? 0,
         "font-size": font.delta}, g);
-      const arrow = el("text", {class: "node-arrow", "text-anchor": "middle", "font-size": font.arrow}, g);
+      const arrow = el("text", {class: "node-arrow", "text-anchor": "middle", "font-size": font.arrow,
+        x: n.ax ?? 0, y: n.ay}, g);
       const name = el("text", {class: "node-name", "text-anchor": "middle", x: n.x, y: n.ny,
         "font-size": font.name}, g);
       const bias = n.id.startsWith("n0-") ? null : biasName(n.id);
@@ -191,9 +192,8 @@
       set(p.text, {class: `node-value${light ? " light" : ""}${at.value_at === "optional" ? " optional" : ""}`});
       setText(p.text, inside ? n.text : `${at.name} ${n.text}`);
       setText(p.sub, n.sub);
-      // Small networks carry the arrow in the δ label; large ones show it beside the neuron.
-      set(p.arrow, {x: at.x + at.r + n.ring + 8, y: at.y - at.r + 6});
-      setText(p.arrow, view.labels ? "" : n.arrow);
+      // Small networks carry the arrow in the δ label; larger ones beside the neuron, where it fits.
+      setText(p.arrow, view.labels || at.ax == null ? "" : n.arrow);
     }
     const out = parts.outputText;
     const lines = view.output.lines;

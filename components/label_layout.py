@@ -25,8 +25,10 @@ class Box:
     right: float
     bottom: float
 
-    def overlap(self, other: "Box") -> float:
+    def overlap(self, other) -> float:
         """The area two boxes share, each grown by MARGIN on every side (0 when apart)."""
+        if isinstance(other, Circle):
+            return other.overlap(self)
         dx = min(self.right, other.right) - max(self.left, other.left) + 2 * MARGIN
         dy = min(self.bottom, other.bottom) - max(self.top, other.top) + 2 * MARGIN
         return dx * dy if dx > 0 and dy > 0 else 0.0
@@ -59,8 +61,41 @@ def text_box(x: float, baseline: float, text: str, size: float, anchor: str = "m
     return Box(left, baseline - ASCENT * size, left + w, baseline + DESCENT * size)
 
 
-def circle_box(x: float, y: float, radius: float) -> Box:
-    return Box(x - radius, y - radius, x + radius, y + radius)
+@dataclass(frozen=True)
+class Circle:
+    """A neuron with its ring: words may sit in the corners of its square, not on it."""
+
+    x: float
+    y: float
+    radius: float
+
+    def overlap(self, other) -> float:
+        """How far `other` (grown by MARGIN) reaches into the circle (0 when apart)."""
+        if isinstance(other, Circle):
+            return max(0.0, self.radius + other.radius + MARGIN - ((self.x - other.x) ** 2 + (self.y - other.y) ** 2) ** 0.5)
+        nx = min(max(self.x, other.left - MARGIN), other.right + MARGIN)
+        ny = min(max(self.y, other.top - MARGIN), other.bottom + MARGIN)
+        return max(0.0, self.radius - ((nx - self.x) ** 2 + (ny - self.y) ** 2) ** 0.5)
+
+    @property
+    def left(self):
+        return self.x - self.radius
+
+    @property
+    def right(self):
+        return self.x + self.radius
+
+    @property
+    def top(self):
+        return self.y - self.radius
+
+    @property
+    def bottom(self):
+        return self.y + self.radius
+
+
+def circle_box(x: float, y: float, radius: float) -> Circle:
+    return Circle(x, y, radius)
 
 
 def place_best(labels: list, candidates: dict, taken: list[Box], seconds: float = 0.5) -> dict | None:

@@ -21,7 +21,7 @@ from .numbers import num, sub
 # The picture's units; the page shows the part anything is drawn in (the geometry's "view").
 # Larger networks are wider: their output box sits beside the outputs.
 WIDTH, WIDTH_LARGE, HEIGHT = 700, 920, 560
-BESIDE = 24  # between a larger network's outputs and the output box beside them
+BESIDE = 54  # between a larger network's outputs and the output box beside them (the ▲ of δ sits there)
 TOP, BOTTOM = 56, 24
 LEFT = 50  # small networks: an input's name and value are on the neuron itself
 LEFT_NAMED = 130  # larger ones: "x₁ 0.50" is written beside each input, left of it
@@ -30,7 +30,7 @@ LEFT_NAMED = 130  # larger ones: "x₁ 0.50" is written beside each input, left 
 LABELS_MAX_LAYER, LABELS_MAX_NEURONS = 3, 9
 # A hidden neuron's value fits inside it from this radius on (shown in presentation mode, where
 # nobody hovers).
-VALUE_FITS_RADIUS = 19
+VALUE_FITS_RADIUS = 18
 
 # Type sizes in the picture's own units (the renderer sets them; the stylesheet does not):
 # every placement below is computed for these sizes.
@@ -319,6 +319,7 @@ def _geometry(sizes: tuple, L: int) -> dict:
 def _geometry_with(sizes: tuple, L: int, skew: float) -> dict:
     xs, ys, r = _place_columns(sizes, skew)
     labels = _labelled(sizes)
+    arrows = not labels and (xs[1] - xs[0]) - 2 * (r + RING_ROOM) >= 2 * FONT["arrow"] + 4 * lay.MARGIN
     nodes = []
     for l, n in enumerate(sizes):
         for i in range(n):
@@ -332,6 +333,9 @@ def _geometry_with(sizes: tuple, L: int, skew: float) -> dict:
                     "dy": round(y + r + RING_ROOM + 2 * lay.MARGIN + 1 + lay.ASCENT * FONT["delta"], 1)
                     if labels and l else None,
                     "value_at": value_at,
+                    # larger networks: ▲ or ▼ of δ right of the thickest ring, where the columns leave room
+                    "ax": round(x + r + RING_ROOM + 2 * lay.MARGIN + FONT["arrow"] / 2, 1) if arrows else None,
+                    "ay": round(y + 0.35 * FONT["arrow"], 1),
                     "vx": round(x - r - 2 * lay.MARGIN - 4, 1) if value_at == "left" else round(x, 1),
                     "vy": round(y + 0.35 * FONT["value"], 1)}
             nodes.append(node)
@@ -386,6 +390,8 @@ def label_boxes(geometry: dict, view: dict) -> list[tuple[str, lay.Box]]:
                                                            "end")))
         if n["sub"] and g["dy"] is not None:
             boxes.append((f"{n['id']} δ", lay.text_box(g["x"], g["dy"], n["sub"], f["delta"])))
+        if n["arrow"] and not view["labels"] and g["ax"] is not None:
+            boxes.append((f"{n['id']} {n['arrow']}", lay.text_box(g["ax"], g["ay"], n["arrow"], f["arrow"])))
     for e, g in zip(view["edges"], geometry["edges"]):
         if e["label"]:
             boxes.append((f"{e['id']} {e['label']}", lay.text_box(g["lx"], g["ly"], e["label"], f["weight"])))

@@ -18,6 +18,9 @@ def base_layout(**extra) -> dict:
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "#ffffff",
         "font": _FONT,
+        # Ink labels, as the network's tooltip: Plotly would colour each like its trace, and the dark
+        # theme forces every text in a figure to its own ink, which vanishes on a pale trace colour.
+        "hoverlabel": {"bgcolor": palette.INK, "bordercolor": "#ffffff", "font": {"color": "#ffffff"}},
         "showlegend": False,
         "uirevision": "keep",  # keep a person's zoom across redraws
     }
@@ -61,6 +64,10 @@ def data_figure(raw_train, y_train, raw_test, y_test, kind: str, example: int, c
 
     The example on show gets a large ring; each training point carries its index
     so a click can choose it. `curve` (xs, ys) draws the network's fit for 1-D data.
+
+    Every mark has a dark part and a colour or light part, so it stands out on the light plot,
+    the dark theme's plot and the decision surface alike: points have an ink rim, a test point's
+    ring and the ring on show are drawn over a wider ring (a casing) of the other kind.
     """
     example = min(example, len(raw_train) - 1)
     one_d = raw_train.shape[1] == 1
@@ -76,21 +83,26 @@ def data_figure(raw_train, y_train, raw_test, y_test, kind: str, example: int, c
     traces = [
         {"type": "scatter", "mode": "markers", "name": "train", "x": xs_tr.tolist(), "y": ys_tr.tolist(),
          "customdata": list(range(len(xs_tr))), "hovertemplate": "example %{customdata}<extra>train</extra>",
-         "marker": {"color": colour_tr, "size": 9, "line": {"color": "#ffffff", "width": 1}}},
+         "marker": {"color": colour_tr, "size": 9, "line": {"color": palette.INK, "width": 1}}},
     ]
     if len(xs_te):
-        traces.append({"type": "scatter", "mode": "markers", "name": "test", "x": xs_te.tolist(),
-                       "y": ys_te.tolist(), "hoverinfo": "skip",
-                       "marker": {"color": "rgba(0,0,0,0)", "size": 8, "line": {"color": colour_te, "width": 2}}})
+        traces += _ringed("test", xs_te.tolist(), ys_te.tolist(), 8, colour_te, 2, palette.INK)
     if curve is not None:
         traces.append({"type": "scatter", "mode": "lines", "name": "network", "x": list(curve[0]),
                        "y": list(curve[1]), "hoverinfo": "skip", "line": {"color": palette.OUTPUT, "width": 3}})
-    traces.append({"type": "scatter", "mode": "markers", "name": "on show", "x": [float(xs_tr[example])],
-                   "y": [float(ys_tr[example])], "hoverinfo": "skip",
-                   "marker": {"color": "rgba(0,0,0,0)", "size": 24, "line": {"color": palette.INK, "width": 3}}})
+    traces += _ringed("on show", [float(xs_tr[example])], [float(ys_tr[example])], 24, palette.INK, 3, "#ffffff")
     xlabel, ylabel = ("x₁", "target") if one_d else ("x₁", "x₂")
     return {"data": traces, "layout": base_layout(xaxis=axis(xlabel), yaxis=axis(ylabel), clickmode="event",
                                                hovermode="closest")}
+
+
+def _ringed(name: str, xs: list, ys: list, size: int, colour, width: float, casing: str) -> list:
+    """Hollow rings in `colour` over a ring 2.5 px wider in `casing`: two traces, the ring itself last."""
+    def ring(line_colour, line_width, trace_name):
+        return {"type": "scatter", "mode": "markers", "name": trace_name, "x": xs, "y": ys, "hoverinfo": "skip",
+                "marker": {"color": "rgba(0,0,0,0)", "size": size, "line": {"color": line_colour, "width": line_width}}}
+
+    return [ring(casing, width + 2.5, f"{name} (casing)"), ring(colour, width, name)]
 
 
 def class_colours(y) -> list:

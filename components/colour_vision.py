@@ -4,8 +4,10 @@
 tritanopia or achromatopsia sees it; `delta_e_2000` measures how different two colours
 look; `worst_pairs` ranks the palette's meaning-carrying pairs by their smallest
 difference under any kind of vision. `python -m components.colour_vision` prints the
-table. This is a design-time check on palette.py: nothing in the app imports it, and it
-does not pick colours for the app at run time.
+table. `contrast_ratio` is WCAG 2's contrast of two colours (the tests hold every chart
+mark and stylesheet text to it), and `over` lays a translucent colour on its background.
+This is a design-time check on palette.py and the stylesheets: nothing in the app imports
+it, and it does not pick colours for the app at run time.
 
 Dichromacy follows Machado, Oliveira & Fernandes (2009), "A Physiologically-based Model
 for Simulation of Color Vision Deficiency", IEEE TVCG 15(6), severity 1.0. Their matrices
@@ -41,7 +43,8 @@ DEFICIENCIES = ("normal", "protanopia", "deuteranopia", "tritanopia", "achromato
 # by comparing; so must every mark and the light background it is drawn on.
 MIN_DELTA_E = 10.0
 
-# Colours whose hue carries meaning in the picture. TRAIN/TEST alias POSITIVE/NEGATIVE.
+# Colours whose hue carries meaning in the picture. TRAIN aliases POSITIVE; TEST is the neutral LINE
+# (test data is told apart by shape too: dotted, hollow).
 MEANINGS = {
     "positive": palette.POSITIVE,
     "negative": palette.NEGATIVE,
@@ -53,8 +56,8 @@ MEANINGS = {
 }
 # --bg in assets/style.css (the page) and --card (panels).
 BACKGROUNDS = {"page": "#f4f6f9", "card": "#ffffff"}
-# The dark theme (assets/style.css, .theme-dark) redefines --blame, which the glow, rings, δ
-# labels and backward pulse use; edges and nodes keep palette.py's colours from the view model.
+# The dark theme (assets/theme-dark.css) keeps every meaning colour; only words in the blame
+# colour get a lighter vermillion there (--blame-ink), for text contrast, not for meaning.
 DARK_MEANINGS = MEANINGS  # the dark theme draws with the same palette
 DARK_BACKGROUNDS = {"page": "#12161d", "card": "#1b212b"}
 THEMES = {"light": (MEANINGS, BACKGROUNDS), "dark": (DARK_MEANINGS, DARK_BACKGROUNDS)}
@@ -105,6 +108,53 @@ def _channels(hex_colour: str) -> tuple[float, float, float]:
     return tuple(int(h[i:i + 2], 16) / 255 for i in (0, 2, 4))
 
 
+_NAMED = {"white": "#ffffff", "black": "#000000", "transparent": "rgba(0,0,0,0)"}
+
+
+def rgba(colour: str) -> tuple[float, float, float, float]:
+    """(r, g, b, alpha), each 0 … 1, of a CSS colour: #rgb, #rrggbb, rgb(…), rgba(…), white, black or
+    transparent (the forms the figures and stylesheets use)."""
+    c = _NAMED.get(colour.strip().lower(), colour.strip().lower())
+    if c.startswith("#"):
+        return (*_channels(c), 1.0)
+    if c.startswith("rgb"):
+        parts = [float(p) for p in c[c.index("(") + 1:c.rindex(")")].replace("/", ",").split(",")]
+        if len(parts) in (3, 4):
+            return (*(min(255.0, max(0.0, p)) / 255 for p in parts[:3]), parts[3] if len(parts) == 4 else 1.0)
+    raise ValueError(f"not a colour this check reads: {colour!r}")
+
+
+def over(colour: str, background: str) -> str:
+    """`colour` laid over the opaque `background`, as #rrggbb. Browsers mix translucent paint with
+    what is under it in sRGB values (not linear light), so this does too."""
+    r, g, b, a = rgba(colour)
+    under = rgba(background)
+    if under[3] < 1:
+        raise ValueError(f"the background must be opaque: {background!r}")
+    return "#" + "".join(f"{round((a * c + (1 - a) * u) * 255):02x}" for c, u in zip((r, g, b), under))
+
+
+# Rec. 709 / sRGB primaries: the weight of each linear channel in relative luminance Y.
+_LUMINANCE = (0.2126, 0.7152, 0.0722)
+
+
+def relative_luminance(colour: str) -> float:
+    """Y of an opaque colour, 0 (black) … 1 (white), as WCAG 2 defines it: linear sRGB, weighted by
+    _LUMINANCE. (WCAG 2 quotes 0.03928 as the knee of the sRGB curve; IEC 61966-2-1's 0.04045, used
+    here, differs by less than 0.0001 in Y.)"""
+    r, g, b, a = rgba(colour)
+    if a < 1:
+        raise ValueError(f"lay a translucent colour on its background first (over): {colour!r}")
+    return sum(w * _to_linear(c) for w, c in zip(_LUMINANCE, (r, g, b)))
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio (L1 + 0.05) / (L2 + 0.05), L1 the lighter: 1 (same) … 21 (black on white).
+    Text needs 4.5 (3 from 24 px, or 18.66 px bold); graphics and their parts need 3."""
+    y1, y2 = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (y1 + 0.05) / (y2 + 0.05)
+
+
 def _to_linear(c: float) -> float:
     return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
@@ -119,7 +169,7 @@ def _simulate_linear(hex_colour: str, deficiency: str) -> tuple[float, float, fl
     if deficiency == "normal":
         return rgb
     if deficiency == "achromatopsia":
-        y = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+        y = sum(w * c for w, c in zip(_LUMINANCE, rgb))
         return (y, y, y)
     if deficiency not in _MACHADO:
         raise ValueError(f"unknown deficiency {deficiency!r}; expected one of {DEFICIENCIES}")

@@ -56,9 +56,9 @@ def toy_figure(curve, path, learning_rate: float, blindfold: bool) -> dict:
     span = float(ys.max() - ys.min()) or 1.0
     traces = [
         {"type": "scatter", "mode": "lines", "name": "loss", "x": xs.tolist(), "y": ys.tolist(),
-         "visible": not blindfold, "hoverinfo": "skip", "line": {"color": palette.INK, "width": 3}},
+         "visible": not blindfold, "hoverinfo": "skip", "line": {"color": palette.LINE, "width": 3}},
         {"type": "scatter", "mode": "markers+lines", "name": "trail", **parts["trail"], "hoverinfo": "skip",
-         "marker": {"color": palette.HIDDEN, "size": 7, "opacity": 0.45},
+         "marker": {"color": palette.HIDDEN, "size": 7},
          "line": {"color": palette.HIDDEN, "width": 1, "dash": "dot"}},
         {"type": "scatter", "mode": "markers", "name": "ball", **parts["ball"], "hoverinfo": "skip",
          "marker": {"color": palette.OUTPUT, "size": 20, "line": {"color": "#ffffff", "width": 2}}},
@@ -109,7 +109,7 @@ def slice_figure(s, after: tuple[float, float] | None = None) -> dict:
     traces = [
         {"type": "scatter", "mode": "lines", "name": "C(w)", "x": s.values.tolist(), "y": _finite_or_none(s.loss),
          "hovertemplate": f"{s.ref} = %{{x:.3f}}<br>C = %{{y:.4f}}<extra></extra>",
-         "line": {"color": palette.INK, "width": 3}},
+         "line": {"color": palette.LINE, "width": 3}},
         {"type": "scatter", "mode": "markers", "name": "now", "x": [s.current_value], "y": [y0],
          "hoverinfo": "skip", "marker": {"color": palette.OUTPUT, "size": 18, "line": {"color": "#fff", "width": 2}}},
         {"type": "scatter", "mode": "lines", "name": "slope", "x": tx, "y": ty, "hoverinfo": "skip",
@@ -157,12 +157,13 @@ def contour_figure(g, path: list) -> dict:
     py = [p[1] for p in path] + [cy]
     traces = [
         {"type": "contour", "x": round_sig(g.values_x), "y": round_sig(g.values_y), "z": round_sig(g.loss, 5),
-         "colorscale": [[0, "#f7fbff"], [0.5, "#9ecae1"], [1, "#08306b"]], "ncontours": 18,
-         "contours": {"coloring": "heatmap", "showlines": True}, "line": {"width": 0.5, "color": "#ffffff"},
+         "colorscale": [[0, "#f7fbff"], [1, "#d9e8f5"]], "ncontours": 18,
+         "contours": {"coloring": "heatmap", "showlines": True}, "line": {"width": 0.6, "color": palette.LINE},
          "showscale": False,  # the hover and the contour lines carry the values; the map needs the room
          "hovertemplate": f"{g.ref_x} = %{{x:.2f}}<br>{g.ref_y} = %{{y:.2f}}<br>C = %{{z:.4f}}<extra></extra>"},
         {"type": "scatter", "mode": "lines+markers", "name": "path", "x": px, "y": py, "hoverinfo": "skip",
-         "line": {"color": palette.NEGATIVE, "width": 2}, "marker": {"size": 5, "color": palette.NEGATIVE}},
+         "line": {"color": palette.INK, "width": 2},
+         "marker": {"size": 5, "color": palette.NEGATIVE, "line": {"color": palette.INK, "width": 1}}},
         {"type": "scatter", "mode": "markers", "name": "now", "x": [cx], "y": [cy], "hoverinfo": "skip",
          "marker": {"color": palette.OUTPUT, "size": 14, "line": {"color": "#fff", "width": 2}}},
     ]
@@ -173,7 +174,7 @@ def contour_figure(g, path: list) -> dict:
         def arrow(x, y, colour, width, text="", **extra):
             return {"x": x, "y": y, "ax": cx, "ay": cy, "xref": "x", "yref": "y", "axref": "x", "ayref": "y",
                     "showarrow": True, "arrowhead": 3, "arrowsize": 1.2, "arrowwidth": width, "arrowcolor": colour,
-                    "text": text, "font": {"size": 12, "color": colour}, **extra}
+                    "text": text, "font": {"size": 12, "color": colour}, "bgcolor": "rgba(255,255,255,0.85)", **extra}
 
         # −∇C and its two components, each along its own axis: the vector is their sum.
         layout["annotations"] = [
@@ -191,7 +192,7 @@ def contour_note(g) -> str:
             "the arrow points down the slope, along −∇C.")
 
 
-_SURFACE_SCALE = [[0, palette.NEGATIVE], [0.5, "#ffffff"], [1, palette.POSITIVE]]
+_SURFACE_SCALE = [[0, palette.SURFACE_NEGATIVE], [0.5, "#ffffff"], [1, palette.SURFACE_POSITIVE]]
 
 
 def surface_figure(surf, data, example: int) -> dict:
@@ -208,7 +209,7 @@ def surface_figure(surf, data, example: int) -> dict:
     lo, hi = _finite_range(surf.values)
     zmin, zmax = (0.0, 1.0) if lo >= 0 and hi <= 1 else (-1.0, 1.0) if lo >= -1 and hi <= 1 else (lo, hi)
     heatmap = {"type": "heatmap", "x": round_sig(surf.xs), "y": round_sig(surf.ys), "z": round_sig(surf.values),
-               "zmin": zmin, "zmax": zmax, "colorscale": _SURFACE_SCALE, "opacity": 0.7, "hoverinfo": "skip",
+               "zmin": zmin, "zmax": zmax, "colorscale": _SURFACE_SCALE, "hoverinfo": "skip",
                "colorbar": {"thickness": 10, "len": 0.9}}
     figure["data"] = [heatmap] + figure["data"]
     figure["layout"]["xaxis"]["range"] = [float(surf.xs[0]), float(surf.xs[-1])]

@@ -14,10 +14,19 @@ HIDDEN = "#2F6FDF"  # blue
 OUTPUT = "#C0399B"  # magenta
 FLOW = "#009E73"  # the travelling signal: bluish green, distinct from both signs and from blame
 INK = "#1d2430"
-MUTED = "#8a93a3"
-TRAIN = "#0072B2"
-TEST = "#E69F00"
+MUTED = "#5f6878"  # --muted in assets/style.css: 5.6:1 on white, enough for small text
 GRID = "#e6e9ef"
+# The figures are built without knowing the theme, and the dark theme only repaints their plot
+# (#11151c) and their text. A line or mark drawn straight on the plot therefore needs a mid-tone
+# that holds 3:1 on both plots: this slate has 4.3:1 on white and 4.2:1 on the dark plot
+# (ink would vanish there, 1.2:1). tests/components/test_contrast.py checks every figure.
+LINE = "#717a89"
+TRAIN = POSITIVE
+TEST = LINE  # held-back data: the neutral mid-tone, also dotted (loss) or hollow (points); orange is 2.3:1 on white
+# The decision surface's two ends: the sign colours at 70% on white, opaque, so the map (and every
+# mark on it) looks the same in both themes.
+SURFACE_NEGATIVE = "#eebc4d"
+SURFACE_POSITIVE = "#4d9cc9"
 
 
 def sign_colour(value: float) -> str:

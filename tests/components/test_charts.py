@@ -52,7 +52,8 @@ def circle_figure(example):
 
 def test_data_chart_rings_the_example_and_indexes_the_training_points():
     d, fig = circle_figure(7)
-    train, test, ring = fig["data"]
+    train, test, ring = (next(t for t in fig["data"] if t["name"] == n) for n in ("train", "test", "on show"))
+    assert fig["data"][-1] is ring  # drawn last, over every point
     n = d.raw_train.shape[0]
     assert n == 100  # 200 points, half for testing
     assert train["customdata"] == list(range(n))
@@ -78,7 +79,7 @@ def test_one_dimensional_data_plots_target_against_x_with_the_networks_curve():
     d = engine.dataset(spec)
     xs = np.linspace(-1, 1, 5)
     fig = data_figure(d.raw_train, d.y_train, d.raw_test, d.y_test, d.kind, 3, (xs.tolist(), (2 * xs).tolist()))
-    train, _, curve, ring = fig["data"]
+    train, curve, ring = (next(t for t in fig["data"] if t["name"] == n) for n in ("train", "network", "on show"))
     assert train["y"] == d.y_train[:, 0].tolist()
     assert curve["x"] == [-1.0, -0.5, 0.0, 0.5, 1.0] and curve["y"] == [-2.0, -1.0, 0.0, 1.0, 2.0]
     assert (ring["x"], ring["y"]) == ([float(d.raw_train[3, 0])], [float(d.y_train[3, 0])])
@@ -88,6 +89,6 @@ def test_the_default_lessons_single_example():
     state = engine.PRESETS["default"][1]()
     d = engine.dataset(state.data)
     fig = data_figure(d.raw_train, d.y_train, d.raw_test, d.y_test, d.kind, 0)
-    assert [t["name"] for t in fig["data"]] == ["train", "on show"]  # no test points
+    assert [t["name"] for t in fig["data"]] == ["train", "on show (casing)", "on show"]  # no test points
     assert fig["data"][0]["customdata"] == [0]
     assert (fig["data"][1]["x"], fig["data"][1]["y"]) == ([1.0], [0.5])  # x = (1, 0.5)

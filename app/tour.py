@@ -87,11 +87,16 @@ def register_tour_callbacks(app) -> None:
             {"card": "landscape-card" if step.panel in LANDSCAPE_PANELS else "maths-card", "step": index},
         )
 
-    # The panel a step points at may be below the fold of the side column: bring its card into view.
+    # The panel a step points at comes first in the side column while the tour runs (style.css), in
+    # view without a scroll; the column goes back to its top for it.
     app.clientside_callback(
         """(focus) => {
+            const side = document.querySelector('.side');
             const card = focus && typeof focus.card === 'string' && document.getElementById(focus.card);
-            if (card) card.scrollIntoView({block: 'nearest', behavior: 'smooth'});
+            if (side && card) {
+                side.dataset.tourCard = card.id;
+                side.scrollTop = 0;
+            }
             return window.dash_clientside.no_update;
         }""",
         Output("tour-focus", "modified_timestamp"),

@@ -14,7 +14,7 @@ def counters_text(state) -> str:
 
 def numbers_panel(state, scores: dict, example_loss: float) -> list:
     """Big numbers a class can read: train loss, test loss, accuracy, this example's loss."""
-    items = [("Train loss", num(scores["train_loss"])), ("This example's loss", num(example_loss))]
+    items = [("Train loss", num(scores["train_loss"])), ("Example loss", num(example_loss))]
     if scores["test_loss"] is not None:
         items.insert(1, ("Test loss", num(scores["test_loss"])))
     if scores["train_accuracy"] is not None:
@@ -23,7 +23,7 @@ def numbers_panel(state, scores: dict, example_loss: float) -> list:
         items.append(("Test accuracy", f"{100 * scores['test_accuracy']:.0f}%"))
     last = state.last_update
     if last is not None and state.cursor.at_update:
-        items.append(("Batch loss: before → after", f"{num(last.cost_before)} → {num(last.cost_after)}"))
+        items.append(("Batch loss, before → after", f"{num(last.cost_before)} → {num(last.cost_after)}"))
     return [
         html.Div(className="number", children=[html.Div(value, className="number-value"),
                                                html.Div(label, className="number-label")])

@@ -272,7 +272,7 @@ def test_after_a_slider_the_drawing_shows_the_new_numbers():
     assert counters_text(new) == "Step 0 · Epoch 0"
     panel = {i.children[1].children: i.children[0].children
              for i in numbers_panel(new, engine.evaluate(new), p.bwd.loss)}
-    assert panel["This example's loss"] == "0.078"
+    assert panel["Example loss"] == "0.078"
 
 
 # --- bad input: a clear LabInputError, never anything else ---

@@ -229,6 +229,15 @@ def _edge_candidates(x1, y1, x2, y2, text, size, ats):
     return out
 
 
+def _owned(box, k, along, clearance: float = 0.0) -> bool:
+    """Whether the edge nearest the label's box is edge k, by `clearance` units at least."""
+    def distance(points):  # from the box (0 inside it) to the nearest point of a polyline
+        return min(max(box.left - x, 0, x - box.right) ** 2 + max(box.top - y, 0, y - box.bottom) ** 2
+                   for x, y in points) ** 0.5
+    own = distance(along[k])
+    return all(distance(points) >= own + clearance for m, points in enumerate(along) if m != k)
+
+
 def _node_boxes(n) -> list[tuple[str, lay.Box]]:
     """What a neuron occupies: its thickest ring, its name above, its δ below (small networks)."""
     ring = RING_ROOM if not n["id"].startswith("n0-") else RING_GAP  # inputs carry no blame
@@ -274,7 +283,11 @@ def _spots(ends, kinds, taken) -> dict | None:
     """A place on each edge for each kind of label in `kinds`, all clear of each other and of
     `taken`; None if there is none."""
     keys = [(kind, k) for kind in kinds for k in range(len(ends))]
-    cands = {(kind, k): _edge_candidates(*ends[k][3:], WIDEST[kind], FONT[kind], AT[kind])
+    # Points along every edge: a label must sit nearer its own edge than any other, or a reader
+    # could take it for the other edge's number.
+    along = [[_bezier(*e[3:], t / 24) for t in range(25)] for e in ends]
+    cands = {(kind, k): [c for c in _edge_candidates(*ends[k][3:], WIDEST[kind], FONT[kind], AT[kind])
+                         if _owned(c[2], k, along)]
              for kind, k in keys}
     chosen = lay.place_best(keys, {key: [c[2] for c in cs] for key, cs in cands.items()}, taken)
     if chosen is None:

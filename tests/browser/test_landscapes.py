@@ -118,7 +118,10 @@ def slice_text(s) -> str:
 
 def test_every_panel_draws_its_chart(dash_duo):
     open_page(dash_duo)
+    # The loss along the first weight is beside the network when the page opens.
+    wait_until(lambda: count(dash_duo, "#slice-chart .scatterlayer .trace") == 3, "the slice, its ball and slope")
     # The default lesson's data chart: its examples, drawn.
+    open_tab(dash_duo, "surface")
     wait_until(lambda: count(dash_duo, "#data-chart .scatterlayer .trace") > 0, "the default lesson's data")
 
     # The circle lesson has two inputs: the output's surface is a heatmap under the points.
@@ -242,14 +245,25 @@ def test_dragging_a_weight_moves_the_ball_along_its_slice(dash_duo):
     assert fig["data"][1]["y"] == [pytest.approx(s.current_loss)]
     assert fig["data"][0]["x"][0] == pytest.approx(value - panels.SLICE_HALF_WIDTH)
 
-    # A training step moves the weight, and the ball with it.
+    # A training step moves the weight, and the ball with it: on the curve the slope was measured on
+    # (every weight as before the update), from where it was (the hollow ball) to where it went.
     dash_duo.find_element("#full-step").click()
     dash_duo.wait_for_text_to_equal("#counters", "Step 1 · Epoch 1", timeout=10)
     trained = engine.full_step(moved)
+    s = expected_slice(trained.replace(params=trained.last_update.params_before), "W1[0,0]")
+    w_after = engine.ParamRef.parse("W1[0,0]", trained.spec).get(trained.params)
+    assert s.current_value == value and w_after != value
+    wait_until(lambda: note(dash_duo, "slice-note").startswith(
+        f"The update moved W1[0,0] from {num(value, True)} to {num(w_after, True)}, against the slope"),
+        "the note on the update's move")
+    assert note(dash_duo, "slice-note").endswith(slice_text(s) + ".")
+    wait_for_equal(lambda: [trace_x(dash_duo, "slice-chart", 1), trace_x(dash_duo, "slice-chart", 3)],
+                   [[value], [w_after]])
+    # The next Step starts the next pass: the curve is the network's as it is now, the ball on it.
+    dash_duo.find_element("#step").click()
     s = expected_slice(trained, "W1[0,0]")
-    assert s.current_value != value
     dash_duo.wait_for_text_to_equal("#slice-note", slice_text(s), timeout=10)
-    wait_for_equal(lambda: trace_x(dash_duo, "slice-chart", 1), [s.current_value])
+    wait_for_equal(lambda: trace_x(dash_duo, "slice-chart", 1), [w_after])
     assert dash_duo.get_logs() == []
 
 

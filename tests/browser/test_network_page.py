@@ -183,9 +183,11 @@ def test_step_reveals_every_phase_with_the_engines_numbers(dash_duo):
     # Backward at layer 1: δ on every neuron past the input, ∂C/∂w on every edge.
     blamed = seen["backward"]
     assert all(d.startswith("δ ") for d in blamed["delta"][2:]) and all(g.startswith("∂ ") for g in blamed["grad"])
-    # Update: each weight shows old→new, and the box the loss after the update.
+    # Update: each weight shows its new value and the step it took, and the box the loss after the update.
     shown = seen["update"]
-    assert all("→" in label for label in shown["label"])
+    assert all(g.startswith("Δ ") for g in shown["grad"])
+    W = [ref for ref in engine.all_refs(state.spec) if ref.kind == "W"]
+    assert shown["label"] == [num(ref.get(state.params), True, 2) for ref in W]
     assert shown["output"][-1] == f"C after update = {num(engine.example_passes(state).bwd.loss)}"
     last = state.last_update
     assert f"{num(last.cost_before)} → {num(last.cost_after)}" in dash_duo.find_element("#numbers").text

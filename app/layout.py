@@ -285,7 +285,7 @@ def landscape_tabs():
         # The real loss along the weight last clicked, with its ball, comes first: it is the picture
         # that sits beside the network. The toy curves are one click away in the same place.
         dcc.Tabs(id="panel-tabs", value="slice", className="tabs", children=[
-            _tab("Along a weight", "slice", [
+            _tab("One weight", "slice", [
                 dcc.Dropdown(id="slice-param", options=[], value="W1[0,0]", clearable=False),
                 dcc.Graph(id="slice-chart", config={"displayModeBar": False}, className="chart tall"),
                 html.P("", id="slice-note", className="card-hint"),

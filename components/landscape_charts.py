@@ -137,9 +137,8 @@ def slice_note(s, after: tuple[float, float] | None = None) -> str:
               f"central difference = {num(s.slope_numeric, True, 5)}")
     if after is None:
         return slopes
-    return (f"The update moved {s.ref} from {num(s.current_value, True)} to {num(after[0], True)}, against the slope: "
-            f"along this curve (every other weight as before the update) C went from {num(s.current_loss)} to "
-            f"{num(after[1])}. {slopes}.")
+    return (f"The update moved {s.ref} from {num(s.current_value, True)} to {num(after[0], True)}, against the slope; "
+            f"on this curve (the other weights as before it) C {num(s.current_loss)} → {num(after[1])}. {slopes}.")
 
 
 def contour_figure(g, path: list) -> dict:

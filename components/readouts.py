@@ -23,7 +23,7 @@ def numbers_panel(state, scores: dict, example_loss: float) -> list:
         items.append(("Test accuracy", f"{100 * scores['test_accuracy']:.0f}%"))
     last = state.last_update
     if last is not None and state.cursor.at_update:
-        items.append(("Batch loss, before → after", f"{num(last.cost_before)} → {num(last.cost_after)}"))
+        items.append(("Batch loss", f"{num(last.cost_before)} → {num(last.cost_after)}"))
     return [
         html.Div(className="number", children=[html.Div(value, className="number-value"),
                                                html.Div(label, className="number-label")])

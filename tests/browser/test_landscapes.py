@@ -25,7 +25,7 @@ from .test_network_page import choose, open_page, wait_for_equal, wait_until
 from .test_network_page import screenshot as page_screenshot
 
 SCREENS = Path("/tmp/screens4")
-TABS = {"surface": "Data", "ball": "Toy curves", "slice": "Along a weight", "contour": "Two weights"}
+TABS = {"surface": "Data", "ball": "Toy curves", "slice": "One weight", "contour": "Two weights"}
 CHARTS = {"surface": "data-chart", "ball": "ball-chart", "slice": "slice-chart", "contour": "contour-chart"}
 
 

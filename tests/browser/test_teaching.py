@@ -17,7 +17,7 @@ const tabs = document.getElementById(arguments[0]);
 const selected = tabs && tabs.querySelector('.tab-selected');
 return selected ? selected.textContent : null;
 """
-TAB_LABELS = {"surface": "Data", "ball": "Toy curves", "slice": "Along a weight", "contour": "Two weights",
+TAB_LABELS = {"surface": "Data", "ball": "Toy curves", "slice": "One weight", "contour": "Two weights",
               "equations": "Equations", "blame": "Blame", "reverse": "Why reverse", "brute": "Try them all",
               "worked": "Worked example"}
 

@@ -42,8 +42,8 @@ def test_batch_loss_before_and_after_only_at_the_update():
     state = engine.full_step(engine.PRESETS["default"][1]())
     assert state.cursor.at_update
     # 0.082620 before, 0.066137 after (the update moved W2[0,0] from 0.70 to 0.76, and so on).
-    assert panel(state)["Batch loss, before → after"] == "0.083 → 0.066"
-    assert "Batch loss, before → after" not in panel(engine.advance(state))
+    assert panel(state)["Batch loss"] == "0.083 → 0.066"
+    assert "Batch loss" not in panel(engine.advance(state))
 
 
 def test_counters_and_example_words():

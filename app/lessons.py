@@ -50,6 +50,17 @@ TOUR = (
         "default", 0, "W1[0,0]", "contour",
     ),
     TourStep(
+        "Two valleys: the ball takes the nearer one",
+        "A real network's loss is not always one smooth bowl. This network has one hidden neuron, a switch: "
+        "its weight w decides which arm of the V-shaped data it turns on for, the left for negative w, the "
+        "taller right for positive w. Near w = 0 it is off.\n\nThe **One weight** panel draws the loss "
+        "as w varies: two valleys with a bump between, the right one deeper. Press **Full step** a few times. "
+        "The ball rolls into the nearer, shallower valley and stays: the gradient only knows the slope under "
+        "the ball. Click the edge into h₁, drag its slider past the bump to 1 and press **Full step** again: "
+        "it rolls into the deeper valley.",
+        "local_minimum", 0, "W1[0,0]", "slice",
+    ),
+    TourStep(
         "The forward pass",
         "Now the network itself. The inputs x₁ = 1 and x₂ = 0.5 travel along the edges. Each neuron adds up "
         "what arrives (weight times activation) plus its bias, to get z, then squashes z with the sigmoid to "

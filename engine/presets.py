@@ -8,6 +8,9 @@
 - deep_sigmoid: five hidden sigmoid layers on circle data: the blame fades
   as it travels back toward the input (vanishing gradients).
 - circle: a small tanh network that learns to separate a ring from a disc.
+- local_minimum: one hidden sigmoid neuron, a switch, on five points shaped like a V with a taller
+  right arm. The switch can fit only one arm, so the real loss along its input weight has two
+  valleys with a bump between them, and training from the start settles in the nearer, shallower one.
 """
 
 import numpy as np
@@ -67,9 +70,30 @@ def circle(seed: int = 0) -> LabState:
     )
 
 
+def local_minimum(seed: int = 0) -> LabState:
+    # The hidden neuron is σ(w·x − 3), a switch: with w < 0 it turns on towards x = −4, with w > 0
+    # towards x = 4, and near w = 0 for no point at all (σ(−3) = 0.047): the bump between the valleys.
+    # w = −0.5 starts on the slope of the left valley (the shorter arm, target 1.5); the right
+    # valley (target 2) is deeper. The biases stay fixed, so only w and v learn, and where training
+    # settles (w ≈ −0.82, v ≈ 2.31, C ≈ 0.425) is a true local minimum of both.
+    spec = NetworkSpec((1, 1, 1), ("sigmoid", "linear"), "squared_error", "explicit")
+    params = explicit_params(spec, [[[-0.5]], [[1.0]]], [[-3.0], [0.0]])
+    data = DataSpec(
+        name="explicit",
+        x=((-4.0,), (-2.0,), (0.0,), (2.0,), (4.0,)),
+        y=((1.5,), (0.0,), (0.0,), (0.0,), (2.0,)),
+        test_fraction=0.0,
+        seed=seed,
+        kind="regression",
+    )
+    train = TrainConfig("sgd", 1.0, batch_size=5, freeze_biases=True)
+    return LabState("Local minimum: two valleys", seed, spec, params, train, data)
+
+
 PRESETS = {
     "default": ("Default lesson", default_lesson),
     "worked_example": ("Classic worked example", worked_example),
     "deep_sigmoid": ("Deep sigmoid: fading blame", deep_sigmoid),
     "circle": ("Circle: a ring around a disc", circle),
+    "local_minimum": ("Local minimum: two valleys", local_minimum),
 }

@@ -3,6 +3,7 @@ exists, stays short, and quotes numbers the engine really computes."""
 
 import re
 
+import numpy as np
 import pytest
 
 import engine
@@ -37,8 +38,8 @@ def _tab_values(component, tabs_id) -> set:
 def test_the_tour_covers_the_story_in_order():
     assert len(TOUR) >= 10
     titles = " | ".join(step.title.lower() for step in TOUR)
-    story = ["blindfolded climber", "two weights", "forward pass", "loss", "blame", "chain rule", "update",
-             "reverse", "every combination", "worked example"]
+    story = ["blindfolded climber", "two weights", "two valleys", "forward pass", "loss", "blame", "chain rule",
+             "update", "reverse", "every combination", "worked example"]
     positions = [titles.index(topic) for topic in story]
     assert positions == sorted(positions), titles
 
@@ -62,12 +63,16 @@ def test_every_panel_a_step_names_is_a_tab_of_the_page():
     assert set(MATHS_PANELS) == _tab_values(layout, "maths-tabs")
 
 
+def _index(title) -> int:
+    return next(i for i, step in enumerate(TOUR) if step.title == title)
+
+
 def test_the_numbers_the_tour_quotes_are_the_engines():
     text = {step.title: step.text for step in TOUR}
-    forward = engine.example_passes(step_state(2))
+    forward = engine.example_passes(step_state(_index("The forward pass")))
     assert f"σ(0.45) = {num(float(forward.fwd.a[1][0, 0]))}" in text["The forward pass"]
     assert abs(float(forward.fwd.z[1][0, 0]) - 0.45) < 1e-12
-    loss = engine.example_passes(step_state(3))
+    loss = engine.example_passes(step_state(_index("The error and the loss")))
     o = float(loss.fwd.output[0, 0])
     assert f"o₁ = {num(o)}" in text["The error and the loss"]
     assert f"o₁ − t = {num(o - 1, True)}" in text["The error and the loss"]
@@ -80,6 +85,40 @@ def test_the_numbers_the_tour_quotes_are_the_engines():
     worked = engine.example_passes(actions.preset("worked_example"))
     assert "0.298371109" in text["The classic worked example, number by number"]
     assert f"{worked.bwd.loss:.9f}" == "0.298371109"
+
+
+def test_the_two_valleys_step_says_what_the_lesson_does():
+    index = _index("Two valleys: the ball takes the nearer one")
+    step, state = TOUR[index], step_state(index)
+    assert (step.preset, step.param, step.panel) == ("local_minimum", "W1[0,0]", "slice")
+    ref = engine.ParamRef.parse(step.param, state.spec)
+    w0 = ref.get(state.params)
+
+    def valleys(s):
+        """The two minima of the curve the panel draws (w ± 4, 121 points), as (w, C), left first."""
+        values = np.linspace(ref.get(s.params) - 4, ref.get(s.params) + 4, 121)
+        c = engine.loss_slice(s, ref, values).loss
+        found = [(values[i], c[i]) for i in range(1, 120) if c[i] < c[i - 1] and c[i] <= c[i + 1]]
+        assert len(found) == 2, found
+        return found
+
+    # "Near w = 0 it is off": the hidden neuron is below 0.05 for every point.
+    off = engine.forward(state.spec, ref.set(state.params, 0.0), engine.dataset(state.data).x_train)
+    assert float(off.a[1].max()) < 0.05
+    # "two valleys with a bump between, the right one deeper", either side of w = 0.
+    (wl, cl), (wr, cr) = valleys(state)
+    assert wl < w0 < 0 < wr and cr < cl, (wl, cl, wr, cr)
+    # "Press Full step a few times. The ball rolls into the nearer, shallower valley and stays."
+    rolled = engine.train_steps(state, 5)
+    (wl, cl), (wr, cr) = valleys(rolled)
+    assert abs(ref.get(rolled.params) - wl) < 0.1 and cr < cl, (ref.get(rolled.params), wl, cl, wr, cr)
+    assert ref.get(engine.train_steps(rolled, 500).params) < 0
+    # "drag its slider past the bump to 1 and press Full step again: it rolls into the deeper valley."
+    stuck = engine.evaluate(engine.train_steps(rolled, 500))["train_loss"]
+    dragged = rolled.replace(params=ref.set(rolled.params, 1.0))
+    for steps in (1, 3, 500):
+        moved = engine.train_steps(dragged, steps)
+        assert ref.get(moved.params) > 0.5 and engine.evaluate(moved)["train_loss"] < stuck - 0.1, steps
 
 
 def test_the_deep_sigmoid_step_shows_every_delta():

@@ -34,7 +34,7 @@ TOUR = (
         "Picture yourself on a hillside at night, blindfolded, trying to reach the valley floor. You cannot see "
         "the landscape; you can only feel which way the ground tilts under your feet. So you take a small step "
         "downhill, feel again, and repeat. That is gradient descent: the height is the loss, your position is "
-        "the weights, and the tilt is the gradient.\n\nIn the **Ball** panel, press **Roll** to take one step. "
+        "the weights, and the tilt is the gradient.\n\nIn the **Toy curves** panel, press **Roll** to take one step. "
         "Tick **blindfold** to hide the curve: the ball only ever knows the slope where it stands. Then try a "
         "large learning rate and watch it overshoot.",
         "default", 0, "W1[0,0]", "ball",

@@ -45,6 +45,11 @@ return {overflow: document.scrollingElement.scrollWidth - W, network: inView(net
         headingLines: Math.round(heading.scrollHeight / lineHeight), heading: heading.textContent};
 """
 
+IN_VIEW = """
+const r = document.querySelector(arguments[0]).getBoundingClientRect();
+return r.height > 0 && r.top >= -1 && r.left >= -1 && r.bottom <= innerHeight + 1 && r.right <= innerWidth + 1;
+"""
+
 # Two animation frames: the layout after a resize (or a new view) has been done and painted.
 FRAMES = "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));"
 
@@ -123,4 +128,15 @@ def test_the_curve_follows_the_clicked_weight_and_the_ball_moves_on_an_update(da
     assert after[3] < after[1]  # and down the curve
     note = dash_duo.find_element("#slice-note").text
     assert note.startswith("The update moved W2[0,0] from +0.700 to +0.760")
+    # With the slider pinned and the update on show (the longest note, the most numbers), the slider,
+    # the numbers and the loss history are in view too, on a projector and at 1280×720, in both modes.
+    dash_duo.wait_for_text_to_equal("#sliders .weight-slider-name", "W2[0,0]", timeout=10)
+    for present in (False, True):
+        if present:
+            dash_duo.find_element("#present-toggle").click()
+            wait_until(lambda: "present" in dash_duo.find_element("#page").get_attribute("class"), "presentation mode")
+        for width, height in ((1024, 768), (1280, 720)):
+            resize(dash_duo.driver, width, height)
+            for what in ("#sliders .weight-slider", "#numbers", "#history-card", "#slice-chart"):
+                assert dash_duo.driver.execute_script(IN_VIEW, what), f"{what} at {width}×{height}, present={present}"
     assert dash_duo.get_logs() == []

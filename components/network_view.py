@@ -8,6 +8,7 @@ renderer in assets/network.js only copies these values onto SVG elements.
 
 import copy
 import functools
+import time
 
 import numpy as np
 
@@ -130,8 +131,6 @@ def _place_columns(sizes, skew: float = 0.0):
     return xs, ys, radius
 
 
-# Where labels sit along an edge (0 = source, 1 = target): the weight near its source, the
-# gradient near its target. Edges leave a neuron at an angle, so labels from one neuron fan out.
 # Free room between two columns (viewBox units) needed for the weights' labels, and for the gradients' too.
 ROOM_FOR_WEIGHT_LABELS, ROOM_FOR_GRAD_LABELS = 90, 170
 BEND = 0.15  # how far the control points lean toward the other end: 0 is an S-curve, 1/3 a line
@@ -229,13 +228,13 @@ def _edge_candidates(x1, y1, x2, y2, text, size, ats):
     return out
 
 
-def _owned(box, k, along, clearance: float = 0.0) -> bool:
-    """Whether the edge nearest the label's box is edge k, by `clearance` units at least."""
-    def distance(points):  # from the box (0 inside it) to the nearest point of a polyline
-        return min(max(box.left - x, 0, x - box.right) ** 2 + max(box.top - y, 0, y - box.bottom) ** 2
-                   for x, y in points) ** 0.5
-    own = distance(along[k])
-    return all(distance(points) >= own + clearance for m, points in enumerate(along) if m != k)
+def _owned(boxes, k: int, along: np.ndarray) -> np.ndarray:
+    """For each box, whether edge k is (one of) the edges nearest to it. along: (edges, points, 2)."""
+    b = np.array([[box.left, box.top, box.right, box.bottom] for box in boxes], dtype=float)[:, None, None, :]
+    x, y = along[None, :, :, 0], along[None, :, :, 1]
+    gap = np.hypot(np.maximum(np.maximum(b[..., 0] - x, x - b[..., 2]), 0),
+                   np.maximum(np.maximum(b[..., 1] - y, y - b[..., 3]), 0)).min(axis=2)  # (boxes, edges)
+    return gap[:, k] <= gap.min(axis=1)
 
 
 def _node_boxes(n) -> list[tuple[str, lay.Box]]:
@@ -279,29 +278,26 @@ def _bounds(boxes) -> list[float]:
     return [round(left, 1), round(top, 1), round(right - left, 1), round(bottom - top, 1)]
 
 
-def _spots(ends, kinds, taken) -> dict | None:
+def _spots(ends, kinds, taken, seconds: float) -> dict | None:
     """A place on each edge for each kind of label in `kinds`, all clear of each other and of
-    `taken`; None if there is none."""
+    `taken`; None if there is none (or none was found in `seconds`)."""
     keys = [(kind, k) for kind in kinds for k in range(len(ends))]
     # Points along every edge: a label must sit nearer its own edge than any other, or a reader
     # could take it for the other edge's number.
-    along = [[_bezier(*e[3:], t / 24) for t in range(25)] for e in ends]
-    cands = {(kind, k): [c for c in _edge_candidates(*ends[k][3:], WIDEST[kind], FONT[kind], AT[kind])
-                         if _owned(c[2], k, along)]
-             for kind, k in keys}
-    chosen = lay.place_best(keys, {key: [c[2] for c in cs] for key, cs in cands.items()}, taken)
+    along = np.array([[_bezier(*e[3:], t / 24) for t in range(25)] for e in ends])
+    cands = {}
+    for kind, k in keys:
+        options = _edge_candidates(*ends[k][3:], WIDEST[kind], FONT[kind], AT[kind])
+        cands[kind, k] = [c for c, mine in zip(options, _owned([c[2] for c in options], k, along)) if mine]
+    chosen = lay.place_best(keys, {key: [c[2] for c in cs] for key, cs in cands.items()}, taken, seconds)
     if chosen is None:
         return None
     return {kind: [cands[kind, k][chosen[kind, k]][:2] for k in range(len(ends))] for kind in kinds}
 
 
-def _edge_label_spots(sizes, ends, taken) -> dict:
-    """Places for the weights and the gradients. The gradients give way first, then the weights:
-    a label either has a place of its own or is not drawn (hover still shows every number)."""
-    if not _room_for_weights(sizes):
-        return {}
-    both = _spots(ends, ["weight", "grad"], taken) if _room_for_grads(sizes) else None
-    return both or _spots(ends, ["weight"], taken) or {}
+# The server's time for placing the labels of a shape nobody has drawn yet: the gradients' and
+# weights' together, over every column spacing tried; then the weights' alone.
+PLACING_SECONDS, WEIGHTS_ALONE_SECONDS = 0.4, 0.15
 
 
 def network_geometry(spec) -> dict:
@@ -322,14 +318,19 @@ def _geometry(sizes: tuple, L: int) -> dict:
     Placing them is a search: it is done once per shape. Where the labels do not all fit, the
     hidden columns move a little toward the inputs and the search runs again.
     """
-    for skew in SKEWS:
-        g = _geometry_with(sizes, L, skew)
-        if g["weight_labels"] == _room_for_weights(sizes) and g["grad_labels"] == _room_for_grads(sizes):
-            return g
-    return _geometry_with(sizes, L, 0.0)
+    if _labelled(sizes) and _room_for_grads(sizes):
+        deadline = time.monotonic() + PLACING_SECONDS
+        for skew in SKEWS:
+            g = _geometry_with(sizes, L, skew, ["weight", "grad"], max(0.0, deadline - time.monotonic()))
+            if g["grad_labels"]:
+                return g
+    # The gradients give way, then the weights: a label has a place of its own or is not drawn
+    # (hover still shows every number).
+    weights = ["weight"] if _labelled(sizes) and _room_for_weights(sizes) else []
+    return _geometry_with(sizes, L, 0.0, weights, WEIGHTS_ALONE_SECONDS)
 
 
-def _geometry_with(sizes: tuple, L: int, skew: float) -> dict:
+def _geometry_with(sizes: tuple, L: int, skew: float, kinds: list, seconds: float) -> dict:
     xs, ys, r = _place_columns(sizes, skew)
     labels = _labelled(sizes)
     arrows = not labels and (xs[1] - xs[0]) - 2 * (r + RING_ROOM) >= 2 * FONT["arrow"] + 4 * lay.MARGIN
@@ -359,7 +360,7 @@ def _geometry_with(sizes: tuple, L: int, skew: float) -> dict:
     taken += [lay.text_box(c["x"], 26, c["text"], FONT["title"]) for c in columns]
     ends = [(l, i, j, xs[l - 1] + r, ys[l - 1][j], xs[l] - r, ys[l][i])
             for l in range(1, L + 1) for i in range(sizes[l]) for j in range(sizes[l - 1])]
-    spots = _edge_label_spots(sizes, ends, taken) if labels else {}
+    spots = (_spots(ends, kinds, taken, seconds) or {}) if kinds else {}
     edges = []
     for k, (l, i, j, x1, y1, x2, y2) in enumerate(ends):
         edge = {"id": str(ParamRef("W", l, i, j)), "d": _path(x1, y1, x2, y2)}

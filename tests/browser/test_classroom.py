@@ -354,7 +354,15 @@ def test_exports_png_json_and_numpy(dash_duo):
         data = png.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000, (name, len(data))
         width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk: twice the size on screen
-        assert width >= 400 and height >= 200, (name, width, height)
+        shown = dash_duo.driver.execute_script(  # what is drawn: the network's groups, the charts on show, or text
+            "const boxes = (s) => [...document.querySelectorAll(s)].map((e) => e.getBoundingClientRect())"
+            "  .filter((r) => r.width > 0);"
+            "const rs = boxes(arguments[0]).length ? boxes(arguments[0]) : boxes(arguments[1]);"
+            "return [Math.max(...rs.map((r) => r.right)) - Math.min(...rs.map((r) => r.left)),"
+            "        Math.max(...rs.map((r) => r.bottom)) - Math.min(...rs.map((r) => r.top))];",
+            "#network svg > g" if name == "network" else f"#{name} .js-plotly-plot", f"#{name} .tab-content")
+        # Twice what is on screen (the network's picture adds its heading and legend).
+        assert width >= 1.9 * shown[0] and height >= 1.9 * shown[1], (name, width, height, shown)
         assert name in png.name and "step-1" in png.name
 
     before = files(dash_duo)

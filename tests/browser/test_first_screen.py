@@ -1,13 +1,15 @@
 """The first screen as a class sees it: the network and the loss curve with its ball side by side,
 both in view without a click or a scroll at 1024×768, 1280×720 and 1920×1080, in normal and
 presentation mode; no text in the network overlaps another text or a neuron in any phase of the
-small lessons; the heading on at most two lines; type on the graph never under 14 px at 1024×768.
+small lessons; the heading on at most two lines; type on the graph never under 14 px at 1024×768;
+no sideways scroll up to 2560×1440; a larger network names its inputs and outputs with their values.
 Measured on the page itself: the boxes the browser laid out."""
 
 import engine
+from components.numbers import num
 from tests.browser.test_network_page import choose, open_page, wait_until
 
-SIZES = ((1024, 768), (1280, 720), (1920, 1080))
+SIZES = ((1024, 768), (1280, 720), (1920, 1080), (2560, 1440))
 
 # What a person sees, read from the laid-out page (as ../shared style probes do).
 MEASURE = r"""
@@ -139,4 +141,33 @@ def test_the_curve_follows_the_clicked_weight_and_the_ball_moves_on_an_update(da
             resize(dash_duo.driver, width, height)
             for what in ("#sliders .weight-slider", "#numbers", "#history-card", "#slice-chart"):
                 assert dash_duo.driver.execute_script(IN_VIEW, what), f"{what} at {width}×{height}, present={present}"
+    assert dash_duo.get_logs() == []
+
+
+SHOWN_VALUES = """
+return [...document.querySelectorAll('#network .node')].map((g) => {
+  const t = g.querySelector('.node-value');
+  return t && getComputedStyle(t).display !== 'none' ? t.textContent : '';
+});
+"""
+
+
+def test_a_larger_network_names_its_inputs_and_outputs_and_shows_hidden_values_on_the_stage(dash_duo):
+    open_page(dash_duo)
+    choose(dash_duo, "preset", "Circle: a ring around a disc")
+    state = engine.PRESETS["circle"][1]()
+    sizes, p = state.spec.sizes, engine.example_passes(state)
+    wait_until(lambda: len(dash_duo.driver.execute_script(SHOWN_VALUES)) == sum(sizes), "the circle lesson's network")
+    inputs = [f"x{'₁₂'[i]} {num(float(p.fwd.a[0][0, i]), digits=2)}" for i in range(sizes[0])]
+    hidden = slice(sizes[0], sum(sizes) - sizes[-1])
+    def with_inputs():
+        values = dash_duo.driver.execute_script(SHOWN_VALUES)
+        return values if values[:2] == inputs else None
+
+    shown = wait_until(with_inputs, "the inputs' names and values")
+    assert shown[-1] == "?"  # the output's value, not computed yet at Ready
+    assert set(shown[hidden]) == {""}  # hidden values: on hover in normal mode
+    dash_duo.find_element("#present-toggle").click()
+    wait_until(lambda: set(dash_duo.driver.execute_script(SHOWN_VALUES)[hidden]) == {"?"},
+               "the hidden neurons' values on the stage")
     assert dash_duo.get_logs() == []

@@ -21,9 +21,11 @@ def numbers_panel(state, scores: dict, example_loss: float) -> list:
         items.append(("Train accuracy", f"{100 * scores['train_accuracy']:.0f}%"))
     if scores["test_accuracy"] is not None:
         items.append(("Test accuracy", f"{100 * scores['test_accuracy']:.0f}%"))
+    # The batch's loss before and after an update, while the update is on show ("—" otherwise): always
+    # there, so that the numbers take the same room in every phase.
     last = state.last_update
-    if last is not None and state.cursor.at_update:
-        items.append(("Batch loss", f"{num(last.cost_before)} → {num(last.cost_after)}"))
+    at_update = last is not None and state.cursor.at_update
+    items.append(("Batch loss", f"{num(last.cost_before)} → {num(last.cost_after)}" if at_update else "—"))
     return [
         html.Div(className="number", children=[html.Div(value, className="number-value"),
                                                html.Div(label, className="number-label")])

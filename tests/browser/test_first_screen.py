@@ -41,7 +41,9 @@ for (const c of [...net.querySelectorAll('circle.node-base')]) {
 }
 const heading = document.getElementById('phase-text');
 const lineHeight = parseFloat(getComputedStyle(heading).lineHeight);
-return {overflow: document.scrollingElement.scrollWidth - W, network: inView(net.getBoundingClientRect()),
+const nb = net.getBoundingClientRect();
+return {overflow: document.scrollingElement.scrollWidth - W, network: inView(nb),
+        networkBox: [nb.left, nb.top, nb.width, nb.height].map(Math.round),
         chart: !!chart && inView(chart.getBoundingClientRect()), curve, ball, overlaps,
         smallest: Math.min(...texts.map(t => parseFloat(getComputedStyle(t.e).fontSize) * net.getScreenCTM().a)),
         headingLines: Math.round(heading.scrollHeight / lineHeight), heading: heading.textContent};
@@ -76,10 +78,12 @@ def measured(dash_duo, width, height):
 
 def check_every_phase(dash_duo, lesson: str, present: bool):
     state = engine.PRESETS[lesson][1]()
+    network_at = {}  # where the picture sits at each size: the same in every phase
     for _ in range(2 * state.spec.n_layers + 2):  # ready, forward…, loss, backward…, update
         for width, height in SIZES:
             m = measured(dash_duo, width, height)
             where = f"{lesson} at {width}×{height}{' presenting' if present else ''}, {m['heading']!r}"
+            assert network_at.setdefault(width, m["networkBox"]) == m["networkBox"], where
             assert m["overflow"] <= 0, where
             assert m["network"] and m["chart"], where  # both wholly in view, side by side
             assert m["overlaps"] == [], where

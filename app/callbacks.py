@@ -95,6 +95,11 @@ def apply(trigger, values: dict, state, start, speed):
             return state, start
         return actions.choose_example(state, point["customdata"]), start
     if isinstance(trigger, dict) and trigger.get("subcomponent") == "slider":
+        if values["slider"] == _slider_value(state, trigger.get("aio_id")):
+            # The value the server gave a new slider (its weight, rounded), coming back as the slider
+            # appears: not a move. Taken as one, pinning a weight after an update would round it and
+            # throw the update's picture away.
+            return state, start
         return actions.set_param(state, trigger.get("aio_id"), values["slider"]), start
     return state, start
 
@@ -391,9 +396,12 @@ def _pinned_shown(context) -> list:
     return [s["id"]["aio_id"] for s in context.inputs_list[2]] if len(context.inputs_list) > 2 else []
 
 
+SLIDER_DIGITS = 4  # a slider shows and sends its weight to this many decimals
+
+
 def _slider_value(state, name) -> float:
     try:
-        return round(engine.ParamRef.parse(name, state.spec).get(state.params), 4)
+        return round(engine.ParamRef.parse(name, state.spec).get(state.params), SLIDER_DIGITS)
     except LabInputError:
         return 0.0
 

@@ -426,3 +426,19 @@ def test_a_brief_tick_that_diverges_says_so():
     stuck = default().replace(diverged="Training stopped: the loss is no longer a finite number.")
     out = _drawn(drawing(stuck, {}, brief=True, painted="2-2-1", playing=True))
     assert out["diverged"] is False and out["diverged-text"] == stuck.diverged
+
+
+def test_a_new_slider_reading_its_own_weight_changes_nothing():
+    # After a Full step W1[0,1] = −0.3 − 1·(0.5·(−0.016322)) = −0.291839…; a slider pinned now is given
+    # −0.2918 (four decimals) and sends it back as it appears. That is not a move: the weight keeps every
+    # digit and the update stays on show.
+    state = engine.full_step(default())
+    assert state.cursor.at_update
+    w = engine.ParamRef.parse("W1[0,1]", state.spec).get(state.params)
+    assert round(w, 4) == -0.2918 and w != -0.2918
+    new, _ = apply(SLIDER, values_for(state, slider=-0.2918), state, state, "phase")
+    assert new is state
+    # A real move to another value is one: the whole pass is recomputed for it.
+    moved, _ = apply(SLIDER, values_for(state, slider=-0.25), state, state, "phase")
+    assert engine.ParamRef.parse("W1[0,1]", moved.spec).get(moved.params) == -0.25
+    assert not moved.cursor.at_update

@@ -382,3 +382,32 @@ def test_step_paints_the_next_phase_within_the_click(dash_duo):
     assert "phase-forward" in classes
     dash_duo.wait_for_text_to_equal("#phase-text", engine.advance(engine.PRESETS["default"][1]()).cursor.words())
     assert dash_duo.get_logs() == []
+
+
+def test_selecting_a_weight_after_an_update_keeps_the_update_on_show(dash_duo):
+    state = engine.full_step(engine.PRESETS["default"][1]())
+    open_page(dash_duo)
+    dash_duo.find_element("#full-step").click()
+    dash_duo.wait_for_text_to_equal("#phase-text", state.cursor.words(), timeout=10)
+    update = wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(state))
+    # Count Dash's answers to requests a slider triggered: the new slider's value comes back to the
+    # server as it appears, and the page must read the same once that answer is in.
+    dash_duo.driver.execute_script("""
+        window.sliderAnswers = 0;
+        const fetch0 = window.fetch;
+        window.fetch = function (url, init) {
+          const fromSlider = String(init && init.body).includes('\\"subcomponent\\":\\"slider\\"');
+          return fetch0.apply(this, arguments).then((r) => { if (fromSlider) window.sliderAnswers += 1; return r; });
+        };""")
+    # Click the edge from x₁ to h₁ (straight, crossed by no other at its middle), as a person does:
+    # its slider appears, and nothing else changes.
+    edge = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#network path.edge-hit")[0]
+    ActionChains(dash_duo.driver).move_to_element(edge).click().perform()
+    dash_duo.wait_for_text_to_equal("#sliders .weight-slider-name", "W1[0,0]", timeout=10)
+    wait_until(lambda: dash_duo.driver.execute_script("return window.sliderAnswers") >= 1,
+               "the server's answer to the new slider")
+    dash_duo.driver.execute_async_script("requestAnimationFrame(() => requestAnimationFrame(arguments[0]))")
+    assert dash_duo.find_element("#phase-text").text == state.cursor.words()
+    assert svg_texts(dash_duo) == update  # the new values and their steps (Δ), "C after update"
+    assert "C after update" in update["output"][-1]
+    assert dash_duo.get_logs() == []

@@ -131,15 +131,13 @@ def descent_path(state, keys: dict, path, name_x, name_y, shape: str):
 
 
 def register_panel_callbacks(app) -> None:
-    # The loss curve beside the network follows the weight last clicked (or chosen by a tour step).
-    # Again when the list is filled: the list drops a value it does not offer yet.
-    app.clientside_callback(
-        """(param, options) => (typeof param === 'string' && (options || []).some((o) => o.value === param))
-            ? param : window.dash_clientside.no_update""",
-        Output("slice-param", "value"),
-        Input("selected-param", "data"),
-        Input("slice-param", "options"),
-    )
+    # The loss curve beside the network, and the map's first axis, follow the weight last clicked (or
+    # chosen by a tour step). Again when a list is filled: a list drops a value it does not offer yet.
+    follow = """(param, options) => (typeof param === 'string' && (options || []).some((o) => o.value === param))
+        ? param : window.dash_clientside.no_update"""
+    for chooser in ("slice-param", "contour-x"):
+        app.clientside_callback(follow, Output(chooser, "value"), Input("selected-param", "data"),
+                                Input(chooser, "options"))
 
     @app.callback(
         Output("data-chart", "figure"),

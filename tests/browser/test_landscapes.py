@@ -324,4 +324,12 @@ def test_two_weights_show_the_gradient_and_the_path_training_took(dash_duo):
     dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
     start = engine.PRESETS["default"][1]()
     wait_for_equal(lambda: trace_x(dash_duo, "contour-chart", 1), [rx.get(start.params)])
+
+    # A click on an edge of the graph (h₁ to o₁) puts its weight on the map's first axis; the second stays.
+    dash_duo.driver.execute_script(
+        "document.querySelectorAll('#network path.edge-hit')[4].dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+    titles = "return [...document.querySelectorAll('#contour-chart .xtitle, #contour-chart .ytitle')].map((t) => t.textContent)"
+    wait_until(lambda: dash_duo.driver.execute_script(titles) == ["W2[0,0]", "W1[0,1]"], "the map over W2[0,0] and W1[0,1]")
+    w = engine.ParamRef.parse("W2[0,0]", start.spec).get(start.params)
+    wait_for_equal(lambda: figure(dash_duo, "contour-chart")["data"][2]["x"], [w])  # the point "now", at 0.70
     assert dash_duo.get_logs() == []

@@ -29,7 +29,8 @@
   // and an exponent for values too small for them.
   function num(value, signed = false, digits = 3) {
     if (value === null || value === undefined || !Number.isFinite(value)) return "—";
-    const negative = value < 0 || Object.is(value, -0);
+    if (value === 0) return fixed(0, digits);  // no sign on zero, not even on −0 (as numbers.num)
+    const negative = value < 0;
     const size = Number(Math.abs(value).toPrecision(12));  // float noise must not decide a tie
     const body = size !== 0 && size < 10 ** -digits
       ? size.toExponential(Math.max(digits - 2, 1)).replace(/e([+-])(\d)$/, (_, sign, d) => `e${sign}0${d}`)

@@ -15,7 +15,9 @@ def num(value: float, signed: bool = False, digits: int = 3) -> str:
     # × −0.125 reads −0.062 like −0.0625), whichever order the sums were done in (the page
     # computes slider moves itself: assets/instant.js does the same).
     value = float(f"{value:.12g}")
-    if value != 0 and abs(value) < 10 ** -digits:
+    if value == 0:  # no sign on zero, not even on −0.0 (δ of a neuron that passes no blame)
+        return f"{0:.{digits}f}"
+    if abs(value) < 10 ** -digits:
         text = f"{value:+.{max(digits - 2, 1)}e}" if signed else f"{value:.{max(digits - 2, 1)}e}"
     else:
         text = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"

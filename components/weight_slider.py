@@ -47,7 +47,7 @@ class WeightSliderAIO(html.Div):
                     max=limit,
                     step=0.01,
                     value=value,
-                    marks={v: str(v) for v in (-limit, 0, limit)},
+                    marks={v: str(v).replace("-", "\u2212") for v in (-limit, 0, limit)},  # a real minus
                     updatemode="drag",
                     tooltip={"always_visible": False},
                 ),

@@ -38,10 +38,13 @@ def param_or_weight(state, name, fallback_index: int = 0) -> engine.ParamRef:
 
 
 def parse_hidden(text) -> tuple[int, ...]:
-    """ "4, 4" → (4, 4); "" or "0" → no hidden layer."""
+    """ "4, 4" → (4, 4); "0" → no hidden layer. An empty box is refused: emptied by accident, it
+    must not rebuild the network without its hidden layers."""
     if not isinstance(text, str) or len(text) > 60:
         raise LabInputError("Write the hidden layer sizes as numbers separated by commas, e.g. 4, 4.")
     parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+    if not parts:
+        raise LabInputError("Write the hidden layer sizes, e.g. 4, 4, or 0 for a network with no hidden layer.")
     if parts == ["0"]:
         return ()
     if len(parts) > limits.MAX_HIDDEN_LAYERS:

@@ -134,7 +134,7 @@ def settings():
                     ),
                     html.Div(className="field-hint",
                              children=f"Up to {limits.MAX_HIDDEN_LAYERS} layers of 1–{limits.MAX_NEURONS}, "
-                                      "e.g. 4, 4"),
+                                      "e.g. 4, 4; 0 for none"),
                 ],
             ),
             _select("activation", _options(acts), "sigmoid", "Hidden activation"),

@@ -78,13 +78,15 @@ def test_unknown_preset(name):
 
 @pytest.mark.parametrize("text, sizes", [
     ("4, 4", (4, 4)), ("4,4", (4, 4)), ("4 4", (4, 4)), ("4;4", (4, 4)), (" 3 ", (3,)),
-    ("0", ()), ("", ()), ("1,1,1,1,1,1", (1,) * 6), ("8", (8,)),
+    ("0", ()), ("1,1,1,1,1,1", (1,) * 6), ("8", (8,)),
 ])
 def test_parse_hidden(text, sizes):
     assert actions.parse_hidden(text) == sizes
 
 
 @pytest.mark.parametrize("text, words", [
+    ("", "or 0 for a network with no hidden layer"),  # emptied by accident: nothing is rebuilt
+    (" , ", "or 0 for a network with no hidden layer"),
     ("9", "1 to 8 neurons"),
     ("0, 2", "1 to 8 neurons"),
     ("a,b", "'a' is not allowed"),

@@ -282,6 +282,7 @@ BAD = [
     ("hidden-sizes", {"hidden_sizes": "a,b"}, "not allowed"),
     ("hidden-sizes", {"hidden_sizes": "1,1,1,1,1,1,1"}, "At most 6 hidden layers"),
     ("hidden-sizes", {"hidden_sizes": 4}, "numbers separated by commas"),
+    ("hidden-sizes", {"hidden_sizes": ""}, "or 0 for a network with no hidden layer"),  # the box emptied
     ("add-layer", {"hidden_sizes": "x"}, "not allowed"),
     ("preset", {"preset": "nope"}, "no lesson"),
     ("preset", {"preset": ["default"]}, "no lesson"),

@@ -21,6 +21,7 @@ from components.weight_slider import READOUT_INPUT, READOUT_JS, READOUT_OUTPUT, 
 from engine import LabInputError
 
 from . import actions, arrivals, lessons
+from .layout import loss_options, output_options
 
 log = logging.getLogger(__name__)
 MAX_PINNED = 6
@@ -346,6 +347,16 @@ def register_callbacks(app) -> None:
             pinned = (pinned + [add])[-MAX_PINNED:]
         sliders = [WeightSliderAIO(p, _slider_value(state, p), _describe(state, p), aio_id=p) for p in pinned]
         return pinned, sliders, None, add if add is not None and _exists(state, add) else no_update
+
+    @app.callback(
+        Output("output-activation", "options"),
+        Output("loss", "options"),
+        Input("loss", "value"),
+        Input("output-activation", "value"),
+    )
+    def offer_fitting_pairs(loss, output):
+        # Only pairs the engine can differentiate honestly are offered (engine/losses.py refusal).
+        return output_options(loss), loss_options(output)
 
     app.clientside_callback(READOUT_JS, READOUT_OUTPUT, READOUT_INPUT)
     app.clientside_callback(

@@ -9,6 +9,7 @@ from dash import dcc, html
 import engine
 from components.network_view import ring_width
 from engine import limits
+from engine.losses import refusal
 
 from .actions import SPEEDS
 
@@ -108,6 +109,21 @@ def shortcuts_overlay():
     ])
 
 
+def output_options(loss) -> list:
+    """The output activations, those the loss cannot follow shown but not offered, with why."""
+    need = engine.LOSSES[loss].output if isinstance(loss, str) and loss in engine.LOSSES else ""
+    return [{"label": a.title if not need or k == need else f"{a.title} (not with {engine.LOSSES[loss].title})",
+             "value": k, "disabled": bool(need) and k != need}
+            for k, a in engine.ACTIVATIONS.items()]
+
+
+def loss_options(output) -> list:
+    """The losses, those that cannot follow this output activation shown but not offered, with why."""
+    return [{"label": f"{v.title} (needs a {v.output} output)" if refusal(k, output) else v.title,
+             "value": k, "disabled": bool(refusal(k, output))}
+            for k, v in engine.LOSSES.items()]
+
+
 def settings():
     presets = {k: v[0] for k, v in engine.PRESETS.items()}
     # "explicit": the lesson's own examples, or a person's CSV.
@@ -138,8 +154,8 @@ def settings():
                 ],
             ),
             _select("activation", _options(acts), "sigmoid", "Hidden activation"),
-            _select("output-activation", _options(acts), "sigmoid", "Output activation"),
-            _select("loss", _options({k: v.title for k, v in engine.LOSSES.items()}), "squared_error", "Loss"),
+            _select("output-activation", output_options("squared_error"), "sigmoid", "Output activation"),
+            _select("loss", loss_options("sigmoid"), "squared_error", "Loss"),
             html.H2("Data", className="settings-head"),
             _select("dataset", _options(datasets), "explicit", "Dataset"),
             html.Label(className="field", children=[

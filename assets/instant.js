@@ -12,7 +12,6 @@
   "use strict";
   const MINUS = "\u2212";
   const LEAKY_SLOPE = 0.01;
-  const EPS = 1e-12;
 
   // Like toFixed, but an exact tie (0.0625 to 3 places) goes to the even digit, as Python's
   // formatting does: toFixed would round it away from zero.
@@ -57,17 +56,14 @@
       const logaddexp = (v) => Math.max(0, v) + Math.log1p(Math.exp(-Math.abs(v)));
       return [mean(z.map((v, k) => logaddexp(v) - t[k] * v)), o.map((v, k) => (v - t[k]) / n)];
     }
+    // BCE follows only a sigmoid output (engine/losses.py refuses any other), so the rest is squared error.
     let loss, grad;
     if (m.loss === "squared_error") {
       loss = 0.5 * o.reduce((s, v, k) => s + (t[k] - v) ** 2, 0);
       grad = o.map((v, k) => v - t[k]);
-    } else if (m.loss === "mse") {
+    } else {
       loss = mean(o.map((v, k) => (t[k] - v) ** 2));
       grad = o.map((v, k) => (2 * (v - t[k])) / n);
-    } else {  // bce after another output activation
-      const p = o.map((v) => Math.min(Math.max(v, EPS), 1 - EPS));
-      loss = -mean(p.map((v, k) => t[k] * Math.log(v) + (1 - t[k]) * Math.log(1 - v)));
-      grad = p.map((v, k) => (v - t[k]) / (v * (1 - v)) / n);
     }
     return [loss, grad.map((g, k) => g * DF[act](z[k]))];
   }

@@ -8,8 +8,12 @@ same shape as o (not divided by the batch: the backward pass does that once).
 - mse: (1/n_out) Σ_k (t_k − o_k)².
 - bce: binary cross-entropy averaged over outputs, for targets in [0, 1].
 
-BCE is computed from the output's z when the output activation is sigmoid:
-log(1 + e^z) − t·z never takes log(0), and its δ is simply (σ(z) − t)/n_out.
+BCE needs a sigmoid output (`Loss.output`; network.check_spec refuses anything else): it
+measures a probability, and only σ keeps the output in (0, 1) where −log o is defined. With
+a linear, tanh or ReLU output the loss would have to be clipped, and a clipped loss has slope
+0 where the network is most wrong, so no gradient could be both true and useful. It is
+computed from the output's z: log(1 + e^z) − t·z never takes log(0), and its δ is simply
+(σ(z) − t)/n_out.
 """
 
 from collections.abc import Callable
@@ -17,25 +21,32 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Only used when BCE follows a non-sigmoid output: keeps log() finite.
-_EPS = 1e-12
-
 
 @dataclass(frozen=True)
 class Loss:
+    """per_example and grad take the output o; `output` names the only output activation the
+    loss is defined after ("" for any), and `why` says why, in words a student reads."""
+
     name: str
     title: str
     per_example: Callable[[np.ndarray, np.ndarray], np.ndarray]
     grad: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    output: str = ""
+    why: str = ""
+
+
+# o is σ(z), inside (0, 1) unless σ rounded to 0 or 1 (|z| > 37): the clip only keeps log() finite
+# then. The passes themselves use the logits (bce_from_logits) and never come here.
+_ROUNDED = 1e-12
 
 
 def _bce(o, t):
-    p = np.clip(o, _EPS, 1 - _EPS)
+    p = np.clip(o, _ROUNDED, 1 - _ROUNDED)
     return -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p), axis=-1)
 
 
 def _bce_grad(o, t):
-    p = np.clip(o, _EPS, 1 - _EPS)
+    p = np.clip(o, _ROUNDED, 1 - _ROUNDED)
     return (p - t) / (p * (1 - p)) / o.shape[-1]
 
 
@@ -57,5 +68,23 @@ LOSSES = {
         lambda o, t: np.mean((t - o) ** 2, axis=-1),
         lambda o, t: 2.0 * (o - t) / o.shape[-1],
     ),
-    "bce": Loss("bce", "Binary cross-entropy", _bce, _bce_grad),
+    "bce": Loss(
+        "bce",
+        "Binary cross-entropy",
+        _bce,
+        _bce_grad,
+        output="sigmoid",
+        why="it measures a probability, and only a sigmoid output stays between 0 and 1 where its log is defined",
+    ),
 }
+
+
+def refusal(loss: str, output_activation: str) -> str:
+    """Why this loss cannot follow this output activation, in a sentence; "" when it can."""
+    need = LOSSES[loss].output if isinstance(loss, str) and loss in LOSSES else ""
+    if not need or output_activation == need:
+        return ""
+    return (
+        f"{LOSSES[loss].title} needs a {need} output: {LOSSES[loss].why}. "
+        f"Choose a {need} output activation, or another loss."
+    )

@@ -12,7 +12,7 @@ import numpy as np
 from . import limits, validate
 from .activations import ACTIVATIONS
 from .errors import LabInputError
-from .losses import LOSSES
+from .losses import LOSSES, refusal
 
 INITS = ("uniform", "xavier", "he", "explicit")
 
@@ -95,6 +95,8 @@ def check_spec(spec: NetworkSpec) -> None:
             raise LabInputError(f"Unknown activation {a!r}; choose from {', '.join(ACTIVATIONS)}.")
     if not isinstance(spec.loss, str) or spec.loss not in LOSSES:
         raise LabInputError(f"Unknown loss {spec.loss!r}; choose from {', '.join(LOSSES)}.")
+    if reason := refusal(spec.loss, spec.activations[-1]):
+        raise LabInputError(reason)
     if not isinstance(spec.init, str) or spec.init not in INITS:
         raise LabInputError(f"Unknown initialisation {spec.init!r}; choose from {', '.join(INITS)}.")
 

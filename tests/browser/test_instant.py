@@ -42,7 +42,7 @@ def cases():
         ("a bias", default, "b2[0]", -2.5),
         ("worked example, two outputs", actions.preset("worked_example"), "W2[1,0]", 1.3),
         ("tanh and mse with decay", _with(default, ("tanh", "tanh"), "mse", 0.05), "W2[0,1]", -1.2),
-        ("relu into bce (not from logits)", _with(default, ("relu", "tanh"), "bce"), "W1[1,0]", 2.0),
+        ("relu into bce", _with(default, ("relu", "sigmoid"), "bce"), "W1[1,0]", 2.0),
         ("bce from logits", _with(circle, None, "bce"), "W3[0,2]", 3.1),
         ("leaky relu and linear", _with(circle, ("leaky_relu", "leaky_relu", "linear")), "b1[3]", -0.7),
         ("a dead relu", _with(default, ("relu", "sigmoid")), "b1[0]", -4.0),

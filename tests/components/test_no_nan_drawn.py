@@ -58,8 +58,10 @@ def extreme_states(draw):
     n_in, n_out = draw(st.integers(1, 2)), draw(st.integers(1, 2))
     hidden = draw(st.lists(st.integers(1, 3), max_size=2))
     sizes = (n_in, *hidden, n_out)
-    spec = NetworkSpec(sizes, tuple(draw(st.sampled_from(sorted(ACTIVATIONS))) for _ in sizes[1:]),
-                       draw(st.sampled_from(sorted(LOSSES))), "explicit")
+    loss = draw(st.sampled_from(sorted(LOSSES)))
+    acts = tuple(draw(st.sampled_from(sorted(ACTIVATIONS))) for _ in sizes[1:])
+    acts = (*acts[:-1], LOSSES[loss].output or acts[-1])  # BCE follows only a sigmoid output
+    spec = NetworkSpec(sizes, acts, loss, "explicit")
     # Weights: ordinary, large, or at the limit, some exactly ±10⁶.
     scale = draw(st.sampled_from([0.5, 3.0, 1e3, limits.MAX_ABS_VALUE]))
     rng = np.random.default_rng(draw(st.integers(0, 2**16)))

@@ -14,6 +14,7 @@ import numpy as np
 import engine
 from engine import LabInputError, LabState, limits
 from engine.csv_data import describe, parse_csv
+from engine.rate_search import trainable_settings
 
 from . import links
 
@@ -36,8 +37,8 @@ def arrive(trigger: str, value, state: LabState, start: LabState) -> tuple[LabSt
         return loaded, loaded, f"Loaded “{loaded.title}” at step {loaded.counters.step}."
     if trigger == "upload-csv":
         uploaded = parse_csv(upload_bytes(value, limits.MAX_UPLOAD_BYTES, "CSV file"))
-        new = with_data(state, uploaded.spec)
-        return new, new, describe(uploaded)
+        new, chosen = with_data(state, uploaded.spec)
+        return new, new, f"{describe(uploaded)} {chosen}"
     if trigger == "url":
         linked = links.state_from_query(value)
         notes = " ".join(linked.notices)
@@ -70,10 +71,14 @@ def upload_bytes(contents, limit: int, what: str) -> bytes:
         raise LabInputError(f"The {what} could not be read: it did not arrive whole. Try again.") from None
 
 
-def with_data(state: LabState, data: engine.DataSpec) -> LabState:
-    """A fresh network for a person's own data: the hidden layers and activation they had, an
-    input per feature and one output, sigmoid with cross-entropy for labels, linear with mean
-    squared error for numeric targets."""
+def with_data(state: LabState, data: engine.DataSpec) -> tuple[LabState, str]:
+    """A fresh network for a person's own data, and a sentence on the training settings chosen.
+
+    The network keeps the hidden layers and activation the person had, with an input per feature
+    and one output: sigmoid with cross-entropy for labels, linear with mean squared error for
+    numeric targets. The learning rate and batch size are the lesson's no longer: they are tried
+    on the data itself (engine/rate_search.py), as a lesson's rate can blow an upload's weights up.
+    """
     hidden = state.spec.sizes[1:-1]
     acts = state.spec.activations[:-1]
     if data.kind == "classification":
@@ -84,4 +89,7 @@ def with_data(state: LabState, data: engine.DataSpec) -> LabState:
     init = state.spec.init if state.spec.init != "explicit" else "xavier"
     spec = engine.NetworkSpec(sizes, (*acts, output), loss, init, state.spec.init_scale)
     params = engine.init_params(spec, np.random.default_rng(state.seed))
-    return LabState(TITLE_OWN_DATA, state.seed, spec, params, state.train, data)
+    fresh = LabState(TITLE_OWN_DATA, state.seed, spec, params, engine.TrainConfig(state.train.optimizer), data)
+    chosen = trainable_settings(fresh)
+    train = engine.TrainConfig(state.train.optimizer, chosen.learning_rate, batch_size=chosen.batch_size)
+    return fresh.replace(train=train), chosen.note

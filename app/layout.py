@@ -15,8 +15,7 @@ from .actions import SPEEDS
 
 BLAME_REFERENCES = (0.001, 0.01, 0.1, 0.3)  # |δ| of the legend's reference rings
 
-LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0)
-BATCH_SIZES = (1, 5, 10, 25, 50, 100, 200)
+LEARNING_RATES, BATCH_SIZES = limits.LEARNING_RATES, limits.BATCH_SIZES
 BALL_RATES = (0.01, 0.03, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1.0, 2.0)
 
 

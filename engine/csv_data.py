@@ -10,7 +10,8 @@ Values may be separated by commas, semicolons or tabs; blank lines and spaces ar
 ignored. Every refusal is a LabInputError naming the row (as numbered in the file, 1-based, header
 and blank lines included, so a person finds it in an editor or a spreadsheet) and the column.
 
-Deliberately not here: more columns or targets, scaling, guessing what a broken file meant, and
+Deliberately not here: more columns or targets, scaling (a column far from ±1 is trained on as
+written, and `describe` suggests scaling it), guessing what a broken file meant, and
 anything but plain numbers (values are read with `float`, never evaluated).
 """
 
@@ -28,6 +29,7 @@ DEFAULT_COLUMNS = {3: ("x₁", "x₂", "label"), 2: ("x", "target")}
 SHAPES = {3: "3 (two features and a label)", 2: "2 (a feature and a target)"}
 SMALL = 10  # below this many rows nothing is held back for testing
 MAX_NAME = 40  # characters of a column name or an offending value shown back
+FAR = 10  # |value| beyond which a column is worth scaling (see _scale_hint)
 
 
 @dataclass(frozen=True)
@@ -204,4 +206,24 @@ def describe(uploaded: UploadedData) -> str:
         split = f"{n - n_test} for training and {n_test} held back for testing"
     else:
         split = f"all for training (from {SMALL} rows on, a fifth is held back for testing)"
-    return f"Your data: {n} row{'s' * (n != 1)}, {shape}: {split}."
+    return f"Your data: {n} row{'s' * (n != 1)}, {shape}: {split}.{_scale_hint(uploaded)}"
+
+
+def _scale_hint(uploaded: UploadedData) -> str:
+    """A word on columns far from ±1, which the lab trains on as written but slowly.
+
+    A sigmoid or tanh unit saturates when its input is large, and a target of 3000 needs output
+    weights in the thousands: both take many small steps. Scaling is the person's to choose.
+    """
+    spec = uploaded.spec
+    columns = list(zip(*spec.x))
+    if spec.kind == "regression":
+        columns.append(tuple(row[0] for row in spec.y))
+    far = [(name, max(abs(v) for v in values)) for name, values in zip(uploaded.columns, columns)]
+    far = [(name, top) for name, top in far if top > FAR]
+    if not far:
+        return ""
+    name, top = max(far, key=lambda item: item[1])
+    divisor = 10 ** math.floor(math.log10(top))
+    return (f" Values of {name} reach {top:g}: a network learns fastest when its inputs and targets lie roughly "
+            f"between −1 and 1, so dividing that column by {divisor:g} would speed training up.")

@@ -212,6 +212,15 @@ class DataSpec:
                                 f"{self.n_raw_inputs}.")
         put("features", features)
 
+    def __hash__(self):
+        # The training loop finds its dataset by spec (an lru_cache) on every step, and hashing
+        # 2,000 uploaded rows took longer than the step itself: hash once, on first use.
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(tuple(getattr(self, f.name) for f in fields(self)))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
     @property
     def n_raw_inputs(self) -> int:
         return len(self.x[0]) if self.name == EXPLICIT else DATASETS[self.name].n_raw_inputs

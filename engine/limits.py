@@ -21,6 +21,8 @@ MAX_WEIGHT_DECAY = 10.0
 MAX_NOISE = 2.0
 MAX_EPOCHS_PER_CALL = 1000
 MAX_HISTORY = 500  # loss-history entries kept in the state
+LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0)  # offered in the settings
+BATCH_SIZES = (1, 5, 10, 25, 50, 100, 200)  # offered in the settings
 
 # Work per picture
 MAX_GRID = 120  # points per axis of a loss landscape grid

@@ -240,13 +240,29 @@ def train_for(state: LabState, seconds: float, max_steps: int = 100_000) -> LabS
     history = _with_start(state)
     deadline = time.perf_counter() + seconds
     for _ in range(max_steps):
-        if state.cursor.at_update:
-            state = _next_batch(state)
-        state = _apply_update(state, record=False)
+        state = _quiet_step(state)
         if state.diverged or time.perf_counter() >= deadline:
             break
     scores = evaluate(state)
     return state.replace(history=history.add(state.counters.step, scores["train_loss"], scores["test_loss"]))
+
+
+def _quiet_step(state: LabState) -> LabState:
+    """One full step that leaves the loss history alone (measuring the loss costs a pass over all data)."""
+    if state.cursor.at_update:
+        state = _next_batch(state)
+    return _apply_update(state, record=False)
+
+
+def train_quietly(state: LabState, n: int) -> LabState:
+    """n full steps, stopping early if training diverges, with no loss history recorded."""
+    if not 0 <= n <= limits.MAX_EPOCHS_PER_CALL:
+        raise LabInputError(f"Cannot train {n} steps quietly in one go.")
+    for _ in range(n):
+        state = _quiet_step(state)
+        if state.diverged:
+            break
+    return state
 
 
 def train_epochs(state: LabState, n: int) -> LabState:

@@ -18,8 +18,10 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 import engine
+from app import actions, arrivals
 from app.layout import SHORTCUTS
 from components.numbers import num
+from engine.csv_data import parse_csv
 from tests.browser.test_network_page import (
     expected_texts,
     open_page,
@@ -312,7 +314,7 @@ def test_your_own_csv_good_and_bad(dash_duo, tmp_path):
     dash_duo.wait_for_contains_text("#message", "40 rows", timeout=10)
     wait_until(lambda: shape(dash_duo.driver) == "Network with layers 2-2-1", "a network for two features")
     dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0")
-    dash_duo.find_element("#full-step").click()  # batch size 1: one of 32 training rows
+    dash_duo.find_element("#full-step").click()  # one batch of the 32 training rows
     dash_duo.wait_for_text_to_equal("#counters", "Step 1 · Epoch 0", timeout=10)
 
     cases = {
@@ -329,11 +331,20 @@ def test_your_own_csv_good_and_bad(dash_duo, tmp_path):
         dash_duo.wait_for_contains_text("#message", expected, timeout=10)
         assert counters(dash_duo) == "Step 1 · Epoch 0"  # the lab on screen is untouched
 
+    # Regression on top of a lesson trained at learning rate 1 and batch 1: the upload starts from
+    # settings tried on its own data, shows them in the settings and says so.
     one = tmp_path / "line.csv"
     one.write_text("\n".join(f"{x},{2 * x + 1}" for x in range(-5, 6)))
     upload(dash_duo, "upload-csv", one)
     dash_duo.wait_for_contains_text("#message", "11 rows", timeout=10)
     wait_until(lambda: shape(dash_duo.driver) == "Network with layers 1-2-1", "a network for one feature")
+    chosen, _ = arrivals.with_data(actions.preset("default"), parse_csv(one.read_text()).spec)
+    rate, batch = chosen.train.learning_rate, chosen.train.batch_size
+    assert (rate, batch) != (1.0, 1)
+    dash_duo.wait_for_contains_text("#message", f"Training settings chosen for your data: learning rate {rate:g} "
+                                                f"and batch {batch}.")
+    dash_duo.wait_for_text_to_equal("#learning-rate .dash-dropdown-value", str(rate))
+    dash_duo.wait_for_text_to_equal("#batch-size .dash-dropdown-value", str(batch))
     assert dash_duo.get_logs() == []
 
 

@@ -101,7 +101,9 @@ def test_describe_a_named_classification_file():
     up = parse_csv("height,weight,label\n" + rows)
     assert up.spec.test_fraction == 0.2
     assert describe(up) == ("Your data: 150 rows, two features (height, weight) and a label (label, 0 or 1): "
-                            "120 for training and 30 held back for testing.")
+                            "120 for training and 30 held back for testing. Values of weight reach 298: a network "
+                            "learns fastest when its inputs and targets lie roughly between −1 and 1, so dividing "
+                            "that column by 100 would speed training up.")
 
 
 def test_describe_a_small_regression_file():

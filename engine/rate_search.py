@@ -1,0 +1,79 @@
+"""Training settings that train a person's own data, found by trying them.
+
+An uploaded file may hold any scale. Targets that reach 10 give the squared error a gradient
+ten times the lessons', so the default lesson's learning rate 1.0 with batch 1 throws an
+upload's weights to ±20,000 within eight steps. Rather than guess a rate from the data's
+statistics, `trainable_settings` trains a copy of the lab briefly at each rate the settings
+offer and keeps the one that lowered the training loss most while the loss fell steadily.
+The data is left exactly as the person wrote it: what the network sees is what the file says.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import limits
+from .state import LabState, TrainConfig
+from .training import dataset, evaluate, train_quietly
+
+TRIAL_STEPS = 150  # long enough for a rate that is too large to show it, ~0.1 s per rate here
+BATCH = 10  # or the whole training set, if smaller: a smoother start than one example at a time
+STEADY = 1.05  # the loss over the trial's second half may wobble this much, not grow
+
+
+@dataclass(frozen=True)
+class Choice:
+    learning_rate: float
+    batch_size: int
+    note: str  # one sentence for the page: what was chosen, and how
+
+
+def _batch(n_train: int) -> int:
+    return max(b for b in limits.BATCH_SIZES if b <= max(1, min(BATCH, n_train)))
+
+
+def _trial(state: LabState, rate: float) -> float | None:
+    """The training loss after TRIAL_STEPS at this rate; None when it diverged or did not fall steadily."""
+    lab = state.replace(train=TrainConfig(**(state.train.to_dict() | {"learning_rate": rate})))
+    start = evaluate(lab)["train_loss"]
+    half = train_quietly(lab, TRIAL_STEPS // 2)
+    end = train_quietly(half, TRIAL_STEPS - TRIAL_STEPS // 2)
+    if end.counters.step < TRIAL_STEPS:  # stopped early: the loss or weights blew up, or a layer stalled
+        return None
+    middle, final = evaluate(half)["train_loss"], evaluate(end)["train_loss"]
+    if not (np.isfinite(final) and final < start and final <= STEADY * middle):
+        return None
+    return final
+
+
+def trainable_settings(state: LabState) -> Choice:
+    """The learning rate and batch size to start `state` (a fresh lab on new data) from.
+
+    The optimizer is the state's own: a rate that suits plain gradient descent can be far
+    too large for Adam, so it is tried with the optimizer that will use it. Rates are tried
+    from the largest down, and the search stops at the first steady rate that trains less
+    well than a larger one: below the best, smaller rates only learn more slowly.
+    """
+    batch = _batch(dataset(state.data).x_train.shape[0])
+    lab = state.replace(train=TrainConfig(**(state.train.to_dict() | {"batch_size": batch})))
+    results: dict[float, float | None] = {}
+    for rate in sorted(limits.LEARNING_RATES, reverse=True):
+        results[rate] = _trial(lab, rate)
+        good = [loss for loss in results.values() if loss is not None]
+        if results[rate] is not None and results[rate] > min(good):
+            break
+    good = {rate: loss for rate, loss in results.items() if loss is not None}
+    if not good:
+        rate = min(limits.LEARNING_RATES)
+        return Choice(rate, batch, (
+            f"No learning rate lowered the loss steadily in {TRIAL_STEPS} trial steps, so training starts at the "
+            f"smallest, {rate:g}, with batch {batch}. Inputs or targets far from 0 can cause this: try scaling "
+            "your columns to lie between −1 and 1."
+        ))
+    rate = min(good, key=lambda r: (good[r], -r))
+    too_big = [r for r in results if r > rate and results[r] is None]
+    after = f"; from {min(too_big):g} up the loss grew or did not fall steadily" if too_big else ""
+    return Choice(rate, batch, (
+        f"Training settings chosen for your data: learning rate {rate:g} and batch {batch}. Of the rates offered, "
+        f"{rate:g} lowered the loss most in {TRIAL_STEPS} trial steps{after}."
+    ))

@@ -24,6 +24,10 @@ from engine.passes import _uses_logits, cost
 
 from .network_view import neuron_name
 from .numbers import num
+from .tex import display as _display
+from .tex import n as _n
+from .tex import term as _term
+from .update_maths import update_markdown
 
 # ---------------------------------------------------------------- what the graph shows
 
@@ -64,29 +68,8 @@ def _generic(layer: int, n_layers: int) -> str:
     return "h_j" if n_layers == 2 else f"h_{{{layer},j}}"
 
 
-def _tex(text: str) -> str:
-    """num()'s text inside maths: plain decimals as they are; "1.2e−05" or "—" as upright text,
-    so TeX neither italicises the e nor reads the dash as an operator."""
-    return text if all(c in "0123456789.+\u2212" for c in text) else rf"\text{{{text}}}"
-
-
-def _n(value: float, signed: bool = False) -> str:
-    return _tex(num(value, signed))
-
-
-def _term(value: float) -> str:
-    """A number as a factor in a product: negative ones in brackets, as written by hand."""
-    text = _n(value)
-    return f"({text})" if text.startswith(("\u2212", "\\text{\u2212")) else text
-
-
 def _frac(top: str, bottom: str) -> str:
     return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
-
-
-def _display(lines: list[str]) -> str:
-    """Aligned display maths; the $$ fences on lines of their own (remark-math's block form)."""
-    return "$$\n\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}\n$$"
 
 
 def _sum_lines(terms: list[str], per_line: int = 3) -> list[str]:
@@ -485,4 +468,5 @@ def equations_markdown(state, ref) -> str:
     if ref.kind == "W":
         parts += ["#### Its gradient", _gradient_block(state, params, passes, shown, ref)]
     parts += ["#### Along the path", chain_rule_markdown(state, ref), gradient_check_markdown(state, ref)]
+    parts += ["#### The update", update_markdown(state, ref, _grad(passes, ref))]
     return "\n\n".join(parts)

@@ -12,8 +12,9 @@ import time
 
 import numpy as np
 
-from engine import Cursor, ParamRef, example_passes
+from engine import Cursor, ParamRef, example_passes, update_gradient
 from engine.activations import ACTIVATIONS
+from engine.training import batch_indices
 
 from . import label_layout as lay
 from . import palette
@@ -480,6 +481,8 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
 
     flows = _flows(phase.kind, phase.layer, L) if phase else {}
     grads_known = [l for l in range(1, L + 1) if l >= shown.backward_from]
+    # The update moved every weight by the batch's mean gradient, not the example's on the edge.
+    batch_mean = update_gradient(state) if updated and tips and len(batch_indices(state)) > 1 else None
     edges = []
     for l in range(1, L + 1):
         for i in range(sizes[l]):
@@ -510,6 +513,9 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
                     lines = [f"w from {src} to {dst} = {num(w_now, True)}"]
                     if updated:
                         lines.append(f"before the update {num(w_before, True)}; moved {num(w_now - w_before, True)}")
+                        if batch_mean is not None:
+                            lines.append(f"the update used the batch's mean ∂C/∂w = "
+                                         f"{num(float(batch_mean.W[l][i, j]), True)}; this example's is below")
                     if l in grads_known:
                         a_in, d_out = float(fwd.a[l - 1][0, j]), float(bwd.delta[l][0, i])
                         product = f"{num(a_in)} × {num(d_out, True)}"

@@ -41,6 +41,7 @@ from .training import (
     train_epochs,
     train_for,
     train_steps,
+    update_gradient,
 )
 
 __all__ = [
@@ -94,4 +95,5 @@ __all__ = [
     "train_for",
     "train_steps",
     "update",
+    "update_gradient",
 ]

@@ -82,6 +82,17 @@ def batch_passes(state: LabState) -> Passes:
     return run_passes(state, state.params, data.x_train[idx], data.y_train[idx])
 
 
+def update_gradient(state: LabState) -> Params:
+    """The gradient the last update used: the batch mean, on the weights before it.
+
+    Only meaningful in the update phase (the batch on show is still the one updated on).
+    The picture shows one example's ∂C/∂w; the update moved every weight by this mean.
+    """
+    data, idx = dataset(state.data), batch_indices(state)
+    passes = run_passes(state, state.last_update.params_before, data.x_train[idx], data.y_train[idx])
+    return Params(passes.bwd.grad_W, passes.bwd.grad_b)
+
+
 def example_passes(state: LabState, params: Params | None = None) -> Passes:
     """The passes on the one training example the picture shows."""
     data = dataset(state.data)

@@ -33,6 +33,7 @@ from components.equations import (
 )
 from components.network_view import network_view
 from components.numbers import MINUS, num
+from components.update_maths import update_terms
 from engine import ParamRef
 from engine.activations import ACTIVATIONS
 
@@ -376,10 +377,23 @@ def engine_numbers(state):
     for ref in engine.all_refs(spec):
         check = gradient_check(state, ref)
         allowed |= {num(check["backprop"], True, 8), num(check["numeric"], True, 8), num(check["relative"])}
+        update = update_terms(state, ref)
+        if update:  # the update written out: four decimals, and the learning rate as chosen
+            values = (update.before, update.after, update.batch_gradient, *update.memory.values(),
+                      *update.memory_before.values())
+            allowed |= {num(v, signed, 4) for v in values for signed in (False, True)}
+            allowed.add(f"{update.rate:g}")
     return allowed
 
 
 NUMBER = re.compile(rf"[+{MINUS}]?\d+\.\d+(?:e[+{MINUS}]\d+)?")
+TEX_POWER = re.compile(rf"(\S+) \\times 10\^\{{({MINUS}?)(\d+)\}}")
+
+
+def numbers_written(markdown: str) -> list[str]:
+    """Every number in the panel, with TeX's 1.2 × 10⁻⁵ read back as num() writes it, 1.2e−05."""
+    plain = TEX_POWER.sub(lambda m: f"{m[1]}e{m[2] or '+'}{int(m[3]):02d}", markdown)
+    return NUMBER.findall(plain)
 
 
 @pytest.mark.parametrize("index", [READY, FORWARD_2, LOSS, BACKWARD_1, UPDATE])
@@ -388,7 +402,7 @@ def test_every_number_on_the_panel_is_an_engine_number(index):
     state = at(default(), index) if index == READY else at(engine.train_steps(default(), 1), index)
     allowed = engine_numbers(state)
     for ref in engine.all_refs(state.spec):
-        shown = NUMBER.findall(equations_markdown(state, ref))
+        shown = numbers_written(equations_markdown(state, ref))
         assert shown
         assert set(shown) <= allowed, set(shown) - allowed
 
@@ -398,7 +412,8 @@ def test_every_number_on_the_panel_is_an_engine_number(index):
 # Everything the panel writes must be in MathJax 3's base and AMS packages, which Dash always
 # loads: anything else would be fetched on demand, and a classroom may have no network.
 TEX_COMMANDS = {"frac", "dfrac", "partial", "cdot", "sigma", "tanh", "max", "mathrm", "text", "textstyle", "sum",
-                "delta", "lambda", "quad", "le", "to", "begin", "end", ";", ",", " ", "\\"}
+                "delta", "lambda", "quad", "le", "to", "begin", "end", ";", ",", " ", "\\",
+                "bar", "eta", "mu", "beta", "hat", "sqrt", "epsilon", "times"}  # the update's rules (base TeX)
 
 
 def maths(markdown):

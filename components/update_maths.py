@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine import ParamRef, update_gradient
+from engine import OPTIMIZERS, ParamRef, update_gradient
 from engine.optimizers import ADAM_BETA1, ADAM_BETA2, ADAM_EPS
 from engine.training import batch_indices
 
@@ -88,12 +88,13 @@ def update_markdown(state, ref: ParamRef, example_gradient: float) -> str:
     p = "w" if ref.kind == "W" else "b"
     u = update_terms(state, ref)
     if u is None:
-        return (f"*At the update phase: {p}⁺ = {p} − η ḡ, with ḡ the mean ∂C/∂{p} over the batch "
-                f"({RULES[state.train.optimizer].words}).*")
+        name = state.train.optimizer
+        return (f"*At the update phase this shows how {p} moves, with its numbers. {OPTIMIZERS[name]}: "
+                f"{RULES[name].words}, using ḡ, the mean ∂C/∂{p} over the batch.*")
     if u.frozen:
         return f"This lesson keeps its biases fixed: {p} stays {num(u.before, True)}."
     rule = RULES[u.optimizer]
-    return "\n\n".join([f"**{rule.title}** ({rule.words})", batch_words(u, example_gradient, p),
+    return "\n\n".join([f"**{OPTIMIZERS[u.optimizer]}**: {rule.words}.", batch_words(u, example_gradient, p),
                         display(rule.lines(u, p))])
 
 
@@ -151,18 +152,15 @@ def _adam(u: UpdateTerms, p: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Rule:
-    """How one optimizer's update is written: a title, what it does in words, its lines of maths."""
+    """How one optimizer's update is written: what it does in words, and its lines of maths.
+    Its title is the engine's own name for it (engine.OPTIMIZERS)."""
 
-    title: str
     words: str
     lines: Callable[[UpdateTerms, str], list[str]]
 
 
 RULES = {
-    "sgd": Rule("The update", "plain gradient descent: a step of η against the gradient", _sgd),
-    "momentum": Rule("The update, with momentum",
-                     "momentum: the velocity v remembers earlier steps, so a steady slope builds speed", _momentum),
-    "adam": Rule("The update, by Adam",
-                 "Adam: m remembers the gradient's direction and v its size, so each parameter steps about η",
-                 _adam),
+    "sgd": Rule("a step of η against the gradient", _sgd),
+    "momentum": Rule("the velocity v remembers earlier steps, so a steady slope builds speed", _momentum),
+    "adam": Rule("m remembers the gradient's direction and v its size, so each parameter steps about η", _adam),
 }

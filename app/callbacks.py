@@ -148,7 +148,6 @@ def drawing(state, keys, brief=False, painted=None, playing=False) -> tuple:
         return tuple(out.values())
     data = engine.dataset(state.data)
     scores = engine.evaluate(state)
-    example = engine.example_passes(state)
     n_train = data.x_train.shape[0]
     i = min(state.example, n_train - 1)
     history_key = [state.counters.step, len(state.history.entries), state.history.stride]
@@ -157,7 +156,7 @@ def drawing(state, keys, brief=False, painted=None, playing=False) -> tuple:
     texts = {
         "phase": state.cursor.words(),
         "counters": counters_text(state),
-        "numbers": numbers_panel(state, scores, example.bwd.loss),
+        "numbers": numbers_panel(state, scores),
         "note": example_note(state, n_train, data.x_train[i], data.y_train[i], data.input_names),
     }
     # The browser re-renders every output it is sent: what it already shows is not sent again.

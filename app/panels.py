@@ -15,6 +15,7 @@ import engine
 from components import landscape_charts as charts
 from components.charts import data_figure
 from components.network_view import neuron_name
+from components.readouts import as_of
 from engine import LabInputError, limits, validate
 from engine.surface import surface
 from engine.toy_curves import flew_off_reason, path_through
@@ -62,10 +63,11 @@ def surface_panel(state, hover):
     surf = surface(state, 50 if data.raw_train.shape[1] == 2 else 100, layer, neuron)
     name = neuron_name(layer, neuron, state.spec.n_layers)
     if hovered:
-        caption = f"Neuron {name}'s own activation over the inputs (move off the neuron to see the output)."
+        caption = (f"Neuron {name}'s own activation over the inputs, with the weights {as_of(state)} (move off the "
+                   "neuron to see the output).")
     else:
-        caption = f"The output {name} over the inputs. Click a point to show it on the graph; hover a neuron " \
-                  "to see its own surface."
+        caption = (f"The output {name} over the inputs, with the weights {as_of(state)}. Click a point to show it "
+                   "on the graph; hover a neuron to see its own surface.")
     return charts.surface_figure(surf, data, state.example), caption
 
 
@@ -82,7 +84,15 @@ def slice_panel(state, name):
     if update is not None:
         w_after = ref.get(state.params)
         after = (w_after, float(engine.loss_slice(on, ref, [w_after, w]).loss[0]))
-    return charts.slice_figure(s, after), charts.slice_note(s, after), str(ref)
+    known = update is not None or slope_revealed(state, ref)  # in the update phase: the slope it used
+    return charts.slice_figure(s, after, known), charts.slice_note(s, after, known, as_of(state)), str(ref)
+
+
+def slope_revealed(state, *refs) -> bool:
+    """Has the backward pass on the weights as they stand reached these parameters' layers (as on
+    the graph)? In the update phase the weights have moved on: their slope is the next step's."""
+    shown = state.cursor.revealed()
+    return not shown.updated and all(ref.layer >= shown.backward_from for ref in refs)
 
 
 def _points(path) -> list:
@@ -112,7 +122,8 @@ def contour_panel(state, name_x, name_y, path):
     vx = np.linspace(min(xs) - GRID_HALF_WIDTH, max(xs) + GRID_HALF_WIDTH, GRID_POINTS)
     vy = np.linspace(min(ys) - GRID_HALF_WIDTH, max(ys) + GRID_HALF_WIDTH, GRID_POINTS)
     g = engine.loss_grid(state, rx, ry, vx, vy)
-    return charts.contour_figure(g, path), charts.contour_note(g), str(rx), str(ry)
+    known = slope_revealed(state, rx, ry)
+    return charts.contour_figure(g, path, known), charts.contour_note(g, known, as_of(state)), str(rx), str(ry)
 
 
 def descent_path(state, keys: dict, path, name_x, name_y, shape: str):

@@ -93,9 +93,9 @@ def _finite_or_none(values) -> list:
 SLICE_CURVE, SLICE_BALL, SLICE_TANGENT, SLICE_AFTER = 0, 1, 2, 3
 
 
-def slice_figure(s, after: tuple[float, float] | None = None) -> dict:
+def slice_figure(s, after: tuple[float, float] | None = None, slope_known: bool = True) -> dict:
     """The network's loss as one parameter varies, with the ball at its value and the
-    tangent drawn with backprop's slope.
+    tangent drawn with backprop's slope (once the backward pass has revealed it: `slope_known`).
 
     after: (w, C) where the update moved the ball, on this same curve (the slice is then taken
     at the weights before the update): the ball where it was stays, hollow, and an arrow shows
@@ -105,7 +105,7 @@ def slice_figure(s, after: tuple[float, float] | None = None) -> dict:
     lo, hi = _finite_range(s.loss if after is None else np.append(s.loss, after[1]))
     span = hi - lo or 1.0
     width = float(s.values[-1] - s.values[0]) * 0.08
-    tx, ty = _tangent(s.current_value, y0, s.slope_backprop, width)
+    tx, ty = _tangent(s.current_value, y0, s.slope_backprop, width) if slope_known else ([], [])
     traces = [
         {"type": "scatter", "mode": "lines", "name": "C(w)", "x": s.values.tolist(), "y": _finite_or_none(s.loss),
          "hovertemplate": f"{s.ref} = %{{x:.3f}}<br>C = %{{y:.4f}}<extra></extra>",
@@ -132,24 +132,31 @@ def slice_figure(s, after: tuple[float, float] | None = None) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def slice_note(s, after: tuple[float, float] | None = None) -> str:
+def slice_note(s, after: tuple[float, float] | None = None, slope_known: bool = True, as_of: str = "") -> str:
+    """What the curve shows. C is over the whole training set with the weights as they stand
+    (`as_of`, e.g. "after step 3"); the slope waits for the backward pass to reach the layer."""
+    if not slope_known:
+        return (f"C over the training set along {s.ref}, the other weights as they stand ({as_of}); the ball is "
+                f"at {s.ref} = {num(s.current_value, True)}. Its slope ∂C/∂w appears when the blame reaches layer "
+                f"{s.ref.layer}.")
     slopes = (f"Slope at {s.ref} = {num(s.current_value, True)}: backprop ∂C/∂w = {num(s.slope_backprop, True, 5)}, "
               f"central difference = {num(s.slope_numeric, True, 5)}")
     if after is None:
         return slopes
-    return (f"The update moved {s.ref} from {num(s.current_value, True)} to {num(after[0], True)}, against the slope; "
-            f"on this curve (the other weights as before it) C {num(s.current_loss)} → {num(after[1])}. {slopes}.")
+    return (f"The update moved {s.ref} from {num(s.current_value, True)} to {num(after[0], True)}, a step of −η "
+            f"times the batch's mean gradient; on this curve (the other weights as before it) C "
+            f"{num(s.current_loss)} → {num(after[1])}. {slopes} (over the whole training set).")
 
 
-def contour_figure(g, path: list) -> dict:
+def contour_figure(g, path: list, gradient_known: bool = True) -> dict:
     """The loss over two parameters, the path training took, and the gradient at the point.
 
     The arrow shows −∇C (the way down), scaled to a fifth of the map's width; its two
-    components are written beside it.
+    components are written beside it. It waits for the backward pass (`gradient_known`).
     """
     cx, cy = g.current
     gx, gy = g.gradient
-    norm = float(np.hypot(gx, gy))
+    norm = float(np.hypot(gx, gy)) if gradient_known else 0.0
     length = 0.2 * float(min(g.values_x[-1] - g.values_x[0], g.values_y[-1] - g.values_y[0]))
     ax, ay = (cx - gx / norm * length, cy - gy / norm * length) if norm > 0 else (cx, cy)
     px = [p[0] for p in path] + [cx]
@@ -185,7 +192,11 @@ def contour_figure(g, path: list) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def contour_note(g) -> str:
+def contour_note(g, gradient_known: bool = True, as_of: str = "") -> str:
+    if not gradient_known:
+        layer = min(g.ref_x.layer, g.ref_y.layer)
+        return (f"C over the training set, the other weights as they stand ({as_of}). ∇C, the way down, appears "
+                f"when the blame reaches layer {layer}.")
     gx, gy = g.gradient
     return (f"∇C = (∂C/∂{g.ref_x}, ∂C/∂{g.ref_y}) = ({num(gx, True, 4)}, {num(gy, True, 4)}); "
             "the arrow points down the slope, along −∇C.")

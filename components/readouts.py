@@ -4,6 +4,8 @@ components or text; none of them computes anything the engine does not."""
 
 from dash import html
 
+from engine import dataset, example_passes
+
 from .numbers import num
 
 
@@ -12,21 +14,45 @@ def counters_text(state) -> str:
     return f"Step {c.step} · Epoch {c.epoch}"
 
 
-def numbers_panel(state, scores: dict, example_loss: float) -> list:
-    """Big numbers a class can read: train loss, test loss, accuracy, this example's loss."""
-    items = [("Train loss", num(scores["train_loss"])), ("Example loss", num(example_loss))]
+def as_of(state) -> str:
+    """When the whole-data numbers were measured: with the weights as they stand, which are
+    those the last completed step left (the step on show reveals its own numbers as it goes)."""
+    step = state.counters.step
+    return f"after step {step}" if step else "at the start"
+
+
+def numbers_panel(state, scores: dict) -> list:
+    """Big numbers a class can read, under one rule with the graph.
+
+    `scores` is engine.evaluate(state). The example's loss is the graph's: "?" until the loss phase
+    reveals it, and before → after in the update phase. The train and test loss and accuracy are of the whole data set with the weights
+    as they stand: no phase reveals them, so each says when it was measured (`as_of`).
+    Accuracy is left out with a single training example, where it can only read 0% or 100%.
+    """
+    when = as_of(state)
+    shown = state.cursor.revealed()
+    now = example_passes(state).bwd.loss
+    if shown.updated and state.last_update is not None:
+        example = f"{num(example_passes(state, state.last_update.params_before).bwd.loss)} → {num(now)}"
+    else:
+        example = num(now) if shown.loss else "?"
+    items = [("Train loss", num(scores["train_loss"])), ("Example loss", example)]
     if scores["test_loss"] is not None:
         items.insert(1, ("Test loss", num(scores["test_loss"])))
-    if scores["train_accuracy"] is not None:
+    several = dataset(state.data).x_train.shape[0] > 1
+    if scores["train_accuracy"] is not None and several:
         items.append(("Train accuracy", f"{100 * scores['train_accuracy']:.0f}%"))
-    if scores["test_accuracy"] is not None:
+    if scores["test_accuracy"] is not None and several:
         items.append(("Test accuracy", f"{100 * scores['test_accuracy']:.0f}%"))
     # The batch's loss before and after an update, while the update is on show ("—" otherwise): always
     # there, so that the numbers take the same room in every phase.
     last = state.last_update
     at_update = last is not None and state.cursor.at_update
     items.append(("Batch loss", f"{num(last.cost_before)} → {num(last.cost_after)}" if at_update else "—"))
-    return [
+    # One line over the boxes says when the whole-data numbers were measured (a line, not longer
+    # labels: on a projector at 1024×768 the boxes must stay small beside the network).
+    words = "Train and test" if scores["test_loss"] is not None else "Train"
+    return [html.Div(f"{words}: the weights {when}", className="numbers-when")] + [
         html.Div(className="number", children=[html.Div(value, className="number-value"),
                                                html.Div(label, className="number-label")])
         for label, value in items

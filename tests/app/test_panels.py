@@ -32,6 +32,13 @@ def preset(name):
     return engine.PRESETS[name][1]()
 
 
+def backward_done(state):
+    """The state once the backward pass has reached layer 1: every slope revealed, no update yet."""
+    while state.cursor.revealed().backward_from != 1:
+        state = engine.advance(state)
+    return state
+
+
 def shape_of(state):
     return "-".join(map(str, state.spec.sizes))
 
@@ -131,7 +138,7 @@ def test_descent_path_uses_the_maps_own_pair():
 @pytest.mark.parametrize("name, ref", [("default", "W2[0,0]"), ("default", "b1[1]"), ("circle", "W2[1,3]"),
                                        ("circle", "b3[0]")])
 def test_slice_slope_at_the_ball_is_the_backprop_gradient(name, ref):
-    state = preset(name)
+    state = backward_done(preset(name))
     fig, note, shown = slice_panel(state, ref)
     assert shown == ref
     r = engine.ParamRef.parse(ref, state.spec)
@@ -152,7 +159,7 @@ def test_slice_slope_at_the_ball_is_the_backprop_gradient(name, ref):
 
 
 def test_default_slice_by_hand():
-    _, note, _ = slice_panel(preset("default"), "W2[0,0]")
+    _, note, _ = slice_panel(backward_done(preset("default")), "W2[0,0]")
     # ∂C/∂W2[0,0] = (o − t)·o(1 − o)·a1₀ = −0.406497·0.241256·0.610639 = −0.059886
     assert f"backprop ∂C/∂w = {MINUS}0.05989" in note and f"central difference = {MINUS}0.05989" in note
 
@@ -169,7 +176,7 @@ def test_slice_of_an_unknown_parameter_falls_back_to_the_first_weight():
 @pytest.mark.parametrize("name, refs", [("default", ("W1[0,0]", "W1[0,1]")), ("default", ("W2[0,0]", "b2[0]")),
                                         ("circle", ("W1[2,1]", "W3[0,0]"))])
 def test_contour_arrow_is_the_gradient(name, refs):
-    state = preset(name)
+    state = backward_done(preset(name))
     fig, note, rx, ry = contour_panel(state, *refs, [])
     assert (rx, ry) == refs
     px, py = (engine.ParamRef.parse(r, state.spec) for r in refs)
@@ -184,7 +191,7 @@ def test_contour_arrow_is_the_gradient(name, refs):
 
 
 def test_default_contour_arrow_by_hand():
-    fig, note, _, _ = contour_panel(preset("default"), "W1[0,0]", "W1[0,1]", [])
+    fig, note, _, _ = contour_panel(backward_done(preset("default")), "W1[0,0]", "W1[0,1]", [])
     red = fig["layout"]["annotations"][2]
     # −∇C = (0.016322, 0.008161): right and up, half as steep.
     assert red["x"] > red["ax"] and (red["y"] - red["ay"]) / (red["x"] - red["ax"]) == pytest.approx(0.5)

@@ -769,7 +769,7 @@ def _page_html(present: bool) -> str:
     state = engine.PRESETS["circle"][1]()
     soup = BeautifulSoup(_to_html(build_layout()), "html.parser")
     fill = {
-        "numbers": numbers_panel(state, engine.evaluate(state), 0.25),
+        "numbers": numbers_panel(state, engine.evaluate(state)),
         "sliders": [WeightSliderAIO("W1[0,0]", 0.4, "from x₁ to h₁", aio_id="a")],
         "brute-table": costs.brute_force_table(state.spec.sizes),
         "worked-table": worked_example.worked_example_table(),

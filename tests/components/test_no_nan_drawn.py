@@ -102,7 +102,6 @@ def drawn(state) -> dict:
     """Everything the page draws from this state, by name."""
     data = engine.dataset(state.data)
     scores = engine.evaluate(state)
-    example = engine.example_passes(state)
     n_train = data.x_train.shape[0]
     i = min(state.example, n_train - 1)
     L = state.spec.n_layers
@@ -115,7 +114,7 @@ def drawn(state) -> dict:
         "next picture": network_view(engine.advance(state), geometry=False, tips=False),
         "phase": state.cursor.words(),
         "counters": counters_text(state),
-        "numbers": numbers_panel(state, scores, example.bwd.loss),
+        "numbers": numbers_panel(state, scores),
         "note": example_note(state, n_train, data.x_train[i], data.y_train[i], data.input_names),
         "history": charts.history_figure(state.history.entries),
         "banner": state.diverged,
@@ -189,7 +188,7 @@ def test_a_single_example_shows_no_test_loss():
     # The default lesson trains on its one example and tests on none: no test loss, no test curve.
     state = engine.train_steps(engine.presets.default_lesson(), 3)
     scores = engine.evaluate(state)
-    labels = [item.children[1].children for item in numbers_panel(state, scores, 0.1)]
+    labels = [item.children[1].children for item in numbers_panel(state, scores) if item.className == "number"]
     assert "Test loss" not in labels and "Train loss" in labels
     figure = charts.history_figure(state.history.entries)
     assert [trace["name"] for trace in figure["data"]] == ["train"]

@@ -7,43 +7,58 @@ from components.numbers import MINUS, num
 from components.readouts import counters_text, example_label, example_note, numbers_panel
 
 
-def panel(state, example_loss=None):
-    """numbers_panel as {label: value text}."""
-    if example_loss is None:
-        example_loss = engine.example_passes(state).bwd.loss
+def panel(state):
+    """numbers_panel as {label: value text}, and its line saying when, as {"when": text}."""
     out = {}
-    for item in numbers_panel(state, engine.evaluate(state), example_loss):
+    for item in numbers_panel(state, engine.evaluate(state)):
+        if item.className == "numbers-when":
+            out["when"] = item.children
+            continue
         value, label = item.children
         out[label.children] = value.children
     return out
 
 
+def at_loss(state):
+    while not state.cursor.revealed().loss:
+        state = engine.advance(state)
+    return state
+
+
 def test_default_lesson_numbers():
     state = engine.PRESETS["default"][1]()
-    shown = panel(state)
-    # One example, so the train loss is its loss: ½(1 − 0.593503)² = 0.082620.
-    assert shown["Train loss"] == shown["Example loss"] == "0.083"
-    assert shown["Train accuracy"] == "100%"  # o = 0.59 > 0.5 and t = 1
-    assert "Test loss" not in shown  # the lesson has no test set
+    # One example, so the train loss is its loss: ½(1 − 0.593503)² = 0.082620. The example's loss
+    # waits for the loss phase, as on the graph; the train loss says when it was measured.
+    assert panel(state)["Train loss"] == "0.083" and panel(state)["Example loss"] == "?"
+    assert panel(state)["when"] == "Train: the weights at the start"
+    assert panel(at_loss(state))["Example loss"] == "0.083"
+    # One training example: an accuracy could only read 0% or 100%, so none is shown.
+    assert not any("accuracy" in label for label in panel(state))
+    assert not any(label.startswith("Test loss") for label in panel(state))  # the lesson has no test set
 
 
 def test_circle_numbers_match_the_engines_evaluation():
     state = engine.train_steps(engine.PRESETS["circle"][1](), 2)
     scores = engine.evaluate(state)
     shown = panel(state)
+    assert shown["when"] == "Train and test: the weights after step 2"
     assert shown["Train loss"] == num(scores["train_loss"])
     assert shown["Test loss"] == num(scores["test_loss"])
     assert shown["Train accuracy"] == f"{100 * scores['train_accuracy']:.0f}%"
     assert shown["Test accuracy"] == f"{100 * scores['test_accuracy']:.0f}%"
-    assert list(shown)[:2] == ["Train loss", "Test loss"]
+    assert list(shown)[1:3] == ["Train loss", "Test loss"]
 
 
-def test_batch_loss_before_and_after_only_at_the_update():
+def test_batch_and_example_loss_before_and_after_only_at_the_update():
     state = engine.full_step(engine.PRESETS["default"][1]())
     assert state.cursor.at_update
     # 0.082620 before, 0.066137 after (the update moved W2[0,0] from 0.70 to 0.76, and so on).
     assert panel(state)["Batch loss"] == "0.083 → 0.066"
-    assert panel(engine.advance(state))["Batch loss"] == "—"  # the same box in every phase, empty
+    assert panel(state)["Example loss"] == "0.083 → 0.066"  # the batch is this one example
+    assert panel(state)["Train loss"] == "0.066" and panel(state)["when"] == "Train: the weights after step 1"
+    after = engine.advance(state)
+    assert panel(after)["Batch loss"] == "—"  # the same box in every phase, empty
+    assert panel(after)["Example loss"] == "?"  # the next forward pass has not reached the loss
 
 
 def test_counters_and_example_words():

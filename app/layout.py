@@ -17,6 +17,7 @@ BLAME_REFERENCES = (0.001, 0.01, 0.1, 0.3)  # |δ| of the legend's reference rin
 
 LEARNING_RATES, BATCH_SIZES = limits.LEARNING_RATES, limits.BATCH_SIZES
 BALL_RATES = (0.01, 0.03, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1.0, 2.0)
+BALL_TICK_MS = 350  # Play on the toy curves: one step of the ball this often
 
 
 def _select(id_, options, value, label, **extra):
@@ -426,7 +427,7 @@ def build_layout():
             # lab as it is (a step coming back from storage would set its lesson up again over the work).
             dcc.Store(id="tour"),
             dcc.Store(id="tour-focus"),  # the card a tour step points at
-            dcc.Interval(id="ball-timer", interval=350, disabled=True),
+            dcc.Interval(id="ball-timer", interval=BALL_TICK_MS, disabled=True),
             dcc.Location(id="url", refresh=False),  # a shared link's settings (app/links.py)
             dcc.Store(id="travel"),  # a moment from the timeline to show (assets/timeline.js)
             dcc.Store(id="timeline-limits", data={"steps": limits.TIMELINE_STEPS, "moments": limits.TIMELINE_MOMENTS,

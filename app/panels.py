@@ -213,6 +213,18 @@ def register_panel_callbacks(app) -> None:
         out[10] = want | {"shape": shape, "pair": pair, "step": state.counters.step}
         return out
 
+    # Play and Pause answer in the browser, at once: a Pause that waited for the server could be
+    # overtaken by a tick fired while it travelled, and that tick's answer set the timer going again.
+    # The server only ever stops the timer (the ball flew off or came to rest), never starts it.
+    app.clientside_callback(
+        """(clicks, disabled) => disabled === false ? [true, "Play"] : [false, "Pause"]""",
+        Output("ball-timer", "disabled", allow_duplicate=True),
+        Output("ball-play", "children", allow_duplicate=True),
+        Input("ball-play", "n_clicks"),
+        State("ball-timer", "disabled"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(
         Output("ball", "data"),
         Output("ball-chart", "figure"),
@@ -226,27 +238,43 @@ def register_panel_callbacks(app) -> None:
         Input("ball-lr", "value"),
         Input("ball-options", "value"),
         Input("ball-step", "n_clicks"),
+        # Play and Pause come here too, although the browser has answered them already: a new call of
+        # this callback makes Dash drop the answer of a tick still on its way, so the ball stays where
+        # it was when Pause was pressed.
         Input("ball-play", "n_clicks"),
         Input("ball-timer", "n_intervals"),
         Input("ball-reset", "n_clicks"),
         Input("ball-chart", "clickData"),
         State("ball", "data"),
-        State("ball-timer", "disabled"),
     )
-    def ball(tab, curve_name, lr, options, _step, _play, _tick, _reset, click, stored, stopped):
+    def ball(tab, curve_name, lr, options, _step, _play, _tick, _reset, click, stored):
         trigger = ctx.triggered_id
-        stopped = stopped is not False
         if tab != "ball" and trigger != "panel-tabs":
             return (no_update,) * 7
         if tab != "ball":
             return no_update, no_update, no_update, no_update, True, "Play", no_update
         try:
-            return _ball(trigger, curve_name, lr, options or [], click, stored, stopped)
+            return _ball(trigger, curve_name, lr, options or [], click, stored)
         except LabInputError as e:
             return no_update, no_update, str(e), no_update, True, "Play", no_update
 
 
-def _ball(trigger, curve_name, lr, options, click, stored, stopped):
+def clicked_x(click, curve):
+    """The x of a click on the toy curve's chart, or None for anything that is not a number on the curve
+    (a client can send any clickData: a string, NaN, 1e400, no points at all)."""
+    points = click.get("points") if isinstance(click, dict) else None
+    point = points[0] if isinstance(points, list) and points else None
+    x = point.get("x") if isinstance(point, dict) else None
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not curve.x_min <= x <= curve.x_max:
+        return None  # NaN fails the comparison too
+    return float(x)
+
+
+def _ball(trigger, curve_name, lr, options, click, stored):
+    """The ball's answer to one action: (data, figure, note, lesson, timer disabled, Play's label, lr).
+
+    The timer and the label are only ever set to stop (True, "Play"); Play and Pause themselves are
+    answered in the browser (see register_panel_callbacks)."""
     if not isinstance(curve_name, str) or curve_name not in engine.CURVES:
         raise LabInputError("Choose one of the curves in the list.")
     curve = engine.CURVES[curve_name]
@@ -263,14 +291,9 @@ def _ball(trigger, curve_name, lr, options, click, stored, stopped):
         xs, lr, new_lr = [curve.start], curve.learning_rate, curve.learning_rate
     elif trigger == "ball-reset":
         xs = [xs[0]]
-    elif trigger == "ball-chart" and isinstance(click, dict):
-        points = click.get("points")
-        x = points[0].get("x") if isinstance(points, list) and points and isinstance(points[0], dict) else None
-        if isinstance(x, (int, float)) and curve.x_min <= x <= curve.x_max:
-            xs = [float(x)]
+    elif trigger == "ball-chart" and (x := clicked_x(click, curve)) is not None:
+        xs = [x]
     lr = validate.number(lr, "The learning rate", 1e-9, limits.MAX_LEARNING_RATE)
-    if trigger == "ball-play":
-        stopped = not stopped
     moving = trigger in ("ball-step", "ball-timer")
     reason = stored.get("reason", "") if stored.get("curve") == curve_name and trigger not in (
         "toy-curve", "ball-reset", "ball-chart") else ""
@@ -282,8 +305,11 @@ def _ball(trigger, curve_name, lr, options, click, stored, stopped):
         reason = flew_off_reason(len(xs), lr, momentum) if one.diverged else ""
         xs = (xs + one.x[1:].tolist())[-limits.MAX_PATH:]
         path = path_through(curve, xs, reason)
-    if path.diverged or path.converged:
-        stopped = True
+    stop = path.diverged or path.converged
+    timer, label = (True, "Play") if stop else (no_update, no_update)
+    if trigger == "ball-play" and not stop:
+        # Nothing moved: this answer only makes Dash drop a tick's answer still on its way.
+        return (no_update,) * 7
     data = {"curve": curve_name, "x": xs, "diverged": path.diverged, "reason": path.reason}
     parts = charts.ball_parts(curve, path, lr, blindfold, momentum)
     if moving:
@@ -291,7 +317,8 @@ def _ball(trigger, curve_name, lr, options, click, stored, stopped):
         for index, key in ((charts.TRAIL, "trail"), (charts.BALL, "ball"), (charts.TANGENT, "tangent")):
             figure["data"][index]["x"] = parts[key]["x"]
             figure["data"][index]["y"] = parts[key]["y"]
+        figure["layout"]["annotations"] = parts["annotations"]
     else:
         figure = charts.toy_figure(curve, path, lr, blindfold)
     note = f"Step {parts['steps']}. {parts['note']}"
-    return data, figure, note, curve.lesson, stopped, "Play" if stopped else "Pause", new_lr
+    return data, figure, note, curve.lesson, timer, label, new_lr

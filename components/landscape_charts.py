@@ -9,10 +9,17 @@ import numpy as np
 
 from . import palette
 from .charts import axis, base_layout, data_figure
-from .numbers import num, round_sig
+from .numbers import MINUS, num, round_sig
 
-# Toy-curve figure traces, in this order:
-CURVE, TRAIL, BALL, TANGENT = 0, 1, 2, 3
+# Toy-curve figure traces, in this order (PICK: an invisible line along the curve that takes the clicks):
+CURVE, TRAIL, BALL, TANGENT, PICK = 0, 1, 2, 3, 4
+CURVE_POINTS = 241  # on a chart a few hundred pixels wide, a click lands within about 2 px of a point
+# Room under the curve's lowest point for half the ball (which is drawn unclipped), and over its
+# highest for the ball and the arrow's words: an axis running far below the minimum reads as
+# losses the curve never reaches.
+BELOW, ABOVE = 0.04, 0.12
+# How far, in pixels, the arrow to a ball that left the picture reaches back into it.
+ARROW_PX = 48
 
 
 def _tangent(x: float, y: float, slope: float, half_width: float) -> tuple[list, list]:
@@ -21,14 +28,54 @@ def _tangent(x: float, y: float, slope: float, half_width: float) -> tuple[list,
     return xs, [y - slope * half_width, y + slope * half_width]
 
 
-def ball_parts(curve, path, learning_rate: float, blindfold: bool, momentum: float = 0.0) -> dict:
-    """What changes when the ball moves: the trail, the ball, the tangent and the note.
+def curve_points(curve) -> tuple[np.ndarray, np.ndarray]:
+    """The x and L(x) the curve is drawn through."""
+    xs = np.linspace(curve.x_min, curve.x_max, CURVE_POINTS)
+    return xs, np.asarray(curve.loss(xs), dtype=float)
 
-    With momentum m the next step is m·v − η·slope, v the last step (0 at the start).
+
+def frame(curve) -> tuple[float, float, float, float]:
+    """(x_lo, x_hi, y_lo, y_hi) of the picture: the curve's own stretch, wherever the ball goes."""
+    _, ys = curve_points(curve)
+    lo, hi = float(ys.min()), float(ys.max())
+    span = hi - lo or 1.0
+    return curve.x_min, curve.x_max, lo - BELOW * span, hi + ABOVE * span
+
+
+def on_frame(x: float, y: float, box) -> tuple[float, float, int, int]:
+    """Where the ball is drawn, on the picture's edge if it is outside, and which way it left:
+    (x, y, dx, dy) with dx, dy in {−1, 0, +1} (0: within the picture along that axis)."""
+    x_lo, x_hi, y_lo, y_hi = box
+    dx = -1 if x < x_lo else 1 if x > x_hi else 0
+    dy = -1 if y < y_lo else 1 if y > y_hi else 0
+    return min(max(x, x_lo), x_hi), min(max(y, y_lo), y_hi), dx, dy
+
+
+def _far(value: float) -> str:
+    """A position far off the picture, in three figures (1.7e+06, not 1700000.000)."""
+    return f"{value:.3g}".replace("-", MINUS)
+
+
+def _fly_off_arrow(x: float, y: float, dx: int, dy: int, real_x: float) -> dict:
+    """An arrow from inside the picture to the ball (x, y) on its edge, pointing the way it left, with
+    the ball's real x written at its tail (never its loss: the blindfold hides that)."""
+    return {"x": x, "y": y, "xref": "x", "yref": "y", "ax": -dx * ARROW_PX, "ay": dy * ARROW_PX,
+            "showarrow": True, "arrowhead": 3, "arrowsize": 1.3, "arrowwidth": 3, "arrowcolor": palette.OUTPUT,
+            "standoff": 12, "text": f"ball at x = {_far(real_x)}", "font": {"color": palette.INK},
+            "bgcolor": "rgba(255,255,255,0.85)"}  # over the trail's dotted line, still readable
+
+
+def ball_parts(curve, path, learning_rate: float, blindfold: bool, momentum: float = 0.0) -> dict:
+    """What changes when the ball moves: the trail, the ball, the tangent, the arrow and the note.
+
+    With momentum m the next step is m·v − η·slope, v the last step (0 at the start). A ball
+    outside the picture is drawn on its edge, with an arrow the way it went.
     """
     x, y, g = float(path.x[-1]), float(path.loss[-1]), float(path.slope[-1])
     width = (curve.x_max - curve.x_min) * 0.08
     tx, ty = _tangent(x, y, g, width)
+    bx, by, dx, dy = on_frame(x, y, frame(curve))
+    off = bool(dx or dy)
     if path.diverged:
         note = path.reason
     elif path.converged:
@@ -39,38 +86,50 @@ def ball_parts(curve, path, learning_rate: float, blindfold: bool, momentum: flo
                 f"{num(momentum * v - learning_rate * g, True)}")
     else:
         note = f"Slope under the ball {num(g, True)} → next step −η·slope = {num(-learning_rate * g, True)}"
+    if off and not path.diverged:
+        note = f"The ball overshot out of the picture, to x = {_far(x)}. {note}"
     trail_x = path.x[:-1].tolist()
     return {
         "trail": {"x": trail_x, "y": [None] * len(trail_x) if blindfold else path.loss[:-1].tolist()},
-        "ball": {"x": [x], "y": [y]},
+        "ball": {"x": [bx], "y": [by]},
         "tangent": {"x": tx, "y": ty},
+        "annotations": [_fly_off_arrow(bx, by, dx, dy, x)] if off else [],
         "note": note,
         "steps": len(path.x) - 1,
     }
 
 
 def toy_figure(curve, path, learning_rate: float, blindfold: bool) -> dict:
-    xs = np.linspace(curve.x_min, curve.x_max, 241)
-    ys = np.asarray(curve.loss(xs), dtype=float)
+    xs, ys = curve_points(curve)
+    x_lo, x_hi, y_lo, y_hi = frame(curve)
     parts = ball_parts(curve, path, learning_rate, blindfold)
-    span = float(ys.max() - ys.min()) or 1.0
     traces = [
         {"type": "scatter", "mode": "lines", "name": "loss", "x": xs.tolist(), "y": ys.tolist(),
          "visible": not blindfold, "hoverinfo": "skip", "line": {"color": palette.LINE, "width": 3}},
         {"type": "scatter", "mode": "markers+lines", "name": "trail", **parts["trail"], "hoverinfo": "skip",
          "marker": {"color": palette.HIDDEN, "size": 7},
          "line": {"color": palette.HIDDEN, "width": 1, "dash": "dot"}},
+        # Unclipped, so a ball on the picture's edge (at the bottom, or thrown out) is drawn whole.
         {"type": "scatter", "mode": "markers", "name": "ball", **parts["ball"], "hoverinfo": "skip",
+         "cliponaxis": False,
          "marker": {"color": palette.OUTPUT, "size": 20, "line": {"color": "#ffffff", "width": 2}}},
         {"type": "scatter", "mode": "lines", "name": "slope", **parts["tangent"], "hoverinfo": "skip",
          "line": {"color": palette.BLAME, "width": 4}},
+        # Every trace above skips the hover, so a click would reach nothing: this one, invisible, takes
+        # it. With hovermode "x" the point nearest the pointer's x is picked wherever in the plot the
+        # click is, so the ball goes to the x clicked. Blindfolded, the points lie along the bottom:
+        # a hover label on the curve would give its shape away.
+        {"type": "scatter", "mode": "lines", "name": "place the ball", "x": xs.tolist(),
+         "y": [y_lo] * len(xs) if blindfold else ys.tolist(), "line": {"width": 0, "color": palette.LINE},
+         "hovertemplate": "Click to put the ball at x = %{x:.2f}<extra></extra>"},
     ]
     layout = base_layout(
-        xaxis=axis("x (the one weight)", range=[curve.x_min, curve.x_max]),
-        yaxis=axis("loss", range=[float(ys.min()) - 0.12 * span, float(ys.max()) + 0.12 * span],
-                    showticklabels=not blindfold),
+        # fixedrange: a drag must not zoom, nor a double click re-range the axes onto a far-flung trail.
+        xaxis=axis("x (the one weight)", range=[x_lo, x_hi], fixedrange=True),
+        yaxis=axis("loss", range=[y_lo, y_hi], fixedrange=True, showticklabels=not blindfold),
         clickmode="event",
-        hovermode="closest",
+        hovermode="x",
+        annotations=parts["annotations"],
     )
     return {"data": traces, "layout": layout}
 

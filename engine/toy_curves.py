@@ -292,9 +292,13 @@ def path_through(curve, xs, reason: str = "") -> BallPath:
 
 
 def flew_off_reason(k: int, lr: float, m: float) -> str:
-    """Why the ball stopped, in words, after k steps in all (a path continued step by step counts them all)."""
+    """Why the ball stopped, in words, after k steps in all (a path continued step by step counts them all).
+
+    The one place this is said: the page's note under the curve is this text.
+    """
     with_momentum = f" with momentum {m:g}" if m else ""
     return (
         f"The ball flew off the curve after {k} step{'s' if k != 1 else ''}: "
-        f"the learning rate {lr:g}{with_momentum} is too large for this valley."
+        f"the learning rate η = {lr:g}{with_momentum} is too large for this valley. Each step overshoots "
+        "the bottom further than the last, so the ball is thrown out of the valley. Choose a smaller η and Restart."
     )

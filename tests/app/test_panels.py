@@ -308,25 +308,26 @@ def test_three_inputs_show_the_first_two_without_a_surface():
 OUTPUTS = ("data", "figure", "note", "lesson", "stopped", "play", "lr")
 
 
-def ball(trigger, curve="bowl", lr=None, options=(), click=None, stored=None, stopped=True):
+def ball(trigger, curve="bowl", lr=None, options=(), click=None, stored=None):
     lr = CURVES[curve].learning_rate if lr is None and curve in CURVES else lr
-    return dict(zip(OUTPUTS, _ball(trigger, curve, lr, list(options), click, stored, stopped)))
+    return dict(zip(OUTPUTS, _ball(trigger, curve, lr, list(options), click, stored)))
 
 
-def roll(n, curve, lr, options=(), stored=None, trigger="ball-step", stopped=True):
+def roll(n, curve, lr, options=(), stored=None, trigger="ball-step"):
     outs = []
     for _ in range(n):
-        out = ball(trigger, curve, lr, options, stored=stored, stopped=stopped)
-        stored, stopped = out["data"], out["stopped"]
+        out = ball(trigger, curve, lr, options, stored=stored)
+        stored = out["data"]
         outs.append(out)
     return outs
 
 
 def patched(figure):
-    """A Patch's assignments as {(trace, key): value}."""
+    """A Patch's assignments as {(trace, key): value}, and {("layout", key): value}."""
     ops = figure.to_plotly_json()["operations"]
-    assert all(op["operation"] == "Assign" and op["location"][0] == "data" for op in ops)
-    return {tuple(op["location"][1:]): op["params"]["value"] for op in ops}
+    assert all(op["operation"] == "Assign" and op["location"][0] in ("data", "layout") for op in ops)
+    return {tuple(op["location"][1:]) if op["location"][0] == "data" else tuple(op["location"]):
+            op["params"]["value"] for op in ops}
 
 
 def test_a_step_is_exactly_one_engine_step_and_sends_only_the_ball():
@@ -336,7 +337,9 @@ def test_a_step_is_exactly_one_engine_step_and_sends_only_the_ball():
     assert out["data"]["x"] == descend("bowl", 2.0, 0.5, 1).x.tolist()
     assert isinstance(out["figure"], Patch)
     changes = patched(out["figure"])
-    assert set(changes) == {(t, k) for t in (TRAIL, BALL, TANGENT) for k in ("x", "y")}  # never the curve
+    # Never the curve; the arrow to a ball that left the picture (none here).
+    assert set(changes) == {(t, k) for t in (TRAIL, BALL, TANGENT) for k in ("x", "y")} | {("layout", "annotations")}
+    assert changes[("layout", "annotations")] == []
     assert (CURVE, "x") not in changes
     assert changes[(BALL, "x")] == [1.0] and changes[(BALL, "y")] == [0.5]
     assert changes[(TRAIL, "x")] == [2.0] and changes[(TRAIL, "y")] == [2.0]
@@ -368,32 +371,39 @@ def test_momentum_continues_with_the_velocity():
 
 
 def test_timer_ticks_roll_the_ball_like_steps():
-    ticks = roll(5, "plateau", 1.0, trigger="ball-timer", stopped=False)
+    ticks = roll(5, "plateau", 1.0, trigger="ball-timer")
     assert ticks[-1]["data"]["x"] == descend("plateau", 7.0, 1.0, 5).x.tolist()
-    assert all(o["stopped"] is False and o["play"] == "Pause" for o in ticks)
+    # A tick never touches the timer: were it to set it going, a tick answered after a Pause would undo it.
+    assert all(o["stopped"] is no_update and o["play"] is no_update for o in ticks)
+
+
+def test_play_and_pause_change_nothing_on_the_server():
+    # The browser starts and stops the timer itself; the server's answer to the click only makes Dash drop
+    # the answer of a tick still on its way, so the ball stays where Pause found it.
+    stored = roll(3, "plateau", 1.0)[-1]["data"]
+    assert ball("ball-play", "plateau", 1.0, stored=stored) == dict.fromkeys(OUTPUTS, no_update)
 
 
 def test_narrow_valley_flies_off_and_play_stops():
     # x ← (1 − 10·0.25) x = −1.5x; |x| = 1.5⁹ ≈ 38.4 passes the bound 31.5 at step 9.
-    played = ball("ball-play", "narrow_valley", 0.25, stopped=True)
-    assert played["stopped"] is False and played["play"] == "Pause"
-    ticks = roll(10, "narrow_valley", 0.25, trigger="ball-timer", stored=played["data"], stopped=False)
-    assert [o["stopped"] for o in ticks] == [False] * 8 + [True, True]
+    ticks = roll(10, "narrow_valley", 0.25, trigger="ball-timer")
+    assert [o["stopped"] for o in ticks] == [no_update] * 8 + [True, True]
     gone = ticks[8]
     expected = descend("narrow_valley", 1.0, 0.25, 100)
     assert gone["data"]["x"] == expected.x.tolist()
     assert gone["data"]["diverged"] is True and gone["play"] == "Play"
     # The page counts the whole path, as one engine call would.
     assert gone["data"]["reason"] == expected.reason
-    assert gone["note"] == "Step 9. The ball flew off the curve after 9 steps: the learning rate 0.25 is too " \
-                           "large for this valley."
+    assert gone["note"] == f"Step 9. {expected.reason}"
+    assert expected.reason.startswith("The ball flew off the curve after 9 steps: the learning rate η = 0.25 is "
+                                      "too large for this valley. Each step overshoots")
     assert ticks[9]["data"] == gone["data"]  # a flown-off ball stays where it was last seen
 
 
 def test_ball_at_rest_stops_play():
     # Bowl with lr 1 from 2: −1·2 = −2 lands exactly on the bottom; the next step is 0, so it is at rest.
-    first, second = roll(2, "bowl", 1.0, stored={"curve": "bowl", "x": [2.0]}, stopped=False)
-    assert first["data"]["x"] == [2.0, 0.0] and first["stopped"] is False
+    first, second = roll(2, "bowl", 1.0, stored={"curve": "bowl", "x": [2.0]})
+    assert first["data"]["x"] == [2.0, 0.0] and first["stopped"] is no_update
     assert second["data"]["x"] == [2.0, 0.0, 0.0]
     assert second["stopped"] is True and second["note"].startswith("Step 2. At rest")
 
@@ -405,7 +415,7 @@ def test_choosing_a_curve_resets_the_ball_and_learning_rate():
         assert out["data"] == {"curve": name, "x": [c.start], "diverged": False, "reason": ""}
         assert out["lr"] == c.learning_rate and out["lesson"] == c.lesson
         fig = out["figure"]
-        assert isinstance(fig, dict) and [t["name"] for t in fig["data"]] == ["loss", "trail", "ball", "slope"]
+        assert isinstance(fig, dict) and [t["name"] for t in fig["data"]] == ["loss", "trail", "ball", "slope", "place the ball"]
         assert fig["data"][BALL]["x"] == [c.start] and fig["data"][TRAIL]["x"] == []
         finite_json(fig)
 
@@ -431,6 +441,10 @@ def test_a_click_places_the_ball():
     {"points": [{"x": 10.0}]},  # off the drawn curve
     {"points": [{"x": "1"}]},
     {"points": [{"x": math.nan}]},
+    {"points": [{"x": math.inf}]},
+    {"points": [{"x": True}]},  # a bool is an int to Python, and True would be x = 1
+    {"points": [{"y": 1.0}]},
+    {"points": [None]},
     {"points": []},
     {"points": "x"},
     {"points": [5]},
@@ -455,14 +469,14 @@ def test_blindfold_hides_the_curve_but_not_the_ball():
 @pytest.mark.parametrize("curve", ["cliff", None, 3, ["bowl"], {"bowl": 1}])
 def test_an_unknown_curve_is_refused(curve):
     with pytest.raises(LabInputError, match="Choose one of the curves"):
-        _ball("ball-step", curve, 0.1, [], None, None, True)
+        _ball("ball-step", curve, 0.1, [], None, None)
 
 
 @pytest.mark.parametrize("trigger", ["ball-step", "ball-lr", "ball-options", "ball-play", "ball-reset", "panel-tabs"])
 @pytest.mark.parametrize("lr", ["x", None, 0, -0.1, 1e9, True, math.nan, [0.1]])
 def test_a_bad_learning_rate_is_refused_in_words(trigger, lr):
     with pytest.raises(LabInputError, match="learning rate"):
-        _ball(trigger, "bowl", lr, [], None, {"curve": "bowl", "x": [2.0]}, True)
+        _ball(trigger, "bowl", lr, [], None, {"curve": "bowl", "x": [2.0]})
 
 
 @pytest.mark.parametrize("stored", [
@@ -483,7 +497,7 @@ def test_stored_garbage_is_ignored(stored):
 ])
 def test_stored_impossible_positions_are_refused_in_words(stored):
     with pytest.raises(LabInputError, match="position of the ball"):
-        _ball("ball-step", "bowl", 0.5, [], None, stored, True)
+        _ball("ball-step", "bowl", 0.5, [], None, stored)
 
 
 def test_stored_reason_must_be_words():
@@ -493,7 +507,7 @@ def test_stored_reason_must_be_words():
 
 @pytest.mark.parametrize("options", [5, "momentum", {"momentum": 1}, None])
 def test_options_that_are_not_a_list_are_ignored(options):
-    out = dict(zip(OUTPUTS, _ball("ball-step", "bowl", 0.5, options, None, {"curve": "bowl", "x": [2.0]}, True)))
+    out = dict(zip(OUTPUTS, _ball("ball-step", "bowl", 0.5, options, None, {"curve": "bowl", "x": [2.0]})))
     assert out["data"]["x"] == [2.0, 1.0]  # plain descent
 
 

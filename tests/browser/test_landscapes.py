@@ -18,6 +18,7 @@ from selenium.webdriver.common.keys import Keys
 
 import engine
 from app import actions, panels
+from components import landscape_charts as charts
 from components.network_view import neuron_name
 from components.numbers import num
 
@@ -135,9 +136,11 @@ def test_every_panel_draws_its_chart(dash_duo):
     screenshot(dash_duo, "data", "#data-chart")
 
     open_tab(dash_duo, "ball")
-    # The curve, the ball and its slope; the trail is empty before the first step, so Plotly draws no group for it.
-    wait_until(lambda: count(dash_duo, "#ball-chart .scatterlayer .trace") == 3, "the curve, the ball and its slope")
-    assert [d["name"] for d in figure(dash_duo, "ball-chart")["data"]] == ["loss", "trail", "ball", "slope"]
+    # The curve, the ball, its slope and the invisible line that takes clicks; the trail is empty before the
+    # first step, so Plotly draws no group for it.
+    wait_until(lambda: count(dash_duo, "#ball-chart .scatterlayer .trace") == 4, "the curve, the ball and its slope")
+    assert [d["name"] for d in figure(dash_duo, "ball-chart")["data"]] == ["loss", "trail", "ball", "slope",
+                                                                          "place the ball"]
     first = next(iter(engine.CURVES.values()))
     dash_duo.wait_for_text_to_equal("#ball-lesson", first.lesson)
     assert note(dash_duo, "ball-note").startswith("Step 0. Slope under the ball")
@@ -195,12 +198,13 @@ def test_the_ball_rolls_by_gradient_descent_and_can_fly_off(dash_duo):
     steps = len(flown.x) - 1
     dash_duo.wait_for_text_to_equal("#ball-note", f"Step {steps}. {flown.reason}", timeout=15)
     dash_duo.wait_for_text_to_equal("#ball-play", "Play", timeout=5)  # Play stopped by itself
-    assert trace_x(dash_duo, "ball-chart", 2) == [flown.x[-1]]
+    edge = [charts.on_frame(flown.x[-1], flown.loss[-1], charts.frame(valley))[0]]  # drawn on the picture's edge
+    assert trace_x(dash_duo, "ball-chart", 2) == edge
     # Stopped for good: a Roll does not move a ball that has flown off.
     dash_duo.find_element("#ball-step").click()
     time.sleep(0.5)
     assert note(dash_duo, "ball-note") == f"Step {steps}. {flown.reason}"
-    assert trace_x(dash_duo, "ball-chart", 2) == [flown.x[-1]]
+    assert trace_x(dash_duo, "ball-chart", 2) == edge
 
     # Restart, then the blindfold: the curve and the loss's numbers go, the ball stays.
     dash_duo.find_element("#ball-reset").click()

@@ -639,6 +639,8 @@ def _figures():
             path = descend(curve.name, curve.start, curve.learning_rate, 4)
             figures[f"ball on {curve.name}{' blindfolded' if blindfold else ''}"] = landscape_charts.toy_figure(
                 curve, path, curve.learning_rate, blindfold)
+    gone = descend("two_valleys", 2.0, 2.0, 10)  # thrown off the picture: drawn on its edge, with an arrow
+    figures["ball thrown off the picture"] = landscape_charts.toy_figure(CURVES["two_valleys"], gone, 2.0, False)
     return figures
 
 

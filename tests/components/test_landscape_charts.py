@@ -14,7 +14,7 @@ import pytest
 import engine
 from components import landscape_charts as charts
 from components import palette
-from components.landscape_charts import BALL, CURVE, TANGENT, TRAIL
+from components.landscape_charts import BALL, CURVE, PICK, TANGENT, TRAIL
 from components.numbers import MINUS, num
 from engine.surface import surface
 from engine.toy_curves import CURVES, descend, path_through
@@ -48,7 +48,7 @@ def test_toy_figure_traces_in_the_documented_order():
     c = CURVES["bowl"]
     fig = charts.toy_figure(c, bowl_path(), 0.5, False)
     assert (CURVE, TRAIL, BALL, TANGENT) == (0, 1, 2, 3)
-    assert [t["name"] for t in fig["data"]] == ["loss", "trail", "ball", "slope"]
+    assert [t["name"] for t in fig["data"]] == ["loss", "trail", "ball", "slope", "place the ball"]
     curve = fig["data"][CURVE]
     assert curve["visible"] is True
     assert curve["x"][0] == c.x_min and curve["x"][-1] == c.x_max
@@ -106,8 +106,79 @@ def test_ball_parts_at_rest_and_flown_off():
     gone = descend("narrow_valley", 1.0, 0.25, 100)
     parts = charts.ball_parts(CURVES["narrow_valley"], gone, 0.25, False)
     assert parts["note"] == gone.reason and "after 9 steps" in parts["note"]
-    assert parts["ball"]["x"] == [gone.x[-1]]  # drawn where it was last seen, finite
+    # Last seen at x = −1.5⁹ ≈ −38.4, loss 5·38.4² ≈ 7390: drawn in the picture's top left corner.
+    x_lo, _, _, y_hi = charts.frame(CURVES["narrow_valley"])
+    assert parts["ball"] == {"x": [x_lo], "y": [y_hi]}
     finite_json(charts.toy_figure(CURVES["narrow_valley"], gone, 0.25, False))
+
+
+def test_the_picture_stays_on_the_curve():
+    # Two valleys over [−2.5, 2.5]: lowest L(−1.526) ≈ −1.736, highest L(2.5) = 39.0625/4 − 6.25 + 1.25 = 4.765625.
+    c = CURVES["two_valleys"]
+    x_lo, x_hi, y_lo, y_hi = charts.frame(c)
+    span = 4.765625 - (-1.7360)
+    assert (x_lo, x_hi) == (-2.5, 2.5)
+    assert y_lo == pytest.approx(-1.7360 - charts.BELOW * span, abs=2e-3) and y_lo > -2  # no loss −2 on the axis
+    assert y_hi == pytest.approx(4.765625 + charts.ABOVE * span, abs=2e-3)
+    # η 2 throws the ball to x = 2 − 2·4.5 = −7, then 650: the axes do not follow it.
+    gone = descend(c, 2.0, 2.0, 10)
+    assert gone.diverged and gone.x.tolist() == [2.0, -7.0, 650.0]
+    layout = charts.toy_figure(c, gone, 2.0, False)["layout"]
+    assert layout["xaxis"]["range"] == [x_lo, x_hi] and layout["yaxis"]["range"] == [y_lo, y_hi]
+    assert layout["xaxis"]["fixedrange"] and layout["yaxis"]["fixedrange"]  # no zoom, no re-range on a double click
+
+
+@pytest.mark.parametrize("x, y, expected", [
+    (0.0, 0.0, (0.0, 0.0, 0, 0)),  # inside
+    (2.0, 0.0, (1.5, 0.0, 1, 0)),  # off to the right, at a height in the picture
+    (-40.0, 8000.0, (-1.5, 99.0, -1, 1)),  # off to the left and above
+])
+def test_a_ball_off_the_picture_is_drawn_on_its_edge(x, y, expected):
+    assert charts.on_frame(x, y, (-1.5, 1.5, -1.0, 99.0)) == expected
+
+
+def test_a_ball_flown_off_gets_an_arrow_the_way_it_went():
+    c = CURVES["two_valleys"]
+    gone = descend(c, 2.0, 2.0, 10)  # last seen at x = 650, loss ≈ 4.5e10: off to the right and up
+    fig = charts.toy_figure(c, gone, 2.0, False)
+    _, x_hi, _, y_hi = charts.frame(c)
+    assert fig["data"][BALL]["x"] == [x_hi] and fig["data"][BALL]["y"] == [y_hi]
+    assert fig["data"][BALL]["cliponaxis"] is False  # drawn whole on the edge
+    (arrow,) = fig["layout"]["annotations"]
+    assert (arrow["x"], arrow["y"]) == (x_hi, y_hi)  # the head at the ball
+    assert arrow["ax"] < 0 and arrow["ay"] > 0  # the tail left of and below it: the arrow points up and right
+    assert arrow["text"] == "ball at x = 650"
+    assert charts.ball_parts(c, gone, 2.0, False)["note"] == gone.reason
+    assert gone.reason.startswith("The ball flew off the curve after 2 steps: the learning rate η = 2 is too "
+                                  "large for this valley. Each step overshoots the bottom further than the last")
+    # Back on the curve: no arrow.
+    assert charts.toy_figure(c, descend(c, 2.0, 0.05, 3), 0.05, False)["layout"]["annotations"] == []
+
+
+def test_a_ball_out_of_the_picture_but_not_gone_says_where_it_is():
+    # The bowl over [−3, 3] (loss up to 4.5, the picture up to 4.5 + 0.12·4.5 = 5.04). A ball at x = 3.1
+    # (loss 4.805) is past the right edge, far from flying off: drawn on that edge at its own height.
+    c = CURVES["bowl"]
+    parts = charts.ball_parts(c, path_through(c, [3.1]), 0.5, False)
+    assert parts["ball"]["x"] == [3.0] and parts["ball"]["y"] == [pytest.approx(4.805)]
+    assert parts["annotations"][0]["ax"] < 0 and parts["annotations"][0]["ay"] == 0  # pointing right
+    assert parts["note"] == (f"The ball overshot out of the picture, to x = 3.1. Slope under the ball +3.100 → "
+                             f"next step −η·slope = {MINUS}1.550")
+
+
+@pytest.mark.parametrize("blindfold", [False, True])
+def test_a_click_anywhere_over_the_curve_reaches_the_app(blindfold):
+    c = CURVES["two_valleys"]
+    fig = charts.toy_figure(c, descend(c, 2.0, 0.05, 3), 0.05, blindfold)
+    # Every drawn trace skips the hover, so Plotly would send no click; the invisible one takes them, and
+    # hovermode "x" picks its point nearest the pointer's x wherever in the plot the click is.
+    assert all(t["hoverinfo"] == "skip" for t in fig["data"][:PICK])
+    pick = fig["data"][PICK]
+    assert "hoverinfo" not in pick and pick["line"]["width"] == 0
+    assert fig["layout"]["hovermode"] == "x" and fig["layout"]["clickmode"] == "event"
+    assert pick["x"] == fig["data"][CURVE]["x"] and len(pick["x"]) == charts.CURVE_POINTS
+    # Blindfolded, its points run along the bottom: a hover label on the curve would draw its shape.
+    assert (pick["y"] == [charts.frame(c)[2]] * charts.CURVE_POINTS) is blindfold
 
 
 def test_blindfold_hides_the_curve_and_the_heights():

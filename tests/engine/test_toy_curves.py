@@ -165,7 +165,9 @@ def test_narrow_valley_large_learning_rate_flies_off():
     assert p.diverged and not p.converged
     assert len(p.x) == 10 and p.x[-1] == pytest.approx(-(1.5**9))
     assert p.reason == (
-        "The ball flew off the curve after 9 steps: the learning rate 0.25 is too large for this valley."
+        "The ball flew off the curve after 9 steps: the learning rate η = 0.25 is too large for this valley. "
+        "Each step overshoots the bottom further than the last, so the ball is thrown out of the valley. "
+        "Choose a smaller η and Restart."
     )
 
 

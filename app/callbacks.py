@@ -61,7 +61,8 @@ def apply(trigger, values: dict, state, start, speed):
     if trigger == "full-step":
         return engine.full_step(state), start
     if trigger == "play-tick":
-        return actions.play_tick(state, speed), start
+        tick = values.get("play-tick")
+        return actions.play_tick(state, speed, tick.get("moves", 1) if isinstance(tick, dict) else 1), start
     if trigger in ("reset", "reset-diverged"):
         return actions.reset(state, start), start
     if trigger == "preset":
@@ -233,6 +234,7 @@ def register_callbacks(app) -> None:
         n_fixed = 8
         values = dict(zip(CONTROLS, args[n_fixed : n_fixed + len(CONTROLS)]))
         values["preset"] = args[5]
+        values["play-tick"] = args[4]
         values["data-chart"] = args[n_fixed + len(CONTROLS)]
         slider_values = args[n_fixed + len(CONTROLS) + 1]
         values["tour"] = args[n_fixed + len(CONTROLS) + 2]
@@ -359,14 +361,14 @@ def register_callbacks(app) -> None:
         Input("selected-param", "data"),
     )
     app.clientside_callback(
-        "(n, speed, stored, playing, delays) => window.backpropLab.playback(n, speed, stored, playing, delays)",
+        "(n, speed, stored, playing, paces) => window.backpropLab.playback(n, speed, stored, playing, paces)",
         Output("playing", "data"),
         Output("play", "children"),
         Input("play", "n_clicks"),
         Input("speed", "value"),
         Input("lab-state", "data"),
         State("playing", "data"),
-        State("speed-intervals", "data"),
+        State("speed-paces", "data"),
     )
 
 

@@ -243,6 +243,7 @@ def register_callbacks(app) -> None:
         slider_ids = [item["id"] for item in ctx.outputs_list[3 + len(CONTROLS)]]
         trigger = ctx.triggered_id
         message = ""
+        lesson = None  # the lesson a link was built from, for the list (else the lab's title decides)
         try:
             state = actions.load(stored)
             # Only Reset and a new network go back to the start: reading it costs a big network
@@ -262,7 +263,7 @@ def register_callbacks(app) -> None:
             values["slider"] = slider_values[index] if index is not None else None
         try:
             if isinstance(source, str) and source in arrived and (source != "url" or arrived["url"]):
-                state, start, message = arrivals.arrive(source, arrived[source], state, start)
+                state, start, message, lesson = arrivals.arrive(source, arrived[source], state, start)
             else:
                 state, start = apply(trigger, values, state, start, speed)
         except LabInputError as e:
@@ -290,7 +291,7 @@ def register_callbacks(app) -> None:
             slider_out,
             *((no_update,) * len(DRAWN) if unchanged
               else drawing(state, keys, brief_tick(trigger, playing, tick), painted, playing)),
-            _lesson_key(state.title, values["preset"]),
+            _lesson_key(state.title, values["preset"], lesson),
             *[None if source == name else no_update for name, _ in arrivals.CLEARED],
         )
 
@@ -380,9 +381,10 @@ def brief_tick(trigger, playing, tick) -> bool:
     return trigger == "play-tick" and playing is True and not charts
 
 
-def _lesson_key(title, shown):
-    """The lesson list's entry for a lab with this title, if it is not the one shown already."""
-    key = next((k for k, (label, _) in engine.PRESETS.items() if label == title), None)
+def _lesson_key(title, shown, lesson=None):
+    """The lesson list's entry for a lab with this title (or built from `lesson`, e.g. a link's
+    network of one's own, whose title is no lesson's), if it is not the one shown already."""
+    key = lesson or next((k for k, (label, _) in engine.PRESETS.items() if label == title), None)
     return key if key is not None and key != shown else no_update
 
 

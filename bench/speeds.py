@@ -67,7 +67,7 @@ def measure(driver, speed) -> tuple[float, int, float]:
         return float("nan"), len(points), float("nan")
     jumps = [b[1] - a[1] for a, b in itertools.pairwise(points)]
     seconds = (points[-1][0] - points[0][0]) / 1000
-    return slope(points), len(points) / seconds if seconds else 0.0, max(jumps)
+    return slope(points), len(jumps) / seconds if seconds else 0.0, max(jumps)
 
 
 def rows_for(driver, label: str) -> list[Row]:

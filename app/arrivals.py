@@ -25,26 +25,27 @@ CLEARED = INPUTS[:3]  # the link stays: the page takes it out of the address bar
 TITLE_OWN_DATA = "Your data"
 
 
-def arrive(trigger: str, value, state: LabState, start: LabState) -> tuple[LabState, LabState, str]:
-    """(state, start, a note for the page) after `value` arrived through `trigger`."""
+def arrive(trigger: str, value, state: LabState, start: LabState) -> tuple[LabState, LabState, str, str | None]:
+    """(state, start, a note for the page, the lesson the list should show or None to leave it to
+    the lab's title) after `value` arrived through `trigger`."""
     if trigger == "travel":
-        return *travel(value), ""
+        return *travel(value), "", None
     if trigger == "load-lab":
         try:
             loaded = LabState.from_json(upload_bytes(value, limits.MAX_STATE_BYTES, "saved lab"))
         except LabInputError as e:
             raise LabInputError(f"That file could not be loaded, and your lab is as it was: {e}") from None
-        return loaded, loaded, f"Loaded “{loaded.title}” at step {loaded.counters.step}."
+        return loaded, loaded, f"Loaded “{loaded.title}” at step {loaded.counters.step}.", None
     if trigger == "upload-csv":
         uploaded = parse_csv(upload_bytes(value, limits.MAX_UPLOAD_BYTES, "CSV file"))
         new, chosen = with_data(state, uploaded.spec)
-        return new, new, f"{describe(uploaded)} {chosen}"
+        return new, new, f"{describe(uploaded)} {chosen}", None
     if trigger == "url":
         linked = links.state_from_query(value)
         notes = " ".join(linked.notices)
         if linked.state is None:
-            return state, start, notes
-        return linked.state, linked.state, notes
+            return state, start, notes, None
+        return linked.state, linked.state, notes, linked.lesson
     raise LabInputError("Unknown arrival.")
 
 

@@ -62,7 +62,8 @@ def apply(trigger, values: dict, state, start, speed):
     if trigger == "full-step":
         return engine.full_step(state), start
     if trigger == "play-tick":
-        return actions.play_tick(state, speed), start
+        tick = values.get("play-tick")
+        return actions.play_tick(state, speed, tick.get("moves", 1) if isinstance(tick, dict) else 1), start
     if trigger in ("reset", "reset-diverged"):
         return actions.reset(state, start), start
     if trigger == "preset":
@@ -233,6 +234,7 @@ def register_callbacks(app) -> None:
         n_fixed = 8
         values = dict(zip(CONTROLS, args[n_fixed : n_fixed + len(CONTROLS)]))
         values["preset"] = args[5]
+        values["play-tick"] = args[4]
         values["data-chart"] = args[n_fixed + len(CONTROLS)]
         slider_values = args[n_fixed + len(CONTROLS) + 1]
         values["tour"] = args[n_fixed + len(CONTROLS) + 2]
@@ -241,6 +243,7 @@ def register_callbacks(app) -> None:
         slider_ids = [item["id"] for item in ctx.outputs_list[3 + len(CONTROLS)]]
         trigger = ctx.triggered_id
         message = ""
+        lesson = None  # the lesson a link was built from, for the list (else the lab's title decides)
         try:
             state = actions.load(stored)
             # Only Reset and a new network go back to the start: reading it costs a big network
@@ -260,7 +263,7 @@ def register_callbacks(app) -> None:
             values["slider"] = slider_values[index] if index is not None else None
         try:
             if isinstance(source, str) and source in arrived and (source != "url" or arrived["url"]):
-                state, start, message = arrivals.arrive(source, arrived[source], state, start)
+                state, start, message, lesson = arrivals.arrive(source, arrived[source], state, start)
             else:
                 state, start = apply(trigger, values, state, start, speed)
         except LabInputError as e:
@@ -288,7 +291,7 @@ def register_callbacks(app) -> None:
             slider_out,
             *((no_update,) * len(DRAWN) if unchanged
               else drawing(state, keys, brief_tick(trigger, playing, tick), painted, playing)),
-            _lesson_key(state.title, values["preset"]),
+            _lesson_key(state.title, values["preset"], lesson),
             *[None if source == name else no_update for name, _ in arrivals.CLEARED],
         )
 
@@ -369,14 +372,14 @@ def register_callbacks(app) -> None:
         Input("selected-param", "data"),
     )
     app.clientside_callback(
-        "(n, speed, stored, playing, delays) => window.backpropLab.playback(n, speed, stored, playing, delays)",
+        "(n, speed, stored, playing, paces) => window.backpropLab.playback(n, speed, stored, playing, paces)",
         Output("playing", "data"),
         Output("play", "children"),
         Input("play", "n_clicks"),
         Input("speed", "value"),
         Input("lab-state", "data"),
         State("playing", "data"),
-        State("speed-intervals", "data"),
+        State("speed-paces", "data"),
     )
 
 
@@ -388,9 +391,10 @@ def brief_tick(trigger, playing, tick) -> bool:
     return trigger == "play-tick" and playing is True and not charts
 
 
-def _lesson_key(title, shown):
-    """The lesson list's entry for a lab with this title, if it is not the one shown already."""
-    key = next((k for k, (label, _) in engine.PRESETS.items() if label == title), None)
+def _lesson_key(title, shown, lesson=None):
+    """The lesson list's entry for a lab with this title (or built from `lesson`, e.g. a link's
+    network of one's own, whose title is no lesson's), if it is not the one shown already."""
+    key = lesson or next((k for k, (label, _) in engine.PRESETS.items() if label == title), None)
     return key if key is not None and key != shown else no_update
 
 

@@ -47,7 +47,7 @@ def toolbar():
                     html.Button("Full step", id="full-step", className="btn", n_clicks=0,
                                 title="Run to the end of the next update"),
                     html.Button("Play", id="play", className="btn", n_clicks=0, title="Play or pause training"),
-                    dcc.Dropdown(id="speed", options=[{"label": v[0], "value": k} for k, v in SPEEDS.items()],
+                    dcc.Dropdown(id="speed", options=[{"label": v.label, "value": k} for k, v in SPEEDS.items()],
                                  value="phase", clearable=False, searchable=False, className="speed"),
                     html.Button("Reset", id="reset", className="btn", n_clicks=0,
                                 title="Back to the starting weights, keeping the settings"),
@@ -413,7 +413,7 @@ def build_layout():
             dcc.Store(id="view"),
             dcc.Store(id="painted-key"),  # the network shape the browser has drawn
             dcc.Store(id="drawn-keys"),  # what the page shows already (charts, texts, shape): not sent again
-            dcc.Store(id="speed-intervals", data={k: v[1] for k, v in SPEEDS.items()}),
+            dcc.Store(id="speed-paces", data={k: v.pace() for k, v in SPEEDS.items()}),
             dcc.Store(id="playing", data=False),
             dcc.Store(id="play-tick"),  # set by the browser: one tick at a time, the next after the answer
             dcc.Store(id="hover-neuron"),

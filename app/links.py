@@ -41,28 +41,38 @@ _FLAGS = {"1": True, "true": True, "0": False, "false": False}
 
 @dataclass(frozen=True)
 class Linked:
-    """What a link asks for. state is None when the link has no lab settings at all."""
+    """What a link asks for. state is None when the link has no lab settings at all. lesson is the
+    lesson the lab was built from (the link's lesson or from, or the default lesson in place of
+    an unknown one): the lesson list shows it, as it shows the lesson a person began from after
+    changing the network on the page."""
 
     state: LabState | None
     notices: tuple[str, ...] = ()
     present: bool | None = None
     theme: str | None = None
+    lesson: str | None = None
 
 
-def link_query(state: LabState, start: LabState | None = None) -> tuple[str, str]:
+def link_query(state: LabState, start: LabState | None = None, shown=None) -> tuple[str, str]:
     """(query, notice): the query that rebuilds this lab as Reset would show it, and "" or why
     it cannot. The network comes from `start` (what Reset returns to); the training settings
-    from `state`, since they change without a reset."""
+    from `state`, since they change without a reset. `shown` is the lesson the page's list
+    shows (untrusted): a network of one's own is linked from it when that rebuilds it, so the
+    link opens with the list showing the same lesson."""
     start = start if start is not None else state
     target = _fresh(start, state.train)
     uploaded = start.data.name == "explicit" and not any(
         actions.preset(key, start.data.seed).data == start.data for key in engine.PRESETS
     )
-    # The lesson with this title; else a network of one's own begun from a lesson: the lesson
-    # closest to it gives the shortest link.
+    # The lesson with this title; else a network of one's own begun from a lesson: the one the
+    # list shows (the link then opens showing it too), else the one that gives the shortest link.
     queries = [_query("lesson", key, start, state.train) for key, (title, _) in engine.PRESETS.items()
                if title == start.title]
-    queries += sorted((_query("from", key, start, state.train) for key in engine.PRESETS), key=len)
+    own = sorted((_query("from", key, start, state.train) for key in engine.PRESETS), key=len)
+    if isinstance(shown, str) and shown in engine.PRESETS:  # a list or dict from a client is unhashable
+        preferred = _query("from", shown, start, state.train)
+        own.sort(key=lambda query: query != preferred)  # stable: the rest stay shortest first
+    queries += own
     if uploaded:
         return queries[0], ("This lab's data was uploaded, and a link cannot carry it: the link opens the "
                             "same settings with the lesson's own examples.")
@@ -160,11 +170,12 @@ def _read(search) -> Linked:
         notices.append(f"{len(unknown) - MAX_UNKNOWN_NOTICES} more unknown settings in the link were ignored.")
     present = _choice(given, "present", "presenting flag", _FLAGS, None, notices)
     theme = _choice(given, "theme", "theme", {"light": "light", "dark": "dark"}, None, notices)
-    state = _build(given, notices) if any(name in given for name in LAB) else None
-    return Linked(state, tuple(notices), present, theme)
+    state, lesson = _build(given, notices) if any(name in given for name in LAB) else (None, None)
+    return Linked(state, tuple(notices), present, theme, lesson)
 
 
-def _build(given: dict, notices: list) -> LabState:
+def _build(given: dict, notices: list) -> tuple[LabState, str]:
+    """The lab a link's settings build, and the lesson it was built from."""
     own = "from" in given and "lesson" not in given
     if "from" in given and "lesson" in given:
         notices.append("The link gives both 'lesson' and 'from'; 'lesson' was used.")
@@ -200,7 +211,7 @@ def _build(given: dict, notices: list) -> LabState:
     lr = _learning_rate(given, lab.train.learning_rate, notices)
     batch = _whole(given, "batch", "batch size", 1, limits.MAX_BATCH, lab.train.batch_size, notices)
     opt = _choice(given, "opt", "optimizer", _names(engine.OPTIMIZERS), lab.train.optimizer, notices)
-    return actions.train_settings(lab, lr, batch, opt)
+    return actions.train_settings(lab, lr, batch, opt), key
 
 
 def _rebuild(state: LabState, settings: tuple) -> LabState:

@@ -38,13 +38,14 @@ def register_sharing_callbacks(app) -> None:
         Input("copy-link", "n_clicks"),
         State("lab-state", "data"),
         State("start-state", "data"),
+        State("preset", "value"),
         prevent_initial_call=True,
     )
-    def share(_clicks, stored, stored_start):
+    def share(_clicks, stored, stored_start, shown_lesson):
         try:
             state = actions.load(stored)
             start = actions.load(stored_start) if stored_start is not None else state
-            query, notice = links.link_query(state, start)
+            query, notice = links.link_query(state, start, shown_lesson)
         except LabInputError as e:
             return {"query": None, "notice": str(e)}
         except Exception:  # never a traceback on the page

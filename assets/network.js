@@ -260,7 +260,12 @@
   // (Dash holds back callbacks whose inputs a running callback will set: asking for the next
   // tick from anywhere else, e.g. as soon as the state arrived, would keep the renderer
   // waiting for as long as Play runs.) Training stops by itself when it diverges.
-  const play = {on: false, scheduled: false, awaiting: false, sentAt: 0, tick: 0, delay: 900, chartsAt: 0};
+  // At the paced speeds a clock keeps the named pace: a move is due every `period` ms from
+  // when Play started, the next tick is asked for when its move is due (not a period after
+  // the last answer, which would add the round trip to every period), and a tick asks for
+  // every move that is due, so a slow round trip shows several steps at once but never fewer.
+  const play = {on: false, scheduled: false, awaiting: false, sentAt: 0, tick: 0, period: 900, most: 1,
+                due: 0, chartsAt: 0};
   const ANSWER_TIMEOUT_MS = 3000;  // an answer that never came (e.g. nothing changed) must not stall Play
   // The charts, numbers and words follow Play on one tick in this many milliseconds (a "chart
   // tick"); the ticks between bring the network and the counters only (app/callbacks.py,
@@ -274,37 +279,52 @@
     play.awaiting = true;
     play.sentAt = performance.now();
     play.tick += 1;
+    const moves = owed(play.sentAt);
     const charts = play.sentAt - play.chartsAt >= CHART_INTERVAL_MS;
     if (charts) play.chartsAt = play.sentAt;
-    window.dash_clientside.set_props("play-tick", {data: {n: play.tick, charts}});
+    window.dash_clientside.set_props("play-tick", {data: {n: play.tick, charts, moves}});
+  }
+
+  // The moves due by `now`, and the time the next one is due. A debt over `most` (a hidden
+  // tab's timers sleep; the server refuses more) is forgiven: the clock starts again from now.
+  function owed(now) {
+    if (play.period === 0) return 1;
+    const due = 1 + Math.floor((now - play.due) / play.period);
+    const moves = Math.min(Math.max(due, 1), play.most);
+    play.due = due > play.most ? now + play.period : play.due + moves * play.period;
+    return moves;
   }
 
   function schedule() {
     if (!play.on || play.scheduled) return;
     play.scheduled = true;
-    setTimeout(ask, play.delay);
+    setTimeout(ask, Math.max(0, play.due - performance.now()));
   }
 
   // Called as each view is drawn. At full speed the next tick is asked for at once, before
   // this one is painted, so that the server trains while the browser paints: this callback
   // is already running, so the request it starts cannot hold it back. At the paced speeds
-  // the next tick is asked for a set time after this one's answer is on screen.
+  // the next tick is asked for when the clock says its move is due (at once if it is late).
   function nextTick(beforePaint) {
-    if (!play.awaiting || beforePaint !== (play.delay === 0 && play.on)) return;
+    if (!play.awaiting || beforePaint !== (play.period === 0 && play.on)) return;
     play.awaiting = false;
     if (beforePaint) ask();
     else schedule();
   }
 
-  function playback(clicks, speed, stored, playing, delays) {
+  function playback(clicks, speed, stored, playing, paces) {
     // A click can arrive in the same batch as a training tick's new state, in either order:
     // look for it among all triggers, not only the first, or Pause is sometimes lost.
     const triggers = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id || "");
     let on = playing === true;
     if (triggers.some((id) => id.startsWith("play."))) on = !on;
     if (stored && stored.diverged) on = false;
+    const pace = (paces || {})[speed] || {period: 900, most: 1};
+    // The clock starts when Play does, and again at a new speed: the first move a period later.
+    if (on && (!play.on || pace.period !== play.period)) play.due = performance.now() + pace.period;
     play.on = on;
-    play.delay = (delays || {})[speed] ?? 900;
+    play.period = pace.period;
+    play.most = pace.most;
     const stale = play.awaiting && performance.now() - play.sentAt > ANSWER_TIMEOUT_MS;
     if (on && (!play.awaiting || stale)) {
       play.awaiting = false;

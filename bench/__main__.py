@@ -1,7 +1,8 @@
 """`make bench`: every benchmark, printed as one table.
 
 engine (NumPy engine timings), server (each callback's time and answer size through
-Dash's HTTP handler), browser (what a person feels in headless Chromium), classroom
+Dash's HTTP handler), browser (what a person feels in headless Chromium), speeds (the
+steps per second each Play speed shows on the step counter), classroom
 (gunicorn with two workers and simulated students) and hostile (thousands of malformed
 requests and the most expensive valid ones, against the real server). Prints figures;
 asserts nothing. Run with `.venv/bin/python -m bench` from the repo root; `--quick` shortens
@@ -10,7 +11,7 @@ the classroom; `--soak` adds the soak (10,000 play ticks, about two and a half m
 
 import argparse
 
-from bench import app, browser, classroom, engine, hostile, soak
+from bench import app, browser, classroom, engine, hostile, soak, speeds
 from bench.table import header, render
 
 
@@ -20,7 +21,7 @@ def main() -> None:
     parser.add_argument("--soak", action="store_true", help="also 10,000 play ticks against the real server (long)")
     args = parser.parse_args()
     print(header(), flush=True)
-    rows = engine.collect() + app.collect() + browser.collect()
+    rows = engine.collect() + app.collect() + browser.collect() + speeds.collect()
     rows += classroom.collect(seconds=15, students=20) if args.quick else classroom.collect()
     rows += hostile.collect()
     if args.soak:

@@ -78,7 +78,7 @@ def body(app, name: str, values: dict, changed: str, sliders: dict | None = None
     outputs = [([{"id": SLIDER, "property": "value"}] * len(sliders)) if o == [] else o for o in outputs]
     return {
         "output": key,
-        "outputs": outputs,
+        "outputs": outputs if key.startswith("..") else outputs[0],  # one output: Dash sends it alone
         "inputs": [item(s) for s in cb["inputs"]],
         "state": [item(s) for s in cb["state"]],
         "changedPropIds": [changed],

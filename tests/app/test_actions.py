@@ -323,8 +323,42 @@ def test_play_ticks():
         assert actions.play_tick(state, speed).counters.step == 1
     # Fast play trains for FAST_TICK_SECONDS: however many steps fit, each the one full_step takes.
     fast = actions.play_tick(state, "fast")
-    assert actions.SPEEDS["fast"][2] == "max" and fast.counters.step >= 1
+    assert actions.SPEEDS["fast"].moves == "max" and fast.counters.step >= 1
     assert fast.params == engine.train_steps(state, fast.counters.step).params
+
+
+def test_a_late_tick_takes_every_step_the_clock_owes():
+    # The page asks for the steps due since its last tick (a slow round trip owes more than one),
+    # so the step counter keeps the named pace: 3 owed steps are the 3 full steps Full step takes.
+    state = default()
+    late = actions.play_tick(state, "normal", 3)
+    assert late.counters.step == 3
+    assert late.params == engine.train_steps(state, 3).params
+    # A phase is always shown on its own, and full speed trains by the server's clock.
+    assert actions.play_tick(state, "phase", 1).counters.step == 0
+
+
+def test_each_speed_is_one_record():
+    # Every speed offered says what it does, and the page's clock reads its pace from the same record.
+    for key, speed in actions.SPEEDS.items():
+        assert speed.label and speed.moves in ("phase", "step", "max"), key
+        if speed.moves == "step":
+            assert speed.label == f"{speed.per_second:g} step{'s' if speed.per_second != 1 else ''} per second"
+            # 1000 / 5 = 200 ms a step; a tick may catch up CATCH_UP_SECONDS = 2 s of them: 10 steps.
+            assert speed.pace()["period"] == pytest.approx(1000 / speed.per_second)
+    assert actions.SPEEDS["normal"].pace() == {"period": 200, "most": 10}
+    assert actions.SPEEDS["fast"].pace() == {"period": 0, "most": 1}
+    rates = [s.per_second for s in actions.SPEEDS.values() if s.moves == "step"]
+    assert any(5 < r for r in rates), "a speed between 5 steps per second and as fast as it goes"
+
+
+@pytest.mark.parametrize("speed, moves", [
+    ("normal", 0), ("normal", 11), ("normal", -1), ("normal", 2.5), ("normal", True), ("normal", "3"),
+    ("normal", None), ("normal", [2]), ("slow", 3), ("phase", 2), ("fast", 10**9),
+])
+def test_a_play_tick_asking_for_junk_is_refused_with_a_message(speed, moves):
+    with pytest.raises(LabInputError, match="whole number of moves from 1 to"):
+        actions.play_tick(default(), speed, moves)
 
 
 @pytest.mark.parametrize("speed", ["warp", None, ["phase"], {}, 1])

@@ -58,7 +58,7 @@ def test_any_text_either_reads_or_gets_a_message(text):
 
 def test_a_saved_lab_comes_back_whole():
     trained = engine.train_steps(default(), 3)
-    state, start, note = arrivals.arrive("load-lab", as_upload(trained.to_json().encode()), default(), default())
+    state, start, note, _ = arrivals.arrive("load-lab", as_upload(trained.to_json().encode()), default(), default())
     assert state.to_dict() == trained.to_dict() and start is state
     assert note == "Loaded “Default lesson” at step 3."
 
@@ -76,7 +76,7 @@ def test_a_bad_saved_lab_raises_and_changes_nothing(text, message):
 
 def test_a_csv_with_labels_gets_a_sigmoid_network_with_cross_entropy():
     rows = "a,b,y\n" + "".join(f"{i},{i % 3},{i % 2}\n" for i in range(20))
-    state, start, note = arrivals.arrive("upload-csv", as_upload(rows.encode()), default(), default())
+    state, start, note, _ = arrivals.arrive("upload-csv", as_upload(rows.encode()), default(), default())
     assert state.spec.sizes == (2, 2, 1) and state.spec.activations == ("sigmoid", "sigmoid")
     assert state.spec.loss == "bce" and state.data.kind == "classification" and start is state
     assert state.title == arrivals.TITLE_OWN_DATA and "20 rows" in note
@@ -87,7 +87,7 @@ def test_a_csv_with_labels_gets_a_sigmoid_network_with_cross_entropy():
 def test_a_csv_with_targets_gets_a_linear_output_and_keeps_the_hidden_layers():
     circle = engine.PRESETS["circle"][1]()  # 4, 4 of tanh
     rows = "".join(f"{x},{2 * x + 1}\n" for x in range(-5, 6))
-    state, _, _ = arrivals.arrive("upload-csv", as_upload(rows.encode()), circle, circle)
+    state, _, _, _ = arrivals.arrive("upload-csv", as_upload(rows.encode()), circle, circle)
     assert state.spec.sizes == (1, 4, 4, 1) and state.spec.activations == ("tanh", "tanh", "linear")
     assert state.spec.loss == "mse" and state.data.kind == "regression"
     engine.full_step(state)  # it trains
@@ -105,21 +105,21 @@ def test_an_oversize_csv_is_refused_by_its_size():
 
 
 def test_a_link_builds_its_network_and_keeps_its_notices():
-    state, start, note = arrivals.arrive("url", "?lesson=circle&seed=3&colour=red", default(), default())
+    state, start, note, _ = arrivals.arrive("url", "?lesson=circle&seed=3&colour=red", default(), default())
     assert state.to_dict() == engine.PRESETS["circle"][1](3).to_dict() and start is state
     assert "colour" in note
 
 
 def test_a_link_without_lab_settings_leaves_the_lab():
     now = engine.train_steps(default(), 2)
-    state, start, note = arrivals.arrive("url", "?present=1&theme=dark", now, now)
+    state, start, note, _ = arrivals.arrive("url", "?present=1&theme=dark", now, now)
     assert state is now and start is now and note == ""
 
 
 def test_a_moment_comes_back_with_its_start():
     circle = engine.PRESETS["circle"][1]()
     moment = {"state": engine.advance(circle).to_dict(), "start": circle.to_dict(), "at": 1}
-    state, start, _ = arrivals.arrive("travel", moment, default(), default())
+    state, start, _, _ = arrivals.arrive("travel", moment, default(), default())
     assert state.to_dict() == engine.advance(circle).to_dict() and start.to_dict() == circle.to_dict()
 
 

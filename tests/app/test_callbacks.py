@@ -95,6 +95,16 @@ def test_play_tick_at_each_speed(speed, steps, index):
     assert new.counters.step == steps if steps is not None else new.counters.step >= 1
 
 
+def test_a_play_tick_takes_the_moves_the_page_asks_for():
+    values = values_for(default())
+    values["play-tick"] = {"n": 4, "charts": False, "moves": 2}
+    new, _ = apply("play-tick", values, default(), default(), "brisk")
+    assert new.counters.step == 2
+    values["play-tick"] = {"n": 5, "moves": "lots"}
+    with pytest.raises(LabInputError, match="whole number of moves"):
+        apply("play-tick", values, default(), default(), "brisk")
+
+
 def test_play_timer_at_an_unknown_speed():
     with pytest.raises(LabInputError, match="speed"):
         run("play-tick", default(), speed="ludicrous")

@@ -240,3 +240,61 @@ def test_arbitrary_text_never_raises(search):
                 max_size=12))
 def test_arbitrary_settings_never_raise(pairs):
     never_fails("?" + urlencode(pairs))
+
+
+# --- the lesson list after a link ---
+
+# Begun from the circle lesson, then set to the default lesson's network on XOR: from=default rebuilds
+# it too, and is shorter, but the person's list says Circle.
+LIKE_DEFAULT = (("dataset", "xor"), ("hidden-sizes", "2"), ("activation", "sigmoid"),
+                ("output-activation", "sigmoid"), ("loss", "squared_error"))
+
+
+def test_a_network_of_ones_own_is_linked_from_the_lesson_the_list_shows():
+    state, start = page("circle", 0, *LIKE_DEFAULT)
+    assert links.link_query(state, start)[0].startswith("?from=default&")  # the shortest, without the list
+    query, notice = links.link_query(state, start, "circle")
+    assert query == "?from=circle&hidden=2&act=sigmoid&loss=squared_error&data=xor" and notice == ""
+    linked = links.state_from_query(query)
+    assert linked.state.to_dict() == state.to_dict() and linked.lesson == "circle"
+
+
+@pytest.mark.parametrize("shown", [None, "nope", ["circle"], {"circle": 1}, 5, "x" * 10_000])
+def test_a_junk_lesson_from_the_list_is_ignored(shown):
+    state, start = page("circle", 0, *LIKE_DEFAULT)
+    assert links.link_query(state, start, shown) == links.link_query(state, start)
+
+
+@pytest.mark.parametrize("search, lesson", [
+    ("?lesson=circle", "circle"),
+    ("?lesson=circle&seed=3&lr=0.3", "circle"),
+    ("?from=deep_sigmoid&hidden=3", "deep_sigmoid"),
+    ("?lesson=deep", "default"),  # unknown: the default lesson was used, with a notice
+    ("?present=1", None),  # no lab settings: the lab, and its list, stay as they are
+])
+def test_a_link_says_which_lesson_it_was_built_from(search, lesson):
+    assert links.state_from_query(search).lesson == lesson
+
+
+def test_a_copied_link_opens_with_the_lesson_list_showing_its_lesson():
+    # Through the real callbacks, as the page sends them: Copy link on a network begun from the circle
+    # lesson, then a fresh tab opening that link.
+    from app import create_app
+    from bench.app import body, controls
+
+    dash_app = create_app()
+    client = dash_app.server.test_client()
+    state, start = page("circle", 0, *LIKE_DEFAULT)
+
+    def post(output, values, changed):
+        response = client.post("/_dash-update-component", json=body(dash_app, output, values, changed))
+        assert response.status_code == 200
+        return response.get_json()["response"]
+
+    shared = post("share-query.data", {"lab-state.data": state.to_dict(), "start-state.data": start.to_dict(),
+                                       "preset.value": "circle", "copy-link.n_clicks": 1}, "copy-link.n_clicks")
+    query = shared["share-query"]["data"]["query"]
+    fresh = engine.PRESETS["default"][1]()
+    opened = post("lab-state.data", controls(fresh) | {"preset.value": "default", "url.search": query}, "url.search")
+    assert opened["preset"]["value"] == "circle"
+    assert opened["lab-state"]["data"] == state.to_dict()

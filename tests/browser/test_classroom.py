@@ -23,6 +23,7 @@ from app.layout import SHORTCUTS
 from components.numbers import num
 from engine.csv_data import parse_csv
 from tests.browser.test_network_page import (
+    choose,
     expected_texts,
     open_page,
     screenshot,
@@ -262,6 +263,37 @@ def test_a_copied_link_opens_the_same_network_elsewhere(dash_duo):
     assert "colour" in message and "99" in message
     dash_duo.find_element("#step").click()
     dash_duo.wait_for_text_to_equal("#phase-text", engine.advance(DEFAULT()).cursor.words(), timeout=10)
+    assert dash_duo.get_logs() == []
+
+
+def test_a_link_copied_from_another_lesson_opens_with_that_lesson_in_the_list(dash_duo):
+    # The circle lesson, made a network of one's own: the list keeps saying Circle on the page, and so
+    # does the page the copied link opens on another computer.
+    circle = engine.PRESETS["circle"][0]
+    open_page(dash_duo)
+    choose(dash_duo, "preset", circle)
+    wait_until(lambda: shape(dash_duo.driver) == "Network with layers 2-4-4-1", "the circle lesson's network")
+    box = dash_duo.find_element("#hidden-sizes")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("3", Keys.ENTER)
+    wait_until(lambda: shape(dash_duo.driver) == "Network with layers 2-3-1", "the 2-3-1 network")
+    dash_duo.wait_for_text_to_equal("#preset .dash-dropdown-value", circle)
+    first = svg_texts(dash_duo)
+
+    dash_duo.find_element("#copy-link").click()
+    link = wait_until(lambda: dash_duo.find_element("#share-link").get_attribute("value"), "the link")
+    assert "from=circle" in link
+    dash_duo.driver.execute_script("window.sessionStorage.clear()")
+    dash_duo.driver.get(link)
+    wait_until(lambda: shape(dash_duo.driver) == "Network with layers 2-3-1", "the linked network")
+    dash_duo.wait_for_text_to_equal("#preset .dash-dropdown-value", circle, timeout=10)
+    wait_for_equal(lambda: svg_texts(dash_duo), first)
+
+    # A link whose lesson is unknown opens the default lesson, and the list says so.
+    dash_duo.driver.execute_script("window.sessionStorage.clear()")
+    dash_duo.driver.get(dash_duo.server_url + "/?lesson=nonsense")
+    dash_duo.wait_for_contains_text("#message", "nonsense", timeout=10)
+    assert dash_duo.find_element("#preset .dash-dropdown-value").text == engine.PRESETS["default"][0]
     assert dash_duo.get_logs() == []
 
 

@@ -233,6 +233,27 @@ def test_full_step_and_play_train_and_draw_the_loss_history(dash_duo):
     assert dash_duo.get_logs() == []
 
 
+def test_play_at_twenty_steps_a_second_trains_whole_steps_and_pauses(dash_duo):
+    # The speed between 5 steps a second and as fast as it goes: offered, it trains, and Pause stops it.
+    # (How close the counter keeps to the named pace is measured by bench/speeds.py, not asserted here.)
+    brisk = actions.SPEEDS["brisk"]
+    assert brisk.per_second == 20
+    start = engine.PRESETS["default"][1]()
+    open_page(dash_duo)
+    choose(dash_duo, "speed", brisk.label)
+    dash_duo.find_element("#play").click()
+    dash_duo.wait_for_text_to_equal("#play", "Pause", timeout=5)
+    wait_until(lambda: step_count(dash_duo) >= 10, "Play to pass step 10")
+    dash_duo.find_element("#play").click()
+    dash_duo.wait_for_text_to_equal("#play", "Play", timeout=5)
+    paused_at = wait_until(lambda: _still_for(0.5, lambda: step_count(dash_duo)), "the counters to stop", timeout=5)
+    # Ticks that took several owed steps at once took the same full steps one by one would.
+    trained = engine.train_steps(start, paused_at)
+    wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(trained))
+    assert dash_duo.find_element("#counters").text == counters_text(trained)
+    assert dash_duo.get_logs() == []
+
+
 def test_grabbing_a_weight_recomputes_loss_and_reveals_all_blame(dash_duo):
     state = engine.PRESETS["default"][1]()
     open_page(dash_duo)

@@ -94,10 +94,10 @@ def test_shortcuts_work_after_mouse_clicks_and_after_the_list_closes(dash_duo):
     assert "present" not in page_classes(dash_duo)
 
     # A speed chosen from the toolbar's dropdown with the mouse: Space steps, it does not reopen the list.
-    choose(dash_duo, "speed", SPEEDS["slow"][0])
+    choose(dash_duo, "speed", SPEEDS["slow"].label)
     space_steps()
     assert dash_duo.find_element("#speed").get_attribute("aria-expanded") == "false"
-    dash_duo.wait_for_text_to_equal("#speed .dash-dropdown-value", SPEEDS["slow"][0])
+    dash_duo.wait_for_text_to_equal("#speed .dash-dropdown-value", SPEEDS["slow"].label)
 
     # A landscape tab, then a checkbox on it, clicked with the mouse.
     label = tab_label(landscape_tabs().children[1], "ball")

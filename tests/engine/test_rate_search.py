@@ -92,7 +92,7 @@ def test_the_upload_note_tells_the_student_what_was_chosen():
 
     contents = "data:text/csv;base64," + base64.b64encode(upload(np.square).encode()).decode()
     lesson = actions.preset("default")
-    state, start, note = arrivals.arrive("upload-csv", contents, lesson, lesson)
+    state, start, note, _ = arrivals.arrive("upload-csv", contents, lesson, lesson)
     assert start is state and note.startswith("Your data: 61 rows")
     assert f"Training settings chosen for your data: learning rate {state.train.learning_rate:g}" in note
 

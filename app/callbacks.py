@@ -16,7 +16,7 @@ from dash import ALL, Input, Output, State, ctx, no_update
 import engine
 from components.charts import history_figure
 from components.network_view import network_view, neuron_name
-from components.readouts import counters_text, example_label, example_note, numbers_panel
+from components.readouts import counters_text, example_label, example_note, numbers_panel, numbers_when
 from components.weight_slider import READOUT_INPUT, READOUT_JS, READOUT_OUTPUT, WeightSliderAIO
 from engine import LabInputError
 
@@ -115,6 +115,7 @@ DRAWN = (
     ("phase-text", "children"),
     ("counters", "children"),
     ("numbers", "children"),
+    ("numbers-when", "children"),
     ("example-note", "children"),
     ("history", "figure"),
     ("drawn-keys", "data"),
@@ -158,6 +159,7 @@ def drawing(state, keys, brief=False, painted=None, playing=False) -> tuple:
         "phase": state.cursor.words(),
         "counters": counters_text(state),
         "numbers": numbers_panel(state, scores),
+        "when": numbers_when(state, scores),
         "note": example_note(state, n_train, data.x_train[i], data.y_train[i], data.input_names),
     }
     # The browser re-renders every output it is sent: what it already shows is not sent again.
@@ -170,6 +172,7 @@ def drawing(state, keys, brief=False, painted=None, playing=False) -> tuple:
         fresh["phase"],
         fresh["counters"],
         fresh["numbers"],
+        fresh["when"],
         fresh["note"],
         history_figure(state.history.entries) if redraw_history else no_update,
         new_keys,
@@ -180,8 +183,9 @@ def drawing(state, keys, brief=False, painted=None, playing=False) -> tuple:
         state.diverged,
         # The landscape panels (app/panels.py) listen to this, not to the state: a brief tick
         # then costs no panels request, no upload of the state and no replot. The loss curve shows
-        # the update's move while the update phase is on show, so that phase counts too.
-        [state.counters.step, state.cursor.revealed().updated],
+        # the update's move while the update phase is on show, so that phase counts too, and the
+        # slopes appear as the blame reaches each layer, so the backward phases count as well.
+        [state.counters.step, state.cursor.revealed().updated, state.cursor.revealed().backward_from],
         # The maths tabs (app/maths.py) stand still while Play runs and catch up on Pause: typeset
         # equations that change twice a second cannot be read, and each update costs the browser.
         no_update if playing is True else state.counters.step,

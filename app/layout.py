@@ -249,6 +249,7 @@ def network_panel():
                 html.Div(className="status-words", children=[
                     html.Div("", id="phase-text", className="phase-text", role="status", **{"aria-live": "polite"}),
                     html.Div("", id="counters", className="counters"),
+                    html.Div("", id="numbers-when", className="counters numbers-when"),
                 ]),
                 html.Div(id="numbers", className="numbers"),
             ]),

@@ -201,11 +201,14 @@ def register_panel_callbacks(app) -> None:
             elif tab == "slice":
                 want["param"] = slice_name
                 want["updated"] = state.cursor.revealed().updated
+                want["blamed"] = state.cursor.revealed().backward_from  # the slope appears with the blame
                 if {k: keys.get(k) for k in want} != want:
                     out[2], out[3], _ = slice_panel(state, slice_name)
             elif tab == "contour":
                 want["pair"] = pair
                 want["path_len"] = len(path)
+                want["blamed"] = state.cursor.revealed().backward_from
+                want["updated"] = state.cursor.revealed().updated
                 if {k: keys.get(k) for k in want} != want:
                     out[5], out[6], _, _ = contour_panel(state, cx, cy, path)
         except LabInputError as e:

@@ -195,16 +195,16 @@ def slice_note(s, after: tuple[float, float] | None = None, slope_known: bool = 
     """What the curve shows. C is over the whole training set with the weights as they stand
     (`as_of`, e.g. "after step 3"); the slope waits for the backward pass to reach the layer."""
     if not slope_known:
-        return (f"C over the training set along {s.ref}, the other weights as they stand ({as_of}); the ball is "
-                f"at {s.ref} = {num(s.current_value, True)}. Its slope ∂C/∂w appears when the blame reaches layer "
-                f"{s.ref.layer}.")
+        return (f"C along {s.ref} = {num(s.current_value, True)}, weights {as_of}. Its slope appears when the "
+                f"blame reaches layer {s.ref.layer}.")
     slopes = (f"Slope at {s.ref} = {num(s.current_value, True)}: backprop ∂C/∂w = {num(s.slope_backprop, True, 5)}, "
               f"central difference = {num(s.slope_numeric, True, 5)}")
     if after is None:
         return slopes
-    return (f"The update moved {s.ref} from {num(s.current_value, True)} to {num(after[0], True)}, a step of −η "
-            f"times the batch's mean gradient; on this curve (the other weights as before it) C "
-            f"{num(s.current_loss)} → {num(after[1])}. {slopes} (over the whole training set).")
+    # The step is −η·ḡ with ḡ the batch's mean gradient; this curve (and its slope) is over all the
+    # training examples, the other weights as before the update.
+    return (f"The update moved {s.ref} from {num(s.current_value, True)} to {num(after[0], True)} by −η·ḡ (ḡ: the "
+            f"batch's mean slope); on this curve C {num(s.current_loss)} → {num(after[1])}. {slopes}.")
 
 
 def contour_figure(g, path: list, gradient_known: bool = True) -> dict:
@@ -254,8 +254,7 @@ def contour_figure(g, path: list, gradient_known: bool = True) -> dict:
 def contour_note(g, gradient_known: bool = True, as_of: str = "") -> str:
     if not gradient_known:
         layer = min(g.ref_x.layer, g.ref_y.layer)
-        return (f"C over the training set, the other weights as they stand ({as_of}). ∇C, the way down, appears "
-                f"when the blame reaches layer {layer}.")
+        return f"C over the training set, weights {as_of}. ∇C, the way down, appears when the blame reaches layer {layer}."
     gx, gy = g.gradient
     return (f"∇C = (∂C/∂{g.ref_x}, ∂C/∂{g.ref_y}) = ({num(gx, True, 4)}, {num(gy, True, 4)}); "
             "the arrow points down the slope, along −∇C.")

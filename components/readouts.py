@@ -29,7 +29,6 @@ def numbers_panel(state, scores: dict) -> list:
     as they stand: no phase reveals them, so each says when it was measured (`as_of`).
     Accuracy is left out with a single training example, where it can only read 0% or 100%.
     """
-    when = as_of(state)
     shown = state.cursor.revealed()
     now = example_passes(state).bwd.loss
     if shown.updated and state.last_update is not None:
@@ -49,14 +48,18 @@ def numbers_panel(state, scores: dict) -> list:
     last = state.last_update
     at_update = last is not None and state.cursor.at_update
     items.append(("Batch loss", f"{num(last.cost_before)} → {num(last.cost_after)}" if at_update else "—"))
-    # One line over the boxes says when the whole-data numbers were measured (a line, not longer
-    # labels: on a projector at 1024×768 the boxes must stay small beside the network).
-    words = "Train and test" if scores["test_loss"] is not None else "Train"
-    return [html.Div(f"{words}: the weights {when}", className="numbers-when")] + [
+    return [
         html.Div(className="number", children=[html.Div(value, className="number-value"),
                                                html.Div(label, className="number-label")])
         for label, value in items
     ]
+
+
+def numbers_when(state, scores: dict) -> str:
+    """The line under the counters that says when the whole-data numbers were measured (a line
+    of its own, not longer labels: at 1024×768 the boxes must stay small beside the network)."""
+    words = "Train and test" if scores["test_loss"] is not None else "Train"
+    return f"{words} numbers: the weights {as_of(state)}"
 
 
 def example_label(x_row, y_row, names) -> str:

@@ -2,13 +2,15 @@
 shows holds a value the cursor has not revealed, unless it says it is the last step's; and pinning
 a weight (its slider arriving with the weight's own value) leaves the cursor and the picture alone."""
 
+from itertools import pairwise
+
 import pytest
 
 import engine
 from app import actions
 from app.callbacks import _slider_value, apply, drawing
 from app.panels import contour_panel, slice_panel
-from components.readouts import as_of, numbers_panel
+from components.readouts import as_of, numbers_panel, numbers_when
 
 
 def phases_of_two_steps(state):
@@ -21,12 +23,10 @@ def phases_of_two_steps(state):
 
 
 def shown_numbers(state) -> dict:
-    out = {}
-    for item in numbers_panel(state, engine.evaluate(state)):
-        if item.className == "numbers-when":
-            out["when"] = item.children
-        else:
-            out[item.children[1].children] = item.children[0].children
+    scores = engine.evaluate(state)
+    out = {"when": numbers_when(state, scores)}
+    for item in numbers_panel(state, scores):
+        out[item.children[1].children] = item.children[0].children
     return out
 
 
@@ -67,3 +67,14 @@ def test_pinning_any_weight_in_any_phase_changes_nothing(lesson):
             after, start = apply(trigger, {"slider": _slider_value(state, name)}, state, state, None)
             assert after is state and start is state, (lesson, state.cursor.words(), name)
         assert repr(drawing(state, {})) == repr(before)
+
+
+def test_the_panels_are_redrawn_as_the_blame_reaches_each_layer():
+    # The landscape panels follow "charts-due", not the state: it must change whenever a slope is revealed.
+    from app.callbacks import DRAWN
+
+    due = DRAWN.index(("charts-due", "data"))
+    states = phases_of_two_steps(actions.preset("circle"))
+    for before, after in pairwise(states):
+        if after.cursor.revealed().backward_from != before.cursor.revealed().backward_from:
+            assert drawing(before, {})[due] != drawing(after, {})[due], after.cursor.words()

@@ -44,7 +44,7 @@ def cases():
         ("tanh and mse with decay", _with(default, ("tanh", "tanh"), "mse", 0.05), "W2[0,1]", -1.2),
         ("relu into bce", _with(default, ("relu", "sigmoid"), "bce"), "W1[1,0]", 2.0),
         ("bce from logits", _with(circle, None, "bce"), "W3[0,2]", 3.1),
-        ("leaky relu and linear", _with(circle, ("leaky_relu", "leaky_relu", "linear")), "b1[3]", -0.7),
+        ("leaky relu and linear", _with(circle, ("leaky_relu", "leaky_relu", "linear"), "mse"), "b1[3]", -0.7),
         ("a dead relu", _with(default, ("relu", "sigmoid")), "b1[0]", -4.0),
         ("deep sigmoids, tiny blame", deep, "W1[0,0]", 0.01),
         ("six layers of 8", _six_layers(circle), "W4[7,7]", -3.9),

@@ -21,6 +21,7 @@ from app import actions, panels
 from components import landscape_charts as charts
 from components.network_view import neuron_name
 from components.numbers import num
+from components.readouts import as_of
 
 from .test_network_page import choose, open_page, wait_for_equal, wait_until
 from .test_network_page import screenshot as page_screenshot
@@ -114,13 +115,21 @@ def slice_text(s) -> str:
             f"central difference = {num(s.slope_numeric, True, 5)}")
 
 
+def unrevealed_text(s, state) -> str:
+    """The note before the backward pass has reached the weight: the curve, no slope yet."""
+    return charts.slice_note(s, None, False, as_of(state))
+
+
 # ---------------------------------------------------------------- tests
 
 
 def test_every_panel_draws_its_chart(dash_duo):
     open_page(dash_duo)
-    # The loss along the first weight is beside the network when the page opens.
-    wait_until(lambda: count(dash_duo, "#slice-chart .scatterlayer .trace") == 3, "the slice, its ball and slope")
+    # The loss along the first weight is beside the network when the page opens; its slope waits
+    # for the backward pass, as the graph's ∂C/∂w does.
+    wait_until(lambda: note(dash_duo, "slice-note").startswith("C along W1[0,0] = "),
+               "the slice's note at Ready")
+    assert figure(dash_duo, "slice-chart")["data"][2]["x"] == []
     # The default lesson's data chart: its examples, drawn.
     open_tab(dash_duo, "surface")
     wait_until(lambda: count(dash_duo, "#data-chart .scatterlayer .trace") > 0, "the default lesson's data")
@@ -132,7 +141,7 @@ def test_every_panel_draws_its_chart(dash_duo):
     assert fig["data"][0]["type"] == "heatmap"
     assert count(dash_duo, "#data-chart .scatterlayer .trace .point") > 50  # the ring and the disc
     L = engine.PRESETS["circle"][1]().spec.n_layers
-    assert note(dash_duo, "surface-note").startswith(f"The output {neuron_name(L, 0, L)} over the inputs.")
+    assert note(dash_duo, "surface-note").startswith(f"The output {neuron_name(L, 0, L)} over the inputs, with the weights")
     screenshot(dash_duo, "data", "#data-chart")
 
     open_tab(dash_duo, "ball")
@@ -147,6 +156,10 @@ def test_every_panel_draws_its_chart(dash_duo):
     assert dash_duo.find_element("#toy-curve .dash-dropdown-value").text == first.title
     screenshot(dash_duo, "ball", "#ball-chart")
 
+    # Step through to the end of the backward pass: the slope and the gradient are revealed.
+    for _ in range(2 * L + 1):
+        dash_duo.find_element("#step").click()
+    dash_duo.wait_for_contains_text("#phase-text", "blame reaches layer 1", timeout=10)
     open_tab(dash_duo, "slice")
     wait_until(lambda: count(dash_duo, "#slice-chart .scatterlayer .trace") == 3, "the slice, its ball and slope")
     wait_until(lambda: note(dash_duo, "slice-note").startswith("Slope at W1[0,0]"), "the slice's note")
@@ -229,10 +242,11 @@ def test_dragging_a_weight_moves_the_ball_along_its_slice(dash_duo):
     open_tab(dash_duo, "slice")
     # Another weight first (a Dash 4 dropdown stays open when its own value is clicked again), then W1[0,0].
     choose(dash_duo, "slice-param", "W1[0,1]")
-    dash_duo.wait_for_text_to_equal("#slice-note", slice_text(expected_slice(state, "W1[0,1]")), timeout=10)
+    dash_duo.wait_for_text_to_equal("#slice-note", unrevealed_text(expected_slice(state, "W1[0,1]"), state),
+                                    timeout=10)
     choose(dash_duo, "slice-param", "W1[0,0]")
     s = expected_slice(state, "W1[0,0]")
-    dash_duo.wait_for_text_to_equal("#slice-note", slice_text(s), timeout=10)
+    dash_duo.wait_for_text_to_equal("#slice-note", unrevealed_text(s, state), timeout=10)
     assert trace_x(dash_duo, "slice-chart", 1) == [s.current_value]
 
     choose(dash_duo, "pick-param", "W1[0,0]", stays=False)
@@ -258,7 +272,7 @@ def test_dragging_a_weight_moves_the_ball_along_its_slice(dash_duo):
     w_after = engine.ParamRef.parse("W1[0,0]", trained.spec).get(trained.params)
     assert s.current_value == value and w_after != value
     wait_until(lambda: note(dash_duo, "slice-note").startswith(
-        f"The update moved W1[0,0] from {num(value, True)} to {num(w_after, True)}, against the slope"),
+        f"The update moved W1[0,0] from {num(value, True)} to {num(w_after, True)} by −η·ḡ"),
         "the note on the update's move")
     assert note(dash_duo, "slice-note").endswith(slice_text(s) + ".")
     wait_for_equal(lambda: [trace_x(dash_duo, "slice-chart", 1), trace_x(dash_duo, "slice-chart", 3)],
@@ -266,7 +280,7 @@ def test_dragging_a_weight_moves_the_ball_along_its_slice(dash_duo):
     # The next Step starts the next pass: the curve is the network's as it is now, the ball on it.
     dash_duo.find_element("#step").click()
     s = expected_slice(trained, "W1[0,0]")
-    dash_duo.wait_for_text_to_equal("#slice-note", slice_text(s), timeout=10)
+    dash_duo.wait_for_text_to_equal("#slice-note", unrevealed_text(s, trained), timeout=10)
     wait_for_equal(lambda: trace_x(dash_duo, "slice-chart", 1), [w_after])
     assert dash_duo.get_logs() == []
 
@@ -277,8 +291,8 @@ def test_two_weights_show_the_gradient_and_the_path_training_took(dash_duo):
     open_page(dash_duo)
     open_tab(dash_duo, "contour")
 
-    def check_gradient(state, path):
-        """The note and the arrows are engine.loss_grid's gradient at the current point."""
+    def check_gradient(state, path, revealed=False):
+        """The note and the arrows are engine.loss_grid's gradient at the current point, once revealed."""
         points = path + [[rx.get(state.params), ry.get(state.params)]]
         half = panels.GRID_HALF_WIDTH
         xs, ys = [p[0] for p in points], [p[1] for p in points]
@@ -286,6 +300,11 @@ def test_two_weights_show_the_gradient_and_the_path_training_took(dash_duo):
         vy = np.linspace(min(ys) - half, max(ys) + half, panels.GRID_POINTS)
         g = engine.loss_grid(state, rx, ry, vx, vy)
         gx, gy = g.gradient
+        if not revealed:  # at Ready and in the update phase no backward pass on these weights is on show
+            dash_duo.wait_for_text_to_equal("#contour-note", charts.contour_note(g, False, as_of(state)), timeout=10)
+            fig = figure(dash_duo, "contour-chart")
+            assert fig["data"][2]["x"] == [g.current[0]] and not fig["layout"].get("annotations")
+            return fig
         dash_duo.wait_for_text_to_equal(
             "#contour-note",
             f"∇C = (∂C/∂W1[0,0], ∂C/∂W1[0,1]) = ({num(gx, True, 4)}, {num(gy, True, 4)}); "
@@ -328,6 +347,11 @@ def test_two_weights_show_the_gradient_and_the_path_training_took(dash_duo):
     dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
     start = engine.PRESETS["default"][1]()
     wait_for_equal(lambda: trace_x(dash_duo, "contour-chart", 1), [rx.get(start.params)])
+    # Once the blame reaches layer 1, the gradient at the point is drawn and written.
+    for _ in range(2 * start.spec.n_layers + 1):
+        dash_duo.find_element("#step").click()
+    dash_duo.wait_for_contains_text("#phase-text", "blame reaches layer 1", timeout=10)
+    check_gradient(start, [], revealed=True)
 
     # A click on an edge of the graph (h₁ to o₁) puts its weight on the map's first axis; the second stays.
     dash_duo.driver.execute_script(

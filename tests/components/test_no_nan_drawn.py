@@ -188,7 +188,7 @@ def test_a_single_example_shows_no_test_loss():
     # The default lesson trains on its one example and tests on none: no test loss, no test curve.
     state = engine.train_steps(engine.presets.default_lesson(), 3)
     scores = engine.evaluate(state)
-    labels = [item.children[1].children for item in numbers_panel(state, scores) if item.className == "number"]
+    labels = [item.children[1].children for item in numbers_panel(state, scores)]
     assert "Test loss" not in labels and "Train loss" in labels
     figure = charts.history_figure(state.history.entries)
     assert [trace["name"] for trace in figure["data"]] == ["train"]

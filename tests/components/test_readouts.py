@@ -4,16 +4,14 @@ import pytest
 
 import engine
 from components.numbers import MINUS, num
-from components.readouts import counters_text, example_label, example_note, numbers_panel
+from components.readouts import counters_text, example_label, example_note, numbers_panel, numbers_when
 
 
 def panel(state):
     """numbers_panel as {label: value text}, and its line saying when, as {"when": text}."""
-    out = {}
-    for item in numbers_panel(state, engine.evaluate(state)):
-        if item.className == "numbers-when":
-            out["when"] = item.children
-            continue
+    scores = engine.evaluate(state)
+    out = {"when": numbers_when(state, scores)}
+    for item in numbers_panel(state, scores):
         value, label = item.children
         out[label.children] = value.children
     return out
@@ -30,7 +28,7 @@ def test_default_lesson_numbers():
     # One example, so the train loss is its loss: ½(1 − 0.593503)² = 0.082620. The example's loss
     # waits for the loss phase, as on the graph; the train loss says when it was measured.
     assert panel(state)["Train loss"] == "0.083" and panel(state)["Example loss"] == "?"
-    assert panel(state)["when"] == "Train: the weights at the start"
+    assert panel(state)["when"] == "Train numbers: the weights at the start"
     assert panel(at_loss(state))["Example loss"] == "0.083"
     # One training example: an accuracy could only read 0% or 100%, so none is shown.
     assert not any("accuracy" in label for label in panel(state))
@@ -41,7 +39,7 @@ def test_circle_numbers_match_the_engines_evaluation():
     state = engine.train_steps(engine.PRESETS["circle"][1](), 2)
     scores = engine.evaluate(state)
     shown = panel(state)
-    assert shown["when"] == "Train and test: the weights after step 2"
+    assert shown["when"] == "Train and test numbers: the weights after step 2"
     assert shown["Train loss"] == num(scores["train_loss"])
     assert shown["Test loss"] == num(scores["test_loss"])
     assert shown["Train accuracy"] == f"{100 * scores['train_accuracy']:.0f}%"
@@ -55,7 +53,7 @@ def test_batch_and_example_loss_before_and_after_only_at_the_update():
     # 0.082620 before, 0.066137 after (the update moved W2[0,0] from 0.70 to 0.76, and so on).
     assert panel(state)["Batch loss"] == "0.083 → 0.066"
     assert panel(state)["Example loss"] == "0.083 → 0.066"  # the batch is this one example
-    assert panel(state)["Train loss"] == "0.066" and panel(state)["when"] == "Train: the weights after step 1"
+    assert panel(state)["Train loss"] == "0.066" and panel(state)["when"] == "Train numbers: the weights after step 1"
     after = engine.advance(state)
     assert panel(after)["Batch loss"] == "—"  # the same box in every phase, empty
     assert panel(after)["Example loss"] == "?"  # the next forward pass has not reached the loss

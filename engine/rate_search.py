@@ -14,7 +14,7 @@ import numpy as np
 
 from . import limits
 from .state import LabState, TrainConfig
-from .training import dataset, evaluate, train_quietly
+from .training import dataset, evaluate, train_steps
 
 TRIAL_STEPS = 150  # long enough for a rate that is too large to show it, ~0.1 s per rate here
 BATCH = 10  # or the whole training set, if smaller: a smoother start than one example at a time
@@ -36,8 +36,8 @@ def _trial(state: LabState, rate: float) -> float | None:
     """The training loss after TRIAL_STEPS at this rate; None when it diverged or did not fall steadily."""
     lab = state.replace(train=TrainConfig(**(state.train.to_dict() | {"learning_rate": rate})))
     start = evaluate(lab)["train_loss"]
-    half = train_quietly(lab, TRIAL_STEPS // 2)
-    end = train_quietly(half, TRIAL_STEPS - TRIAL_STEPS // 2)
+    half = train_steps(lab, TRIAL_STEPS // 2, record=False)
+    end = train_steps(half, TRIAL_STEPS - TRIAL_STEPS // 2, record=False)
     if end.counters.step < TRIAL_STEPS:  # stopped early: the loss or weights blew up, or a layer stalled
         return None
     middle, final = evaluate(half)["train_loss"], evaluate(end)["train_loss"]

@@ -226,12 +226,16 @@ def full_step(state: LabState) -> LabState:
     return state.replace(diverged=moved.diverged) if refused else moved
 
 
-def train_steps(state: LabState, n: int) -> LabState:
-    """n full steps, stopping early if training diverges."""
+def train_steps(state: LabState, n: int, record: bool = True) -> LabState:
+    """n full steps, stopping early if training diverges.
+
+    record=False leaves the loss history alone: measuring the loss after every step costs a
+    pass over all the data, more than the step itself (engine/rate_search.py trains quietly)."""
     if not 0 <= n <= limits.MAX_EPOCHS_PER_CALL * limits.MAX_POINTS:
         raise LabInputError(f"Cannot train {n} steps in one go.")
+    step = full_step if record else _quiet_step
     for _ in range(n):
-        state = full_step(state)
+        state = step(state)
         if state.diverged:
             break
     return state
@@ -263,17 +267,6 @@ def _quiet_step(state: LabState) -> LabState:
     if state.cursor.at_update:
         state = _next_batch(state)
     return _apply_update(state, record=False)
-
-
-def train_quietly(state: LabState, n: int) -> LabState:
-    """n full steps, stopping early if training diverges, with no loss history recorded."""
-    if not 0 <= n <= limits.MAX_EPOCHS_PER_CALL:
-        raise LabInputError(f"Cannot train {n} steps quietly in one go.")
-    for _ in range(n):
-        state = _quiet_step(state)
-        if state.diverged:
-            break
-    return state
 
 
 def train_epochs(state: LabState, n: int) -> LabState:

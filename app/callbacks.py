@@ -18,13 +18,12 @@ from components.charts import history_figure
 from components.network_view import network_view, neuron_name
 from components.readouts import counters_text, example_label, example_note, numbers_panel, numbers_when
 from components.weight_slider import READOUT_INPUT, READOUT_JS, READOUT_OUTPUT, WeightSliderAIO
-from engine import LabInputError
+from engine import LabInputError, limits
 
 from . import actions, arrivals, lessons
 from .layout import loss_options, output_options
 
 log = logging.getLogger(__name__)
-MAX_PINNED = 6
 SLIDERS = WeightSliderAIO.ids.slider(ALL)
 
 CONTROLS = ("hidden-sizes", "activation", "output-activation", "loss", "dataset", "seed", "learning-rate",
@@ -139,6 +138,7 @@ def drawing(state, keys, brief=False, painted=None, playing=False) -> tuple:
     painted: the network shape the browser has drawn; its geometry is not sent again.
     """
     keys = keys if isinstance(keys, dict) else {}
+    shown_before = keys.get("shown") if isinstance(keys.get("shown"), dict) else {}
     view = _with_next_phase(network_view(state, geometry=painted != "-".join(map(str, state.spec.sizes)),
                                          tips=not brief), state, playing)
     if brief:
@@ -164,7 +164,7 @@ def drawing(state, keys, brief=False, painted=None, playing=False) -> tuple:
     }
     # The browser re-renders every output it is sent: what it already shows is not sent again.
     shown = {k: repr(v) for k, v in texts.items()}
-    fresh = {k: v if keys.get("shown", {}).get(k) != shown[k] else no_update for k, v in texts.items()}
+    fresh = {k: v if shown_before.get(k) != shown[k] else no_update for k, v in texts.items()}
     redraw_history = keys.get("history") != history_key
     new_keys = {"history": history_key, "data": data_key, "shape": shape, "shown": shown}
     return (
@@ -338,7 +338,9 @@ def register_callbacks(app) -> None:
             state = actions.load(stored)
         except LabInputError:
             return no_update, no_update, no_update, no_update
-        pinned = [p for p in (pinned if isinstance(pinned, list) else []) if _exists(state, p)]
+        # Once each, at most MAX_PINNED: the page never sends more, and a slider is work to build.
+        names = dict.fromkeys(p for p in (pinned if isinstance(pinned, list) else []) if isinstance(p, str))
+        pinned = [p for p in names if _exists(state, p)][-limits.MAX_PINNED:]
         trigger = ctx.triggered_id
         add = None
         if trigger == "clicked-param" and isinstance(clicked, dict):
@@ -350,7 +352,7 @@ def register_callbacks(app) -> None:
         elif trigger == "painted-key" and pinned == _pinned_shown(ctx):
             return no_update, no_update, no_update, no_update
         if add is not None and _exists(state, add) and add not in pinned:
-            pinned = (pinned + [add])[-MAX_PINNED:]
+            pinned = (pinned + [add])[-limits.MAX_PINNED:]
         sliders = [WeightSliderAIO(p, _slider_value(state, p), _describe(state, p), aio_id=p) for p in pinned]
         return pinned, sliders, None, add if add is not None and _exists(state, add) else no_update
 

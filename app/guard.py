@@ -2,13 +2,16 @@
 
 Dash trusts the envelope a browser posts (which callback, its inputs and state, what changed):
 a missing key, a wrong type or JSON nested thousands deep makes its dispatcher fail with a 500
-and a traceback in the log. Here such a request gets 400 and a one-line reason instead. What the
-values inside mean is the callbacks' business: they check them through the engine.
+and a traceback in the log. Here such a request gets 400 and a one-line reason instead, and so
+does one whose values are bigger, deeper or other than app/bounds.py allows. What the values
+inside mean is the callbacks' business: they check them through the engine.
 """
 
 import json
 
 from flask import jsonify, request
+
+from . import bounds
 
 ENDPOINT = "_dash-update-component"
 
@@ -61,6 +64,9 @@ def problem(body, callbacks: dict) -> str:
     spec = callbacks.get(body.get("output")) if isinstance(body.get("output"), str) else None
     if spec is None:
         return "The request names no callback of this app."
+    reason = bounds.envelope_problem(body)
+    if reason:
+        return reason
     declared = spec["output"] if isinstance(spec["output"], list) else [spec["output"]]
     outputs = [{"id": o.component_id, "property": o.component_property} for o in declared]
     many = body["output"].startswith("..")  # Dash's key for a callback with a list of outputs
@@ -73,7 +79,7 @@ def problem(body, callbacks: dict) -> str:
         return "The request's state does not match its callback."
     if not _changed(body.get("changedPropIds")):
         return "The request does not say what changed."
-    return ""
+    return bounds.values_problem(body)
 
 
 def add_request_guard(app) -> None:

@@ -12,6 +12,7 @@ from engine import limits
 from engine.losses import refusal
 
 from .actions import SPEEDS
+from .bounds import BOUNDS
 
 BLAME_REFERENCES = (0.001, 0.01, 0.1, 0.3)  # |δ| of the legend's reference rings
 
@@ -143,7 +144,7 @@ def settings():
                         className="shape-row",
                         children=[
                             dcc.Input(id="hidden-sizes", type="text", value="2", debounce=True,
-                                      className="text-input"),
+                                      maxLength=BOUNDS["hidden-sizes.value"].chars, className="text-input"),
                             html.Button("+ layer", id="add-layer", className="btn small", n_clicks=0),
                             html.Button("− layer", id="remove-layer", className="btn small", n_clicks=0),
                         ],

@@ -96,11 +96,12 @@ def slope_revealed(state, *refs) -> bool:
 
 
 def _points(path) -> list:
-    """The [x, y] pairs of finite numbers in a path the browser sent back; anything else is dropped."""
+    """The [x, y] pairs of finite numbers in a path the browser sent back, at most the last
+    MAX_PATH of them; anything else is dropped."""
     def ok(v):
         return isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) <= limits.MAX_ABS_VALUE
 
-    return [p for p in path if isinstance(p, list) and len(p) == 2 and ok(p[0]) and ok(p[1])] \
+    return [p for p in path[-limits.MAX_PATH:] if isinstance(p, list) and len(p) == 2 and ok(p[0]) and ok(p[1])] \
         if isinstance(path, list) else []
 
 

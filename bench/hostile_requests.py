@@ -439,6 +439,7 @@ def cases(page: Page, n_random: int = 600, seed: int = SEED) -> Iterator[Case]:
     """The whole fixed list, in a fixed order (the same on every run), made one at a time:
     together the bodies weigh a few hundred MB."""
     yield from wrong_values(page)
+    yield from grown_values(page)
     yield from lab_states(page)
     yield from controls(page)
     yield from envelopes(page)
@@ -452,6 +453,61 @@ def wrong_values(page: Page) -> Iterator[Case]:
             for label, value in WRONG_VALUES:
                 yield Case("wrong value", f"{cb.name} ← {cb.label(where, i)}: {label}",
                            encode(page.with_value(cb, where, i, value)))
+
+
+SURROGATE = "\ud800"  # valid JSON ("\\ud800"), but no UTF-8 answer can carry it
+N_COPIES = 20_000
+
+
+def _with_surrogates(value):
+    """value with a lone surrogate at the end of every text and key in it (a text: itself one)."""
+    if isinstance(value, str):
+        return value + SURROGATE
+    if isinstance(value, dict):
+        return {k + SURROGATE: _with_surrogates(v) for k, v in value.items()} or {SURROGATE: SURROGATE}
+    if isinstance(value, list):
+        return [_with_surrogates(v) for v in value] or [SURROGATE]
+    return SURROGATE
+
+
+def grown(value) -> list[tuple[str, object]]:
+    """(label, value) pairs grown from a value the page holds: its texts made broken Unicode, the
+    value itself (or its first item) copied 20,000 times, wrapped 300 deep in lists and in
+    objects, and its text 2 MB long. What the value is decides nothing but the starting point:
+    every store, list and text of every callback gets them, the next one added too."""
+    first = value[0] if isinstance(value, list) and value else value
+    text = value if isinstance(value, str) else json.dumps(value)
+    deep_object = value
+    for _ in range(300):
+        deep_object = {"a": deep_object}
+    return [
+        ("a lone surrogate", SURROGATE),
+        ("its texts with a lone surrogate", _with_surrogates(value)),
+        (f"{N_COPIES:,} copies", [first] * N_COPIES),
+        ("300 lists deep", nested(300, value)),
+        ("300 objects deep", deep_object),
+        ("2 MB of text", text + "x" * 2_000_000),
+    ]
+
+
+def grown_values(page: Page) -> Iterator[Case]:
+    """Every input and state of every callback grown from the value the page sends (`grown`); a
+    pattern input also names 20,000 sliders, all the same one and all different."""
+    for cb in page.callbacks:
+        for where, i in cb.slots():
+            spec = cb.spec(where, i)
+            valid = page.body(cb)[where][i]
+            start = valid[0]["value"] if isinstance(valid, list) else valid["value"]
+            for label, value in grown(start):
+                yield Case("grown", f"{cb.name} ← {cb.label(where, i)}: {label}",
+                           encode(page.with_value(cb, where, i, value)))
+            if spec["id"].startswith("{"):
+                for label, ids in (("the same slider", [valid[0]["id"]] * N_COPIES),
+                                   ("different sliders", [valid[0]["id"] | {"aio_id": f"W1[0,{k}]"}
+                                                          for k in range(N_COPIES)])):
+                    body = page.body(cb)
+                    body[where][i] = [{"id": ident, "property": spec["property"], "value": start} for ident in ids]
+                    yield Case("grown", f"{cb.name} ← {cb.label(where, i)}: {N_COPIES:,} times {label}", encode(body))
 
 
 def lab_states(page: Page) -> Iterator[Case]:
@@ -719,6 +775,7 @@ class Result:
     problem: str  # what is wrong with the answer (check_response), "" if nothing
     traces: tuple  # Trace: tracebacks the server logged while answering it
     expect: tuple = ()
+    size: int = 0  # bytes of the answer
 
     @property
     def failed(self) -> bool:
@@ -736,7 +793,7 @@ def send(server, case: Case, timeout: float = 10.0) -> Result:
     status, data, ms = request(server.port, case.method, ENDPOINT, case.body, headers, timeout)
     traces = tuple(tracebacks(server.log_text(start))) if server.log_size() > start else ()
     return Result(case.kind, case.target, case.well_formed, status, ms, check_response(status, data, case.method),
-                  traces, case.expect)
+                  traces, case.expect, len(data))
 
 
 def run(server, all_cases, max_requests: int = 10_000, max_seconds: float = 120.0,

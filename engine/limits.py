@@ -33,6 +33,7 @@ MAX_PATH = 1000  # steps of a ball's path on a toy curve
 MAX_STATE_BYTES = 2_000_000  # serialised lab state (a saved lab file too)
 MAX_UPLOAD_BYTES = 200_000  # an uploaded CSV, refused unread beyond this (2000 rows fit easily)
 MAX_LINK_CHARS = 2000  # of a link's settings; a real link is under 200
+MAX_PINNED = 6  # weights with a slider on the page at once
 MAX_REQUEST_BYTES = 8_000_000  # one request: the lab and its start (2 MB each at most), a file upload and the rest
 
 # Time travel, kept in the page: at least the last TIMELINE_STEPS steps (every phase of them) or

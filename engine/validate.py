@@ -11,6 +11,7 @@ from .limits import MAX_ABS_VALUE
 
 MAX_DEPTH = 8
 MAX_NODES = 200_000
+MAX_CHARS = 10_000  # of any one text in a lab state
 
 
 def _short(value) -> str:
@@ -18,24 +19,46 @@ def _short(value) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def check_size(value, what: str = "the lab state") -> None:
-    """Refuse deeply nested or huge values before any other work is done."""
-    budget = MAX_NODES
+def check_size(value, what: str = "the lab state", *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES,
+               max_chars: int = MAX_CHARS, max_items: int | None = None) -> None:
+    """Refuse deeply nested or huge values before any other work is done, and text that is not
+    text: JSON may carry a lone surrogate ("\\ud800"), which no UTF-8 answer can echo back.
+
+    max_nodes counts every value and every object key; max_chars bounds each text and key;
+    max_items (if given) each list's or object's length.
+    """
+    budget = max_nodes
     stack = [(value, 0)]
     while stack:
         item, depth = stack.pop()
         budget -= 1
         if budget < 0:
-            raise LabInputError(f"{what} is too large (more than {MAX_NODES} values).")
-        if depth > MAX_DEPTH:
-            raise LabInputError(f"{what} is nested too deeply (more than {MAX_DEPTH} levels).")
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-            budget -= len(item)
-        elif isinstance(item, (list, tuple)):
-            stack.extend((v, depth + 1) for v in item)
-        elif isinstance(item, str) and len(item) > 10_000:
-            raise LabInputError(f"{what} contains a text of {len(item)} characters; at most 10000 are allowed.")
+            raise LabInputError(f"{what} is too large (more than {max_nodes} values).")
+        if depth > max_depth:
+            raise LabInputError(f"{what} is nested too deeply (more than {max_depth} levels).")
+        if isinstance(item, (dict, list, tuple)):
+            if max_items is not None and len(item) > max_items:
+                raise LabInputError(f"{what} has a list of {len(item)} items; at most {max_items} are allowed.")
+            if isinstance(item, dict):
+                budget -= len(item)
+                for key in item:
+                    if isinstance(key, str):
+                        _check_text(key, what, max_chars)
+                stack.extend((v, depth + 1) for v in item.values())
+            else:
+                stack.extend((v, depth + 1) for v in item)
+        elif isinstance(item, str):
+            _check_text(item, what, max_chars)
+
+
+def _check_text(item: str, what: str, max_chars: int) -> None:
+    if len(item) > max_chars:
+        raise LabInputError(f"{what} contains a text of {len(item)} characters; at most {max_chars} are allowed.")
+    if not item.isascii():
+        try:
+            item.encode("utf-8")
+        except UnicodeEncodeError:
+            raise LabInputError(f"{what} contains a broken character (a lone UTF-16 surrogate).") from None
 
 
 def mapping(value, field: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
@@ -83,6 +106,7 @@ def boolean(value, field: str) -> bool:
 def text(value, field: str, max_length: int = 200) -> str:
     if not isinstance(value, str) or len(value) > max_length:
         raise LabInputError(f"{field} must be a text of at most {max_length} characters.")
+    _check_text(value, field, max_length)
     return value
 
 

@@ -270,7 +270,7 @@
   const play = {on: false, scheduled: false, awaiting: false, sentAt: 0, tick: 0, period: 900, most: 1,
                 due: 0, chartsAt: 0, watchdog: null, catchUpLost: false};
   const ANSWER_TIMEOUT_MS = 3000;  // an answer that drew nothing (e.g. nothing changed) must not stall Play
-  const LOST_TICK_MS = 10000;  // a tick with no answer at all for this long is lost (the network dropped it)
+  const LOST_TICK_MS = 6000;  // a tick with no answer at all for this long is lost (ticks take well under 1 s)
   // The charts, numbers and words follow Play on one tick in this many milliseconds (a "chart
   // tick"); the ticks between bring the network and the counters only (app/callbacks.py,
   // brief_tick). A replot costs the browser 15-35 ms per chart, and numbers that change
@@ -292,19 +292,20 @@
 
   // Until tick `n` is drawn: an answer that drew nothing asks again, a request with no answer
   // at all is given up as lost after LOST_TICK_MS (a failed one is reported at once, by "lost").
-  function watch(n) {
+  function watch(n, wait = ANSWER_TIMEOUT_MS) {
     clearTimeout(play.watchdog);
     play.watchdog = setTimeout(() => {
       if (!play.on || !play.awaiting || play.tick !== n) return;
       const link = window.backpropLabLink;
       if (link && link.pending("tick") > 0) {
-        if (performance.now() - play.sentAt < LOST_TICK_MS) watch(n);
+        const left = play.sentAt + LOST_TICK_MS - performance.now();
+        if (left > 0) watch(n, left);
         else link.lost("tick");
         return;
       }
       play.awaiting = false;
       schedule();
-    }, ANSWER_TIMEOUT_MS);
+    }, wait);
   }
 
   function linkChanged(event, kind) {

@@ -125,10 +125,12 @@ def ticks_sent(driver) -> int:
 
 def unexplained(logs, port) -> list:
     """The console errors other than those an outage brings: Chromium's line for each request the
-    stopped server refused, and Dash's renderer's own for each callback that got no answer."""
+    stopped server refused or dropped, and Dash's renderer's own for each callback that got no answer."""
+    said = ("net::ERR_CONNECTION_REFUSED", "net::ERR_EMPTY_RESPONSE", "net::ERR_CONNECTION_RESET",
+            "Callback failed: the server did not respond.")
+
     def outage(message):
-        return message.startswith(f"http://127.0.0.1:{port}/") and (
-            "net::ERR_CONNECTION_REFUSED" in message or "Callback failed: the server did not respond." in message)
+        return message.startswith(f"http://127.0.0.1:{port}/") and any(s in message for s in said)
     return [entry for entry in logs if not outage(entry["message"])]
 
 

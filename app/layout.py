@@ -260,6 +260,7 @@ def network_panel():
                 html.Button("Reset", id="reset-diverged", className="btn primary", n_clicks=0),
             ]),
             html.Div(id="message", className="message", role="alert"),
+            server_down(),
             html.Div("", id="travel-status", className="travel-status", role="status"),  # when looking back
             html.Div(id="network", className="network", **{"aria-label": "The network"}),
             html.Div(id="example-note", className="example-note"),
@@ -267,6 +268,18 @@ def network_panel():
                 className="network-tools", children=png_button("network", "the network", "⤓ PNG"))]),
         ],
     )
+
+
+def server_down():
+    """The notice assets/connection.js shows while the server does not answer, and hides when it does.
+    Fixed over the foot of the page, in big type: it must read from the back of a room, and must not
+    push the picture about or cover Play/Pause and the step counter. The script sets the second line
+    to what the person was doing (Play carries on by itself; a click was not done)."""
+    return html.Div(id="server-down", className="server-down", role="alert", hidden=True, children=[
+        html.Strong("The server is not answering.", className="server-down-head"),
+        html.Span("Nothing in this tab is lost: try again when this notice goes.", id="server-down-text",
+                  className="server-down-text"),
+    ])
 
 
 def legend():

@@ -264,9 +264,13 @@
   // when Play started, the next tick is asked for when its move is due (not a period after
   // the last answer, which would add the round trip to every period), and a tick asks for
   // every move that is due, so a slow round trip shows several steps at once but never fewer.
+  // A tick whose request fails (the server stopped, restarts, or a proxy has nothing behind it)
+  // is not retried at once: assets/connection.js shows a notice and looks, with backoff, for the
+  // server, and Play carries on by itself when it answers ("back"), with the clock started again.
   const play = {on: false, scheduled: false, awaiting: false, sentAt: 0, tick: 0, period: 900, most: 1,
-                due: 0, chartsAt: 0};
-  const ANSWER_TIMEOUT_MS = 3000;  // an answer that never came (e.g. nothing changed) must not stall Play
+                due: 0, chartsAt: 0, watchdog: null, catchUpLost: false};
+  const ANSWER_TIMEOUT_MS = 3000;  // an answer that drew nothing (e.g. nothing changed) must not stall Play
+  const LOST_TICK_MS = 6000;  // a tick with no answer at all for this long is lost (ticks take well under 1 s)
   // The charts, numbers and words follow Play on one tick in this many milliseconds (a "chart
   // tick"); the ticks between bring the network and the counters only (app/callbacks.py,
   // brief_tick). A replot costs the browser 15-35 ms per chart, and numbers that change
@@ -283,7 +287,47 @@
     const charts = play.sentAt - play.chartsAt >= CHART_INTERVAL_MS;
     if (charts) play.chartsAt = play.sentAt;
     window.dash_clientside.set_props("play-tick", {data: {n: play.tick, charts, moves}});
+    watch(play.tick);
   }
+
+  // Until tick `n` is drawn: an answer that drew nothing asks again, a request with no answer
+  // at all is given up as lost after LOST_TICK_MS (a failed one is reported at once, by "lost").
+  function watch(n, wait = ANSWER_TIMEOUT_MS) {
+    clearTimeout(play.watchdog);
+    play.watchdog = setTimeout(() => {
+      if (!play.on || !play.awaiting || play.tick !== n) return;
+      const link = window.backpropLabLink;
+      if (link && link.pending("tick") > 0) {
+        const left = play.sentAt + LOST_TICK_MS - performance.now();
+        if (left > 0) watch(n, left);
+        else link.lost("tick");
+        return;
+      }
+      play.awaiting = false;
+      schedule();
+    }, wait);
+  }
+
+  function linkChanged(event, kind) {
+    if (event === "lost") {
+      if (kind === "tick") {
+        play.awaiting = false;  // no answer is coming: wait for the server, not for a drawing
+        clearTimeout(play.watchdog);
+      }
+      if (kind === "pause") play.catchUpLost = true;
+      if (kind === "step") redraw();  // take back the phase Step painted ahead of the server
+      return;
+    }
+    // "back": the server answers again.
+    if (play.on && !play.awaiting && !play.scheduled) {
+      play.due = performance.now();  // the clock starts again: the next move now, not the missed ones
+      schedule();
+    } else if (!play.on && play.catchUpLost) {
+      play.catchUpLost = false;
+      window.dash_clientside.set_props("playing", {data: false});  // the charts catch up after all
+    }
+  }
+  if (window.backpropLabLink) window.backpropLabLink.on(linkChanged);
 
   // The moves due by `now`, and the time the next one is due. A debt over `most` (a hidden
   // tab's timers sleep; the server refuses more) is forgiven: the clock starts again from now.
@@ -296,7 +340,7 @@
   }
 
   function schedule() {
-    if (!play.on || play.scheduled) return;
+    if (!play.on || play.scheduled || window.backpropLabLink?.down()) return;
     play.scheduled = true;
     setTimeout(ask, Math.max(0, play.due - performance.now()));
   }
@@ -322,6 +366,7 @@
     const pace = (paces || {})[speed] || {period: 900, most: 1};
     // The clock starts when Play does, and again at a new speed: the first move a period later.
     if (on && (!play.on || pace.period !== play.period)) play.due = performance.now() + pace.period;
+    const changed = on !== play.on;
     play.on = on;
     play.period = pace.period;
     play.most = pace.most;
@@ -330,6 +375,8 @@
       play.awaiting = false;
       schedule();
     }
+    if (!on) clearTimeout(play.watchdog);
+    if (changed) window.backpropLabLink?.say();  // the notice, if up, says what Play will do now
     // Setting an output, even to the same value, fires everything that listens to it.
     const same = window.dash_clientside.no_update;
     return [on === (playing === true) ? same : on, on === (playing === true) ? same : (on ? "Pause" : "Play")];
@@ -414,5 +461,5 @@
     return window.dash_clientside.no_update;
   }
 
-  window.backpropLab = {render, playback, select, redraw, paints: 0, lastPaint: null, firstPaint: null, paintTimes: []};  // paints…: bench hook
+  window.backpropLab = {render, playback, select, redraw, playing: () => play.on, paints: 0, lastPaint: null, firstPaint: null, paintTimes: []};  // paints…: bench hook
 })();

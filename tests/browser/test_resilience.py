@@ -11,11 +11,16 @@ from selenium import webdriver
 from selenium.webdriver.common.keys import Keys
 
 import engine
+from app import actions
 from bench.server import AppServer
+from components.numbers import num
 from tests.browser.test_network_page import (
+    _still_for,
+    choose,
     expected_texts,
     open_page,
     shape,
+    step_count,
     svg_texts,
     wait_for_equal,
     wait_until,
@@ -106,6 +111,118 @@ def test_a_server_restart_loses_no_work(dash_duo):
         dash_duo.wait_for_text_to_equal("#counters", f"Step {state.counters.step} · Epoch {state.counters.epoch}",
                                         timeout=10)
     assert dash_duo.get_logs() == []
+
+
+def notice(driver) -> str:
+    """The words of the "server is not answering" notice as a person sees them ("" while it is hidden)."""
+    found = driver.find_elements("css selector", "#server-down")
+    return found[0].text if found and found[0].is_displayed() else ""
+
+
+def ticks_sent(driver) -> int:
+    return driver.execute_script("return window.backpropLabLink.counts().sent.tick")
+
+
+def unexplained(logs, port) -> list:
+    """The console errors other than those an outage brings: Chromium's line for each request the
+    stopped server refused or dropped, and Dash's renderer's own for each callback that got no answer."""
+    said = ("net::ERR_CONNECTION_REFUSED", "net::ERR_EMPTY_RESPONSE", "net::ERR_CONNECTION_RESET",
+            "Callback failed: the server did not respond.")
+
+    def outage(message):
+        return message.startswith(f"http://127.0.0.1:{port}/") and any(s in message for s in said)
+    return [entry for entry in logs if not outage(entry["message"])]
+
+
+# What the network shows now (its phase and every text), and each different picture it shows from here on.
+PICTURES_JS = """
+const svg = document.querySelector('#network svg');
+const picture = () => svg.getAttribute('class').split(' ').find((c) => c.startsWith('phase-')) + ' ' +
+  Array.from(svg.querySelectorAll('text')).map((t) => t.textContent).join('|');
+window.pictures = [];
+new MutationObserver(() => {
+  const now = picture();
+  if (now !== window.pictures[window.pictures.length - 1]) window.pictures.push(now);
+}).observe(svg, {subtree: true, attributes: true, characterData: true, childList: true});
+return picture();
+"""
+
+
+def test_play_carries_on_by_itself_after_a_server_restart(dash_duo):
+    driver = dash_duo.driver
+    driver.set_window_size(1280, 800)
+    normal = actions.SPEEDS["normal"]
+    start = engine.PRESETS["default"][1]()
+    with AppServer() as server:
+        port = server.port
+        driver.get(f"http://127.0.0.1:{port}/")
+        dash_duo.wait_for_element("#network svg", timeout=10)
+        dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
+        assert notice(driver) == ""
+        choose(dash_duo, "speed", normal.label)
+        dash_duo.find_element("#play").click()
+        dash_duo.wait_for_text_to_equal("#play", "Pause", timeout=5)
+        wait_until(lambda: step_count(dash_duo) >= 3, "Play to pass step 3")
+
+    # The server stops while Play runs: the page says so, in words, and Play stays on.
+    said = wait_until(lambda: notice(driver), "the notice that the server is not answering")
+    assert said == ("The server is not answering.\n"
+                    "Play will carry on by itself when it is back. Nothing in this tab is lost.")
+    assert dash_duo.find_element("#play").text == "Pause"
+    stopped_at = wait_until(lambda: _still_for(0.5, lambda: step_count(dash_duo)), "the counter to stop")
+
+    with AppServer(port=port):
+        # Back: the counter moves again without a click, on from where it stopped, and the notice goes.
+        wait_until(lambda: step_count(dash_duo) > stopped_at, "Play to carry on by itself")
+        assert step_count(dash_duo) <= stopped_at + normal.most_per_tick
+        wait_until(lambda: notice(driver) == "", "the notice to go")
+        wait_until(lambda: step_count(dash_duo) >= stopped_at + 3, "Play to keep going")
+        assert dash_duo.find_element("#play").text == "Pause"
+
+    # Stopped again; this time the teacher presses Pause during the outage: the notice says Play is
+    # paused, and no tick is asked for, not even when the server is back.
+    wait_until(lambda: notice(driver), "the notice, a second time")
+    dash_duo.find_element("#play").click()
+    dash_duo.wait_for_text_to_equal("#play", "Play", timeout=5)
+    wait_until(lambda: "Play is paused" in notice(driver), "the notice to say Play is paused")
+    paused_at = wait_until(lambda: _still_for(0.5, lambda: step_count(dash_duo)), "the counter to stop")
+    sent = ticks_sent(driver)
+    state = engine.train_steps(start, paused_at)
+
+    with AppServer(port=port):
+        wait_until(lambda: notice(driver) == "", "the notice to go when the server answers")
+        assert _still_for(1.0, lambda: (step_count(dash_duo), ticks_sent(driver))) == (paused_at, sent)
+        # Nothing was lost: the lab is where Play left it, and the numbers that catch up on Pause
+        # (their request failed) catch up now.
+        wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(state))
+        dash_duo.wait_for_contains_text("#numbers", num(engine.evaluate(state)["train_loss"]), timeout=10)
+        state = engine.advance(state)
+        dash_duo.find_element("#step").click()
+        dash_duo.wait_for_text_to_equal("#phase-text", state.cursor.words(), timeout=10)
+        wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(state))
+
+    # A Step while the server is away: Step paints the next phase at once, before its request; the
+    # request fails, the picture goes back to the lab as it is, and the notice says the click was not done.
+    before = svg_texts(dash_duo)
+    phase = dash_duo.find_element("#phase-text").text
+    drawn = driver.execute_script(PICTURES_JS)
+    dash_duo.find_element("#step").click()
+    said = wait_until(lambda: notice(driver), "the notice after a Step")
+    assert said == ("The server is not answering.\n"
+                    "What you clicked was not done. Nothing in this tab is lost: try again when this notice goes.")
+    wait_for_equal(lambda: svg_texts(dash_duo), before)
+    shown = driver.execute_script("return window.pictures")
+    assert len(shown) >= 2 and shown[0] != drawn and shown[-1] == drawn  # painted ahead, then taken back
+    assert dash_duo.find_element("#phase-text").text == phase
+
+    with AppServer(port=port):
+        wait_until(lambda: notice(driver) == "", "the notice to go")
+        state = engine.advance(state)
+        dash_duo.find_element("#step").click()
+        dash_duo.wait_for_text_to_equal("#phase-text", state.cursor.words(), timeout=10)
+        wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(state))
+        assert notice(driver) == ""
+    assert unexplained(dash_duo.get_logs(), port) == []
 
 
 def _dead_relus() -> engine.LabState:

@@ -47,12 +47,12 @@ N_RANDOM = 600
 MAX_SECONDS = 120.0
 
 
-def biggest_state(inputs: int = 8, outputs: int = 4, n: int = 2000) -> engine.LabState:
+def biggest_state(inputs: int = 8, outputs: int = 4, n: int = 2000, activation: str = "tanh") -> engine.LabState:
     """The largest lab the limits allow: `inputs`-8×6-`outputs`, n explicit points, batch n, Adam,
-    a full loss history and a last update (both drawn)."""
+    a full loss history and a last update (both drawn); `activation` in every hidden layer."""
     rng = np.random.default_rng(0)
     sizes = (inputs,) + (8,) * 6 + (outputs,)
-    spec = engine.NetworkSpec(sizes, ("tanh",) * 6 + ("linear",), "mse", "xavier")
+    spec = engine.NetworkSpec(sizes, (activation,) * 6 + ("linear",), "mse", "xavier")
     x = rng.uniform(-2, 2, (n, inputs)).round(4)
     y = np.tanh(x[:, :outputs] * x[:, -outputs:]).round(4) if outputs <= inputs else rng.uniform(-1, 1, (n, outputs))
     data = engine.DataSpec("explicit", test_fraction=0.0, seed=0, kind="regression",

@@ -34,6 +34,15 @@ class Slot:
         self.granted = 0
         self.refused = 0
 
+    def busy(self) -> bool:
+        """Held just now (it may be free a moment later: only for refusing early, never for taking)."""
+        return self._lock.locked()
+
+    def refuse(self) -> None:
+        """Count a request refused before it tried to take the slot (it saw `busy`)."""
+        with self._count:
+            self.refused += 1
+
     @contextmanager
     def take(self):
         if not self._lock.acquire(blocking=False):

@@ -36,8 +36,26 @@ MAP_ROWS = 400
 # refused and asks again (app/fairness.py): about 50 ms of CPU. The largest map is 35 million; the
 # largest slice 13 million, and the map of six layers of 8 on 100 rows (bench/app.py) 8 million.
 EXPENSIVE_WORK = 15_000_000
-BUSY_NOTE = ("The server is drawing other large maps just now; this one is drawn in a moment, "
+BUSY_NOTE = ("The server is busy drawing other large maps just now; this one is drawn in a moment, "
              "without you doing anything.")
+
+
+def _surely_refused(tab, stored, names) -> bool:
+    """Would this request be refused for fairness? Judged from the lab as sent, before it is checked:
+    reading and checking 2,000 rows costs more than the whole refusal should (tens of ms, against a
+    few), and a client may send many at once. An upper bound of the work (what engine.grid_work
+    gives if the parameters are where they say); anything odd is left to the full route."""
+    if tab not in ("slice", "contour") or not fairness.EXPENSIVE.busy():
+        return False
+    try:
+        sizes, data = stored["network"]["sizes"], stored["data"]
+        rows = len(data["x"]) if data.get("x") else int(data["n_points"])
+        rows = min(rows, MAP_ROWS) if tab == "contour" else rows
+        layers = [int(n[1]) for n in names if isinstance(n, str) and len(n) > 1 and n[1].isdigit()] or [1]
+        points = GRID_POINTS**2 if tab == "contour" else SLICE_POINTS + 3
+        return points * rows * sum(int(k) for k in sizes[max(1, min(layers)):]) > EXPENSIVE_WORK
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return False
 
 
 def _limited(state, refs, n_points: int, max_rows=None):
@@ -159,6 +177,17 @@ def descent_path(state, keys: dict, path, name_x, name_y, shape: str):
     return path, pair
 
 
+def _waiting(out: list, tab) -> list:
+    """The panels' answer for a panel refused for fairness: no picture of other weights stays up as
+    if it were this one; the page is told, and the retry timer runs."""
+    figure = charts.waiting_figure("The server is busy with other large maps:<br>this one follows in a moment.")
+    at = {"slice": (2, 3), "contour": (5, 6)}.get(tab)
+    if at:
+        out[at[0]], out[at[1]] = figure, BUSY_NOTE
+    out[11] = False
+    return out
+
+
 def register_panel_callbacks(app) -> None:
     # The loss curve beside the network, and the map's first axis, follow the weight last clicked (or
     # chosen by a tour step). Again when a list is filled: a list drops a value it does not offer yet.
@@ -201,6 +230,10 @@ def register_panel_callbacks(app) -> None:
         tab = tab if tab in LANDSCAPE_PANELS else None
         hover = hover if isinstance(hover, str) and len(hover) <= 12 else None
         slice_name = slice_name if isinstance(slice_name, str) and len(slice_name) <= 16 else None
+        if _surely_refused(tab, stored, [slice_name] if tab == "slice" else [cx, cy]):
+            # The keys and the path stay as they are: the retry finds the panel still to draw.
+            fairness.EXPENSIVE.refuse()
+            return _waiting(out, tab)
         try:
             state = actions.load(stored)
         except LabInputError:
@@ -234,14 +267,10 @@ def register_panel_callbacks(app) -> None:
         except LabInputError as e:
             out[1] = out[3] = out[6] = str(e)
         except fairness.Busy:
-            # No picture of other weights stays up as if it were this one; the keys miss the tab's
-            # fingerprint so the retry computes it, and keep the step so the path is not extended twice.
-            figure = charts.waiting_figure("The server is busy with other large maps:<br>this one follows in a moment.")
-            out[0:2] = [figure, BUSY_NOTE] if tab == "surface" else out[0:2]
-            out[2:4] = [figure, BUSY_NOTE] if tab == "slice" else out[2:4]
-            out[5:7] = [figure, BUSY_NOTE] if tab == "contour" else out[5:7]
+            # The keys miss the tab's fingerprint so the retry computes it, and keep the step so the
+            # path is not extended twice.
+            _waiting(out, tab)
             want["fingerprint"] = None
-            out[11] = False
         else:
             if ctx.triggered_id == "panel-retry":
                 out[11] = True

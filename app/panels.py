@@ -31,9 +31,9 @@ GRID_POINTS = 41
 GRID_HALF_WIDTH = 3.0
 # The map's loss is evaluated on at most this many training rows (evenly spaced, engine.sample_rows):
 # its cost is grid points × rows, and 41 × 41 points on 2,000 rows of the largest lab took 0.6–0.9 s of CPU.
-MAP_ROWS = 400
+MAP_ROWS = 300
 # Work (engine.grid_work) beyond which a panel takes the process's one slot for expensive work, or is
-# refused and asks again (app/fairness.py): about 50 ms of CPU. The largest map is 35 million; the
+# refused and asks again (app/fairness.py): about 50 ms of CPU. The largest map is 26 million; the
 # largest slice 13 million, and the map of six layers of 8 on 100 rows (bench/app.py) 8 million.
 EXPENSIVE_WORK = 15_000_000
 BUSY_NOTE = ("The server is busy drawing other large maps just now; this one is drawn in a moment, "

@@ -317,9 +317,9 @@ def test_contour_note_gives_the_gradient():
 
 
 def test_contour_note_says_when_the_map_uses_some_of_the_rows():
-    g = dataclasses.replace(default_grid(), rows_used=400, rows_total=2000)
+    g = dataclasses.replace(default_grid(), rows_used=300, rows_total=2000)
     for note in (charts.contour_note(g), charts.contour_note(g, False, "after step 3")):
-        assert "400 evenly spaced rows of the 2,000 training rows" in note
+        assert "300 evenly spaced rows of the 2,000 training rows" in note
     assert "∇C is over every row" in charts.contour_note(g)
 
 

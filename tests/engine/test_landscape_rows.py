@@ -1,6 +1,6 @@
 """The map over two weights on a fixed sample of the rows, and the grid's in-place activations.
 
-A map's cost is grid points × rows, so the page asks loss_grid for at most 400 rows
+A map's cost is grid points × rows, so the page asks loss_grid for at most 300 rows
 (app/panels.py). The rows kept are evenly spaced and always the same; these tests check
 which rows they are, that a sampled map is exactly the full computation on those rows,
 and that the grid's in-place activations are the registry's to the last bit.

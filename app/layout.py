@@ -19,6 +19,7 @@ BLAME_REFERENCES = (0.001, 0.01, 0.1, 0.3)  # |δ| of the legend's reference rin
 LEARNING_RATES, BATCH_SIZES = limits.LEARNING_RATES, limits.BATCH_SIZES
 BALL_RATES = (0.01, 0.03, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1.0, 2.0)
 BALL_TICK_MS = 350  # Play on the toy curves: one step of the ball this often
+PANEL_RETRY_MS = 700  # a landscape panel refused for fairness (app/fairness.py) asks again after this long
 
 
 def _select(id_, options, value, label, **extra):
@@ -434,6 +435,8 @@ def build_layout():
             dcc.Store(id="hover-neuron"),
             dcc.Store(id="ball", storage_type="session"),
             dcc.Store(id="panel-keys"),
+            # Runs only while a panel refused for fairness waits to ask again (app/fairness.py).
+            dcc.Interval(id="panel-retry", interval=PANEL_RETRY_MS, disabled=True),
             dcc.Store(id="charts-due"),  # set with each state the panels should follow
             dcc.Store(id="maths-due"),  # set with each state the maths tabs should follow (not while playing)
             dcc.Store(id="contour-path", storage_type="session", data=[]),

@@ -7,6 +7,7 @@ steps send only the ball (a Patch), never the curve again.
 """
 
 import hashlib
+from contextlib import nullcontext
 
 import numpy as np
 from dash import Input, Output, Patch, State, ctx, no_update
@@ -20,7 +21,7 @@ from engine import LabInputError, limits, validate
 from engine.surface import surface
 from engine.toy_curves import flew_off_reason, path_through
 
-from . import actions
+from . import actions, fairness
 from .lessons import LANDSCAPE_PANELS
 
 MOMENTUM = 0.9
@@ -28,6 +29,39 @@ SLICE_HALF_WIDTH = 4.0
 SLICE_POINTS = 121
 GRID_POINTS = 41
 GRID_HALF_WIDTH = 3.0
+# The map's loss is evaluated on at most this many training rows (evenly spaced, engine.sample_rows):
+# its cost is grid points × rows, and 41 × 41 points on 2,000 rows of the largest lab took 0.6–0.9 s of CPU.
+MAP_ROWS = 300
+# Work (engine.grid_work) beyond which a panel takes the process's one slot for expensive work, or is
+# refused and asks again (app/fairness.py): about 50 ms of CPU. The largest map is 26 million; the
+# largest slice 13 million, and the map of six layers of 8 on 100 rows (bench/app.py) 8 million.
+EXPENSIVE_WORK = 15_000_000
+BUSY_NOTE = ("The server is busy drawing other large maps just now; this one is drawn in a moment, "
+             "without you doing anything.")
+
+
+def _surely_refused(tab, stored, names) -> bool:
+    """Would this request be refused for fairness? Judged from the lab as sent, before it is checked:
+    reading and checking 2,000 rows costs more than the whole refusal should (tens of ms, against a
+    few), and a client may send many at once. An upper bound of the work (what engine.grid_work
+    gives if the parameters are where they say); anything odd is left to the full route."""
+    if tab not in ("slice", "contour") or not fairness.EXPENSIVE.busy():
+        return False
+    try:
+        sizes, data = stored["network"]["sizes"], stored["data"]
+        rows = len(data["x"]) if data.get("x") else int(data["n_points"])
+        rows = min(rows, MAP_ROWS) if tab == "contour" else rows
+        layers = [int(n[1]) for n in names if isinstance(n, str) and len(n) > 1 and n[1].isdigit()] or [1]
+        points = GRID_POINTS**2 if tab == "contour" else SLICE_POINTS + 3
+        return points * rows * sum(int(k) for k in sizes[max(1, min(layers)):]) > EXPENSIVE_WORK
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return False
+
+
+def _limited(state, refs, n_points: int, max_rows=None):
+    """The expensive slot if this panel's work is large, else nothing to take."""
+    work = engine.grid_work(state, refs, n_points, max_rows)
+    return fairness.EXPENSIVE.take() if work > EXPENSIVE_WORK else nullcontext()
 
 
 def _fingerprint(state) -> str:
@@ -79,7 +113,8 @@ def slice_panel(state, name):
     update = state.last_update if state.cursor.revealed().updated else None
     on = state.replace(params=update.params_before) if update is not None else state
     w = ref.get(on.params)
-    s = engine.loss_slice(on, ref, np.linspace(w - SLICE_HALF_WIDTH, w + SLICE_HALF_WIDTH, SLICE_POINTS))
+    with _limited(on, (ref,), SLICE_POINTS + 3):
+        s = engine.loss_slice(on, ref, np.linspace(w - SLICE_HALF_WIDTH, w + SLICE_HALF_WIDTH, SLICE_POINTS))
     after = None
     if update is not None:
         w_after = ref.get(state.params)
@@ -122,7 +157,8 @@ def contour_panel(state, name_x, name_y, path):
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     vx = np.linspace(min(xs) - GRID_HALF_WIDTH, max(xs) + GRID_HALF_WIDTH, GRID_POINTS)
     vy = np.linspace(min(ys) - GRID_HALF_WIDTH, max(ys) + GRID_HALF_WIDTH, GRID_POINTS)
-    g = engine.loss_grid(state, rx, ry, vx, vy)
+    with _limited(state, (rx, ry), GRID_POINTS**2, MAP_ROWS):
+        g = engine.loss_grid(state, rx, ry, vx, vy, max_rows=MAP_ROWS)
     known = slope_revealed(state, rx, ry)
     return charts.contour_figure(g, path, known), charts.contour_note(g, known, as_of(state)), str(rx), str(ry)
 
@@ -140,6 +176,17 @@ def descent_path(state, keys: dict, path, name_x, name_y, shape: str):
         before = state.last_update.params_before
         path = (path + [[rx.get(before), ry.get(before)]])[-limits.MAX_PATH:]
     return path, pair
+
+
+def _waiting(out: list, tab) -> list:
+    """The panels' answer for a panel refused for fairness: no picture of other weights stays up as
+    if it were this one; the page is told, and the retry timer runs."""
+    figure = charts.waiting_figure("The server is busy with other large maps:<br>this one follows in a moment.")
+    at = {"slice": (2, 3), "contour": (5, 6)}.get(tab)
+    if at:
+        out[at[0]], out[at[1]] = figure, BUSY_NOTE
+    out[11] = False
+    return out
 
 
 def register_panel_callbacks(app) -> None:
@@ -163,6 +210,7 @@ def register_panel_callbacks(app) -> None:
         Output("contour-y", "options"),
         Output("contour-path", "data"),
         Output("panel-keys", "data"),
+        Output("panel-retry", "disabled"),
         # Set by the main callback with each new state, but while playing on the chart ticks
         # only, a few times a second (and again on Pause): the panels need not follow every tick.
         Input("charts-due", "data"),
@@ -171,17 +219,22 @@ def register_panel_callbacks(app) -> None:
         Input("slice-param", "value"),
         Input("contour-x", "value"),
         Input("contour-y", "value"),
+        Input("panel-retry", "n_intervals"),  # a panel refused for fairness asks again
         State("lab-state", "data"),
         State("contour-path", "data"),
         State("panel-keys", "data"),
     )
-    def panels(_due, tab, hover, slice_name, cx, cy, stored, path, keys):
-        out = [no_update] * 11
+    def panels(_due, tab, hover, slice_name, cx, cy, _retry, stored, path, keys):
+        out = [no_update] * 12
         # Both go back to the browser in panel-keys: only values the page itself can send (a
         # client's number of 400 digits would not even serialise).
         tab = tab if tab in LANDSCAPE_PANELS else None
         hover = hover if isinstance(hover, str) and len(hover) <= 12 else None
         slice_name = slice_name if isinstance(slice_name, str) and len(slice_name) <= 16 else None
+        if _surely_refused(tab, stored, [slice_name] if tab == "slice" else [cx, cy]):
+            # The keys and the path stay as they are: the retry finds the panel still to draw.
+            fairness.EXPENSIVE.refuse()
+            return _waiting(out, tab)
         try:
             state = actions.load(stored)
         except LabInputError:
@@ -214,6 +267,14 @@ def register_panel_callbacks(app) -> None:
                     out[5], out[6], _, _ = contour_panel(state, cx, cy, path)
         except LabInputError as e:
             out[1] = out[3] = out[6] = str(e)
+        except fairness.Busy:
+            # The keys miss the tab's fingerprint so the retry computes it, and keep the step so the
+            # path is not extended twice.
+            _waiting(out, tab)
+            want["fingerprint"] = None
+        else:
+            if ctx.triggered_id == "panel-retry":
+                out[11] = True
         out[10] = want | {"shape": shape, "pair": pair, "step": state.counters.step}
         return out
 

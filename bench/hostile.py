@@ -13,13 +13,19 @@ Starts `python -m app` (bench/server.py), then:
    maths tab with "Try them all" at the largest k, the link and the downloads — plus the surface
    of a two-input network of that depth on 2,000 points, the largest CSV upload, a saved lab of
    that size and the ball at the end of its longest path. Each answer must be a 200 without an
-   error message on the page. The last row is the slowest of them all: no valid request computes
-   for longer.
+   error message on the page. Each row gives the wall time and the server's CPU time per request
+   (from /proc: the server runs one request at a time here). These run with sigmoid hidden layers,
+   the costliest for the maps; the map is also timed with every other activation. The last rows
+   are the slowest and the costliest of them all: no valid request computes for longer;
+3. fairness and memory on the classroom servers (bench/fairness.py): gunicorn 2 workers × 4 threads
+   and waitress with 4 threads each serve a normal student's Step alone and while one client keeps
+   8 of the costliest maps in flight (Step p50 and p95, how many maps were drawn or refused for
+   fairness), then a cache test of thousands of distinct data sets and each worker's memory.
 
 The loss-over-two-weights grid is the page's own (41 × 41, app/panels.py); engine.limits.MAX_GRID
 (120) bounds what the engine accepts, which no page request reaches.
 
-Run: `.venv/bin/python bench/hostile.py` (about a minute) or as part of `make bench`.
+Run: `.venv/bin/python bench/hostile.py` (about five minutes) or as part of `make bench`.
 """
 
 import base64
@@ -37,22 +43,26 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() not
 import numpy as np
 
 import engine
+from bench import fairness
 from bench import hostile_requests as hostile
-from bench.server import AppServer
+from bench.server import AppServer, cpu_seconds
 from bench.table import Row, main
 
 GROUP = "hostile"
 REPEATS = 5
 N_RANDOM = 600
 MAX_SECONDS = 120.0
+CPU_BUDGET_MS = 250.0  # no valid request may cost more CPU than this
+STEP_P95_BUDGET_MS = 200.0  # a normal Step while one client sends 8 of the costliest requests
+RSS_BUDGET_MB = 200.0
 
 
-def biggest_state(inputs: int = 8, outputs: int = 4, n: int = 2000) -> engine.LabState:
+def biggest_state(inputs: int = 8, outputs: int = 4, n: int = 2000, activation: str = "tanh") -> engine.LabState:
     """The largest lab the limits allow: `inputs`-8×6-`outputs`, n explicit points, batch n, Adam,
-    a full loss history and a last update (both drawn)."""
+    a full loss history and a last update (both drawn); `activation` in every hidden layer."""
     rng = np.random.default_rng(0)
     sizes = (inputs,) + (8,) * 6 + (outputs,)
-    spec = engine.NetworkSpec(sizes, ("tanh",) * 6 + ("linear",), "mse", "xavier")
+    spec = engine.NetworkSpec(sizes, (activation,) * 6 + ("linear",), "mse", "xavier")
     x = rng.uniform(-2, 2, (n, inputs)).round(4)
     y = np.tanh(x[:, :outputs] * x[:, -outputs:]).round(4) if outputs <= inputs else rng.uniform(-1, 1, (n, outputs))
     data = engine.DataSpec("explicit", test_fraction=0.0, seed=0, kind="regression",
@@ -74,13 +84,16 @@ def biggest_two_input(n: int = 2000) -> engine.LabState:
     return engine.train_steps(state, 2)
 
 
-def _timed(server, body: dict, what: str, repeats: int = REPEATS, note: str = "") -> tuple[list[float], int]:
-    """Milliseconds of each of `repeats` posts of one request, and its answer's size; fails loudly on a
-    status other than 200 or a message on the page (other than one starting with `note`)."""
+def _timed(server, body: dict, what: str, repeats: int = REPEATS, note: str = "") -> tuple[list[float], int, list]:
+    """Milliseconds of each of `repeats` posts of one request, its answer's size and the server's CPU
+    milliseconds for each; fails loudly on a status other than 200 or a message on the page (other
+    than one starting with `note`)."""
     payload = hostile.encode(body)
-    times, size = [], 0
+    times, size, cpu = [], 0, []
     for _ in range(repeats):
+        before = cpu_seconds(server.pid)
         status, data, ms = server.post(hostile.ENDPOINT, payload)
+        cpu.append((cpu_seconds(server.pid) - before) * 1000)
         if status != 200:
             raise SystemExit(f"{what}: HTTP {status} {data[:300]!r}")
         answer = json.loads(data)["response"]
@@ -89,12 +102,12 @@ def _timed(server, body: dict, what: str, repeats: int = REPEATS, note: str = ""
             raise SystemExit(f"{what}: the page says {message!r}")
         times.append(ms)
         size = len(data)
-    return times, size
+    return times, size, cpu
 
 
-def maximal(server, page: hostile.Page) -> list[tuple[str, list[float], int]]:
-    """(what, milliseconds, answer bytes) of the most expensive valid requests."""
-    big, flat = biggest_state(), biggest_two_input()
+def maximal(server, page: hostile.Page, activation: str = "sigmoid") -> list[tuple[str, list[float], int, list]]:
+    """(what, milliseconds, answer bytes, CPU milliseconds) of the most expensive valid requests."""
+    big, flat = biggest_state(activation=activation), biggest_two_input()
     lab, flat_lab = big.to_dict(), flat.to_dict()
     act = page.callback("lab-state.data")
     panels = page.callback("data-chart.figure")
@@ -107,8 +120,8 @@ def maximal(server, page: hostile.Page) -> list[tuple[str, list[float], int]]:
     rows = []
 
     def add(what, cb, values, changed, note=""):
-        times, size = _timed(server, page.body(cb, values, changed), what, REPEATS, note)
-        rows.append((what, times, size))
+        times, size, cpu = _timed(server, page.body(cb, values, changed), what, REPEATS, note)
+        rows.append((what, times, size, cpu))
 
     add("Step (one phase)", act, base | {"lab-state.data": mid}, "step.n_clicks")
     add("Full step (batch of 2,000, Adam)", act, base, "full-step.n_clicks")
@@ -127,6 +140,10 @@ def maximal(server, page: hostile.Page) -> list[tuple[str, list[float], int]]:
     add("slice: loss along one weight, 121 points", panels, panel | {"panel-tabs.value": "slice"}, "panel-tabs.value")
     add("contour: 41 × 41 grid, a path of 1,000", panels, panel | {"panel-tabs.value": "contour"},
         "panel-tabs.value")
+    for other in ("tanh", "relu", "leaky_relu", "linear"):
+        lab_other = biggest_state(activation=other).to_dict()
+        add(f"contour, {other} layers", panels, panel | {"panel-tabs.value": "contour", "lab-state.data": lab_other,
+                                                          "start-state.data": lab_other}, "panel-tabs.value")
     add("surface tab, 8 inputs: the data chart only", panels, panel | {"panel-tabs.value": "surface"},
         "panel-tabs.value")
     add("surface: 2-8×6-1, 2,000 points, 50 × 50 grid", panels,
@@ -184,14 +201,44 @@ def collect() -> list:
         leaks = sum(bool(r.problem) for r in results)
         rows.append(Row(GROUP, "hostile: answers without a traceback or a path", 100.0 * (len(results) - leaks)
                         / len(results), unit="%", budget=100.0, higher_is_better=True))
-        worst = ("", 0.0)
-        for what, times, size in maximal(server, page):
+        worst, costliest = ("", 0.0), ("", 0.0)
+        for what, times, size, cpu in maximal(server, page):
             median, p95 = statistics.median(times), max(times)
-            rows.append(Row(GROUP, f"max: {what}", median, p95, note=f"{size / 1024:.0f} KB answer; max in p95"))
+            rows.append(Row(GROUP, f"max: {what}", median, p95,
+                            note=f"CPU {statistics.median(cpu):.0f} ms (max {max(cpu):.0f}); {size / 1024:.0f} KB "
+                                 "answer; max in p95"))
             worst = max(worst, (what, p95), key=lambda w: w[1])
+            costliest = max(costliest, (what, max(cpu)), key=lambda w: w[1])
         rows.append(Row(GROUP, "the slowest valid request (its slowest time)", worst[1], note=worst[0]))
+        rows.append(Row(GROUP, "the costliest valid request (its most CPU)", costliest[1], budget=CPU_BUDGET_MS,
+                        note=costliest[0]))
         if not server.alive():
             raise SystemExit("the server died during the run")
+    rows += fairness_rows()
+    return rows
+
+
+def fairness_rows() -> list:
+    from app import create_app
+
+    dash = create_app()
+    rows = []
+    for kind in fairness.COMMANDS:
+        result = fairness.measure(kind, dash)
+        print(fairness.summary(result), file=sys.stderr)
+        alone, loaded, cache = result["alone"], result["loaded"], result["cache"]
+        rows.append(Row(GROUP, f"{kind}: Step (default lesson), alone", statistics.median(alone),
+                        fairness.percentile(alone, 0.95), note=f"n={len(alone)}, {result['wrong_alone']} wrong"))
+        rows.append(Row(GROUP, f"{kind}: Step under 8 costliest maps", statistics.median(loaded["times"]),
+                        fairness.percentile(loaded["times"], 0.95),
+                        note=f"n={len(loaded['times'])}, {loaded['wrong']} wrong; maps drawn {loaded['drawn']}, "
+                             f"refused for fairness {loaded['refused']}, other {len(loaded['other'])}"))
+        rows.append(Row(GROUP, f"{kind}:   p95 of the Step under 8 maps", fairness.percentile(loaded["times"], 0.95),
+                        budget=STEP_P95_BUDGET_MS))
+        for i, (rss, peak) in enumerate(cache["rss"], 1):
+            rows.append(Row(GROUP, f"{kind}: worker {i} memory after the cache test", rss, unit="MB",
+                            budget=RSS_BUDGET_MB, note=f"peak {peak:.0f} MB; {cache['requests']} distinct data sets "
+                                                       f"in {cache['seconds']:.0f} s"))
     return rows
 
 

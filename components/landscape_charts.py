@@ -252,12 +252,25 @@ def contour_figure(g, path: list, gradient_known: bool = True) -> dict:
 
 
 def contour_note(g, gradient_known: bool = True, as_of: str = "") -> str:
+    sampled = getattr(g, "sampled", False)
+    where = (f"{g.rows_used:,} evenly spaced rows of the {g.rows_total:,} training rows (the same ones each time, "
+             "so that the map draws quickly)") if sampled else "the training set"
     if not gradient_known:
         layer = min(g.ref_x.layer, g.ref_y.layer)
-        return f"C over the training set, weights {as_of}. ∇C, the way down, appears when the blame reaches layer {layer}."
+        return f"C over {where}, weights {as_of}. ∇C, the way down, appears when the blame reaches layer {layer}."
     gx, gy = g.gradient
     return (f"∇C = (∂C/∂{g.ref_x}, ∂C/∂{g.ref_y}) = ({num(gx, True, 4)}, {num(gy, True, 4)}); "
-            "the arrow points down the slope, along −∇C.")
+            "the arrow points down the slope, along −∇C."
+            + (f" The map's C is over {where}; ∇C is over every row." if sampled else ""))
+
+
+def waiting_figure(text: str) -> dict:
+    """An empty chart with one line of text: what stands in for a picture that comes later."""
+    hidden = {"visible": False}
+    layout = base_layout(xaxis=hidden, yaxis=hidden, plot_bgcolor="rgba(0,0,0,0)")
+    layout["annotations"] = [{"text": text, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "showarrow": False,
+                              "font": {"size": 14, "color": palette.INK}}]
+    return {"data": [], "layout": layout}
 
 
 _SURFACE_SCALE = [[0, palette.SURFACE_NEGATIVE], [0.5, "#ffffff"], [1, palette.SURFACE_POSITIVE]]

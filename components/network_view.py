@@ -7,13 +7,13 @@ renderer in assets/network.js only copies these values onto SVG elements.
 """
 
 import copy
-import functools
 import time
 
 import numpy as np
 
 from engine import Cursor, ParamRef, example_passes, update_gradient
 from engine.activations import ACTIVATIONS
+from engine.cache import byte_cached
 from engine.training import batch_indices
 
 from . import label_layout as lay
@@ -309,7 +309,10 @@ def network_geometry(spec) -> dict:
     return g
 
 
-@functools.lru_cache(maxsize=64)
+GEOMETRY_BYTES = 8_000_000  # six layers of 8 take 0.2 MB; a shape with every number on the graph 10–40 KB
+
+
+@byte_cached(GEOMETRY_BYTES)
 def _geometry(sizes: tuple, L: int) -> dict:
     """Where everything sits, and what never changes for a network of this shape: positions,
     edge paths, where every label goes, names. Sent to the browser only when the shape changes.

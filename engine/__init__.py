@@ -20,7 +20,7 @@ Pure NumPy and the standard library: no dash, no plotly. Conventions, stated onc
 from .activations import ACTIVATIONS
 from .datasets import DATASETS, FEATURES, Dataset, DataSpec, make_dataset
 from .errors import LabInputError
-from .landscape import LossGrid, LossSlice, ParamRef, all_refs, loss_grid, loss_slice
+from .landscape import LossGrid, LossSlice, ParamRef, all_refs, grid_work, loss_grid, loss_slice, sample_rows
 from .losses import LOSSES
 from .network import INITS, NetworkSpec, Params, explicit_params, init_params
 from .optimizers import OPTIMIZERS, OptimizerState, update
@@ -84,6 +84,7 @@ __all__ = [
     "forward",
     "full_step",
     "gradient_check",
+    "grid_work",
     "init_params",
     "loss_grid",
     "loss_slice",
@@ -91,6 +92,7 @@ __all__ = [
     "mode_costs",
     "phases",
     "reset",
+    "sample_rows",
     "train_epochs",
     "train_for",
     "train_steps",

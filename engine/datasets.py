@@ -213,7 +213,7 @@ class DataSpec:
         put("features", features)
 
     def __hash__(self):
-        # The training loop finds its dataset by spec (an lru_cache) on every step, and hashing
+        # The training loop finds its dataset by spec (engine/cache.py) on every step, and hashing
         # 2,000 uploaded rows took longer than the step itself: hash once, on first use.
         cached = self.__dict__.get("_hash")
         if cached is None:

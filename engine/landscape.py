@@ -1,9 +1,13 @@
 """The network's own loss as a function of one or two of its parameters.
 
 A 1-D slice varies one weight or bias with all others fixed; a grid varies two.
-Both are evaluated on the whole training set and vectorised: a chunk of grid
-points goes through the network at once, and only what the varied parameters
-reach is computed per point (see _grid_costs). Toy curves live in toy_curves.py.
+Both are evaluated on the training set and vectorised: a chunk of grid points
+goes through the network at once, and only what the varied parameters reach is
+computed per point (see _grid_costs). A grid may be asked to use at most
+`max_rows` rows: then it uses evenly spaced rows (`sample_rows`), the same ones
+every time, and says how many (the cost of a map is grid points × rows, and
+41 × 41 points on 2,000 rows of the largest network took 0.8 s of CPU).
+Toy curves live in toy_curves.py.
 
 Inside, arrays are neurons first, (n, grid, batch), against the engine's
 (batch, n): one neuron's values are then contiguous, so writing a neuron is one
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import limits
-from .activations import ACTIVATIONS
+from .activations import ACTIVATIONS, LEAKY_SLOPE
 from .errors import LabInputError
 from .losses import LOSSES
 from .network import NetworkSpec, Params
@@ -85,8 +89,60 @@ def all_refs(spec: NetworkSpec) -> tuple[ParamRef, ...]:
     return tuple(refs)
 
 
-def _grid_costs(state, refs: tuple[ParamRef, ...], columns: np.ndarray) -> np.ndarray:
-    """Cost on the training set for each row of columns (G, len(refs)): shape (G,).
+def sample_rows(n: int, max_rows: int | None) -> np.ndarray | None:
+    """Indices of at most max_rows of n rows, evenly spaced from the first: row (i · n) // k for
+    i = 0 … k−1, k = min(n, max_rows). None when every row is used (n ≤ max_rows, or no limit).
+
+    No random numbers: the same rows every time, and rows the file or generator wrote in order
+    (a CSV sorted by label, a spiral's arms) keep their proportions. 2,000 rows, 500 kept: every 4th.
+    """
+    if max_rows is None or n <= max_rows:
+        return None
+    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
+        raise LabInputError("The map needs at least one row of data.")
+    return np.arange(max_rows) * n // max_rows
+
+
+def grid_work(state, refs, n_points: int, max_rows: int | None = None) -> int:
+    """How much a map or slice computes: grid points × rows × neurons from the first varied layer up.
+
+    A rough, monotone measure to tell cheap maps from expensive ones before computing them; on this
+    project's machines one unit takes 2.5–4 ns (tanh–sigmoid layers).
+    """
+    n = dataset(state.data).x_train.shape[0]
+    rows = n if max_rows is None else min(n, max_rows)
+    first = min(ref.layer for ref in refs)
+    return n_points * rows * sum(state.spec.sizes[first:])
+
+
+def _sigmoid_into(z: np.ndarray) -> np.ndarray:
+    """activations._sigmoid to the last bit, 1 / (1 + e) for z ≥ 0 and e / (1 + e) below, e = e^−|z|,
+    but without a masked select: on signs that change at random, np.where costs 5 ns a number, all of
+    this 6 against 14 (the maps' hottest line: sigmoid layers cost twice tanh's time). Overwrites z."""
+    e = np.abs(z)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    m = (z < 0).astype(float)  # 1 where z < 0, else 0 (and 0 for NaN, whose e is NaN anyway)
+    np.add(e, 1.0, out=z)  # z is free now: 1 + e
+    e *= m  # e below 0, else 0 · e = 0 exactly (e lies in [0, 1])
+    np.subtract(1.0, m, out=m)
+    e += m  # the numerator: e below 0, else 1, both exact
+    return np.divide(e, z, out=z)
+
+
+def _leaky_into(z: np.ndarray) -> np.ndarray:
+    """activations' leaky ReLU, where(z > 0, z, s·z), as max(z, s·z) for 0 < s < 1 (equal for every z,
+    NaN included): one temporary instead of three."""
+    return np.maximum(z, LEAKY_SLOPE * z, out=z)
+
+
+# What the grid applies in place to a z it owns; anything else goes through the registry.
+_IN_PLACE = {"sigmoid": _sigmoid_into, "leaky_relu": _leaky_into, "tanh": lambda z: np.tanh(z, out=z),
+             "relu": lambda z: np.maximum(z, 0.0, out=z)}
+
+
+def _grid_costs(state, refs: tuple[ParamRef, ...], columns: np.ndarray, rows_used=None) -> np.ndarray:
+    """Cost on the training set (or its rows `rows_used`) for each row of columns (G, len(refs)): shape (G,).
 
     Only what the varied parameters reach is computed per grid point:
     - layers below the first varied one are today's forward pass, run once;
@@ -100,8 +156,11 @@ def _grid_costs(state, refs: tuple[ParamRef, ...], columns: np.ndarray) -> np.nd
     spec, params = state.spec, state.params
     data = dataset(state.data)
     x, y = data.x_train, data.y_train
+    if rows_used is not None:
+        x, y = x[rows_used], y[rows_used]
     L, batch = spec.n_layers, x.shape[0]
     f = [None] + [ACTIVATIONS[name].f for name in spec.activations]
+    f_own = [None] + [_IN_PLACE.get(name, ACTIVATIONS[name].f) for name in spec.activations]
     today = forward(spec, params, x)
     rest = params
     for ref in refs:
@@ -137,11 +196,11 @@ def _grid_costs(state, refs: tuple[ParamRef, ...], columns: np.ndarray) -> np.nd
             z = np.column_stack([v, np.ones(g)]) @ M  # (rows, g, batch)
             for l in range(first + 1, L + 1):
                 if l == first + 1:
-                    above[rows, :g] = f[l - 1](z)
+                    above[rows, :g] = f_own[l - 1](z)  # z here is a fresh array of its own
                     a = above[:, :g]
                     z = _product(W_above, a, scratch[l])
                 else:
-                    a = f[l - 1](z)
+                    a = f_own[l - 1](z)  # z lives in scratch[l - 1] and is not read again
                     z = _product(rest.W[l], a, scratch[l])
                     z += rest.b[l][:, None, None]
                 for j, ref in enumerate(refs):
@@ -234,16 +293,29 @@ class LossGrid:
     values_y: np.ndarray
     loss: np.ndarray  # (len(values_y), len(values_x))
     current: tuple[float, float]
-    gradient: tuple[float, float]  # (∂C/∂x, ∂C/∂y) by backprop at the current point
+    gradient: tuple[float, float]  # (∂C/∂x, ∂C/∂y) by backprop at the current point, on every training row
+    rows_used: int = 0  # training rows the loss was evaluated on (0: not said, i.e. all)
+    rows_total: int = 0  # training rows there are
+
+    @property
+    def sampled(self) -> bool:
+        return 0 < self.rows_used < self.rows_total
 
 
-def loss_grid(state, ref_x: ParamRef, ref_y: ParamRef, values_x, values_y) -> LossGrid:
+def loss_grid(state, ref_x: ParamRef, ref_y: ParamRef, values_x, values_y, max_rows: int | None = None) -> LossGrid:
+    """C over values_x × values_y of two parameters, the others fixed.
+
+    With max_rows, a training set of more rows is evaluated on `sample_rows` of it (evenly spaced,
+    always the same); the gradient is always the whole training set's, as everywhere else on the page.
+    """
     if ref_x == ref_y:
         raise LabInputError("Choose two different parameters for the map.")
     vx = _check_values(values_x, "The map's x values", limits.MAX_GRID)
     vy = _check_values(values_y, "The map's y values", limits.MAX_GRID)
     gx, gy = np.meshgrid(vx, vy)
-    costs = _grid_costs(state, (ref_x, ref_y), np.column_stack([gx.ravel(), gy.ravel()]))
+    n = dataset(state.data).x_train.shape[0]
+    used = sample_rows(n, max_rows)
+    costs = _grid_costs(state, (ref_x, ref_y), np.column_stack([gx.ravel(), gy.ravel()]), used)
     bwd = _training_gradient(state)
     return LossGrid(
         ref_x,
@@ -253,4 +325,6 @@ def loss_grid(state, ref_x: ParamRef, ref_y: ParamRef, values_x, values_y) -> Lo
         costs.reshape(gx.shape),
         (ref_x.get(state.params), ref_y.get(state.params)),
         (ref_x.gradient(bwd.grad_W, bwd.grad_b), ref_y.gradient(bwd.grad_W, bwd.grad_b)),
+        n if used is None else used.size,
+        n,
     )

@@ -12,11 +12,11 @@ the reason in `diverged`.
 
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from . import health, limits
+from .cache import byte_cached
 from .datasets import Dataset, DataSpec, make_dataset
 from .errors import LabInputError
 from .network import Params
@@ -25,8 +25,12 @@ from .passes import BackwardPass, ForwardPass, backward, cost, forward, per_exam
 from .phases import Cursor
 from .state import Counters, History, LabState, LastUpdate
 
+# Within these bytes (engine/cache.py): a large upload's data and spec hold 1.6 MB, a lesson's a few KB.
+DATASETS_BYTES = 16_000_000
+ORDERS_BYTES = 2_000_000
 
-@lru_cache(maxsize=64)
+
+@byte_cached(DATASETS_BYTES)
 def dataset(spec: DataSpec) -> Dataset:
     """The data a spec describes, made once per spec (specs are immutable and hashable)."""
     data = make_dataset(spec)
@@ -35,7 +39,7 @@ def dataset(spec: DataSpec) -> Dataset:
     return data
 
 
-@lru_cache(maxsize=64)
+@byte_cached(ORDERS_BYTES)
 def _shuffled(seed: int, shuffle_epoch: int, n: int) -> np.ndarray:
     """The order of the training set in one shuffle epoch (read-only).
 

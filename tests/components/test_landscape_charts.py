@@ -6,6 +6,7 @@ Worked example for the ball: the bowl L = x²/2 (slope x) with lr 0.5 halves x e
 The default lesson's numbers (o = 0.593503, C = 0.082620) are worked out in tests/engine/test_surface.py.
 """
 
+import dataclasses
 import json
 
 import numpy as np
@@ -312,6 +313,20 @@ def test_contour_note_gives_the_gradient():
     g = default_grid()
     note = charts.contour_note(g)
     assert f"({MINUS}0.0163, {MINUS}0.0082)" in note and "−∇C" in note
+    assert "rows" not in note  # one training row, all of it used: nothing to say
+
+
+def test_contour_note_says_when_the_map_uses_some_of_the_rows():
+    g = dataclasses.replace(default_grid(), rows_used=300, rows_total=2000)
+    for note in (charts.contour_note(g), charts.contour_note(g, False, "after step 3")):
+        assert "300 evenly spaced rows of the 2,000 training rows" in note
+    assert "∇C is over every row" in charts.contour_note(g)
+
+
+def test_a_waiting_chart_draws_nothing_but_its_words():
+    fig = charts.waiting_figure("In a moment.")
+    assert fig["data"] == [] and [a["text"] for a in fig["layout"]["annotations"]] == ["In a moment."]
+    finite_json(fig)
 
 
 # --- the decision surface ---

@@ -69,9 +69,12 @@ class ByteCache:
     def get(self, key, make):
         """The value for key, made with make() (and kept, if it fits) when not cached."""
         with self._lock:
-            entry = self._entries.get(key)
+            entry = self._entries.pop(key, None)
             if entry is not None:
-                self._entries.move_to_end(key)
+                # Kept again under the caller's key, last: its next lookup with the same objects
+                # (every training step of a request) matches by identity, without comparing two
+                # equal data specs of 2,000 rows field by field (70 µs a time).
+                self._entries[key] = entry
                 self.hits += 1
                 return entry[0]
             self.misses += 1

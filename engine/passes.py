@@ -100,7 +100,7 @@ def backward(
     loss = float(np.mean(per_example))
     return BackwardPass(
         delta=tuple(delta),
-        delta_mean=(None,) + tuple(d.mean(axis=0) for d in delta[1:]),
+        delta_mean=tuple(grad_b),  # the mean blame of each neuron is its bias's gradient
         grad_W=tuple(grad_W),
         grad_b=tuple(grad_b),
         loss=loss,

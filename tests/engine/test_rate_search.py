@@ -102,3 +102,43 @@ def test_a_data_spec_hashes_once():
     again = parse_csv(upload(np.sin)).spec
     assert hash(spec) == hash(again) and spec == again
     assert spec.__dict__["_hash"] == hash(spec)
+
+
+def _fake_trials(monkeypatch, losses: dict) -> list:
+    """_trial answering from a table (rate → loss or None, each as after 150 steps); returns the rates tried."""
+    from engine import rate_search
+
+    tried = []
+
+    def trial(state, rate):
+        tried.append(rate)
+        return losses.get(rate), rate_search.TRIAL_STEPS
+
+    monkeypatch.setattr(rate_search, "_trial", trial)
+    return tried
+
+
+def test_a_smaller_rate_must_do_one_percent_better_to_be_chosen(monkeypatch):
+    state, _ = on_default_lesson(upload(np.square))  # 2 layers: the work allows every rate
+    tried = _fake_trials(monkeypatch, {3.0: 1.0, 1.0: 0.98, 0.5: 0.975})
+    choice = trainable_settings(state)
+    # 0.98 is 2 % below 1.0: better. 0.975 is 0.5 % below 0.98: no better, and the search stops there.
+    assert choice.learning_rate == 1.0
+    assert tried == [10.0, 3.0, 1.0, 0.5]
+    assert "from 10 up the loss grew" in choice.note and "stopped before" not in choice.note
+
+
+def test_a_deep_network_searches_within_the_work_and_says_what_it_did_not_try(monkeypatch):
+    from engine.rate_search import SEARCH_WORK
+
+    data = parse_csv(upload(np.square)).spec
+    spec = engine.NetworkSpec((1,) + (8,) * 6 + (1,), ("tanh",) * 6 + ("linear",), "squared_error", "xavier")
+    deep = engine.LabState("deep", 0, spec, engine.init_params(spec, np.random.default_rng(0)), engine.TrainConfig(),
+                           data)
+    tried = _fake_trials(monkeypatch, {r: r for r in limits.LEARNING_RATES})  # each smaller rate far better
+    choice = trainable_settings(deep)
+    # 7 layers × 150 steps a trial = 1,050 of the 3,000 allowed: two trials fit, a third would not.
+    assert SEARCH_WORK == 10 * TRIAL_STEPS * 2
+    assert tried == [10.0, 3.0]
+    assert choice.learning_rate == 3.0  # loss 3 against 10: the better of the two tried
+    assert choice.note.endswith("The search stopped before trying 1 and smaller rates.")

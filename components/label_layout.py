@@ -7,7 +7,6 @@ Widths are estimated from the font's advance widths (DejaVu Sans and its look-al
 the labels are bold), rounded up; a browser test measures the real boxes.
 """
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,25 +99,48 @@ def circle_box(x: float, y: float, radius: float) -> Circle:
     return Circle(x, y, radius)
 
 
+def _edges(boxes) -> np.ndarray:
+    return np.array([[b.left, b.top, b.right, b.bottom] for b in boxes], dtype=float).reshape(-1, 4)
+
+
 def _clashes(boxes: list[Box]) -> list[int]:
     """For each box, the set of boxes it overlaps (MARGIN included) as a bit mask: computed at once
     for every pair, so that the search below only ANDs integers."""
-    a = np.array([[b.left, b.top, b.right, b.bottom] for b in boxes], dtype=float)
+    a = _edges(boxes)
     dx = np.minimum(a[:, None, 2], a[None, :, 2]) - np.maximum(a[:, None, 0], a[None, :, 0]) + 2 * MARGIN
     dy = np.minimum(a[:, None, 3], a[None, :, 3]) - np.maximum(a[:, None, 1], a[None, :, 1]) + 2 * MARGIN
     clash = (dx > 0) & (dy > 0)
-    return [sum(1 << int(j) for j in np.flatnonzero(row)) for row in clash]
+    return [int.from_bytes(np.packbits(row, bitorder="little").tobytes(), "little") for row in clash]
 
 
-def place_best(labels: list, candidates: dict, taken: list, seconds: float = 0.2) -> dict | None:
+def _clear(boxes: list[Box], taken: list) -> np.ndarray:
+    """Which boxes overlap nothing taken (boxes and circles), as Box.overlap and Circle.overlap
+    judge it, computed for all at once."""
+    a = _edges(boxes)
+    hit = np.zeros(len(boxes), dtype=bool)
+    rects = _edges([t for t in taken if isinstance(t, Box)])
+    if len(rects):
+        dx = np.minimum(a[:, None, 2], rects[None, :, 2]) - np.maximum(a[:, None, 0], rects[None, :, 0]) + 2 * MARGIN
+        dy = np.minimum(a[:, None, 3], rects[None, :, 3]) - np.maximum(a[:, None, 1], rects[None, :, 1]) + 2 * MARGIN
+        hit |= ((dx > 0) & (dy > 0)).any(axis=1)
+    circles = np.array([[t.x, t.y, t.radius] for t in taken if isinstance(t, Circle)], dtype=float).reshape(-1, 3)
+    if len(circles):
+        cx, cy, r = circles[None, :, 0], circles[None, :, 1], circles[None, :, 2]
+        nx = np.minimum(np.maximum(cx, a[:, None, 0] - MARGIN), a[:, None, 2] + MARGIN)
+        ny = np.minimum(np.maximum(cy, a[:, None, 1] - MARGIN), a[:, None, 3] + MARGIN)
+        hit |= (r - np.sqrt((nx - cx) ** 2 + (ny - cy) ** 2) > 0).any(axis=1)
+    return ~hit
+
+
+def place_best(labels: list, candidates: dict, taken: list, max_tries: int = 10_000) -> dict | None:
     """A candidate box for every label such that no two chosen boxes overlap, nor any taken box:
     a depth-first search, each label's candidates in order of preference, the label with the
     fewest free candidates next. Returns {label: index of its chosen candidate}, or None when
-    there is no such choice or none was found within `seconds` (a bound on the server's time
-    for a shape nobody has drawn yet; the geometry is then drawn with fewer labels)."""
-    deadline = time.monotonic() + seconds
-    flat = [(key, k, box) for key in labels for k, box in enumerate(candidates[key])
-            if not any(box.overlap(t) for t in taken)]
+    there is no such choice or none was found within `max_tries` candidates tried (a bound on
+    the server's work for a shape nobody has drawn yet, about 15 µs a try; counted, not timed,
+    so the same shape gets the same picture on a busy machine as on an idle one)."""
+    every = [(key, k, box) for key in labels for k, box in enumerate(candidates[key])]
+    flat = [c for c, ok in zip(every, _clear([box for _, _, box in every], taken)) if ok] if every else []
     if not flat:
         return None if labels else {}
     clashes = _clashes([box for _, _, box in flat])
@@ -128,15 +150,23 @@ def place_best(labels: list, candidates: dict, taken: list, seconds: float = 0.2
         options[key] |= 1 << n
         order[key].append(n)
     chosen: dict = {}
+    tries = [max_tries]
+    # Remaining choices already shown to have no answer: the search reaches the same ones again
+    # by other orders of the same choices, and they fail again without being searched.
+    dead: set = set()
 
     def search(options: dict) -> bool:
         if not options:
             return True
+        state = tuple(options.values())
+        if state in dead:
+            return False
         key = min(options, key=lambda name: options[name].bit_count())
         for n in order[key]:
             if not options[key] >> n & 1:
                 continue
-            if time.monotonic() > deadline:
+            tries[0] -= 1
+            if tries[0] < 0:
                 return False
             rest = {name: bits & ~clashes[n] for name, bits in options.items() if name != key}
             if all(rest.values()):
@@ -144,6 +174,8 @@ def place_best(labels: list, candidates: dict, taken: list, seconds: float = 0.2
                 if search(rest):
                     return True
                 del chosen[key]
+        if tries[0] >= 0:  # searched to the end, not cut short
+            dead.add(state)
         return False
 
     return chosen if all(options.values()) and search(options) else None

@@ -7,7 +7,6 @@ renderer in assets/network.js only copies these values onto SVG elements.
 """
 
 import copy
-import time
 
 import numpy as np
 
@@ -279,9 +278,9 @@ def _bounds(boxes) -> list[float]:
     return [round(left, 1), round(top, 1), round(right - left, 1), round(bottom - top, 1)]
 
 
-def _spots(ends, kinds, taken, seconds: float) -> dict | None:
+def _spots(ends, kinds, taken, tries: int) -> dict | None:
     """A place on each edge for each kind of label in `kinds`, all clear of each other and of
-    `taken`; None if there is none (or none was found in `seconds`)."""
+    `taken`; None if there is none (or none was found in `tries`)."""
     keys = [(kind, k) for kind in kinds for k in range(len(ends))]
     # Points along every edge: a label must sit nearer its own edge than any other, or a reader
     # could take it for the other edge's number.
@@ -290,15 +289,16 @@ def _spots(ends, kinds, taken, seconds: float) -> dict | None:
     for kind, k in keys:
         options = _edge_candidates(*ends[k][3:], WIDEST[kind], FONT[kind], AT[kind])
         cands[kind, k] = [c for c, mine in zip(options, _owned([c[2] for c in options], k, along)) if mine]
-    chosen = lay.place_best(keys, {key: [c[2] for c in cs] for key, cs in cands.items()}, taken, seconds)
+    chosen = lay.place_best(keys, {key: [c[2] for c in cs] for key, cs in cands.items()}, taken, tries)
     if chosen is None:
         return None
     return {kind: [cands[kind, k][chosen[kind, k]][:2] for k in range(len(ends))] for kind in kinds}
 
 
-# The server's time for placing the labels of a shape nobody has drawn yet: the gradients' and
-# weights' together, over every column spacing tried; then the weights' alone.
-PLACING_SECONDS, WEIGHTS_ALONE_SECONDS = 0.4, 0.15
+# The server's work for placing the labels of a shape nobody has drawn yet, in candidates tried
+# (components/label_layout.py): the gradients' and weights' together, for each column spacing
+# tried; then the weights' alone. Together under 0.1 s of CPU.
+PLACING_TRIES, WEIGHTS_ALONE_TRIES = 1_500, 1_500
 
 
 def network_geometry(spec) -> dict:
@@ -323,18 +323,17 @@ def _geometry(sizes: tuple, L: int) -> dict:
     hidden columns move a little toward the inputs and the search runs again.
     """
     if _labelled(sizes) and _room_for_grads(sizes):
-        deadline = time.monotonic() + PLACING_SECONDS
         for skew in SKEWS:
-            g = _geometry_with(sizes, L, skew, ["weight", "grad"], max(0.0, deadline - time.monotonic()))
+            g = _geometry_with(sizes, L, skew, ["weight", "grad"], PLACING_TRIES)
             if g["grad_labels"]:
                 return g
     # The gradients give way, then the weights: a label has a place of its own or is not drawn
     # (hover still shows every number).
     weights = ["weight"] if _labelled(sizes) and _room_for_weights(sizes) else []
-    return _geometry_with(sizes, L, 0.0, weights, WEIGHTS_ALONE_SECONDS)
+    return _geometry_with(sizes, L, 0.0, weights, WEIGHTS_ALONE_TRIES)
 
 
-def _geometry_with(sizes: tuple, L: int, skew: float, kinds: list, seconds: float) -> dict:
+def _geometry_with(sizes: tuple, L: int, skew: float, kinds: list, tries: int) -> dict:
     xs, ys, r = _place_columns(sizes, skew)
     labels = _labelled(sizes)
     arrows = not labels and (xs[1] - xs[0]) - 2 * (r + RING_ROOM) >= 2 * FONT["arrow"] + 4 * lay.MARGIN
@@ -364,7 +363,7 @@ def _geometry_with(sizes: tuple, L: int, skew: float, kinds: list, seconds: floa
     taken += [lay.text_box(c["x"], 26, c["text"], FONT["title"]) for c in columns]
     ends = [(l, i, j, xs[l - 1] + r, ys[l - 1][j], xs[l] - r, ys[l][i])
             for l in range(1, L + 1) for i in range(sizes[l]) for j in range(sizes[l - 1])]
-    spots = (_spots(ends, kinds, taken, seconds) or {}) if kinds else {}
+    spots = (_spots(ends, kinds, taken, tries) or {}) if kinds else {}
     edges = []
     for k, (l, i, j, x1, y1, x2, y2) in enumerate(ends):
         edge = {"id": str(ParamRef("W", l, i, j)), "d": _path(x1, y1, x2, y2)}

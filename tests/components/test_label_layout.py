@@ -4,6 +4,7 @@ direction of blame); blame rings on an absolute scale."""
 
 import math
 
+import numpy as np
 import pytest
 
 import engine
@@ -32,6 +33,29 @@ def test_place_best_finds_the_one_arrangement_that_fits():
     assert cands["x"][chosen["x"]].overlap(cands["y"][chosen["y"]]) == 0
     # Nowhere free: no arrangement.
     assert lay.place_best(["x"], {"x": [first]}, [lay.Box(0, 0, 10, 10)]) is None
+
+
+def test_place_best_gives_up_after_its_tries_counted_not_timed():
+    # n labels that all want the same spot and have nowhere else: no arrangement. Without the
+    # memory of dead ends, proving it tries every order of the labels (n! of them).
+    same = lay.Box(0, 0, 10, 10)
+    labels = [f"l{k}" for k in range(8)]
+    cands = {key: [same, lay.Box(100 * (k + 1), 0, 100 * (k + 1) + 10, 10)] for k, key in enumerate(labels)}
+    cands["l7"] = [same]
+    cands["l6"] = [same]  # l6 and l7 can only sit on the same spot: impossible
+    assert lay.place_best(labels, cands, []) is None
+    # One try is enough for a single label with a free spot, and none finds nothing.
+    assert lay.place_best(["x"], {"x": [same]}, [], max_tries=1) == {"x": 0}
+    assert lay.place_best(["x"], {"x": [same]}, [], max_tries=0) is None
+
+
+def test_clear_agrees_with_the_overlap_of_each_pair():
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        boxes = [lay.Box(x, y, x + w, y + h) for x, y, w, h in rng.uniform(0, 50, (30, 4))]
+        taken = [lay.Box(x, y, x + w, y + h) for x, y, w, h in rng.uniform(0, 50, (5, 4))]
+        taken += [lay.Circle(x, y, r) for x, y, r in rng.uniform(0, 50, (5, 3))]
+        assert list(lay._clear(boxes, taken)) == [not any(b.overlap(t) for t in taken) for b in boxes]
 
 
 def small_lessons():

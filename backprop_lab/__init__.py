@@ -22,15 +22,15 @@ PACKAGES = ("app", "components", "engine")
 
 
 def _claim_path() -> None:
-    if not (HOME / "engine").is_dir():  # a checkout: the packages are siblings of this folder
-        return
+    if not (HOME / "engine").is_dir():  # a checkout: the packages are this folder's siblings, and the
+        return  # folder holding both is on sys.path already, or backprop_lab could not have been imported
     for name in PACKAGES:  # another `app` imported already would shadow ours, or ours it: say so
         module = sys.modules.get(name)
         where = getattr(module, "__file__", None)
         if module is not None and (where is None or HOME not in Path(where).resolve().parents):
             raise ImportError(
                 f"Another package called {name!r} is already imported ({where or module!r}). Import "
-                f"backprop_lab before it, or run Backprop Lab in its own environment (pipx install backprop-lab)."
+                f"backprop_lab before it, or give Backprop Lab an environment of its own (pipx, or a venv)."
             )
     if str(HOME) not in sys.path:
         sys.path.insert(0, str(HOME))

@@ -5,7 +5,8 @@ The test does what a person does: `python -m build` (an sdist, then a wheel buil
 pip's download cache lives under the temp folder, so a second run is quick), then the `backprop-lab`
 command from an empty folder on a free loopback port, and the page in headless Chromium: the network
 drawn by the app's own script, its stylesheet applied, the version in the footer, no console error.
-It also checks that site-packages holds no top-level `app`, `components` or `engine`.
+It also checks that site-packages holds no top-level `app`, `components` or `engine`, and serves the
+page with another project's `engine` installed beside it.
 
 Every step has a time limit; the server is stopped whatever happens. About a minute with a warm cache.
 """
@@ -70,7 +71,7 @@ def _wait_for_http(url: str, server: subprocess.Popen, log: Path, seconds: float
 
 
 def _build(tmp_path: Path) -> tuple[Path, Path]:
-    for tool in ("build", "twine"):
+    for tool in ("build", "twine", "readme_renderer"):
         if importlib.util.find_spec(tool) is None:
             pytest.fail(f"{tool} is not installed: `make test` installs the test tools (.[test]).", pytrace=False)
     dist = tmp_path / "dist"
@@ -95,8 +96,14 @@ def _check_wheel_contents(wheel: Path) -> None:
     assert "License-Expression: Apache-2.0" in metadata and "Classifier: " in metadata
     description = metadata.split("\n\n", 1)[1]
     assert description.startswith("# Backprop Lab")
-    # An index cannot follow a link into the repository: no relative link or image is left.
-    assert not re.findall(r"\]\((?![a-z]+:|#)[^)\s]+\)", description)
+    # The description as a package index renders it (twine check does not render Markdown): it renders,
+    # and no link or image points into the repository, where an index could not follow it.
+    from readme_renderer.markdown import render
+
+    html = render(description)
+    assert html, "readme_renderer cannot render Markdown here: `make test` installs readme-renderer[md]"
+    assert re.search(r"<h2[^>]*>Installing it<", html)
+    assert not re.findall(r'(?:src|href)="(?!https?:|#|mailto:)[^"]*"', html)
 
 
 def test_the_wheel_installs_cleanly_and_serves_the_whole_page_from_anywhere(dash_duo, tmp_path):
@@ -124,6 +131,17 @@ def test_the_wheel_installs_cleanly_and_serves_the_whole_page_from_anywhere(dash
     where = _run([str(python), "-c", "import backprop_lab, engine, app.notebook; print(engine.__file__)"],
                  timeout=60, cwd=elsewhere, env=_pip_env())
     assert Path(where.strip()).is_relative_to(site / "backprop_lab")
+
+    # Someone else's `engine` in the same site-packages keeps its name; ours is found only through
+    # backprop_lab, and the command below serves the lab all the same.
+    (site / "engine").mkdir()
+    (site / "engine" / "__init__.py").write_text("WHOSE = 'another project'\n")
+    whose = _run([str(python), "-c", "import engine; print(engine.WHOSE)"], timeout=60, cwd=elsewhere,
+                 env=_pip_env())
+    assert whose.strip() == "another project"
+    clash = subprocess.run([str(python), "-c", "import engine, backprop_lab"], capture_output=True, text=True,
+                           timeout=60, cwd=elsewhere, env=_pip_env(), check=False)
+    assert clash.returncode == 1 and "Another package called 'engine' is already imported" in clash.stderr
 
     printed = _run([str(script), "--version"], timeout=60, cwd=elsewhere, env=_pip_env())
     assert printed.strip() == f"backprop-lab {VERSION}"

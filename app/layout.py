@@ -407,7 +407,7 @@ def side_panel():
 
 def footer():
     """One quiet line at the foot of the side column: which Backprop Lab this is (app/version.py).
-    It stays in view as the column scrolls and takes no height from the network (assets/style.css)."""
+    It takes no height from the network and covers nothing (assets/style.css)."""
     return html.Footer(className="footer", children=f"Backprop Lab {version()}", id="footer")
 
 

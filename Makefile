@@ -38,4 +38,4 @@ lint: $(VENV)/.test-installed
 	$(PY) -m ruff check .
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

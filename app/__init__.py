@@ -6,6 +6,8 @@ import dash
 
 from engine import limits
 
+# assets/ is app/'s sibling in a checkout and in a wheel alike (site-packages/backprop_lab/ holds both):
+# Dash serves it from a real folder, so it is found on disk, beside the code that was imported.
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
@@ -20,6 +22,8 @@ def create_app(**options) -> dash.Dash:
     from .sharing import register_sharing_callbacks
     from .tour import register_tour_callbacks
 
+    if not (ASSETS / "network.js").is_file():  # a page without its scripts would draw no network, silently
+        raise RuntimeError(f"Backprop Lab's assets are missing: no {ASSETS / 'network.js'}. Reinstall it.")
     app = dash.Dash(
         __name__,
         assets_folder=str(ASSETS),

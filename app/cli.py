@@ -5,12 +5,15 @@ Binds to 127.0.0.1 unless --host is given; debug stays off unless asked for.
 
 import argparse
 
+from .version import version
+
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="backprop-lab", description="Serve Backprop Lab in the browser.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 serves a whole room)")
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--debug", action="store_true", help="Dash's debug mode and dev tools (for development)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     args = parser.parse_args(argv)
 
     from . import create_app

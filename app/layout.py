@@ -13,6 +13,7 @@ from engine.losses import refusal
 
 from .actions import SPEEDS
 from .bounds import BOUNDS
+from .version import version
 
 BLAME_REFERENCES = (0.001, 0.01, 0.1, 0.3)  # |δ| of the legend's reference rings
 
@@ -413,8 +414,15 @@ def side_panel():
                 dcc.Graph(id="history", config={"displayModeBar": False}, className="chart history-chart"),
             ]),
             maths_tabs(),
+            footer(),
         ],
     )
+
+
+def footer():
+    """One quiet line at the foot of the side column: which Backprop Lab this is (app/version.py).
+    It takes no height from the network and covers nothing (assets/style.css)."""
+    return html.Footer(className="footer", children=f"Backprop Lab {version()}", id="footer")
 
 
 def build_layout():

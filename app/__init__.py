@@ -18,6 +18,7 @@ def create_app(**options) -> dash.Dash:
     from .panels import register_panel_callbacks
     from .security import add_security_headers
     from .sharing import register_sharing_callbacks
+    from .statics import add_missing_file_guard
     from .tour import register_tour_callbacks
 
     app = dash.Dash(
@@ -38,4 +39,5 @@ def create_app(**options) -> dash.Dash:
     register_sharing_callbacks(app)
     add_security_headers(app)
     add_request_guard(app)
+    add_missing_file_guard(app)
     return app

@@ -192,6 +192,9 @@ def collect() -> list:
         rows.append(Row(GROUP, "the slowest valid request (its slowest time)", worst[1], note=worst[0]))
         if not server.alive():
             raise SystemExit("the server died during the run")
+    from bench.slow_clients import classroom_rows  # its own server: the classroom command, 32 slow bodies
+
+    rows += classroom_rows()
     return rows
 
 

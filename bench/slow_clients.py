@@ -37,7 +37,7 @@ from bench.app import body, controls
 from bench.server import AppServer
 from bench.table import Row, header, render, summarise
 
-GROUP = "slow clients"
+GROUP = "slow"  # the table's group column is 10 wide
 ENDPOINT = "/_dash-update-component"
 N_SLOW = 32
 STEPS = 40
@@ -264,10 +264,10 @@ def candidate_rows(name: str, command: list[str], dash_app) -> list[Row]:
     return rows
 
 
-def classroom_rows(dash_app=None) -> list[Row]:
+def classroom_rows(dash_app=None, group: str = "hostile") -> list[Row]:
     """The README's classroom command under 32 slow-body connections (for bench/hostile.py)."""
     r = measure(CLASSROOM, "body", dash_app=dash_app)
-    return [Row(GROUP, f"Step p95 under {N_SLOW} slow-body connections", r["p95"], budget=200.0,
+    return [Row(group, f"Step p95 under {N_SLOW} slow-body connections", r["p95"], budget=200.0,
                 note=f"the classroom command (backprop-lab); p50 {r['p50']:.1f} ms, n={r['n']}, "
                      f"{len(r['wrong'])} wrong")]
 

@@ -20,6 +20,7 @@ def create_app(**options) -> dash.Dash:
     from .panels import register_panel_callbacks
     from .security import add_security_headers
     from .sharing import register_sharing_callbacks
+    from .statics import add_missing_file_guard
     from .tour import register_tour_callbacks
 
     if not (ASSETS / "network.js").is_file():  # a page without its scripts would draw no network, silently
@@ -42,4 +43,5 @@ def create_app(**options) -> dash.Dash:
     register_sharing_callbacks(app)
     add_security_headers(app)
     add_request_guard(app)
+    add_missing_file_guard(app)
     return app

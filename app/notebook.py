@@ -7,7 +7,7 @@ IFrame ("inline"), prints its address ("external"), also opens it in a new brows
 the same port replaces the previous server. This module only sets the defaults (debug off,
 loopback) and refuses to run outside IPython, where app.run would block instead.
 
-It is not a way to serve a room: use `python -m app` or gunicorn (app.wsgi) for that.
+It is not a way to serve a room: use `python -m app` (or `backprop-lab`, served by waitress) for that.
 """
 
 MODES = ("inline", "tab", "external", "jupyterlab")

@@ -1,4 +1,7 @@
-"""WSGI entry for a production server: `gunicorn app.wsgi:server`."""
+"""WSGI entry for another WSGI server, e.g. `gunicorn --worker-class gevent app.wsgi:server`.
+
+`backprop-lab` (app/cli.py) serves the same app with waitress.
+"""
 
 from . import create_app
 

@@ -3,8 +3,9 @@
 engine (NumPy engine timings), server (each callback's time and answer size through
 Dash's HTTP handler), browser (what a person feels in headless Chromium), speeds (the
 steps per second each Play speed shows on the step counter), classroom
-(gunicorn with two workers and simulated students) and hostile (thousands of malformed
-requests and the most expensive valid ones, against the real server). Prints figures;
+(the classroom command, backprop-lab, and simulated students) and hostile (thousands of malformed
+requests and the most expensive valid ones, against the real server; a Step's p95 while 32
+slow-body connections are open). Prints figures;
 asserts nothing. Run with `.venv/bin/python -m bench` from the repo root; `--quick` shortens
 the classroom; `--soak` adds the soak (10,000 play ticks, about two and a half minutes).
 """

@@ -1,4 +1,7 @@
-"""A classroom: gunicorn with 2 workers on loopback, and 60 simulated students for 60 s.
+"""A classroom: the README's classroom command on loopback, and 60 simulated students for 60 s.
+
+The server is `backprop-lab` (`python -m app`: waitress, one process, 8 threads) unless `--server
+gunicorn` asks for the README's earlier command (`gunicorn --workers 2 --threads 4`), to compare.
 
 Each student is a thread that does what a browser tab does, with the page's real requests
 (built by bench/app.py's `body()`, the same requests the page sends):
@@ -17,8 +20,9 @@ and at the end its lab must be exactly where its own clicks put it (updates made
 show; its own row). Measured: the latency of every request, errors (a failed or timed-out request,
 a status other than 200 — 204 is fine for the callbacks that may answer "nothing changed" —, an
 error message from the app, a Step that did not change the lab, a traceback in the server's log),
-each worker's memory (VmRSS at the end) and CPU time (from /proc, before/after: both workers must
-work; nothing is added to the app). Budgets: p95 ≤ 200 ms, no errors, ≤ 200 MB per worker.
+each serving process's memory (VmRSS at the end) and CPU time (from /proc, before/after: with gunicorn
+both workers must work; nothing is added to the app). Budgets: p95 ≤ 200 ms, no errors, ≤ 200 MB per
+process.
 
 The students share the machine with the server: their CPU time is shown, and so is what other
 processes took meanwhile — on 2 cores, another benchmark running at the same time is enough to
@@ -26,7 +30,8 @@ push the p95 over budget. Everything is bounded: the number of students, steps a
 request (10 s), each student (its `seconds`), the whole run; the server is always stopped.
 
 Run: `.venv/bin/python bench/classroom.py` (60 s, 60 students), or e.g.
-`.venv/bin/python bench/classroom.py --seconds 10 --students 10` for a quick look.
+`.venv/bin/python bench/classroom.py --seconds 10 --students 10` for a quick look; `--server gunicorn`
+or `--threads 4` to compare.
 """
 
 import argparse
@@ -59,7 +64,8 @@ from bench.table import Row, header, render, summarise
 from components.weight_slider import WeightSliderAIO
 
 GROUP = "classroom"
-WORKERS = 2
+WORKERS = 2  # gunicorn's
+THREADS = 4  # gunicorn's threads per worker, as the README's earlier command had them
 PARAM = "W1[0,0]"  # the pinned slider
 ARRIVAL_SECONDS = 5.0  # students open the page within the first seconds, not all in the same millisecond
 DRAG_EVERY = 10  # steps between slider drags
@@ -94,31 +100,46 @@ def _get(port: int, path: str) -> int:
 
 
 class Server:
-    """`gunicorn --workers 2 --bind 127.0.0.1:PORT --no-control-socket app.wsgi:server`, from the repo root."""
+    """From the repo root, on loopback: "backprop-lab" is `python -m app --host 127.0.0.1 --port PORT`
+    (waitress, one process; `threads` if given), "gunicorn" is `gunicorn --workers 2 --threads 4
+    --bind 127.0.0.1:PORT --no-control-socket app.wsgi:server`."""
 
-    def __init__(self, log):
+    def __init__(self, log, kind: str = "backprop-lab", threads: int | None = None):
         self.port = _free_port()
         self.log = log  # a binary file: the server's output, read for tracebacks
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        command = [str(gunicorn)] if gunicorn.exists() else [sys.executable, "-m", "gunicorn"]
-        self.proc = subprocess.Popen(
-            command + ["--workers", str(WORKERS), "--bind", f"127.0.0.1:{self.port}", "--no-control-socket",
-                       "app.wsgi:server"],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
-        )
+        self.kind = kind
+        if kind == "gunicorn":
+            gunicorn = Path(sys.executable).parent / "gunicorn"
+            command = [str(gunicorn)] if gunicorn.exists() else [sys.executable, "-m", "gunicorn"]
+            command += ["--workers", str(WORKERS), "--threads", str(threads or THREADS),
+                        "--bind", f"127.0.0.1:{self.port}", "--no-control-socket", "app.wsgi:server"]
+            self.n_workers = WORKERS
+        else:
+            command = [sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(self.port)]
+            command += ["--threads", str(threads)] if threads else []
+            self.n_workers = 0  # the process serves itself
+        self.command = " ".join(["backprop-lab", *command[3:]] if kind != "gunicorn" else ["gunicorn", *command[1:]])
+        self.proc = subprocess.Popen(command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def serving(self) -> list[int]:
+        """The processes that run the app: gunicorn's workers, or the server itself."""
+        if not self.n_workers:
+            return [self.proc.pid] if self.proc.poll() is None else []
+        return _children(self.proc.pid)
 
     def log_text(self) -> str:
         self.log.seek(0)
         return self.log.read().decode(errors="replace")
 
     def wait_ready(self) -> list[int]:
-        """Until it answers and both workers have finished loading the app; returns the workers' pids."""
+        """Until it answers and every worker has finished loading the app; returns the serving pids."""
         deadline = time.monotonic() + BOOT_TIMEOUT
         while True:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited ({self.proc.returncode}):\n{self.log_text()[-2000:]}")
+                raise RuntimeError(f"{self.kind} exited ({self.proc.returncode}):\n{self.log_text()[-2000:]}")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not answer within {BOOT_TIMEOUT:.0f} s:\n{self.log_text()[-2000:]}")
+                raise RuntimeError(f"{self.kind} did not answer within {BOOT_TIMEOUT:.0f} s:\n"
+                                   f"{self.log_text()[-2000:]}")
             try:
                 if _get(self.port, "/") == 200:
                     break
@@ -126,14 +147,14 @@ class Server:
                 pass
             time.sleep(0.1)
         cpu = None
-        while time.monotonic() < deadline:  # both workers booted: two children whose CPU time stands still
-            workers = _children(self.proc.pid)
-            now = [_cpu_seconds(p) for p in workers] if len(workers) == WORKERS else None
+        while time.monotonic() < deadline:  # every worker booted: its CPU time stands still
+            workers = self.serving()
+            now = [_cpu_seconds(p) for p in workers] if len(workers) == max(1, self.n_workers) else None
             if now is not None and now == cpu:
                 return workers
             cpu = now
             time.sleep(0.3)
-        raise RuntimeError(f"expected {WORKERS} settled workers, found {_children(self.proc.pid)}")
+        raise RuntimeError(f"expected {max(1, self.n_workers)} settled workers, found {self.serving()}")
 
     def stop(self) -> None:
         stop_process(self.proc)
@@ -308,13 +329,13 @@ KINDS = ("page load", "load: act", "load: pin", "load: panels", "load: ball", "S
          "slider move: panels", "slider move → all answered")
 
 
-def collect(seconds: float = 60, students: int = 60) -> list:
+def collect(seconds: float = 60, students: int = 60, server: str = "backprop-lab", threads: int | None = None) -> list:
     from app import create_app
 
     app = create_app()  # only for its callback map: body() builds requests from it
     presets = list(engine.PRESETS)
     with tempfile.TemporaryFile() as log_file:
-        server = Server(log_file)
+        server = Server(log_file, server, threads)
         try:
             return _run(server, app, presets, seconds, students)
         finally:
@@ -325,7 +346,8 @@ def _run(server: Server, app, presets: list, seconds: float, students: int) -> l
     workers = server.wait_ready()
     cpu_before = [_cpu_seconds(p) for p in workers]
     own_before = resource.getrusage(resource.RUSAGE_SELF)
-    master_before, machine_before = _cpu_seconds(server.proc.pid), _machine_busy_seconds()
+    master = server.proc.pid if server.n_workers else None  # gunicorn's master; waitress has none
+    master_before, machine_before = _cpu_seconds(master) if master else 0.0, _machine_busy_seconds()
     t0 = time.monotonic()
     class_ = [Student(i, server.port, app, t0, seconds, presets[i % len(presets)], 1 + i) for i in range(students)]
     for s in class_:
@@ -334,12 +356,13 @@ def _run(server: Server, app, presets: list, seconds: float, students: int) -> l
         s.join(max(1.0, t0 + ARRIVAL_SECONDS + seconds + 60 - time.monotonic()))
     wall = time.monotonic() - t0
     own_after = resource.getrusage(resource.RUSAGE_SELF)
-    master_cpu, machine = _cpu_seconds(server.proc.pid) - master_before, _machine_busy_seconds() - machine_before
+    master_cpu = _cpu_seconds(master) - master_before if master else 0.0
+    machine = _machine_busy_seconds() - machine_before
     stuck = [s.name for s in class_ if s.is_alive()]
-    now = _children(server.proc.pid)
+    now = server.serving()
     cpu_after = [_cpu_seconds(p) if p in now else float("nan") for p in workers]
     memory = [_memory_mb(p) if p in now else (float("nan"),) * 2 for p in workers]
-    master_mb = _memory_mb(server.proc.pid)[0]
+    master_mb = _memory_mb(master)[0] if master else None
     log = server.log_text()
 
     latency = defaultdict(list)
@@ -365,7 +388,7 @@ def _run(server: Server, app, presets: list, seconds: float, students: int) -> l
             rows.append(Row(GROUP, f"{kind} ({len(latency[kind])})", median, p95))
     every = [t for kind, samples in latency.items() if "→" not in kind for t in samples]
     median, p95 = summarise(every) if every else (float("nan"),) * 2
-    rows.append(Row(GROUP, f"every request ({len(every)})", median, p95))
+    rows.append(Row(GROUP, f"every request ({len(every)})", median, p95, note=server.command))
     rows.append(Row(GROUP, "p95 of every request", p95, budget=BUDGET_P95_MS))
     ok = 100.0 * (n_requests - n_errors) / n_requests if n_requests else 0.0
     rows.append(Row(GROUP, "requests answered correctly", ok, unit="%", budget=100.0, higher_is_better=True,
@@ -381,14 +404,17 @@ def _run(server: Server, app, presets: list, seconds: float, students: int) -> l
     used = [after - before for before, after in zip(cpu_before, cpu_after)]
     total = sum(used)
     for i, (pid, cpu, (rss, peak)) in enumerate(zip(workers, used, memory), 1):
-        rows.append(Row(GROUP, f"worker {i}: share of the workers' CPU time", 100.0 * cpu / total if total else 0.0,
-                        unit="%", note=f"pid {pid}: {cpu:.1f} s of CPU in {wall:.0f} s"))
-        rows.append(Row(GROUP, f"worker {i}: memory (VmRSS at the end)", rss, unit="MB", budget=BUDGET_MB,
+        name = f"worker {i}" if master else "the server (one process)"
+        if master:
+            rows.append(Row(GROUP, f"{name}: share of the workers' CPU time", 100.0 * cpu / total if total else 0.0,
+                            unit="%", note=f"pid {pid}: {cpu:.1f} s of CPU in {wall:.0f} s"))
+        rows.append(Row(GROUP, f"{name}: memory (VmRSS at the end)", rss, unit="MB", budget=BUDGET_MB,
                         note=f"peak {peak:.0f} MB"))
-    rows.append(Row(GROUP, "master: memory (VmRSS at the end)", master_mb, unit="MB"))
+    if master:
+        rows.append(Row(GROUP, "master: memory (VmRSS at the end)", master_mb, unit="MB"))
     own = (own_after.ru_utime + own_after.ru_stime) - (own_before.ru_utime + own_before.ru_stime)
     rows.append(Row(GROUP, "CPU: the students (simulated on the same machine)", 100 * own / wall, unit="%",
-                    note=f"of one core; the workers {100 * total / wall:.0f} %"))
+                    note=f"of one core; the server {100 * total / wall:.0f} %"))
     others = max(0.0, machine - own - total - master_cpu)  # kernel time for loopback makes it ±2 %
     rows.append(Row(GROUP, "CPU: other processes on the machine meanwhile", 100 * others / wall, unit="%",
                     note=f"of one core (of {os.cpu_count()}): a busy machine slows the server"))
@@ -399,10 +425,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60, help="how long each student works (default 60)")
     parser.add_argument("--students", type=int, default=60, help="how many students (default 60)")
+    parser.add_argument("--server", choices=("backprop-lab", "gunicorn"), default="backprop-lab",
+                        help="the classroom command (default), or gunicorn --workers 2 --threads 4")
+    parser.add_argument("--threads", type=int, help="threads: backprop-lab's (default 8), gunicorn's per worker (4)")
     args = parser.parse_args()
-    if not (1 <= args.seconds <= 600 and 1 <= args.students <= 500):
-        parser.error("--seconds from 1 to 600, --students from 1 to 500")
-    rows = collect(args.seconds, args.students)
+    if not (1 <= args.seconds <= 600 and 1 <= args.students <= 500 and 1 <= (args.threads or 1) <= 64):
+        parser.error("--seconds from 1 to 600, --students from 1 to 500, --threads from 1 to 64")
+    rows = collect(args.seconds, args.students, args.server, args.threads)
     print(header())
     print(render(rows))
 

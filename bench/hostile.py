@@ -215,6 +215,9 @@ def collect() -> list:
         if not server.alive():
             raise SystemExit("the server died during the run")
     rows += fairness_rows()
+    from bench.slow_clients import classroom_rows  # its own server: the classroom command, 32 slow bodies
+
+    rows += classroom_rows()
     return rows
 
 

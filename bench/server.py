@@ -1,11 +1,12 @@
 """The real app server in a subprocess, on loopback, for benchmarks and HTTP tests.
 
-`AppServer` runs `python -m app --port <free port>` (Flask's own server, debug off) from the repo
-root, writes its output to a temporary file (read afterwards for tracebacks), waits until it
+`AppServer` runs `python -m app --port <free port>` (debug off) from the repo root, or any other
+server command given with "{port}" in it (bench/slow_clients.py compares several), writes its output to a temporary file (read afterwards for tracebacks), waits until it
 answers, and always stops it (use it as a context manager). Also: one HTTP request with a timeout,
 and a process's memory and CPU time read from /proc. Nothing here knows about callbacks.
 
-bench/classroom.py runs gunicorn instead (two workers) but shares these /proc and port helpers.
+bench/classroom.py runs its own server class (it waits for every worker to settle) but shares these
+/proc and port helpers.
 """
 
 import fcntl
@@ -91,17 +92,20 @@ def stop_process(proc: subprocess.Popen) -> None:
 
 
 class AppServer:
-    """`python -m app --port PORT` from the repo root, on 127.0.0.1, debug off."""
+    """`python -m app --port PORT` from the repo root, on 127.0.0.1, debug off; or `command`, a list of
+    arguments where "{port}" stands for the port (e.g. a gunicorn command line)."""
 
-    def __init__(self, extra_args: tuple = (), port: int | None = None):
+    def __init__(self, extra_args: tuple = (), port: int | None = None, command: list[str] | None = None):
         self.port = port if port is not None else free_port()
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__, read while running
         # The server writes through the same open file: with O_APPEND its writes always go to the
         # end, and reading with pread never moves the offset they share.
         flags = fcntl.fcntl(self.log.fileno(), fcntl.F_GETFL)
         fcntl.fcntl(self.log.fileno(), fcntl.F_SETFL, flags | os.O_APPEND)
+        argv = ([arg.replace("{port}", str(self.port)) for arg in command] if command else
+                [sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(self.port), *extra_args])
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(self.port), *extra_args],
+            argv,
             cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )

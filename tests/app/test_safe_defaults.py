@@ -21,12 +21,15 @@ def client():
 
 
 def test_the_server_starts_on_this_computer_without_debug(monkeypatch):
-    calls = []
-    monkeypatch.setattr("dash.Dash.run", lambda self, **kwargs: calls.append(kwargs))
+    served, debugged = [], []
+    monkeypatch.setattr(cli, "serve", lambda server, host, port, threads: served.append((host, port, threads)))
+    monkeypatch.setattr("dash.Dash.run", lambda self, **kwargs: debugged.append(kwargs))
     cli.main([])
-    assert calls == [{"host": "127.0.0.1", "port": 8050, "debug": False}]
+    assert served == [("127.0.0.1", 8050, cli.THREADS)] and debugged == []  # waitress, on this computer only
     cli.main(["--host", "0.0.0.0", "--port", "9000"])  # a classroom, when asked for
-    assert calls[-1] == {"host": "0.0.0.0", "port": 9000, "debug": False}
+    assert served[-1] == ("0.0.0.0", 9000, cli.THREADS)
+    cli.main(["--debug"])  # Flask's development server with Dash's dev tools: only when asked for
+    assert debugged == [{"host": "127.0.0.1", "port": 8050, "debug": True}] and len(served) == 2
 
 
 def test_the_page_carries_security_headers(client):

@@ -15,6 +15,7 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 def create_app(**options) -> dash.Dash:
     """A new Backprop Lab app. Options go to dash.Dash (e.g. title)."""
     from .callbacks import register_callbacks
+    from .delivery import add_delivery
     from .guard import add_request_guard
     from .layout import build_layout
     from .maths import register_maths_callbacks
@@ -29,6 +30,8 @@ def create_app(**options) -> dash.Dash:
     app = dash.Dash(
         __name__,
         assets_folder=str(ASSETS),
+        # Served, not put in the page: assets/plotly-loader.js has the charts load it when needed.
+        assets_path_ignore=["^vendor$"],
         title=options.pop("title", "Backprop Lab"),
         update_title=None,  # no "Updating..." flicker in the tab while playing
         serve_locally=True,
@@ -45,6 +48,7 @@ def create_app(**options) -> dash.Dash:
     add_security_headers(app)
     add_request_guard(app)
     add_missing_file_guard(app)
+    add_delivery(app)
     # Everything made so far (Dash, Flask, Plotly's validators: hundreds of thousands of objects)
     # lives as long as the server. Frozen, the garbage collector's full passes skip it: they cost
     # the largest requests 40 ms each, one request in two.

@@ -90,6 +90,7 @@ BOUNDS = {
     "start-state.data": LAB,
     "travel.data": MOMENT,
     "data-chart.clickData": CLICK,
+    "data-click.data": CLICK,
     "ball-chart.clickData": CLICK,
     "load-lab.contents": file_bound(limits.MAX_STATE_BYTES),
     "upload-csv.contents": file_bound(limits.MAX_UPLOAD_BYTES),

@@ -54,7 +54,7 @@ USES_START = frozenset({"reset", "reset-diverged", "add-layer", "remove-layer", 
 
 def apply(trigger, values: dict, state, start, speed):
     """The new (state, start) after the control `trigger` fired with the page's values."""
-    if isinstance(trigger, str) and trigger in values and values[trigger] is None and trigger != "data-chart":
+    if isinstance(trigger, str) and trigger in values and values[trigger] is None and trigger != "data-click":
         return state, start  # a control cleared itself (e.g. a dropdown whose options changed): nothing to do
     if trigger == "step":
         return engine.advance(state), start
@@ -89,8 +89,8 @@ def apply(trigger, values: dict, state, start, speed):
         return actions.train_settings(state, values["learning-rate"], values["batch-size"], values["optimizer"]), start
     if trigger == "example":
         return actions.choose_example(state, values["example"]), start
-    if trigger == "data-chart":
-        points = values["data-chart"].get("points") if isinstance(values["data-chart"], dict) else None
+    if trigger == "data-click":
+        points = values["data-click"].get("points") if isinstance(values["data-click"], dict) else None
         point = points[0] if isinstance(points, list) and points else {}  # clickData is untrusted: any shape
         if not isinstance(point, dict) or "customdata" not in point:
             return state, start
@@ -221,7 +221,10 @@ def register_callbacks(app) -> None:
         Input("add-layer", "n_clicks"),
         Input("remove-layer", "n_clicks"),
         *[Input(c, "value") for c in CONTROLS],
-        Input("data-chart", "clickData"),
+        # A click on the data chart, copied into a store (below): Dash holds a callback back until
+        # every component among its inputs is ready, and a graph is ready only once Plotly has
+        # loaded: with the graph itself as an input, the first network would wait for Plotly.
+        Input("data-click", "data"),
         Input(SLIDERS, "value"),
         Input("tour", "data"),
         *[Input(name, prop) for name, prop in arrivals.INPUTS],
@@ -239,7 +242,7 @@ def register_callbacks(app) -> None:
         values = dict(zip(CONTROLS, args[n_fixed : n_fixed + len(CONTROLS)]))
         values["preset"] = args[5]
         values["play-tick"] = args[4]
-        values["data-chart"] = args[n_fixed + len(CONTROLS)]
+        values["data-click"] = args[n_fixed + len(CONTROLS)]
         slider_values = args[n_fixed + len(CONTROLS) + 1]
         values["tour"] = args[n_fixed + len(CONTROLS) + 2]
         arrived = dict(zip((name for name, _ in arrivals.INPUTS), args[n_fixed + len(CONTROLS) + 3 :]))
@@ -367,6 +370,8 @@ def register_callbacks(app) -> None:
         return output_options(loss), loss_options(output)
 
     app.clientside_callback(READOUT_JS, READOUT_OUTPUT, READOUT_INPUT)
+    app.clientside_callback("(click) => click", Output("data-click", "data"), Input("data-chart", "clickData"),
+                            prevent_initial_call=True)
     app.clientside_callback(
         "(view) => window.backpropLab.render('network', view)",
         Output("painted-key", "data"),

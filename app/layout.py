@@ -434,6 +434,7 @@ def build_layout():
             dcc.Store(id="start-state", storage_type="session"),
             dcc.Store(id="pinned", storage_type="session", data=[]),
             dcc.Store(id="clicked-param"),
+            dcc.Store(id="data-click"),  # the data chart's clickData, for `act` (app/callbacks.py)
             dcc.Store(id="view"),
             dcc.Store(id="painted-key"),  # the network shape the browser has drawn
             dcc.Store(id="drawn-keys"),  # what the page shows already (charts, texts, shape): not sent again

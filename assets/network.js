@@ -251,7 +251,10 @@
       lab.lastPaint = performance.now();
       lab.paintTimes.push(lab.lastPaint);
       if (lab.paintTimes.length > 50) lab.paintTimes.shift();
-      if (lab.firstPaint === null) lab.firstPaint = lab.lastPaint;
+      if (lab.firstPaint === null) {
+        lab.firstPaint = lab.lastPaint;
+        document.dispatchEvent(new Event("network-painted"));  // the charts load now (plotly-loader.js)
+      }
     });
   }
 

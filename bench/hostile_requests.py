@@ -399,8 +399,8 @@ def _specific() -> list[tuple[str, str, object]]:
         out.append(("lab-state.data", "batch-size.value", value))
     for value in (0, 101, "0.1"):
         out.append(("lab-state.data", "learning-rate.value", value))
-    out.append(("lab-state.data", "data-chart.clickData", {"points": [{"customdata": HUGE_INT}]}))
-    out.append(("lab-state.data", "data-chart.clickData", {"points": [{"customdata": [1, 2]}]}))
+    out.append(("lab-state.data", "data-click.data", {"points": [{"customdata": HUGE_INT}]}))
+    out.append(("lab-state.data", "data-click.data", {"points": [{"customdata": [1, 2]}]}))
     out.append(("lab-state.data", "play-tick.data", {"charts": NAN}))
     out.append(("lab-state.data", slider, 10**6 + 1))
     for tab in ("surface", "slice", "contour", "ball", "nope"):

@@ -30,7 +30,7 @@ def values_for(state, **changes):
     """What the page's controls hold when they show this state, plus any changes (keys as the ids)."""
     values = dict(zip(CONTROLS, control_values(state)))
     values["preset"] = "default"
-    values["data-chart"] = None
+    values["data-click"] = None
     values.update({k.replace("_", "-"): v for k, v in changes.items()})
     return values
 
@@ -219,7 +219,7 @@ def test_example_and_a_click_on_the_data_chart():
     circle = engine.PRESETS["circle"][1]()
     assert run("example", circle, example=12)[0].example == 12
     click = {"points": [{"x": 0.1, "y": 0.2, "customdata": 33, "curveNumber": 0}]}
-    assert run("data-chart", circle, data_chart=click)[0].example == 33
+    assert run("data-click", circle, data_click=click)[0].example == 33
 
 
 @pytest.mark.parametrize("click", [
@@ -229,14 +229,14 @@ def test_example_and_a_click_on_the_data_chart():
 ])
 def test_a_click_without_an_example_changes_nothing(click):
     state = engine.PRESETS["circle"][1]()
-    new, start = run("data-chart", state, data_chart=click)
+    new, start = run("data-click", state, data_click=click)
     assert new is state and start is state
 
 
 @pytest.mark.parametrize("index", [100, -1, "3", [1], None])
 def test_a_click_with_a_bad_index_is_refused(index):
     with pytest.raises(LabInputError, match="from 0 to 99"):
-        run("data-chart", engine.PRESETS["circle"][1](), data_chart={"points": [{"customdata": index}]})
+        run("data-click", engine.PRESETS["circle"][1](), data_click={"points": [{"customdata": index}]})
 
 
 # --- a weight dragged by hand ---
@@ -336,7 +336,7 @@ def test_bad_input_is_a_clear_lab_input_error(trigger, changes, words):
 JUNK = [None, "", "x", -1, 1.5, 10**400, float("nan"), float("inf"), True, [], ["x"], {}, {"a": 1}]
 
 
-@pytest.mark.parametrize("trigger", [*CONTROLS, "preset", "data-chart", "add-layer", "remove-layer", "play-tick",
+@pytest.mark.parametrize("trigger", [*CONTROLS, "preset", "data-click", "add-layer", "remove-layer", "play-tick",
                                      SLIDER, "step", "unknown"])
 def test_apply_never_raises_anything_but_lab_input_error(trigger):
     state = default()
@@ -370,7 +370,7 @@ def test_the_app_registers_the_state_callback():
     for control in CONTROLS:
         assert f"{control}.value" in act[0]
     inputs = {i["id"] if isinstance(i["id"], str) else json.dumps(i["id"]) for i in app.callback_map[act[0]]["inputs"]}
-    assert {"step", "full-step", "reset", "play-tick", "preset", "data-chart", *CONTROLS} <= inputs
+    assert {"step", "full-step", "reset", "play-tick", "preset", "data-click", *CONTROLS} <= inputs
 
 
 def test_each_answer_brings_the_next_phase_for_an_instant_step():
@@ -453,3 +453,29 @@ def test_a_new_slider_reading_its_own_weight_changes_nothing():
     moved, _ = apply(SLIDER, values_for(state, slider=-0.25), state, state, "phase")
     assert engine.ParamRef.parse("W1[0,1]", moved.spec).get(moved.params) == -0.25
     assert not moved.cursor.at_update
+
+
+def test_the_first_network_waits_for_no_graph():
+    """Dash holds a callback back until every component among its inputs and states is ready, and a
+    graph is ready only once Plotly has loaded (a second or more on a slow laptop): `act`, which
+    draws the first network, reads no graph."""
+    from dash import dcc
+
+    from app import create_app
+    from app.layout import build_layout
+
+    def graphs(node):
+        if isinstance(node, dcc.Graph):
+            yield node.id
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, (list, tuple)) else [children]:
+            if child is not None and hasattr(child, "to_plotly_json"):
+                yield from graphs(child)
+
+    graph_ids = set(graphs(build_layout()))
+    assert {"data-chart", "ball-chart", "history"} <= graph_ids
+    app = create_app()
+    act = next(v for k, v in app.callback_map.items() if "lab-state.data" in k and "start-state.data" in k)
+    read = {i["id"] for i in act["inputs"] + act["state"] if isinstance(i["id"], str)}
+    assert read & graph_ids == set()
+    assert "data-click" in read

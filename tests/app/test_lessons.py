@@ -151,7 +151,7 @@ def test_a_bad_step_is_refused(junk):
 
 def test_a_tour_step_sets_up_the_lab_and_reset_goes_to_its_lesson_start():
     mine = engine.train_steps(actions.preset("circle", seed=3), 5)
-    values = dict(zip(CONTROLS, control_values(mine))) | {"preset": "default", "data-chart": None, "tour": 5}
+    values = dict(zip(CONTROLS, control_values(mine))) | {"preset": "default", "data-click": None, "tour": 5}
     state, start = apply("tour", values, mine, mine, "phase")
     assert state.to_dict() == step_state(5).to_dict()
     assert start.to_dict() == actions.preset(TOUR[5].preset).to_dict()

@@ -8,11 +8,13 @@ browser draws: the figure Plotly holds and the notes under the charts.
 Screenshots of each panel go to /tmp/screens4/ (outside the repository).
 """
 
+import re
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -143,6 +145,19 @@ def test_every_panel_draws_its_chart(dash_duo):
     L = engine.PRESETS["circle"][1]().spec.n_layers
     assert note(dash_duo, "surface-note").startswith(f"The output {neuron_name(L, 0, L)} over the inputs, with the weights")
     screenshot(dash_duo, "data", "#data-chart")
+    # A click on a training point puts that example on show: the big ring moves onto it.
+    train = next(t for t in fig["data"] if t.get("name") == "train")
+    point = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#data-chart .scatterlayer .trace")[0] \
+        .find_elements(By.CSS_SELECTOR, ".point")[17]
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", point)
+    # As a person does: rest on a point until Plotly names it, then click.
+    ActionChains(dash_duo.driver).move_to_element(point).perform()
+    wait_until(lambda: "example" in dash_duo.find_element("#data-chart .hoverlayer").text, "the point's hover label")
+    k = int(re.search(r"example (\d+)", dash_duo.find_element("#data-chart .hoverlayer").text).group(1))
+    assert k != 0  # the example on show before the click
+    ActionChains(dash_duo.driver).click().perform()
+    wait_until(lambda: (figure(dash_duo, "data-chart")["data"][-1]["x"], figure(dash_duo, "data-chart")["data"][-1]["y"])
+               == ([train["x"][k]], [train["y"][k]]), "the clicked example on show")
 
     open_tab(dash_duo, "ball")
     # The curve, the ball, its slope and the invisible line that takes clicks; the trail is empty before the

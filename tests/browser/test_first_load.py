@@ -1,0 +1,66 @@
+"""What a first load and a reload move over the wire, read from the browser's own records
+(Resource Timing's transferSize: the bytes that crossed the network, compressed, headers included).
+
+Budget from the classroom: at most 1.2 MB before the network is painted on a cold load (it was
+6.3 MB, uncompressed, with the full Plotly bundle); Plotly is the cartesian bundle and comes after
+the network; a reload moves almost nothing.
+"""
+
+from app import create_app
+from tests.browser.test_network_page import wait_until
+
+COLD_BUDGET = 1.2e6  # bytes before the network is painted
+RELOAD_BUDGET = 150e3  # the page, its layout and the first answers; every bundle from the cache
+
+RESOURCES = """
+const nav = performance.getEntriesByType('navigation')[0];
+return {
+  firstPaint: window.backpropLab.firstPaint,
+  nav: nav.transferSize,
+  plotly: window.Plotly && window.Plotly.version,
+  all: performance.getEntriesByType('resource').map(e => ({
+    name: e.name.replace(location.origin, ''), start: e.startTime, end: e.responseEnd,
+    transfer: e.transferSize, encoded: e.encodedBodySize, decoded: e.decodedBodySize})),
+};
+"""
+
+
+def charts_drawn(dash_duo) -> bool:
+    return dash_duo.driver.execute_script(
+        "return !!document.querySelector('#slice-chart .js-plotly-plot .scatterlayer .trace')")
+
+
+def test_a_cold_load_is_light_and_a_reload_moves_almost_nothing(dash_duo):
+    dash_duo.start_server(create_app())
+    driver = dash_duo.driver
+    wait_until(lambda: driver.execute_script("return !!(window.backpropLab && window.backpropLab.firstPaint)"),
+               "the network's first paint", timeout=20)
+    wait_until(lambda: charts_drawn(dash_duo), "the loss curve drawn with Plotly", timeout=20)
+    cold = driver.execute_script(RESOURCES)
+
+    before = cold["nav"] + sum(r["transfer"] for r in cold["all"] if r["end"] <= cold["firstPaint"])
+    assert 50e3 < before <= COLD_BUDGET, before
+    # Every script and style of any size came compressed.
+    for r in cold["all"]:
+        if r["name"].split("?")[0].endswith((".js", ".css")) and r["decoded"] > 5000:
+            assert r["encoded"] < 0.6 * r["decoded"], r
+    # Plotly: the cartesian bundle, asked for once the network was on screen; never the full one.
+    plotly = [r for r in cold["all"] if "plotly" in r["name"] and "plotly-loader" not in r["name"]]
+    assert [r["name"] for r in plotly] == ["/assets/vendor/plotly-cartesian-4.1.1.min.js"]
+    assert plotly[0]["start"] >= cold["firstPaint"]
+    assert cold["plotly"] == "4.1.1"
+
+    driver.execute_script("window.name = 'reloading'")
+    driver.refresh()
+    wait_until(lambda: driver.execute_script("return window.name === 'reloading' && !!document.getElementById"
+                                             "('network') && !!(window.backpropLab && window.backpropLab.firstPaint)"),
+               "the network painted after the reload", timeout=20)
+    wait_until(lambda: charts_drawn(dash_duo), "the loss curve after the reload", timeout=20)
+    warm = driver.execute_script(RESOURCES)
+    moved = warm["nav"] + sum(r["transfer"] for r in warm["all"])
+    assert moved <= RELOAD_BUDGET, sorted(((r["transfer"], r["name"]) for r in warm["all"]), reverse=True)[:8]
+    # Every versioned bundle came from the browser's cache, without asking the server.
+    for r in warm["all"]:
+        if "/assets/vendor/" in r["name"] or "?m=" in r["name"] or ".v4_" in r["name"] or ".v7_" in r["name"]:
+            assert r["transfer"] == 0, r
+    assert dash_duo.get_logs() == []

@@ -1,7 +1,8 @@
 """`make bench`: every benchmark, printed as one table.
 
 engine (NumPy engine timings), server (each callback's time and answer size through
-Dash's HTTP handler), browser (what a person feels in headless Chromium), speeds (the
+Dash's HTTP handler), browser (what a person feels in headless Chromium), wifi (a cold load over a classroom's
+throttled, shared Wi-Fi), speeds (the
 steps per second each Play speed shows on the step counter), classroom
 (the classroom command, backprop-lab, and simulated students) and hostile (thousands of malformed
 requests and the most expensive valid ones, against the real server; a Step's p95 while 32
@@ -12,7 +13,7 @@ the classroom; `--soak` adds the soak (10,000 play ticks, about two and a half m
 
 import argparse
 
-from bench import app, browser, classroom, engine, hostile, soak, speeds
+from bench import app, browser, classroom, engine, hostile, soak, speeds, wifi
 from bench.table import header, render
 
 
@@ -22,7 +23,7 @@ def main() -> None:
     parser.add_argument("--soak", action="store_true", help="also 10,000 play ticks against the real server (long)")
     args = parser.parse_args()
     print(header(), flush=True)
-    rows = engine.collect() + app.collect() + browser.collect() + speeds.collect()
+    rows = engine.collect() + app.collect() + browser.collect() + wifi.collect() + speeds.collect()
     rows += classroom.collect(seconds=15, students=20) if args.quick else classroom.collect()
     rows += hostile.collect()
     if args.soak:

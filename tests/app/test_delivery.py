@@ -14,7 +14,7 @@ import pytest
 
 import engine
 from app import ASSETS, create_app
-from app.delivery import BundleCache, bundle_key
+from app.delivery import BundleCache, bundle_bytes, bundle_key
 
 YEAR = "max-age=31536000"
 
@@ -143,34 +143,43 @@ def test_a_bundle_is_compressed_once_whatever_fingerprint_a_client_writes(app, c
 
 
 def test_bundle_keys_name_files_and_nothing_else(tmp_path, monkeypatch):
+    import os
     from types import SimpleNamespace
 
     def req(path, method="GET"):
         return SimpleNamespace(path=path, method=method)
 
     assert bundle_key(req("/_dash-component-suites/dash/dcc/dash_core_components.v4_4_1m17.js")) == \
-        "dash/dcc/dash_core_components.js"
+        "suite|dash|dcc/dash_core_components.js"
     assert bundle_key(req("/_dash-update-component", "POST")) == ""
     assert bundle_key(req("/")) == ""
     assert bundle_key(req("/assets/no-such-file.js")) == ""
     assert bundle_key(req("/assets/../app/__init__.py")) == ""
-    key = bundle_key(req("/assets/network.js"))
-    assert key.startswith("/assets/network.js@")
+    assert bundle_key(req("/assets/network.js")).startswith("asset|network.js|")
+    assert bundle_bytes(bundle_key(req("/assets/network.js"))) == (ASSETS / "network.js").read_bytes()
     # An edited asset is a new key: its compressed copy is made again.
     monkeypatch.setattr("app.delivery.ASSETS_FOLDER", tmp_path)
     (tmp_path / "a.js").write_text("1")
     first = bundle_key(req("/assets/a.js"))
-    import os
-
     os.utime(tmp_path / "a.js", ns=(0, 10**9))
     assert bundle_key(req("/assets/a.js")) != first
 
 
-def test_the_cache_keeps_only_bundles_and_stays_within_its_bytes():
-    cache = BundleCache(max_bytes=100)
-    cache.set("br;", b"x" * 10)  # not a bundle (a callback's answer, the page)
-    assert cache.get("br;") is None and cache.bytes == 0
-    cache.set("br;a.js", b"x" * 60)
-    cache.set("br;b.js", b"y" * 60)  # would pass the limit: not kept (it is made again when asked)
-    assert cache.get("br;a.js") == b"x" * 60 and cache.get("br;b.js") is None
-    assert cache.bytes == 60
+def test_the_cache_compresses_each_bundle_once_at_the_slow_level_and_nothing_else():
+    cache = BundleCache()
+    key = "suite|dash|dcc/dash_core_components.js"
+    plain = bundle_bytes(key)
+    made = cache.get(f"br;{key}")
+    assert brotli.decompress(made) == plain
+    assert len(made) <= len(brotli.compress(plain, quality=5))  # at least as small as brotli 5
+    assert cache.get(f"br;{key}") is made  # kept: the same bytes, not made again
+    assert gzip.decompress(cache.get(f"gzip;{key}")) == plain
+    assert cache.bytes == len(made) + len(cache.get(f"gzip;{key}"))
+    # Not a bundle (a callback's answer, the page) or an encoding it does not make: flask-compress's own.
+    assert cache.get("br;") is None and cache.get(f"zstd;{key}") is None
+    cache.set("br;", b"x")
+    assert cache.get("br;") is None
+    # Within its bytes: a bundle that would pass the limit is given, not kept.
+    small = BundleCache(max_bytes=len(made))
+    small.get(f"br;{key}")
+    assert small.get(f"gzip;{key}") is not None and small.bytes == len(made)

@@ -10,9 +10,10 @@ import socket
 import threading
 
 EVERY_ADDRESS = "0.0.0.0"  # what a server listens on to be reached from the whole room
-# A private address nothing answers at: connecting a UDP socket to it only asks the system which
-# interface would carry the packet (no packet is sent), and that interface's address is the room's.
-UNROUTABLE = ("10.255.255.255", 1)
+# Connecting a UDP socket sends nothing: it only asks the system which interface a packet to this
+# private address would leave by, and that interface's address is the one the room's network knows.
+# Not 10.255.255.255: on a network of 10.0.0.0/8 that is the broadcast address, which connect() refuses.
+PRIVATE_DESTINATION = ("10.254.254.254", 1)
 NAME_TIMEOUT = 2.0  # s: looking up this computer's own name can wait on a name server that never answers
 
 
@@ -20,7 +21,7 @@ def outgoing_address() -> str | None:
     """The address this computer sends from towards a private network, or None with no route."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
         try:
-            probe.connect(UNROUTABLE)
+            probe.connect(PRIVATE_DESTINATION)
             return probe.getsockname()[0]
         except OSError:  # no network at all: no route to choose
             return None

@@ -38,7 +38,7 @@ def test_the_outgoing_address_is_the_interface_a_private_packet_would_leave_by(m
     probe = FakeUdp("192.168.1.23")
     monkeypatch.setattr(room.socket, "socket", lambda *args: probe)
     assert room.outgoing_address() == "192.168.1.23"
-    assert probe.connected == room.UNROUTABLE  # a private address: connect() sends nothing on UDP
+    assert probe.connected == room.PRIVATE_DESTINATION  # a private address: connect() sends nothing on UDP
 
 
 def test_no_route_gives_no_outgoing_address(monkeypatch):

@@ -57,7 +57,8 @@ def announce(host: str, port: int) -> None:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="backprop-lab", description="Serve Backprop Lab in the browser.")
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    where.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1: this computer only)")
     where.add_argument("--room", action="store_true",
                        help="serve the whole room: listen on every address and print the ones students open")
     parser.add_argument("--port", type=int, default=8050)

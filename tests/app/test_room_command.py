@@ -76,8 +76,9 @@ def serve_in_private_network(command: list[str]) -> dict:
     env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     inside = (f"ip link set lo up && ip addr add {ROOM_ADDRESS}/24 dev lo && ip route add default dev lo"
               ' && exec "$0" "$@"')
-    run = subprocess.Popen(["unshare", "--net", "sh", "-c", inside, sys.executable, str(PROBE), str(port_of(command)), *command],
-                           cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    probe = [sys.executable, str(PROBE), str(port_of(command)), *command]
+    run = subprocess.Popen(["unshare", "--net", "sh", "-c", inside, *probe], cwd=ROOT, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                            start_new_session=True)  # one process group: the server too, killed below
     try:
         out, err = run.communicate(timeout=RUN_TIMEOUT)

@@ -4,13 +4,16 @@ build_layout() runs for every page load, so each visitor starts from a fresh
 default lesson unless their browser tab already holds one (session storage).
 """
 
+from functools import cache
+
 from dash import dcc, html
 
 import engine
-from components.network_view import ring_width
+from components.network_view import network_view, ring_width
 from engine import limits
 from engine.losses import refusal
 
+from . import actions
 from .actions import SPEEDS
 from .bounds import BOUNDS
 from .version import version
@@ -425,6 +428,15 @@ def footer():
     return html.Footer(className="footer", children=f"Backprop Lab {version()}", id="footer")
 
 
+@cache
+def first_view() -> dict:
+    """The default lesson's first picture, in the page itself: a first visit draws the network as
+    soon as the page is laid out, without waiting for the server's first answer (which brings the
+    same picture). A tab opened from a link, or one that keeps a lab of its own, shows another lab:
+    assets/network.js draws this picture only when neither is the case ("initial")."""
+    return {**network_view(actions.preset("default")), "initial": True}
+
+
 def build_layout():
     return html.Div(
         id="page",
@@ -436,6 +448,7 @@ def build_layout():
             dcc.Store(id="clicked-param"),
             dcc.Store(id="data-click"),  # the data chart's clickData, for `act` (app/callbacks.py)
             dcc.Store(id="view"),
+            dcc.Store(id="first-view", data=first_view()),  # drawn before the server's first answer
             dcc.Store(id="painted-key"),  # the network shape the browser has drawn
             dcc.Store(id="drawn-keys"),  # what the page shows already (charts, texts, shape): not sent again
             dcc.Store(id="speed-paces", data={k: v.pace() for k, v in SPEEDS.items()}),

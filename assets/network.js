@@ -219,11 +219,18 @@
     if (parts && lastView && parts.key === lastView.key) update(parts, lastView);
   }
 
+  // The page arrives with the default lesson's first picture ("initial", app/layout.py): it is
+  // the lab on show unless the address holds a link or this tab keeps a lab of its own (Dash's
+  // session store "lab-state"); then the server's first answer draws that lab instead.
+  function showsDefaultLesson() {
+    return !window.location.search && window.sessionStorage.getItem("lab-state") === null;
+  }
+
   // Returns the shape it has drawn ("painted-key"): the server sends the geometry again
   // only when that differs from the view's, or when it is null (nothing to draw on).
   function render(containerId, view) {
     const container = document.getElementById(containerId);
-    if (!container || !view) return window.dash_clientside.no_update;
+    if (!container || !view || (view.initial && !showsDefaultLesson())) return window.dash_clientside.no_update;
     let parts = container._parts;
     const have = parts && parts.key === view.key && container.contains(parts.svg);
     let painted = window.dash_clientside.no_update;  // an unchanged output fires nothing

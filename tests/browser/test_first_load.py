@@ -64,3 +64,64 @@ def test_a_cold_load_is_light_and_a_reload_moves_almost_nothing(dash_duo):
         if "/assets/vendor/" in r["name"] or "?m=" in r["name"] or ".v4_" in r["name"] or ".v7_" in r["name"]:
             assert r["transfer"] == 0, r
     assert dash_duo.get_logs() == []
+
+
+# Recorded from the first script of every document (CDP), before the page's own: each network
+# drawn (its neurons, counted in the frame it appears) and when the server's first answer to
+# `act` (the lab, its picture) arrived.
+WATCH = """
+window.__shapes = []; window.__actAnswered = null;
+new MutationObserver(() => {
+  const svg = document.querySelector('#network svg');
+  if (svg && svg !== window.__svg) {
+    window.__svg = svg;
+    requestAnimationFrame(() => window.__shapes.push(svg.querySelectorAll('circle.node-base').length));
+  }
+}).observe(document, {childList: true, subtree: true});
+const pageFetch = window.fetch;
+window.fetch = function (url, options) {
+  const answer = pageFetch.apply(this, arguments);
+  if (String(url).includes('_dash-update-component') && String(options && options.body).includes('..lab-state.data'))
+    answer.then(() => { if (window.__actAnswered === null) window.__actAnswered = performance.now(); });
+  return answer;
+};
+"""
+
+
+def fresh_tab(dash_duo, path: str) -> None:
+    """A new tab (its own, empty session storage) opened at `path`, watched from its first script."""
+    driver = dash_duo.driver
+    driver.switch_to.new_window("tab")
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH})
+    driver.get(dash_duo.server_url + path)
+
+
+def shapes(dash_duo) -> list:
+    return dash_duo.driver.execute_script("return window.__shapes || []")
+
+
+def test_a_first_visit_draws_the_network_before_the_servers_first_answer_and_a_link_never_shows_another(dash_duo):
+    dash_duo.start_server(create_app())
+    driver = dash_duo.driver
+    # A first visit: the default lesson's picture comes with the page (2-2-1: five neurons), drawn
+    # before the server has answered.
+    fresh_tab(dash_duo, "/")
+    wait_until(lambda: driver.execute_script("return window.__actAnswered !== null && window.backpropLab.firstPaint"),
+               "the first paint and the server's first answer")
+    first, answered = driver.execute_script("return [window.backpropLab.firstPaint, window.__actAnswered]")
+    assert shapes(dash_duo)[:1] == [5]
+    assert first < answered
+    dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
+
+    # A link to another lab: only that lab is ever drawn (2-4-2-1: nine neurons), and after a
+    # reload, which keeps the tab's lab, too.
+    fresh_tab(dash_duo, "/?lesson=circle&hidden=4,2")
+    wait_until(lambda: shapes(dash_duo), "the link's network")
+    wait_until(lambda: driver.execute_script("return window.__actAnswered !== null"), "the server's answer")
+    assert shapes(dash_duo) == [9]
+    wait_until(lambda: driver.execute_script("return window.location.search === ''"), "the link taken out of the address")
+    driver.refresh()
+    wait_until(lambda: driver.execute_script("return window.__actAnswered !== null && window.__shapes.length > 0"),
+               "the network after the reload")
+    assert shapes(dash_duo) == [9]
+    assert dash_duo.get_logs() == []

@@ -646,8 +646,9 @@ def page_load(url: str) -> list[Row]:
         rows.append(Row(GROUP, "  timeline: HTML received", _median(runs, "html"),
                         note=f"DOMContentLoaded (every page script run) at {_median(runs, 'dcl'):.0f} ms"))
         rows.append(Row(GROUP, "  timeline: layout + dependencies received", _median(runs, "layout") or float("nan")))
-        rows.append(Row(GROUP, "  timeline: first callback answer", _median(runs, "first callback answer")
-                        or float("nan")))
+        answer = _median(runs, "first callback answer")
+        rows.append(Row(GROUP, "  timeline: first callback answer", answer if answer is not None else float("nan"),
+                        note="" if answer is not None else "none before the paint: the first picture came with the page"))
         if with_plotly:
             rows.append(Row(GROUP, "  timeline: Plotly's bundle fetched", _median(with_plotly, "plotly", lambda v: v[1]),
                             note=f"requested at {_median(with_plotly, 'plotly', lambda v: v[0]):.0f} ms, "

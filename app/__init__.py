@@ -19,6 +19,7 @@ def create_app(**options) -> dash.Dash:
     from .guard import add_request_guard
     from .layout import build_layout
     from .maths import register_maths_callbacks
+    from .page import LabDash
     from .panels import register_panel_callbacks
     from .security import add_security_headers
     from .sharing import register_sharing_callbacks
@@ -27,7 +28,7 @@ def create_app(**options) -> dash.Dash:
 
     if not (ASSETS / "network.js").is_file():  # a page without its scripts would draw no network, silently
         raise RuntimeError(f"Backprop Lab's assets are missing: no {ASSETS / 'network.js'}. Reinstall it.")
-    app = dash.Dash(
+    app = LabDash(
         __name__,
         assets_folder=str(ASSETS),
         # Served, not put in the page: assets/plotly-loader.js has the charts load it when needed.

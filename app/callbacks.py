@@ -377,10 +377,11 @@ def register_callbacks(app) -> None:
         Output("painted-key", "data"),
         Input("view", "data"),
     )
-    # The first picture, in the page itself (app/layout.py first_view). Not through "view": Dash holds
-    # a callback back until the callbacks that set its inputs have run, and `act` sets "view".
+    # The first picture is in the page itself (app/page.py), drawn as soon as the network's
+    # box is there; this tells Dash which shape that was. Not through "view": Dash holds a callback
+    # back until the callbacks that set its inputs have run, and `act` sets "view".
     app.clientside_callback(
-        "(view) => window.backpropLab.render('network', view)",
+        "() => window.backpropLab.reportFirstView()",
         Output("painted-key", "data", allow_duplicate=True),
         Input("first-view", "data"),
         prevent_initial_call="initial_duplicate",

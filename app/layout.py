@@ -448,7 +448,7 @@ def build_layout():
             dcc.Store(id="clicked-param"),
             dcc.Store(id="data-click"),  # the data chart's clickData, for `act` (app/callbacks.py)
             dcc.Store(id="view"),
-            dcc.Store(id="first-view", data=first_view()),  # drawn before the server's first answer
+            dcc.Store(id="first-view"),  # its callback tells Dash the shape drawn from the page's picture (app/page.py)
             dcc.Store(id="painted-key"),  # the network shape the browser has drawn
             dcc.Store(id="drawn-keys"),  # what the page shows already (charts, texts, shape): not sent again
             dcc.Store(id="speed-paces", data={k: v.pace() for k, v in SPEEDS.items()}),

@@ -30,12 +30,25 @@ def charts_drawn(dash_duo) -> bool:
         "return !!document.querySelector('#slice-chart .js-plotly-plot .scatterlayer .trace')")
 
 
+# The parts of Dash's components the Equations tab loads once it is drawn, seconds after the
+# network: a reload while one is still on its way would ask for it again (and count its bytes).
+LAZY_PARTS = ("async-markdown.js", "async-mathjax.js", "async-highlight.js")
+
+
+def equations_typeset(dash_duo) -> bool:
+    return dash_duo.driver.execute_script(
+        "const names = performance.getEntriesByType('resource').map(r => r.name);"
+        "return !!document.querySelector('#equations mjx-container') && "
+        "arguments[0].every(part => names.some(name => name.includes(part)))", list(LAZY_PARTS))
+
+
 def test_a_cold_load_is_light_and_a_reload_moves_almost_nothing(dash_duo):
     dash_duo.start_server(create_app())
     driver = dash_duo.driver
     wait_until(lambda: driver.execute_script("return !!(window.backpropLab && window.backpropLab.firstPaint)"),
                "the network's first paint", timeout=20)
     wait_until(lambda: charts_drawn(dash_duo), "the loss curve drawn with Plotly", timeout=20)
+    wait_until(lambda: equations_typeset(dash_duo), "the equations typeset", timeout=20)
     cold = driver.execute_script(RESOURCES)
 
     before = cold["nav"] + sum(r["transfer"] for r in cold["all"] if r["end"] <= cold["firstPaint"])
@@ -124,4 +137,21 @@ def test_a_first_visit_draws_the_network_before_the_servers_first_answer_and_a_l
     wait_until(lambda: driver.execute_script("return window.__actAnswered !== null && window.__shapes.length > 0"),
                "the network after the reload")
     assert shapes(dash_duo) == [9]
+    assert dash_duo.get_logs() == []
+
+
+def test_the_first_network_is_drawn_from_the_page_itself_with_no_callback_at_all(dash_duo):
+    # The page's own first picture (app/page.py) is drawn as soon as Dash lays the page out, before
+    # Dash runs any callback (they come 100-300 ms later, once the lazily loaded parts of its
+    # components have arrived). A page that has no callbacks at all draws it all the same.
+    app = create_app()
+    app._callback_list.clear()  # what the page is told to run (Dash's _dash-dependencies)
+    app.callback_map.clear()
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    assert driver.execute_script("return fetch('_dash-dependencies').then(r => r.json())") == []
+    wait_until(lambda: driver.execute_script("return document.querySelectorAll('#network svg circle.node-base').length")
+               == 5, "the default lesson's network, 2-2-1")
+    labels = driver.execute_script("return [...document.querySelectorAll('#network svg text')].map(t => t.textContent)")
+    assert {"+0.50", "+0.70", "+0.80"} <= set(labels)  # its weights at the start, as on the page
     assert dash_duo.get_logs() == []

@@ -70,10 +70,6 @@ MOMENT = Bound(kinds=("object",), depth=validate.MAX_DEPTH + 1, nodes=2 * valida
 # Plotly's description of a click: the points under the pointer, each with its box and data.
 CLICK = Bound(kinds=("object",), depth=6, nodes=1_000, items=64, chars=400)
 
-# The default lesson's first picture (app/layout.py first_view), which the page opens with. No server
-# callback reads it; bounded at its size with room to spare, like every value the page holds.
-FIRST_VIEW = Bound(kinds=("object",), depth=6, nodes=2_000, items=64, chars=400)
-
 
 def file_bound(max_bytes: int) -> Bound:
     """A file as the upload button posts it: a data URL (base64 is 4/3 of the bytes)."""
@@ -95,7 +91,6 @@ BOUNDS = {
     "travel.data": MOMENT,
     "data-chart.clickData": CLICK,
     "data-click.data": CLICK,
-    "first-view.data": FIRST_VIEW,
     "ball-chart.clickData": CLICK,
     "load-lab.contents": file_bound(limits.MAX_STATE_BYTES),
     "upload-csv.contents": file_bound(limits.MAX_UPLOAD_BYTES),

@@ -4,16 +4,14 @@ build_layout() runs for every page load, so each visitor starts from a fresh
 default lesson unless their browser tab already holds one (session storage).
 """
 
-from functools import cache
 
 from dash import dcc, html
 
 import engine
-from components.network_view import network_view, ring_width
+from components.network_view import ring_width
 from engine import limits
 from engine.losses import refusal
 
-from . import actions
 from .actions import SPEEDS
 from .bounds import BOUNDS
 from .version import version
@@ -426,15 +424,6 @@ def footer():
     """One quiet line at the foot of the side column: which Backprop Lab this is (app/version.py).
     It takes no height from the network and covers nothing (assets/style.css)."""
     return html.Footer(className="footer", children=f"Backprop Lab {version()}", id="footer")
-
-
-@cache
-def first_view() -> dict:
-    """The default lesson's first picture, in the page itself: a first visit draws the network as
-    soon as the page is laid out, without waiting for the server's first answer (which brings the
-    same picture). A tab opened from a link, or one that keeps a lab of its own, shows another lab:
-    assets/network.js draws this picture only when neither is the case ("initial")."""
-    return {**network_view(actions.preset("default")), "initial": True}
 
 
 def build_layout():

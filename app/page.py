@@ -1,8 +1,9 @@
 """The HTML page Dash sends for every visit, as Dash makes it with two changes, both for how soon
 the network appears on a classroom laptop:
 
-- the default lesson's first picture is in it, as data (app/layout.py first_view), drawn by
-  assets/network.js in the moment Dash puts the network's box on the page;
+- the first picture of the lab the address asks for is in it, as data: the default lesson's
+  (the same for every first visit), or a link's (app/links.py); assets/network.js draws it in the
+  moment Dash puts the network's box on the page, if the tab keeps no lab of its own;
 - Babel's polyfill (core-js for browsers of before 2017: 100 KB that take a laptop 80-250 ms to
   run) is replaced by the one part of it Dash's own bundles call, regenerator-runtime (a global
   `regeneratorRuntime` for the lazy components' code), vendored in assets/vendor/ with its licence.
@@ -10,11 +11,15 @@ the network appears on a classroom laptop:
 
 import json
 import re
+from functools import lru_cache
 
 import dash
+from flask import has_request_context, request
 from plotly.utils import PlotlyJSONEncoder
 
-from .layout import first_view
+from components.network_view import network_view
+
+from . import actions, links
 
 FIRST_VIEW_ID = "first-view-data"
 REGENERATOR = "vendor/regenerator-runtime-0.14.1.js"
@@ -22,13 +27,25 @@ REGENERATOR = "vendor/regenerator-runtime-0.14.1.js"
 POLYFILL_TAG = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>')
 
 
-def first_view_tag() -> str:
-    """first_view() as a data block: JSON in a script element the browser does not run.
+def first_view_tag(search: str = "") -> str:
+    """The first picture of the lab at this address ("" or a link's "?lesson=…"), as a data block:
+    JSON in a script element the browser does not run. Its "address" is the one it was made for:
+    the page draws it only there (assets/network.js).
 
     Not in a dcc.Store: a store's data reaches the page's scripts only through a callback, and
     Dash runs the first callbacks only once every component of the layout is on the page and its
     lazy parts are loaded, a few hundred milliseconds after the network's box is there."""
-    data = json.dumps(first_view(), cls=PlotlyJSONEncoder, separators=(",", ":"))
+    if len(search) > links.MAX_QUERY + 1:
+        return ""  # the server's answer tells what is wrong with it
+    return _tag(search)
+
+
+@lru_cache(maxsize=16)  # a class opening the teacher's link: the picture is made once
+def _tag(search: str) -> str:
+    # The lab `act` will build from the same address (app/arrivals.py): a link's, else the default.
+    linked = links.state_from_query(search) if search else None
+    view = network_view(linked.state if linked is not None and linked.state is not None else actions.preset("default"))
+    data = json.dumps({**view, "address": search}, cls=PlotlyJSONEncoder, separators=(",", ":"))
     # "<" escaped: the data can never close its script element (a lesson's text holds any character).
     return f'<script type="application/json" id="{FIRST_VIEW_ID}">{data.replace("<", chr(92) + "u003c")}</script>'
 
@@ -41,7 +58,8 @@ class LabDash(dash.Dash):
         # Dash without the polyfill tag (another Dash version) keeps its page as it is: the polyfill
         # brings regenerator-runtime too, and tests/app/test_page.py says the tag has moved.
         kwargs["scripts"] = POLYFILL_TAG.sub(lambda _: regenerator, kwargs.get("scripts", ""), count=1)
-        kwargs["app_entry"] = first_view_tag() + kwargs.get("app_entry", "")
+        query = request.query_string.decode("utf-8", "replace") if has_request_context() else ""
+        kwargs["app_entry"] = first_view_tag("?" + query if query else "") + kwargs.get("app_entry", "")
         prefix = self.config.requests_pathname_prefix
         kwargs["css"] = "".join(f'<link rel="preload" href="{prefix}{name}" as="fetch" crossorigin="anonymous">'
                                 for name in ("_dash-layout", "_dash-dependencies")) + kwargs.get("css", "")

@@ -208,6 +208,7 @@
   }
 
   let lastView = null;  // the last view drawn: Step paints its `next` at once (stepAhead)
+  let lastGeometry = null;  // its shape's, which only the view that brought a new shape carries
 
   function presenting() {
     return document.getElementById("page")?.classList.contains("present") === true;
@@ -219,24 +220,18 @@
     if (parts && lastView && parts.key === lastView.key) update(parts, lastView);
   }
 
-  // The page arrives with the default lesson's first picture ("initial", app/layout.py): it is
-  // the lab on show unless the address holds a link or this tab keeps a lab of its own (Dash's
-  // session store "lab-state"); then the server's first answer draws that lab instead.
-  function showsDefaultLesson() {
-    return !window.location.search && window.sessionStorage.getItem("lab-state") === null;
-  }
-
   // Returns the shape it has drawn ("painted-key"): the server sends the geometry again
   // only when that differs from the view's, or when it is null (nothing to draw on).
   function render(containerId, view) {
     const container = document.getElementById(containerId);
-    if (!container || !view || (view.initial && !showsDefaultLesson())) return window.dash_clientside.no_update;
+    if (!container || !view) return window.dash_clientside.no_update;
     let parts = container._parts;
     const have = parts && parts.key === view.key && container.contains(parts.svg);
     let painted = window.dash_clientside.no_update;  // an unchanged output fires nothing
     if (!have && view.geometry) {
       parts = build(container, view.geometry);  // a shape's geometry never changes: build once
       painted = parts.key;
+      lastGeometry = view.geometry;
     } else if (!have) {
       return null;  // a view without the geometry of a shape not drawn here yet: ask for it
     }
@@ -249,23 +244,40 @@
     return painted;
   }
 
-  // The default lesson's first picture comes in the page as data (app/page.py): it is
-  // drawn in the moment Dash puts #network on the page, before Dash runs any callback, which it
-  // does only once all of the layout is there and loaded. The shape drawn is told to Dash (as
-  // "painted-key") by the "first-view" callback, when Dash runs it: reportFirstView.
+  // The first picture, drawn in the moment Dash puts #network on the page: before Dash runs any
+  // callback, which it does only once all of the layout is there and loaded. A new tab draws
+  // the one the page came with (app/page.py: the lab its address asks for); a tab that keeps a
+  // lab of its own (Dash's session store "lab-state": a reload) draws the picture it showed last,
+  // which it kept when the page went away. The server's first answer follows and has the last
+  // word. The shape drawn is told to Dash (as "painted-key") by the "first-view" callback, when
+  // Dash runs it: reportFirstView.
+  const KEPT = "lab-picture";
   let firstKey;  // what render returned for it; undefined until it is drawn, and once told
-  function drawFirstView() {
+  function firstPicture() {
     const data = document.getElementById("first-view-data");
-    if (!data) return true;  // drawn already, or a page without it
+    if (data) data.remove();
+    const kept = window.sessionStorage.getItem(KEPT);
+    window.sessionStorage.removeItem(KEPT);
+    const view = JSON.parse(window.sessionStorage.getItem("lab-state") === null ? data?.textContent || "null" : kept);
+    return view && view.address === window.location.search ? view : null;
+  }
+  function drawFirstView() {
     if (!document.getElementById("network")) return false;
-    data.remove();
     try {
-      firstKey = render("network", JSON.parse(data.textContent));
+      const view = firstPicture();
+      if (view) firstKey = render("network", view);
     } catch (err) {
-      console.warn("The page's first picture could not be drawn; the server's answer draws it.", err);
+      console.warn("The first picture could not be drawn; the server's answer draws it.", err);
     }
     return true;
   }
+  window.addEventListener("pagehide", () => {
+    if (!lastView || !lastGeometry || lastGeometry.key !== lastView.key) return;
+    try {
+      const view = {...lastView, geometry: lastGeometry, address: window.location.search};
+      window.sessionStorage.setItem(KEPT, JSON.stringify(view));
+    } catch (err) {}  // storage full or refused: the next page waits for the server's picture
+  });
   function reportFirstView() {
     drawFirstView();
     const key = firstKey;

@@ -1,5 +1,5 @@
-"""The HTML page Dash sends (app/page.py): the first picture in it, no polyfill, Dash's first two
-answers asked for while the scripts load."""
+"""The HTML page Dash sends (app/page.py): the first picture of the lab its address asks for in it,
+no polyfill, Dash's first two answers asked for while the scripts load."""
 
 import json
 import re
@@ -8,7 +8,9 @@ import pytest
 
 from app import ASSETS, create_app
 from app import page as page_module
-from app.layout import first_view
+from app.actions import preset
+from app.links import state_from_query
+from components.network_view import network_view
 from app.page import FIRST_VIEW_ID, REGENERATOR
 
 
@@ -28,22 +30,50 @@ def data_block(page: str) -> str:
     return match.group(1)
 
 
+def as_json(value):
+    return json.loads(json.dumps(value))
+
+
 def test_the_page_holds_the_default_lessons_first_picture_before_dashs_entry_point(page):
     view = json.loads(data_block(page))
-    assert view == json.loads(json.dumps(first_view()))
-    assert view["initial"] is True and view["geometry"]["key"] == view["key"]
+    assert view == as_json({**network_view(preset("default")), "address": ""})
+    assert view["geometry"]["key"] == view["key"] == "2-2-1"
     # 2-2-1: five neurons, six weights
     assert len(view["geometry"]["nodes"]) == 5 and len(view["geometry"]["edges"]) == 6
     assert page.index(FIRST_VIEW_ID) < page.index('id="react-entry-point"')
 
 
+@pytest.mark.parametrize("query, key", [
+    ("lesson=circle&hidden=8,8,8,8,8,8", "2-8-8-8-8-8-8-1"),
+    ("lesson=circle&hidden=4,2", "2-4-2-1"),
+    ("lesson=nonsense&seed=3", "2-2-1"),  # the default lesson, as the server's answer says
+    ("present=1", "2-2-1"),  # no lab in it: the default lesson
+    ("hidden=" + "9," * 400, "2-2-1"),  # refused sizes: what the link's notice says is used instead
+])
+def test_a_links_page_holds_the_first_picture_of_the_links_lab_made_for_that_address(app, query, key):
+    page = app.server.test_client().get("/?" + query).get_data(as_text=True)
+    view = json.loads(data_block(page))
+    assert view["address"] == "?" + query
+    assert view["key"] == key
+    linked = state_from_query("?" + query)
+    state = linked.state if linked.state is not None else preset("default")
+    assert {k: v for k, v in view.items() if k != "address"} == as_json(network_view(state))
+
+
+def test_an_address_longer_than_any_link_gets_no_picture(app):
+    page = app.server.test_client().get("/?hidden=" + "8" * 5000).get_data(as_text=True)
+    assert FIRST_VIEW_ID not in page and 'id="react-entry-point"' in page
+
+
 def test_no_text_in_the_picture_can_close_its_script_element(monkeypatch):
-    hostile = {"initial": True, "title": "</script><script>alert(1)</script> <!-- x < y"}
-    monkeypatch.setattr(page_module, "first_view", lambda: hostile)
-    tag = page_module.first_view_tag()
+    hostile = {"title": "</script><script>alert(1)</script> <!-- x < y"}
+    monkeypatch.setattr(page_module, "network_view", lambda state: hostile)
+    page_module._tag.cache_clear()
+    tag = page_module.first_view_tag("?x")
+    page_module._tag.cache_clear()
     inside = tag[tag.index(">") + 1:-len("</script>")]
     assert "<" not in inside
-    assert json.loads(inside) == hostile
+    assert json.loads(inside) == {**hostile, "address": "?x"}
 
 
 def test_the_polyfill_is_replaced_by_regenerator_runtime_before_dashs_own_bundles(app, page):

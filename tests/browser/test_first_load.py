@@ -88,6 +88,7 @@ new MutationObserver(() => {
   const svg = document.querySelector('#network svg');
   if (svg && svg !== window.__svg) {
     window.__svg = svg;
+    window.__firstClass = svg.getAttribute('class');  // the phase it shows, when first drawn
     requestAnimationFrame(() => window.__shapes.push(svg.querySelectorAll('circle.node-base').length));
   }
 }).observe(document, {childList: true, subtree: true});
@@ -126,17 +127,29 @@ def test_a_first_visit_draws_the_network_before_the_servers_first_answer_and_a_l
     assert first < answered
     dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
 
-    # A link to another lab: only that lab is ever drawn (2-4-2-1: nine neurons), and after a
-    # reload, which keeps the tab's lab, too.
+    # A link to another lab: its picture comes with the page too, drawn before the server has
+    # answered; only that lab is ever drawn (2-4-2-1: nine neurons), and after a reload, which
+    # keeps the tab's lab, too.
     fresh_tab(dash_duo, "/?lesson=circle&hidden=4,2")
-    wait_until(lambda: shapes(dash_duo), "the link's network")
-    wait_until(lambda: driver.execute_script("return window.__actAnswered !== null"), "the server's answer")
+    wait_until(lambda: driver.execute_script("return window.__actAnswered !== null && window.backpropLab.firstPaint"),
+               "the link's network and the server's first answer")
+    first, answered = driver.execute_script("return [window.backpropLab.firstPaint, window.__actAnswered]")
+    assert first < answered
     assert shapes(dash_duo) == [9]
     wait_until(lambda: driver.execute_script("return window.location.search === ''"), "the link taken out of the address")
+    # One phase on, then a reload: the tab draws the picture it showed last, at once, before the
+    # server's answer (which brings the same lab).
+    dash_duo.find_element("#step").click()
+    wait_until(lambda: "phase-forward" in dash_duo.find_element("#network svg").get_attribute("class"), "the forward pass")
+    # The server's answer (the lab stored in the tab) says so too.
+    wait_until(lambda: not dash_duo.find_element("#phase-text").text.startswith("Ready"), "the phase's words")
     driver.refresh()
     wait_until(lambda: driver.execute_script("return window.__actAnswered !== null && window.__shapes.length > 0"),
                "the network after the reload")
+    first, answered = driver.execute_script("return [window.backpropLab.firstPaint, window.__actAnswered]")
+    assert first < answered
     assert shapes(dash_duo) == [9]
+    assert "phase-forward" in driver.execute_script("return window.__firstClass")
     assert dash_duo.get_logs() == []
 
 

@@ -10,8 +10,8 @@ from app import ASSETS, create_app
 from app import page as page_module
 from app.actions import preset
 from app.links import state_from_query
-from components.network_view import network_view
 from app.page import FIRST_VIEW_ID, REGENERATOR
+from components.network_view import network_view
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def page(app) -> str:
 
 
 def data_block(page: str) -> str:
-    match = re.search(rf'<script type="application/json" id="{FIRST_VIEW_ID}">(.*?)</script>', page, re.S)
+    match = re.search(rf'<script type="application/json" id="{FIRST_VIEW_ID}">(.*?)</script>', page, re.DOTALL)
     assert match, "the page holds no first picture"
     return match.group(1)
 

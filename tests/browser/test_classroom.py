@@ -10,7 +10,6 @@ import json
 import struct
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -24,7 +23,9 @@ from components.numbers import num
 from engine.csv_data import parse_csv
 from tests.browser.test_network_page import (
     choose,
+    dash_idle,
     expected_texts,
+    laid_out,
     open_page,
     screenshot,
     shape,
@@ -93,7 +94,7 @@ def set_window(dash_duo, width, height):
     driver.set_window_size(width, height)
     inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
     driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
-    time.sleep(0.3)
+    laid_out(driver, (width, height))
 
 
 # ---------------------------------------------------------------- keyboard
@@ -128,7 +129,8 @@ def test_keyboard_shortcuts_and_their_help(dash_duo):
     box = dash_duo.find_element("#hidden-sizes")
     box.click()
     box.send_keys(" p r", Keys.ARROW_LEFT)
-    time.sleep(0.5)
+    wait_until(lambda: " p r" in box.get_attribute("value"), "the keys typed into the box")
+    dash_idle(dash_duo, "anything the keys set off")
     assert counters(dash_duo) == "Step 0 · Epoch 0" and dash_duo.find_element("#play").text == "Play"
     assert dash_duo.find_element("#phase-text").text == DEFAULT().cursor.words()
     box.send_keys(Keys.CONTROL, "a")
@@ -144,7 +146,7 @@ def test_keyboard_shortcuts_and_their_help(dash_duo):
     assert rows == [f"{key} {words}".replace("←  →", "← →") for key, words in SHORTCUTS] or all(
         words in row for row, (_, words) in zip(rows, SHORTCUTS, strict=True))
     press(dash_duo, Keys.SPACE)  # the overlay is open: no Step behind it
-    time.sleep(0.3)
+    dash_idle(dash_duo, "anything the key set off")
     assert dash_duo.find_element("#phase-text").text == DEFAULT().cursor.words()
     ActionChains(dash_duo.driver).send_keys(Keys.ESCAPE).perform()
     wait_until(lambda: not overlay.is_displayed(), "the overlay to close")
@@ -233,7 +235,7 @@ def test_a_copied_link_opens_the_same_network_elsewhere(dash_duo):
     wait_until(lambda: shape(dash_duo.driver) == "Network with layers 2-3-2-1", "the 2-3-2-1 network")
     dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0")
     wait_until(lambda: "7" == dash_duo.find_element("#seed").get_attribute("value"), "seed 7")
-    time.sleep(0.3)
+    dash_idle(dash_duo, "the page to settle")
     first = svg_texts(dash_duo)
     dash_duo.find_element("#full-step").click()  # training is not in the link: it opens at the start
     dash_duo.wait_for_text_to_equal("#counters", "Step 1 · Epoch 1", timeout=10)
@@ -438,7 +440,7 @@ def test_presentation_mode_and_both_themes(dash_duo):
 
     dash_duo.find_element("#present-toggle").click()
     wait_until(lambda: "present" in dash_duo.find_element("#page").get_attribute("class"), "presentation mode")
-    time.sleep(0.4)
+    laid_out(dash_duo.driver)
     assert dash_duo.find_element("#present-toggle").get_attribute("aria-pressed") == "true"
     assert not dash_duo.find_element(".settings").is_displayed()  # advanced controls hidden
     big_number, big_node = rendered_px(dash_duo, ".number-value"), rendered_px(dash_duo, ".node-value")

@@ -9,7 +9,6 @@ Screenshots of each panel go to /tmp/screens4/ (outside the repository).
 """
 
 import re
-import time
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,7 @@ from components.network_view import neuron_name
 from components.numbers import num
 from components.readouts import as_of
 
-from .test_network_page import choose, open_page, wait_for_equal, wait_until
+from .test_network_page import choose, handled, open_page, wait_for_equal, wait_until
 from .test_network_page import screenshot as page_screenshot
 
 SCREENS = Path("/tmp/screens4")
@@ -229,8 +228,7 @@ def test_the_ball_rolls_by_gradient_descent_and_can_fly_off(dash_duo):
     edge = [charts.on_frame(flown.x[-1], flown.loss[-1], charts.frame(valley))[0]]  # drawn on the picture's edge
     assert trace_x(dash_duo, "ball-chart", 2) == edge
     # Stopped for good: a Roll does not move a ball that has flown off.
-    dash_duo.find_element("#ball-step").click()
-    time.sleep(0.5)
+    handled(dash_duo, dash_duo.find_element("#ball-step").click, "the Roll click")
     assert note(dash_duo, "ball-note") == f"Step {steps}. {flown.reason}"
     assert trace_x(dash_duo, "ball-chart", 2) == edge
 

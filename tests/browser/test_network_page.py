@@ -78,6 +78,55 @@ def wait_until(predicate, what: str, timeout=10.0):
         time.sleep(0.05)
 
 
+# Dash's own count of the callbacks it has run, and of those it has still to run (its store;
+# dash.testing reads the same to wait for callbacks).
+DASH_CALLBACKS = """
+const callbacks = window.store.getState().callbacks;
+const waiting = Object.entries(callbacks).filter(([k]) => k !== 'stored' && k !== 'completed')
+  .reduce((n, [, list]) => n + list.length, 0);
+return [callbacks.completed, waiting];
+"""
+
+
+def handled(dash_duo, action, what: str, driver=None, timeout=10.0):
+    """Do `action`, then wait until Dash has run a callback for it and has none left to run: the
+    positive sign that the page took the action in, before a test asserts that nothing changed."""
+    driver = driver or dash_duo.driver
+    before, _ = driver.execute_script(DASH_CALLBACKS)
+    action()
+
+    def done():
+        completed, waiting = driver.execute_script(DASH_CALLBACKS)
+        return completed > before and waiting == 0
+    wait_until(done, f"the page to handle {what}", timeout)
+
+
+def dash_idle(dash_duo, what: str, driver=None, timeout=10.0):
+    """Wait until Dash has no callback left to run (e.g. after keys that must not have fired any)."""
+    driver = driver or dash_duo.driver
+    wait_until(lambda: driver.execute_script(DASH_CALLBACKS)[1] == 0, what, timeout)
+
+
+# Two animation frames after every CSS transition has ended (the flowing edges loop for ever): laid out
+# and painted as it will stay.
+LAID_OUT = """
+const done = arguments[arguments.length - 1];
+const moving = () => document.getAnimations().some(a => a instanceof CSSTransition && a.playState === 'running');
+const settle = () => moving() ? setTimeout(settle, 20)
+  : requestAnimationFrame(() => requestAnimationFrame(() => done(true)));
+settle();
+"""
+
+
+def laid_out(driver, size=None, timeout=10.0):
+    """Wait until the page has the given inner size (if any) and has stopped moving (LAID_OUT)."""
+    if size is not None:
+        wait_until(lambda: driver.execute_script("return [window.innerWidth, window.innerHeight]") == list(size),
+                   f"the page at {size[0]}×{size[1]}", timeout)
+    driver.set_script_timeout(timeout)
+    driver.execute_async_script(LAID_OUT)
+
+
 def choose(dash_duo, dropdown_id: str, label: str, stays: bool = True):
     """Open a Dash 4 dropdown and click the option a person reads as `label`.
 
@@ -140,10 +189,10 @@ def screenshot(dash_duo, name: str, element: str | None = None, folder: Path = S
         driver.set_window_size(width, height)
         inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
         driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
-        time.sleep(0.4)  # let the layout reflow, Plotly resize and the 0.35 s CSS transitions finish
+        laid_out(driver, (width, height))  # the layout reflowed and the 0.35 s CSS transitions finished
         if element:
             driver.execute_script("document.querySelector(arguments[0]).scrollIntoView({block: 'nearest'})", element)
-            time.sleep(0.1)
+            laid_out(driver)
         driver.save_screenshot(str(folder / f"{name}-{width}x{height}.png"))
     driver.set_window_size(1280, 800)
 
@@ -380,8 +429,7 @@ def test_too_large_a_learning_rate_diverges_with_a_reason_and_reset_recovers(das
     assert not re.search(r"\bnan\b|\binf(inity)?\b", page, re.IGNORECASE)
 
     # Play cannot start a diverged lab.
-    dash_duo.find_element("#play").click()
-    time.sleep(0.3)
+    handled(dash_duo, dash_duo.find_element("#play").click, "the Play click")
     assert dash_duo.find_element("#play").text == "Play"
     assert dash_duo.find_element("#counters").text == counters_text(diverged)
 

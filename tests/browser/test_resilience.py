@@ -5,7 +5,6 @@ The server keeps nothing between requests: each tab's lab lives in its own sessi
 comes with every click. These tests hold the app to that.
 """
 
-import time
 
 from selenium import webdriver
 from selenium.webdriver.common.keys import Keys
@@ -15,9 +14,11 @@ from app import actions
 from bench.server import AppServer
 from components.numbers import num
 from tests.browser.test_network_page import (
+    DASH_CALLBACKS,
     _still_for,
     choose,
     expected_texts,
+    handled,
     open_page,
     shape,
     step_count,
@@ -48,6 +49,7 @@ def test_two_browsers_at_once_keep_their_own_networks(dash_duo):
             dash_duo.find_element("#full-step").click()
             dash_duo.wait_for_text_to_equal("#counters", f"Step {n} · Epoch {n}", timeout=10)
         first = svg_texts(dash_duo)
+        phase_before = text(dash_duo.driver, "#phase-text")
 
         # … while the second steps the default lesson phase by phase, and sees only its own.
         state = engine.PRESETS["default"][1]()
@@ -65,7 +67,11 @@ def test_two_browsers_at_once_keep_their_own_networks(dash_duo):
         assert text(dash_duo.driver, "#counters") == "Step 2 · Epoch 2" and svg_texts(dash_duo) == first
         other.find_element("css selector", "#reset").click()
         wait_until(lambda: text(other, "#phase-text") == engine.PRESETS["default"][1]().cursor.words(), "reset")
-        time.sleep(0.3)
+        # The first one's next Step goes on from its own lab (a lab the server mixed up would show
+        # the other's, just reset).
+        dash_duo.find_element("#step").click()
+        wait_until(lambda: text(dash_duo.driver, "#phase-text") != phase_before, "the first browser's next phase")
+        assert shape(dash_duo.driver) == "Network with layers 2-3-2-1"
         assert text(dash_duo.driver, "#counters") == "Step 2 · Epoch 2"
         assert other.get_log("browser") == []
     finally:
@@ -254,7 +260,7 @@ def test_numerical_edge_cases_pause_with_a_reason_and_draw_no_nan(dash_duo, tmp_
             dash_duo.find_element("#full-step").click()
             wait_until(lambda: dash_duo.find_element("#counters").text.startswith(f"Step {n} "),  # noqa: B023
                        f"step {n}")
-        time.sleep(0.6)  # the panels follow
+        wait_until(lambda: dash_duo.driver.execute_script(DASH_CALLBACKS)[1] == 0, "the panels to follow")
         text = dash_duo.driver.execute_script(page_text)
         assert "NaN" not in text and "Infinity" not in text and "∞" not in text, name
         assert not dash_duo.find_element("#diverged").is_displayed(), name
@@ -270,8 +276,7 @@ def test_numerical_edge_cases_pause_with_a_reason_and_draw_no_nan(dash_duo, tmp_
     wait_until(dash_duo.find_element("#diverged").is_displayed, "the pause notice")
     assert dash_duo.find_element("#diverged-text").text == paused.diverged
     assert "every ReLU in hidden layer 1 outputs 0" in paused.diverged
-    dash_duo.find_element("#step").click()  # a paused lab does not move
-    time.sleep(0.3)
+    handled(dash_duo, dash_duo.find_element("#step").click, "the Step click")  # a paused lab does not move
     assert dash_duo.find_element("#counters").text == "Step 1 · Epoch 1"
     dash_duo.find_element("#reset-diverged").click()
     wait_until(lambda: not dash_duo.find_element("#diverged").is_displayed(), "the notice to go")

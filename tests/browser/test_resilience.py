@@ -133,6 +133,7 @@ def unexplained(logs, port) -> list:
     """The console errors other than those an outage brings: Chromium's line for each request the
     stopped server refused or dropped, and Dash's renderer's own for each callback that got no answer."""
     said = ("net::ERR_CONNECTION_REFUSED", "net::ERR_EMPTY_RESPONSE", "net::ERR_CONNECTION_RESET",
+            "net::ERR_SOCKET_NOT_CONNECTED",  # a request made while the server was going down
             "Callback failed: the server did not respond.")
 
     def outage(message):

@@ -255,14 +255,18 @@
   let firstKey;  // what render returned for it; undefined until it is drawn, and once told
   function firstPicture() {
     const data = document.getElementById("first-view-data");
-    if (data) data.remove();
+    const given = data ? data.textContent : "null";
+    data?.remove();  // read once: its text is the size of the picture
     const kept = window.sessionStorage.getItem(KEPT);
     window.sessionStorage.removeItem(KEPT);
-    const view = JSON.parse(window.sessionStorage.getItem("lab-state") === null ? data?.textContent || "null" : kept);
+    const view = JSON.parse(window.sessionStorage.getItem("lab-state") === null ? given : kept);
     return view && view.address === window.location.search ? view : null;
   }
+  let firstDone = false;  // once, in the first moment #network is there
   function drawFirstView() {
+    if (firstDone) return true;
     if (!document.getElementById("network")) return false;
+    firstDone = true;
     try {
       const view = firstPicture();
       if (view) firstKey = render("network", view);

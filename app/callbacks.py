@@ -127,6 +127,27 @@ DRAWN = (
 )
 
 
+def status_texts(state, data=None) -> dict:
+    """The words and numbers over the network: its phase, the counters, the losses and the example
+    on show (also written into the page's first screen: app/page.py)."""
+    data = engine.dataset(state.data) if data is None else data
+    scores = engine.evaluate(state)
+    n_train = data.x_train.shape[0]
+    i = min(state.example, n_train - 1)
+    return {
+        "phase": state.cursor.words(),
+        "counters": counters_text(state),
+        "numbers": numbers_panel(state, scores),
+        "when": numbers_when(state, scores),
+        "note": example_note(state, n_train, data.x_train[i], data.y_train[i], data.input_names),
+    }
+
+
+# Where each of them is shown.
+STATUS_IDS = {"phase": "phase-text", "counters": "counters", "numbers": "numbers", "when": "numbers-when",
+              "note": "example-note"}
+
+
 def drawing(state, keys, brief=False, painted=None, playing=False) -> tuple:
     """Everything drawn from the state, in DRAWN order: the network's view model, the words and
     numbers, and the charts that changed.
@@ -149,19 +170,10 @@ def drawing(state, keys, brief=False, painted=None, playing=False) -> tuple:
             out["diverged", "hidden"], out["diverged-text", "children"] = False, state.diverged
         return tuple(out.values())
     data = engine.dataset(state.data)
-    scores = engine.evaluate(state)
-    n_train = data.x_train.shape[0]
-    i = min(state.example, n_train - 1)
     history_key = [state.counters.step, len(state.history.entries), state.history.stride]
     data_key = [state.data.to_dict()]
     shape = list(state.spec.sizes)
-    texts = {
-        "phase": state.cursor.words(),
-        "counters": counters_text(state),
-        "numbers": numbers_panel(state, scores),
-        "when": numbers_when(state, scores),
-        "note": example_note(state, n_train, data.x_train[i], data.y_train[i], data.input_names),
-    }
+    texts = status_texts(state, data)
     # The browser re-renders every output it is sent: what it already shows is not sent again.
     shown = {k: repr(v) for k, v in texts.items()}
     fresh = {k: v if shown_before.get(k) != shown[k] else no_update for k, v in texts.items()}

@@ -59,7 +59,7 @@ def toolbar():
             ),
             time_travel(),
             html.Div(className="view-buttons", children=[
-                html.Button("Settings", id="settings-toggle", className="btn", n_clicks=0,
+                html.Button("Settings", id="settings-toggle", className="btn settings-toggle", n_clicks=0,
                             title="Show or hide the settings (the lesson, the network, the data, training)",
                             **{"aria-pressed": "false", "aria-controls": "settings"}),
                 html.Button("▶ Tour", id="tour-start", className="btn tour-start", n_clicks=0,
@@ -314,11 +314,11 @@ def landscape_tabs():
     """The landscapes beside the network. Only the visible tab is computed and drawn."""
     curves = {k: v.title for k, v in engine.CURVES.items()}
     first = next(iter(engine.CURVES.values()))
-    return html.Div(id="landscape-card", className="card", children=[
+    return html.Div(id="landscape-card", className="card landscape-card", children=[
         png_button("landscape-card", "the chart on show"),
         # The real loss along the weight last clicked, with its ball, comes first: it is the picture
         # that sits beside the network. The toy curves are one click away in the same place.
-        dcc.Tabs(id="panel-tabs", value="slice", className="tabs", children=[
+        dcc.Tabs(id="panel-tabs", value="slice", className="tabs panel-tabs", children=[
             _tab("One weight", "slice", [
                 dcc.Dropdown(id="slice-param", options=[], value="W1[0,0]", clearable=False),
                 dcc.Graph(id="slice-chart", config={"displayModeBar": False}, className="chart tall"),
@@ -365,7 +365,7 @@ def landscape_tabs():
 def maths_tabs():
     """The reasoning beside the picture, for the selected weight and the current network. Only the
     visible tab is computed (app/maths.py)."""
-    return html.Div(id="maths-card", className="card", children=[
+    return html.Div(id="maths-card", className="card maths-card", children=[
         png_button("maths-card", "the charts on show"),
         dcc.Tabs(id="maths-tabs", value="equations", className="tabs maths-tabs", children=[
             _tab("Equations", "equations", [
@@ -402,7 +402,7 @@ def side_panel():
         className="side",
         children=[
             landscape_tabs(),
-            html.Div(id="grab-card", className="card", children=[
+            html.Div(id="grab-card", className="card grab-card", children=[
                 html.H2("Grab a weight", className="card-head"),
                 html.P("Click an edge or a neuron, or pick one here; drag its slider.", className="card-hint"),
                 dcc.Dropdown(id="pick-param", options=[], value=None, placeholder="Choose a weight or bias…",

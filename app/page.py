@@ -20,6 +20,8 @@ from plotly.utils import PlotlyJSONEncoder
 from components.network_view import network_view
 
 from . import actions, links
+from .callbacks import STATUS_IDS, status_texts
+from .first_screen import first_screen, html_of
 
 FIRST_VIEW_ID = "first-view-data"
 REGENERATOR = "vendor/regenerator-runtime-0.14.1.js"
@@ -44,8 +46,12 @@ def first_view_tag(search: str = "") -> str:
 def _tag(search: str) -> str:
     # The lab `act` will build from the same address (app/arrivals.py): a link's, else the default.
     linked = links.state_from_query(search) if search else None
-    view = network_view(linked.state if linked is not None and linked.state is not None else actions.preset("default"))
-    data = json.dumps({**view, "address": search}, cls=PlotlyJSONEncoder, separators=(",", ":"))
+    state = linked.state if linked is not None and linked.state is not None else actions.preset("default")
+    # The words over the network come too, as the first screen's HTML: the live page takes its
+    # place once the server's first answer has written them there (assets/shell.js).
+    status = {STATUS_IDS[k]: html_of(v) for k, v in status_texts(state).items()}
+    data = json.dumps({**network_view(state), "address": search, "status": status}, cls=PlotlyJSONEncoder,
+                      separators=(",", ":"))
     # "<" escaped: the data can never close its script element (a lesson's text holds any character).
     return f'<script type="application/json" id="{FIRST_VIEW_ID}">{data.replace("<", chr(92) + "u003c")}</script>'
 
@@ -53,13 +59,29 @@ def _tag(search: str) -> str:
 class LabDash(dash.Dash):
     """dash.Dash with the page above (interpolate_index is Dash's documented way to change it)."""
 
+    _first_screen_html = None
+
+    def _first_screen(self) -> str:
+        # The layout is the same for every visit (each tab's own lab comes from its storage or
+        # its link), so its HTML is written once.
+        if self._first_screen_html is None:
+            layout = self.layout() if callable(self.layout) else self.layout
+            self._first_screen_html = first_screen(layout)
+        return self._first_screen_html
+
     def interpolate_index(self, **kwargs):
         regenerator = f'<script src="{self.get_asset_url(REGENERATOR)}"></script>'
         # Dash without the polyfill tag (another Dash version) keeps its page as it is: the polyfill
         # brings regenerator-runtime too, and tests/app/test_page.py says the tag has moved.
         kwargs["scripts"] = POLYFILL_TAG.sub(lambda _: regenerator, kwargs.get("scripts", ""), count=1)
         query = request.query_string.decode("utf-8", "replace") if has_request_context() else ""
-        kwargs["app_entry"] = first_view_tag("?" + query if query else "") + kwargs.get("app_entry", "")
+        # The page's own scripts come straight after the first screen, before Dash's (React's
+        # 130 KB and Dash's renderer are read first otherwise): they draw the first picture into it.
+        ours = re.compile(rf'<script src="{re.escape(self.get_asset_url(""))}(?!vendor/)[^"]*"></script>\s*')
+        own_scripts = "".join(m.group(0) for m in ours.finditer(kwargs["scripts"]))
+        kwargs["scripts"] = ours.sub("", kwargs["scripts"])
+        kwargs["app_entry"] = (first_view_tag("?" + query if query else "") + kwargs.get("app_entry", "")
+                               + self._first_screen() + own_scripts)
         prefix = self.config.requests_pathname_prefix
         kwargs["css"] = "".join(f'<link rel="preload" href="{prefix}{name}" as="fetch" crossorigin="anonymous">'
                                 for name in ("_dash-layout", "_dash-dependencies")) + kwargs.get("css", "")

@@ -17,6 +17,18 @@
     return typeof display.settings === "boolean" ? display.settings : window.innerWidth >= SETTINGS_ROOM;
   }
 
+  // A link's present= and theme= flags over the display kept for the tab.
+  function linked(display, search) {
+    const params = new URLSearchParams(search);
+    const shown = {...display};
+    const present = (params.get("present") || "").toLowerCase();
+    if (YES.includes(present)) shown.present = true;
+    if (NO.includes(present)) shown.present = false;
+    const theme = (params.get("theme") || "").toLowerCase();
+    if (THEMES.includes(theme)) shown.theme = theme;
+    return shown;
+  }
+
   function choose(presentClicks, themeClicks, settingsClicks, search, shown) {
     const ctx = window.dash_clientside.callback_context;
     const triggered = ctx.triggered_id;
@@ -25,12 +37,7 @@
     else if (triggered === "settings-toggle") display.settings = !settingsShown(display);
     else if (triggered === "theme-toggle") display.theme = display.theme === "dark" ? "light" : "dark";
     else if (typeof search === "string" && search.length > 1) {
-      const params = new URLSearchParams(search);
-      const present = (params.get("present") || "").toLowerCase();
-      if (YES.includes(present)) display.present = true;
-      if (NO.includes(present)) display.present = false;
-      const theme = (params.get("theme") || "").toLowerCase();
-      if (THEMES.includes(theme)) display.theme = theme;
+      Object.assign(display, linked(display, search));
       // The link has been read (its lab by the server): a reload keeps the work, not the link.
       window.history.replaceState(window.history.state, "", window.location.pathname);
     } else if (shown) {
@@ -39,16 +46,24 @@
     return display;
   }
 
-  function show(display) {
+  // The page's classes for a display (the first screen takes them too: assets/shell.js).
+  function pageClass(d) {
+    // null: the width decides (style.css); a person's choice wins over it.
+    const settings = d.settings === true ? "settings-open" : d.settings === false ? "settings-closed" : "";
+    return ["page", d.present === true ? "present" : "", d.theme === "dark" ? "theme-dark" : "", settings]
+      .filter(Boolean).join(" ");
+  }
+
+  function show(display, drawn = true) {
     const d = display || {};
     const present = d.present === true;
     const dark = d.theme === "dark";
-    // null: the width decides (style.css); a person's choice wins over it.
-    const settings = d.settings === true ? "settings-open" : d.settings === false ? "settings-closed" : "";
-    const page = ["page", present ? "present" : "", dark ? "theme-dark" : "", settings].filter(Boolean).join(" ");
+    const page = pageClass(d);
     document.documentElement.classList.toggle("theme-dark", dark);  // the tooltip and overlay live outside .page
-    requestAnimationFrame(() => window.backpropLab && window.backpropLab.redraw());  // stroke widths follow the mode
-    window.dispatchEvent(new Event("resize"));  // the charts take the new room
+    if (drawn) {
+      requestAnimationFrame(() => window.backpropLab && window.backpropLab.redraw());  // stroke widths follow the mode
+      window.dispatchEvent(new Event("resize"));  // the charts take the new room
+    }
     return [page, present ? "true" : "false", dark ? "Light" : "Dark", settingsShown(d) ? "true" : "false"];
   }
 
@@ -71,6 +86,25 @@
     return [link, said + "It opens this network and data, from the start, on any computer." +
       (share.notice ? " " + share.notice : "")];
   }
+
+  // The page's first screen (app/first_screen.py) looks as the tab's display will: its classes,
+  // from the display the tab keeps (Dash's session store "display") and the link's flags, are
+  // set before the network is drawn into it (its strokes follow presentation mode).
+  function dressFirstScreen() {
+    const page = document.querySelector(".first-screen .page");
+    if (!page) return;
+    let kept = null;
+    try { kept = JSON.parse(window.sessionStorage.getItem("display")); } catch (err) {}
+    const display = linked({present: false, theme: "light", settings: null,
+      ...(kept && typeof kept === "object" ? kept : {})}, window.location.search);
+    const [classes, present, theme, settings] = show(display, false);
+    page.className = classes;
+    const button = (id) => page.querySelector(`[data-id="${id}"]`);
+    button("present-toggle")?.setAttribute("aria-pressed", present);
+    button("settings-toggle")?.setAttribute("aria-pressed", settings);
+    if (button("theme-toggle")) button("theme-toggle").textContent = theme;
+  }
+  dressFirstScreen();
 
   window.backpropLabDisplay = {choose, show, copyLink};
 })();

@@ -211,7 +211,7 @@
   let lastGeometry = null;  // its shape's, which only the view that brought a new shape carries
 
   function presenting() {
-    return document.getElementById("page")?.classList.contains("present") === true;
+    return document.querySelector(".page")?.classList.contains("present") === true;  // the live page's, else the first screen's
   }
 
   // Draw the last view again (presentation mode changes the stroke widths).
@@ -223,11 +223,15 @@
   // Returns the shape it has drawn ("painted-key"): the server sends the geometry again
   // only when that differs from the view's, or when it is null (nothing to draw on).
   function render(containerId, view) {
-    const container = document.getElementById(containerId);
-    if (!container || !view) return window.dash_clientside.no_update;
+    return draw(document.getElementById(containerId), view);
+  }
+
+  function draw(container, view) {
+    const same = window.dash_clientside?.no_update;  // undefined for the first screen: Dash is not there yet
+    if (!container || !view) return same;
     let parts = container._parts;
     const have = parts && parts.key === view.key && container.contains(parts.svg);
-    let painted = window.dash_clientside.no_update;  // an unchanged output fires nothing
+    let painted = same;  // an unchanged output fires nothing
     if (!have && view.geometry) {
       parts = build(container, view.geometry);  // a shape's geometry never changes: build once
       painted = parts.key;
@@ -240,19 +244,20 @@
     update(parts, view);
     followSlider(view);
     nextTick(false);
-    notePaint();
+    notePaint(container.isConnected && !container.closest(".first-screen"));
     return painted;
   }
 
-  // The first picture, drawn in the moment Dash puts #network on the page: before Dash runs any
-  // callback, which it does only once all of the layout is there and loaded. A new tab draws
-  // the one the page came with (app/page.py: the lab its address asks for); a tab that keeps a
-  // lab of its own (Dash's session store "lab-state": a reload) draws the picture it showed last,
-  // which it kept when the page went away. The server's first answer follows and has the last
-  // word. The shape drawn is told to Dash (as "painted-key") by the "first-view" callback, when
-  // Dash runs it: reportFirstView.
+  // The first picture. A new tab draws the one the page came with (app/page.py: the lab its
+  // address asks for); a tab that keeps a lab of its own (Dash's session store "lab-state": a
+  // reload) draws the picture it showed last, which it kept when the page went away. It is drawn
+  // at once into the page's first screen (app/first_screen.py), while Dash's scripts are still
+  // read, and moved into the live #network in the moment React puts that on the page: before
+  // Dash runs any callback, which it does only once all of the layout is there and loaded.
+  // The server's first answer follows and has the last word. The shape drawn is told to Dash
+  // (as "painted-key") by the "first-view" callback, when Dash runs it: reportFirstView.
   const KEPT = "lab-picture";
-  let firstKey;  // what render returned for it; undefined until it is drawn, and once told
+  let firstKey;  // what was drawn first; undefined until it is on the live page, and once told
   function firstPicture() {
     const data = document.getElementById("first-view-data");
     const given = data ? data.textContent : "null";
@@ -262,49 +267,93 @@
     const view = JSON.parse(window.sessionStorage.getItem("lab-state") === null ? given : kept);
     return view && view.address === window.location.search ? view : null;
   }
-  let firstDone = false;  // once, in the first moment #network is there
-  function drawFirstView() {
-    if (firstDone) return true;
-    if (!document.getElementById("network")) return false;
-    firstDone = true;
+  // The words over the network, as HTML the page came with (escaped by the server) or the tab
+  // kept from its own page: written into the first screen only, which React never touches.
+  const STATUS = ["phase-text", "counters", "numbers", "numbers-when", "example-note"];
+  function writeStatus(status) {
+    for (const id of STATUS) {
+      const box = document.querySelector(`.first-screen [data-id="${id}"]`);
+      if (box && typeof status?.[id] === "string") box.innerHTML = status[id];
+    }
+  }
+  function drawFirst(container) {
     try {
       const view = firstPicture();
-      if (view) firstKey = render("network", view);
+      if (view && container === early) writeStatus(view.status);
+      if (view) return draw(container, view);
     } catch (err) {
       console.warn("The first picture could not be drawn; the server's answer draws it.", err);
     }
+    return undefined;
+  }
+  // The first screen's box: its picture moves to the live page (the same elements, listeners and all).
+  const early = document.querySelector(".first-screen #network");
+  let earlyKey;  // drawn at the end of this file, once everything it uses is declared
+  let firstDone = false;  // once, in the first moment the live #network is there
+  function takeFirstView() {
+    if (firstDone) return true;
+    const live = document.getElementById("network");
+    if (!live || live === early) return false;
+    firstDone = true;
+    const parts = early && early._parts;
+    if (live._parts) {
+      // The server's picture is there already: it has the last word.
+    } else if (parts && earlyKey !== undefined) {
+      live.appendChild(parts.svg);
+      live._parts = parts;
+      early._parts = null;
+      firstKey = earlyKey;
+      notePaint(true);
+    } else if (!early) {
+      firstKey = drawFirst(live);
+    }
+    earlyKey = undefined;
     return true;
   }
   window.addEventListener("pagehide", () => {
     if (!lastView || !lastGeometry || lastGeometry.key !== lastView.key) return;
     try {
-      const view = {...lastView, geometry: lastGeometry, address: window.location.search};
+      const status = Object.fromEntries(STATUS.map((id) => [id, document.getElementById(id)?.innerHTML]));
+      const view = {...lastView, geometry: lastGeometry, address: window.location.search, status};
       window.sessionStorage.setItem(KEPT, JSON.stringify(view));
     } catch (err) {}  // storage full or refused: the next page waits for the server's picture
   });
+  // Dash asks what was drawn first when it runs its first callbacks; while the first screen is
+  // up (the live page is not complete yet) the swap tells it instead.
+  let askedEarly = false;
   function reportFirstView() {
-    drawFirstView();
+    if (window.backpropLabShell?.up()) {
+      askedEarly = true;
+      return window.dash_clientside.no_update;
+    }
+    takeFirstView();
     const key = firstKey;
     firstKey = undefined;
     return key === undefined ? window.dash_clientside.no_update : key;
   }
-  const entry = document.getElementById("react-entry-point");
-  if (entry && !drawFirstView()) {
-    const watch = new MutationObserver(() => { if (drawFirstView()) watch.disconnect(); });
-    watch.observe(entry, {childList: true, subtree: true});
+  function adoptFirstView() {  // the first screen's swap (shell.js)
+    takeFirstView();
+    if (!askedEarly) return;
+    askedEarly = false;
+    const key = firstKey;
+    firstKey = undefined;
+    if (key !== undefined) window.dash_clientside.set_props("painted-key", {data: key});
   }
-
   // Measurement hook (bench/browser.py): count paints and note when each one reached the
   // screen, i.e. the next animation frame after the update; firstPaint times the page load.
-  function notePaint() {
+  // `live`: the live page's network (the first screen's comes before Dash is there); the charts
+  // load after the first of those (plotly-loader.js), not while Dash's own scripts are read.
+  let livePainted = false;
+  function notePaint(live = true) {
     requestAnimationFrame(() => {
       const lab = window.backpropLab;
       lab.paints += 1;
       lab.lastPaint = performance.now();
       lab.paintTimes.push(lab.lastPaint);
       if (lab.paintTimes.length > 50) lab.paintTimes.shift();
-      if (lab.firstPaint === null) {
-        lab.firstPaint = lab.lastPaint;
+      if (lab.firstPaint === null) lab.firstPaint = lab.lastPaint;
+      if (live && !livePainted) {
+        livePainted = true;
         document.dispatchEvent(new Event("network-painted"));  // the charts load now (plotly-loader.js)
       }
     });
@@ -516,5 +565,14 @@
     return window.dash_clientside.no_update;
   }
 
-  window.backpropLab = {render, reportFirstView, playback, select, redraw, playing: () => play.on, paints: 0, lastPaint: null, firstPaint: null, paintTimes: []};  // paints…: bench hook
+  if (early) earlyKey = drawFirst(early);
+  // With a first screen, its swap for the live page moves the picture (shell.js); without, the
+  // picture is drawn in the moment the live #network is there.
+  const entry = document.getElementById("react-entry-point");
+  if (entry && !early && !takeFirstView()) {
+    const watch = new MutationObserver(() => { if (takeFirstView()) watch.disconnect(); });
+    watch.observe(entry, {childList: true, subtree: true});
+  }
+
+  window.backpropLab = {render, reportFirstView, adoptFirstView, playback, select, redraw, playing: () => play.on, paints: 0, lastPaint: null, firstPaint: null, paintTimes: []};  // paints…: bench hook
 })();

@@ -36,7 +36,13 @@ def as_json(value):
 
 def test_the_page_holds_the_default_lessons_first_picture_before_dashs_entry_point(page):
     view = json.loads(data_block(page))
+    status = view.pop("status")
     assert view == as_json({**network_view(preset("default")), "address": ""})
+    # The words over the network, as the server's first answer writes them, as HTML.
+    assert status["phase-text"] == preset("default").cursor.words() == "Ready: press Step to send the input forward"
+    assert status["counters"] == "Step 0 · Epoch 0"
+    assert status["numbers"].startswith('<div class="number"><div class="number-value">0.083</div>')
+    assert set(status) == {"phase-text", "counters", "numbers", "numbers-when", "example-note"}
     assert view["geometry"]["key"] == view["key"] == "2-2-1"
     # 2-2-1: five neurons, six weights
     assert len(view["geometry"]["nodes"]) == 5 and len(view["geometry"]["edges"]) == 6
@@ -57,7 +63,8 @@ def test_a_links_page_holds_the_first_picture_of_the_links_lab_made_for_that_add
     assert view["key"] == key
     linked = state_from_query("?" + query)
     state = linked.state if linked.state is not None else preset("default")
-    assert {k: v for k, v in view.items() if k != "address"} == as_json(network_view(state))
+    assert {k: v for k, v in view.items() if k not in ("address", "status")} == as_json(network_view(state))
+    assert view["status"]["phase-text"] == state.cursor.words()
 
 
 def test_an_address_longer_than_any_link_gets_no_picture(app):
@@ -68,12 +75,13 @@ def test_an_address_longer_than_any_link_gets_no_picture(app):
 def test_no_text_in_the_picture_can_close_its_script_element(monkeypatch):
     hostile = {"title": "</script><script>alert(1)</script> <!-- x < y"}
     monkeypatch.setattr(page_module, "network_view", lambda state: hostile)
+    monkeypatch.setattr(page_module, "status_texts", lambda state: {"phase": hostile["title"]})
     page_module._tag.cache_clear()
     tag = page_module.first_view_tag("?x")
     page_module._tag.cache_clear()
     inside = tag[tag.index(">") + 1:-len("</script>")]
     assert "<" not in inside
-    assert json.loads(inside) == {**hostile, "address": "?x"}
+    assert json.loads(inside) == {**hostile, "address": "?x", "status": {"phase-text": "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;!-- x &lt; y"}}
 
 
 def test_the_polyfill_is_replaced_by_regenerator_runtime_before_dashs_own_bundles(app, page):

@@ -6,6 +6,9 @@ Budget from the classroom: at most 1.2 MB before the network is painted on a col
 the network; a reload moves almost nothing.
 """
 
+from flask import request
+from selenium.webdriver.common.by import By
+
 from app import create_app
 from tests.browser.test_network_page import wait_until
 
@@ -135,7 +138,7 @@ def test_a_first_visit_draws_the_network_before_the_servers_first_answer_and_a_l
                "the link's network and the server's first answer")
     first, answered = driver.execute_script("return [window.backpropLab.firstPaint, window.__actAnswered]")
     assert first < answered
-    assert shapes(dash_duo) == [9]
+    assert set(shapes(dash_duo)) == {9}
     wait_until(lambda: driver.execute_script("return window.location.search === ''"), "the link taken out of the address")
     # One phase on, then a reload: the tab draws the picture it showed last, at once, before the
     # server's answer (which brings the same lab).
@@ -148,7 +151,7 @@ def test_a_first_visit_draws_the_network_before_the_servers_first_answer_and_a_l
                "the network after the reload")
     first, answered = driver.execute_script("return [window.backpropLab.firstPaint, window.__actAnswered]")
     assert first < answered
-    assert shapes(dash_duo) == [9]
+    assert set(shapes(dash_duo)) == {9}
     assert "phase-forward" in driver.execute_script("return window.__firstClass")
     assert dash_duo.get_logs() == []
 
@@ -167,4 +170,88 @@ def test_the_first_network_is_drawn_from_the_page_itself_with_no_callback_at_all
                == 5, "the default lesson's network, 2-2-1")
     labels = driver.execute_script("return [...document.querySelectorAll('#network svg text')].map(t => t.textContent)")
     assert {"+0.50", "+0.70", "+0.80"} <= set(labels)  # its weights at the start, as on the page
+    assert dash_duo.get_logs() == []
+
+
+def test_the_first_screen_shows_the_lab_and_its_network_while_dashs_scripts_are_still_away(dash_duo):
+    # Dash's scripts never arrive (the server refuses them): what is on screen is the page's first
+    # screen alone (app/first_screen.py), drawn by the page's own scripts.
+    app = create_app()
+
+    @app.server.before_request
+    def no_dash():
+        if request.path.startswith("/_dash-component-suites/"):
+            return "held back by the test", 503
+        return None
+
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    wait_until(lambda: driver.execute_script(
+        "return document.querySelectorAll('.first-screen:not([hidden]) #network svg circle.node-base').length") == 5,
+        "the default lesson's network (2-2-1) on the first screen")
+    labels = driver.execute_script("return [...document.querySelectorAll('#network svg text')].map(t => t.textContent)")
+    assert {"+0.50", "+0.70", "+0.80", "1.00", "0.50"} <= set(labels)  # its weights and inputs at the start
+    words = driver.find_element(By.CSS_SELECTOR, ".first-screen").text
+    for seen in ("Backprop Lab", "Step", "Full step", "Default lesson", "Sigmoid", "One weight", "Grab a weight"):
+        assert seen in words
+    # Nothing on it answers: it is inert (the live page brings the buttons that work).
+    assert driver.execute_script("return document.querySelector('.first-screen').inert") is True
+    assert driver.execute_script("return document.getElementById('step')") is None
+    assert not driver.execute_script("return !!document.querySelector('#react-entry-point .page')")
+    # The only complaints: the refused scripts, and the renderer they would have defined.
+    for entry in dash_duo.get_logs():
+        assert "/_dash-component-suites/" in entry["message"] or "DashRenderer is not defined" in entry["message"], entry
+
+
+# Recorded from the first script of the document (CDP), at every change while the first screen and
+# the live page are both on the page: the last record is the moment before the swap (this observer
+# runs before the page's own, which makes the swap). Each element is measured from its own page's
+# corner.
+SWAP = """
+window.__swap = null;
+new MutationObserver(() => {
+  const shell = document.querySelector('.first-screen');
+  const live = document.querySelector('#react-entry-point .page');
+  if (!shell || !live) return;
+  const shellPage = shell.querySelector('.page');
+  const box = (el, page) => {
+    if (!el) return null;
+    const r = el.getBoundingClientRect(), p = page.getBoundingClientRect();
+    return [r.left - p.left, r.top - p.top, r.width, r.height].map(Math.round);
+  };
+  window.__shellTexts = [...shell.querySelectorAll('#network svg text')].map(t => t.textContent);
+  window.__shellStatus = shell.querySelector('.status').innerText;
+  window.__swap = {shown: !shell.hidden, liveSeen: getComputedStyle(live).visibility,
+    boxes: arguments_ids.map(id => [id,
+      box(id === 'network' ? shell.querySelector('#network') : shell.querySelector(`[data-id="${id}"]`), shellPage),
+      box(document.getElementById(id), live)])};
+}).observe(document, {childList: true, subtree: true});
+"""
+# What a person's eye is on when the live page comes: the buttons, the lists, the network, the cards.
+SWAPPED = ("step", "play", "speed", "reset", "settings-toggle", "present-toggle", "preset", "activation", "seed",
+           "network", "panel-tabs", "slice-param", "slice-chart", "pick-param", "history-card", "maths-tabs")
+
+
+def test_the_live_page_takes_the_first_screens_place_without_a_jump_and_keeps_its_picture(dash_duo):
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                           {"source": SWAP.replace("arguments_ids", str(list(SWAPPED)))})
+    dash_duo.start_server(create_app())
+    driver.set_window_size(1280, 800)
+    driver.refresh()  # the window's size is the classroom's from the first frame
+    dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=15)
+    swap = driver.execute_script("return window.__swap")
+    assert swap is not None and swap["shown"], "the first screen was not on show when the live page came"
+    assert swap["liveSeen"] == "hidden"  # until the swap, the live page is out of sight
+    for id_, before, after in swap["boxes"]:
+        assert before is not None and after is not None, id_
+        assert all(abs(a - b) <= 1 for a, b in zip(before, after)), (id_, before, after)
+    # The first screen has gone; the live page shows the picture and the words it showed.
+    assert driver.execute_script("return document.querySelectorAll('.first-screen, #network').length") == 1
+    shell_texts, shell_status = driver.execute_script("return [window.__shellTexts, window.__shellStatus]")
+    assert {"+0.50", "+0.70", "Hidden 1", "target 1.000"} <= set(shell_texts)
+    assert driver.execute_script("return [...document.querySelectorAll('#network svg text')].map(t => t.textContent)"
+                                 ) == shell_texts
+    assert "Step 0 · Epoch 0" in shell_status
+    assert driver.execute_script("return document.querySelector('.status').innerText") == shell_status
     assert dash_duo.get_logs() == []

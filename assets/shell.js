@@ -1,0 +1,49 @@
+/* The page's first screen (app/first_screen.py): the layout as plain HTML, sent with the page, so
+ * the lab is on screen while the browser still reads Dash's scripts. display.js has given it the
+ * tab's look and network.js has drawn the first picture into it; this shows it, and swaps it for
+ * the live page once that is complete. React puts the live page on the page before Dash's lazily
+ * loaded components (the dropdowns, the uploads) are there, and before the server's first answer
+ * has written the words over the network: it is kept out of sight, under the first screen, until
+ * every element the first screen shows is there too and the words are written (the first screen
+ * came with them), so nothing on screen jumps or blinks; SWAP_MS after the live page came, they are swapped in any case. The swap
+ * happens in a MutationObserver's callback, before the browser paints again: the two are never
+ * seen together. The first screen is inert.
+ */
+(function () {
+  "use strict";
+  const SWAP_MS = 3000;
+  const shell = document.querySelector(".first-screen");
+  const entry = document.getElementById("react-entry-point");
+  let swapped = !shell || !entry;
+
+  function swap() {
+    if (swapped) return;
+    swapped = true;
+    watch.disconnect();
+    window.backpropLab?.adoptFirstView();  // its picture moves to the live #network
+    shell.remove();
+    entry.classList.remove("behind-first-screen");
+  }
+
+  // Every element the first screen shows (those with a data-id, out of closed tabs and overlays
+  // alike: the first screen holds only what is on show) is on the live page.
+  const shown = swapped ? [] : [...shell.querySelectorAll("[data-id]")].map((e) => e.dataset.id);
+  function complete() {
+    return entry.querySelector(".page") !== null && shown.every((id) => document.getElementById(id)) &&
+      document.getElementById("phase-text")?.textContent !== "";  // the server's first answer is written
+  }
+
+  let timer = null;
+  const watch = new MutationObserver(() => {
+    if (complete()) swap();
+    else if (timer === null && entry.querySelector(".page")) timer = setTimeout(swap, SWAP_MS);
+  });
+  if (!swapped) {
+    entry.querySelector("._dash-loading")?.remove();  // the first screen says more than "Loading..."
+    entry.classList.add("behind-first-screen");
+    shell.hidden = false;
+    watch.observe(entry, {childList: true, subtree: true});
+  }
+
+  window.backpropLabShell = {swap, up: () => !swapped};
+})();

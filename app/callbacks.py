@@ -26,25 +26,27 @@ from .layout import loss_options, output_options
 log = logging.getLogger(__name__)
 SLIDERS = WeightSliderAIO.ids.slider(ALL)
 
+# The buttons that act on the lab (their clicks only say which one fired).
+BUTTONS = ("step", "full-step", "reset", "reset-diverged", "add-layer", "remove-layer")
 CONTROLS = ("hidden-sizes", "activation", "output-activation", "loss", "dataset", "seed", "learning-rate",
             "batch-size", "optimizer", "example")
 
 
-def control_values(state) -> list:
-    """What each settings control shows for this state, in CONTROLS order."""
+def control_values(state) -> dict:
+    """What each settings control (CONTROLS) shows for this state."""
     acts = state.spec.activations
-    return [
-        actions.format_hidden(state.spec),
-        acts[0] if len(acts) > 1 else acts[-1],
-        acts[-1],
-        state.spec.loss,
-        state.data.name,
-        state.seed,
-        state.train.learning_rate,
-        state.train.batch_size,
-        state.train.optimizer,
-        state.example,
-    ]
+    return {
+        "hidden-sizes": actions.format_hidden(state.spec),
+        "activation": acts[0] if len(acts) > 1 else acts[-1],
+        "output-activation": acts[-1],
+        "loss": state.spec.loss,
+        "dataset": state.data.name,
+        "seed": state.seed,
+        "learning-rate": state.train.learning_rate,
+        "batch-size": state.train.batch_size,
+        "optimizer": state.train.optimizer,
+        "example": state.example,
+    }
 
 
 # The controls whose action reads the start state (what Reset goes back to).
@@ -105,26 +107,26 @@ def apply(trigger, values: dict, state, start, speed):
     return state, start
 
 
-# What `drawing` fills in, in order: the act callback writes them with the new state, in the
+# What `drawing` fills in (component id: property): the act callback writes them with the new state, in the
 # same answer, because a second callback chained on the stored state would cost the browser
 # a second round trip per Step (and Dash holds chained callbacks back while Play keeps the
 # first one busy, so the network would not be redrawn at all while playing).
-DRAWN = (
-    ("view", "data"),
-    ("phase-text", "children"),
-    ("counters", "children"),
-    ("numbers", "children"),
-    ("numbers-when", "children"),
-    ("example-note", "children"),
-    ("history", "figure"),
-    ("drawn-keys", "data"),
-    ("example", "options"),
-    ("pick-param", "options"),
-    ("diverged", "hidden"),
-    ("diverged-text", "children"),
-    ("charts-due", "data"),
-    ("maths-due", "data"),
-)
+DRAWN = {
+    "view": "data",
+    "phase-text": "children",
+    "counters": "children",
+    "numbers": "children",
+    "numbers-when": "children",
+    "example-note": "children",
+    "history": "figure",
+    "drawn-keys": "data",
+    "example": "options",
+    "pick-param": "options",
+    "diverged": "hidden",
+    "diverged-text": "children",
+    "charts-due": "data",
+    "maths-due": "data",
+}
 
 
 def status_texts(state, data=None) -> dict:
@@ -148,9 +150,9 @@ STATUS_IDS = {"phase": "phase-text", "counters": "counters", "numbers": "numbers
               "note": "example-note"}
 
 
-def drawing(state, keys, brief=False, painted=None, playing=False) -> tuple:
-    """Everything drawn from the state, in DRAWN order: the network's view model, the words and
-    numbers, and the charts that changed.
+def drawing(state, keys, brief=False, painted=None, playing=False) -> dict:
+    """Everything drawn from the state, by component id (DRAWN): the network's view model, the
+    words and numbers, and the charts that changed.
 
     brief: a play tick between two chart ticks (see brief_tick). It sends the network (without
     tooltips), the counters and a divergence only: the numbers, words and charts follow on the
@@ -164,11 +166,11 @@ def drawing(state, keys, brief=False, painted=None, playing=False) -> tuple:
                                          tips=not brief), state, playing)
     if brief:
         out = dict.fromkeys(DRAWN, no_update)
-        out["view", "data"] = view
-        out["counters", "children"] = counters_text(state)
+        out["view"] = view
+        out["counters"] = counters_text(state)
         if state.diverged:
-            out["diverged", "hidden"], out["diverged-text", "children"] = False, state.diverged
-        return tuple(out.values())
+            out["diverged"], out["diverged-text"] = False, state.diverged
+        return out
     data = engine.dataset(state.data)
     history_key = [state.counters.step, len(state.history.entries), state.history.stride]
     data_key = [state.data.to_dict()]
@@ -176,32 +178,26 @@ def drawing(state, keys, brief=False, painted=None, playing=False) -> tuple:
     texts = status_texts(state, data)
     # The browser re-renders every output it is sent: what it already shows is not sent again.
     shown = {k: repr(v) for k, v in texts.items()}
-    fresh = {k: v if shown_before.get(k) != shown[k] else no_update for k, v in texts.items()}
-    redraw_history = keys.get("history") != history_key
-    new_keys = {"history": history_key, "data": data_key, "shape": shape, "shown": shown}
-    return (
-        view,
-        fresh["phase"],
-        fresh["counters"],
-        fresh["numbers"],
-        fresh["when"],
-        fresh["note"],
-        history_figure(state.history.entries) if redraw_history else no_update,
-        new_keys,
-        _example_options(data) if keys.get("data") != data_key else no_update,
-        [{"label": str(ref), "value": str(ref)} for ref in engine.all_refs(state.spec)]
+    fresh = {STATUS_IDS[k]: v if shown_before.get(k) != shown[k] else no_update for k, v in texts.items()}
+    return {
+        "view": view,
+        **fresh,
+        "history": history_figure(state.history.entries) if keys.get("history") != history_key else no_update,
+        "drawn-keys": {"history": history_key, "data": data_key, "shape": shape, "shown": shown},
+        "example": _example_options(data) if keys.get("data") != data_key else no_update,
+        "pick-param": [{"label": str(ref), "value": str(ref)} for ref in engine.all_refs(state.spec)]
         if keys.get("shape") != shape else no_update,
-        not state.diverged,
-        state.diverged,
+        "diverged": not state.diverged,
+        "diverged-text": state.diverged,
         # The landscape panels (app/panels.py) listen to this, not to the state: a brief tick
         # then costs no panels request, no upload of the state and no replot. The loss curve shows
         # the update's move while the update phase is on show, so that phase counts too, and the
         # slopes appear as the blame reaches each layer, so the backward phases count as well.
-        [state.counters.step, state.cursor.revealed().updated, state.cursor.revealed().backward_from],
+        "charts-due": [state.counters.step, state.cursor.revealed().updated, state.cursor.revealed().backward_from],
         # The maths tabs (app/maths.py) stand still while Play runs and catch up on Pause: typeset
         # equations that change twice a second cannot be read, and each update costs the browser.
-        no_update if playing is True else state.counters.step,
-    )
+        "maths-due": no_update if playing is True else state.counters.step,
+    }
 
 
 def _with_next_phase(view: dict, state, playing) -> dict:
@@ -212,147 +208,158 @@ def _with_next_phase(view: dict, state, playing) -> dict:
     return view
 
 
-def register_callbacks(app) -> None:
-    @app.callback(
-        Output("lab-state", "data"),
-        Output("start-state", "data"),
-        Output("message", "children"),
-        *[Output(c, "value") for c in CONTROLS],
-        Output(SLIDERS, "value"),
-        *[Output(name, prop) for name, prop in DRAWN],
-        Output("preset", "value"),  # the lesson on screen (e.g. after a tour step), without reloading it
+# The one callback that changes the lab: its inputs, states and outputs by name. Every button
+# and control fires it; its answer carries the new state and everything drawn from it.
+ACT = {
+    "output": {
+        "state": Output("lab-state", "data"),
+        "start": Output("start-state", "data"),
+        "message": Output("message", "children"),
+        "controls": {c: Output(c, "value") for c in CONTROLS},
+        "sliders": Output(SLIDERS, "value"),
+        "drawn": {name: Output(name, prop) for name, prop in DRAWN.items()},
+        "lesson": Output("preset", "value"),  # the lesson on screen (e.g. after a tour step), without reloading it
         # An arrival is emptied once read: Dash sends every input with every request, and a
         # loaded file would otherwise travel with each Step.
-        *[Output(name, prop) for name, prop in arrivals.CLEARED],
-        Input("step", "n_clicks"),
-        Input("full-step", "n_clicks"),
-        Input("reset", "n_clicks"),
-        Input("reset-diverged", "n_clicks"),
-        Input("play-tick", "data"),
-        Input("preset", "value"),
-        Input("add-layer", "n_clicks"),
-        Input("remove-layer", "n_clicks"),
-        *[Input(c, "value") for c in CONTROLS],
+        "cleared": {name: Output(name, prop) for name, prop in arrivals.CLEARED},
+    },
+    "inputs": {
+        "clicks": {name: Input(name, "n_clicks") for name in BUTTONS},
+        "tick": Input("play-tick", "data"),
+        "preset": Input("preset", "value"),
+        "controls": {c: Input(c, "value") for c in CONTROLS},
         # A click on the data chart, copied into a store (below): Dash holds a callback back until
         # every component among its inputs is ready, and a graph is ready only once Plotly has
         # loaded: with the graph itself as an input, the first network would wait for Plotly.
-        Input("data-click", "data"),
-        Input(SLIDERS, "value"),
-        Input("tour", "data"),
-        *[Input(name, prop) for name, prop in arrivals.INPUTS],
-        State("lab-state", "data"),
-        State("start-state", "data"),
-        State("speed", "value"),
-        State("drawn-keys", "data"),
-        State("playing", "data"),
-        State("play-tick", "data"),
-        State("painted-key", "data"),
-        State("message", "children"),
-    )
-    def act(*args):
-        n_fixed = 8
-        values = dict(zip(CONTROLS, args[n_fixed : n_fixed + len(CONTROLS)]))
-        values["preset"] = args[5]
-        values["play-tick"] = args[4]
-        values["data-click"] = args[n_fixed + len(CONTROLS)]
-        slider_values = args[n_fixed + len(CONTROLS) + 1]
-        values["tour"] = args[n_fixed + len(CONTROLS) + 2]
-        arrived = dict(zip((name for name, _ in arrivals.INPUTS), args[n_fixed + len(CONTROLS) + 3 :]))
-        stored, stored_start, speed, keys, playing, tick, painted, shown_message = args[-8:]
-        slider_ids = [item["id"] for item in ctx.outputs_list[3 + len(CONTROLS)]]
-        trigger = ctx.triggered_id
-        message = ""
-        lesson = None  # the lesson a link was built from, for the list (else the lab's title decides)
-        try:
-            state = actions.load(stored)
-            # Only Reset and a new network go back to the start: reading it costs a big network
-            # several milliseconds, which every play tick would pay for nothing.
-            needs_start = stored_start is not None and isinstance(trigger, str) and trigger in USES_START
-            start = actions.load(stored_start) if needs_start else state
-        except LabInputError as e:
-            state = start = actions.preset("default")
-            message = f"The lab in this tab could not be read ({e}) — the default lesson was loaded instead."
-            trigger = None
-        before, start_before = state, start
-        # A link is read when the page opens (the first call has no trigger) or when it changes.
-        source = "url" if trigger is None and arrived.get("url") else trigger
-        shown_controls = {c: values[c] for c in CONTROLS}  # apply() may rewrite values (e.g. "+ layer")
-        if isinstance(trigger, dict):
-            index = slider_ids.index(trigger) if trigger in slider_ids else None
-            values["slider"] = slider_values[index] if index is not None else None
-        try:
-            if isinstance(source, str) and source in arrived and (source != "url" or arrived["url"]):
-                state, start, message, lesson = arrivals.arrive(source, arrived[source], state, start)
-            else:
-                state, start = apply(trigger, values, state, start, speed)
-        except LabInputError as e:
-            message = str(e)
-        except Exception:  # never a traceback on the page; the state before the click is kept
-            log.exception("action %r failed", trigger)
-            message = "That did not work, and nothing was changed. Try another setting or press Reset."
-        if state is before and not message:
-            # A message stays until the lab changes: a control echoing its value back (the example
-            # list after new data, the address losing its link) must not wipe a link's notices.
-            message = shown_message or ""
-        slider_out = [_slider_value(state, ids["aio_id"]) for ids in slider_ids]
-        if isinstance(trigger, dict):
-            slider_out = [no_update] * len(slider_ids)  # the dragged slider already shows its value
-        # On a page load everything is drawn, even from a state the tab already had. Dash marks the
-        # first call as triggered by the address (dcc.Location sets it as the page opens) or by nothing.
-        page_load = trigger is None or trigger == "url"
-        unchanged = state is before and stored is not None and not page_load
-        # Each output Dash updates costs the browser a re-render: send only what changed.
-        return (
-            no_update if unchanged else state.to_dict(),
-            start.to_dict() if (stored_start is None or start is not start_before) else no_update,
-            message if message != (shown_message or "") else no_update,
-            *[v if v != shown_controls[c] else no_update for c, v in zip(CONTROLS, control_values(state))],
-            slider_out,
-            *((no_update,) * len(DRAWN) if unchanged
-              else drawing(state, keys, brief_tick(trigger, playing, tick), painted, playing)),
-            _lesson_key(state.title, values["preset"], lesson),
-            *[None if source == name else no_update for name, _ in arrivals.CLEARED],
-        )
+        "data_click": Input("data-click", "data"),
+        "sliders": Input(SLIDERS, "value"),
+        "tour": Input("tour", "data"),
+        "arrived": {name: Input(name, prop) for name, prop in arrivals.INPUTS},
+    },
+    "state": {
+        "stored": State("lab-state", "data"),
+        "stored_start": State("start-state", "data"),
+        "speed": State("speed", "value"),
+        "keys": State("drawn-keys", "data"),
+        "playing": State("playing", "data"),
+        "painted": State("painted-key", "data"),
+        "shown_message": State("message", "children"),
+    },
+}
+
+
+def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, data_click=None, sliders=(),
+        tour=None, arrived, stored, stored_start=None, speed=None, keys=None, playing=None, painted=None,
+        shown_message=None) -> dict:
+    """The answer to one action on the page, shaped like ACT["output"].
+
+    trigger: what fired (Dash's triggered_id: a control's id, a slider's id dict, or None when
+    the page opens); slider_ids: the pinned sliders' ids, in the order of `sliders`. The other
+    arguments are ACT's inputs and states by name, all untrusted."""
+    values = {**controls, "preset": preset, "play-tick": tick, "data-click": data_click, "tour": tour}
+    message = ""
+    lesson = None  # the lesson a link was built from, for the list (else the lab's title decides)
+    try:
+        state = actions.load(stored)
+        # Only Reset and a new network go back to the start: reading it costs a big network
+        # several milliseconds, which every play tick would pay for nothing.
+        needs_start = stored_start is not None and isinstance(trigger, str) and trigger in USES_START
+        start = actions.load(stored_start) if needs_start else state
+    except LabInputError as e:
+        state = start = actions.preset("default")
+        message = f"The lab in this tab could not be read ({e}) — the default lesson was loaded instead."
+        trigger = None
+    before, start_before = state, start
+    # A link is read when the page opens (the first call has no trigger) or when it changes.
+    source = "url" if trigger is None and arrived.get("url") else trigger
+    if isinstance(trigger, dict):
+        index = slider_ids.index(trigger) if trigger in slider_ids else None
+        values["slider"] = sliders[index] if index is not None and index < len(sliders) else None
+    try:
+        if isinstance(source, str) and source in arrived and (source != "url" or arrived["url"]):
+            state, start, message, lesson = arrivals.arrive(source, arrived[source], state, start)
+        else:
+            state, start = apply(trigger, values, state, start, speed)
+    except LabInputError as e:
+        message = str(e)
+    except Exception:  # never a traceback on the page; the state before the click is kept
+        log.exception("action %r failed", trigger)
+        message = "That did not work, and nothing was changed. Try another setting or press Reset."
+    if state is before and not message:
+        # A message stays until the lab changes: a control echoing its value back (the example
+        # list after new data, the address losing its link) must not wipe a link's notices.
+        message = shown_message or ""
+    # On a page load everything is drawn, even from a state the tab already had. Dash marks the
+    # first call as triggered by the address (dcc.Location sets it as the page opens) or by nothing.
+    page_load = trigger is None or trigger == "url"
+    unchanged = state is before and stored is not None and not page_load
+    # Each output Dash updates costs the browser a re-render: send only what changed.
+    return {
+        "state": no_update if unchanged else state.to_dict(),
+        "start": start.to_dict() if (stored_start is None or start is not start_before) else no_update,
+        "message": message if message != (shown_message or "") else no_update,
+        "controls": {c: v if v != controls[c] else no_update for c, v in control_values(state).items()},
+        # The dragged slider already shows its value.
+        "sliders": [no_update if isinstance(trigger, dict) else _slider_value(state, ids["aio_id"])
+                    for ids in slider_ids],
+        "drawn": dict.fromkeys(DRAWN, no_update) if unchanged
+        else drawing(state, keys, brief_tick(trigger, playing, tick), painted, playing),
+        "lesson": _lesson_key(state.title, preset, lesson),
+        "cleared": {name: None if source == name else no_update for name, _ in arrivals.CLEARED},
+    }
+
+
+def register_callbacks(app) -> None:
+    @app.callback(**ACT)
+    def act_on_the_page(**values):
+        slider_ids = [item["id"] for item in ctx.args_grouping["sliders"]]
+        return act(ctx.triggered_id, slider_ids, **values)
 
     @app.callback(
-        *[Output(name, prop, allow_duplicate=True) for name, prop in DRAWN],
-        Input("playing", "data"),  # on Pause, catch up with the charts skipped while playing
-        Input("painted-key", "data"),  # null: the browser has lost the network's geometry
-        State("lab-state", "data"),
-        State("drawn-keys", "data"),
+        output={name: Output(name, prop, allow_duplicate=True) for name, prop in DRAWN.items()},
+        inputs={
+            "playing": Input("playing", "data"),  # on Pause, catch up with the charts skipped while playing
+            "painted": Input("painted-key", "data"),  # null: the browser has lost the network's geometry
+        },
+        state={"stored": State("lab-state", "data"), "keys": State("drawn-keys", "data")},
         prevent_initial_call=True,
     )
     def catch_up(playing, painted, stored, keys):
+        nothing = dict.fromkeys(DRAWN, no_update)
         if ctx.triggered_id == "painted-key" and painted is not None:
-            return (no_update,) * len(DRAWN)  # the usual answer to a drawing: nothing to catch up
+            return nothing  # the usual answer to a drawing: nothing to catch up
         # The counters sent by brief ticks are not in drawn-keys: on Pause every word is sent again.
         keys = {k: v for k, v in keys.items() if k != "shown"} if isinstance(keys, dict) else keys
         try:
             return drawing(actions.load(stored), keys, painted=painted, playing=playing)
         except LabInputError:
-            return (no_update,) * len(DRAWN)
+            return nothing
 
     @app.callback(
-        Output("pinned", "data"),
-        Output("sliders", "children"),
-        Output("pick-param", "value"),
-        # The weight the Equations and Blame panels explain: the last one clicked or picked.
-        Output("selected-param", "data"),
-        Input("clicked-param", "data"),
-        Input("pick-param", "value"),
-        Input(WeightSliderAIO.ids.unpin(ALL), "n_clicks"),
-        # A new shape may drop pinned weights. Not the lab state itself: a server callback fired
-        # by every Step would cost every Step the browser's time (the sliders follow training
-        # through `act`).
-        Input("painted-key", "data"),
-        State("pinned", "data"),
-        State("lab-state", "data"),
+        output={
+            "pinned": Output("pinned", "data"),
+            "sliders": Output("sliders", "children"),
+            "picked": Output("pick-param", "value"),
+            # The weight the Equations and Blame panels explain: the last one clicked or picked.
+            "selected": Output("selected-param", "data"),
+        },
+        inputs={
+            "clicked": Input("clicked-param", "data"),
+            "picked": Input("pick-param", "value"),
+            "unpins": Input(WeightSliderAIO.ids.unpin(ALL), "n_clicks"),
+            # A new shape may drop pinned weights. Not the lab state itself: a server callback fired
+            # by every Step would cost every Step the browser's time (the sliders follow training
+            # through `act`).
+            "painted": Input("painted-key", "data"),
+        },
+        state={"pinned": State("pinned", "data"), "stored": State("lab-state", "data")},
     )
-    def pin(clicked, picked, _unpins, _painted, pinned, stored):
+    def pin(clicked, picked, unpins, painted, pinned, stored):
+        nothing = {"pinned": no_update, "sliders": no_update, "picked": no_update, "selected": no_update}
         try:
             state = actions.load(stored)
         except LabInputError:
-            return no_update, no_update, no_update, no_update
+            return nothing
         # Once each, at most MAX_PINNED: the page never sends more, and a slider is work to build.
         names = dict.fromkeys(p for p in (pinned if isinstance(pinned, list) else []) if isinstance(p, str))
         pinned = [p for p in names if _exists(state, p)][-limits.MAX_PINNED:]
@@ -364,12 +371,13 @@ def register_callbacks(app) -> None:
             add = picked
         elif isinstance(trigger, dict) and trigger.get("subcomponent") == "unpin":
             pinned = [p for p in pinned if p != trigger.get("aio_id")]
-        elif trigger == "painted-key" and pinned == _pinned_shown(ctx):
-            return no_update, no_update, no_update, no_update
+        elif trigger == "painted-key" and pinned == [u["id"]["aio_id"] for u in ctx.args_grouping["unpins"]]:
+            return nothing  # the sliders on show are the ones pinned
         if add is not None and _exists(state, add) and add not in pinned:
             pinned = (pinned + [add])[-limits.MAX_PINNED:]
         sliders = [WeightSliderAIO(p, _slider_value(state, p), _describe(state, p), aio_id=p) for p in pinned]
-        return pinned, sliders, None, add if add is not None and _exists(state, add) else no_update
+        return {"pinned": pinned, "sliders": sliders, "picked": None,
+                "selected": add if add is not None and _exists(state, add) else no_update}
 
     @app.callback(
         Output("output-activation", "options"),
@@ -436,10 +444,6 @@ def _exists(state, name) -> bool:
         return True
     except LabInputError:
         return False
-
-
-def _pinned_shown(context) -> list:
-    return [s["id"]["aio_id"] for s in context.inputs_list[2]] if len(context.inputs_list) > 2 else []
 
 
 SLIDER_DIGITS = 4  # a slider shows and sends its weight to this many decimals

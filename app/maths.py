@@ -74,23 +74,20 @@ def _markdown_text(box):
 
 def register_maths_callbacks(app) -> None:
     @app.callback(
-        *[Output(name, prop) for name, prop in OUTPUTS],
-        Input("maths-due", "data"),
-        Input("maths-tabs", "value"),
-        Input("selected-param", "data"),
-        Input("brute-k", "value"),
-        State("lab-state", "data"),
-        State("equations-box", "children"),
+        output={name: Output(name, prop) for name, prop in OUTPUTS},
+        inputs={"due": Input("maths-due", "data"), "tab": Input("maths-tabs", "value"),
+                "selected": Input("selected-param", "data"), "values_per_weight": Input("brute-k", "value")},
+        state={"stored": State("lab-state", "data"), "shown_box": State("equations-box", "children")},
         # The first maths-due comes with the page's first state: an initial call as well would
         # compute and typeset the same panel twice.
         prevent_initial_call=True,
     )
-    def maths(_due, tab, selected, values_per_weight, stored, shown_box):
+    def maths(due, tab, selected, values_per_weight, stored, shown_box):
         try:
             state = actions.load(stored)
         except LabInputError:
-            return (no_update,) * len(OUTPUTS)
+            return {name: no_update for name, _ in OUTPUTS}
         shown = maths_panel(state, tab if tab in TABS else "equations", selected, values_per_weight)
         if "equations-box" in shown and _markdown_text(shown_box) == shown["equations-box"].children:
             del shown["equations-box"]  # unchanged (e.g. a tab switch): no new typesetting
-        return tuple(shown.get(name, no_update) for name, _ in OUTPUTS)
+        return {name: shown.get(name, no_update) for name, _ in OUTPUTS}

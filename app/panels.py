@@ -178,14 +178,34 @@ def descent_path(state, keys: dict, path, name_x, name_y, shape: str):
     return path, pair
 
 
-def _waiting(out: list, tab) -> list:
+# What the landscape panels' callback fills in (component id: property).
+PANEL_OUTPUTS = {
+    "data-chart": "figure",
+    "surface-note": "children",
+    "slice-chart": "figure",
+    "slice-note": "children",
+    "slice-param": "options",
+    "contour-chart": "figure",
+    "contour-note": "children",
+    "contour-x": "options",
+    "contour-y": "options",
+    "contour-path": "data",
+    "panel-keys": "data",
+    "panel-retry": "disabled",
+}
+# Each panel's chart and the words under it.
+PANEL_CHART = {"surface": ("data-chart", "surface-note"), "slice": ("slice-chart", "slice-note"),
+               "contour": ("contour-chart", "contour-note")}
+
+
+def _waiting(out: dict, tab) -> dict:
     """The panels' answer for a panel refused for fairness: no picture of other weights stays up as
     if it were this one; the page is told, and the retry timer runs."""
     figure = charts.waiting_figure("The server is busy with other large maps:<br>this one follows in a moment.")
-    at = {"slice": (2, 3), "contour": (5, 6)}.get(tab)
-    if at:
-        out[at[0]], out[at[1]] = figure, BUSY_NOTE
-    out[11] = False
+    if tab in ("slice", "contour"):
+        chart, note = PANEL_CHART[tab]
+        out[chart], out[note] = figure, BUSY_NOTE
+    out["panel-retry"] = False
     return out
 
 
@@ -199,33 +219,23 @@ def register_panel_callbacks(app) -> None:
                                 Input(chooser, "options"))
 
     @app.callback(
-        Output("data-chart", "figure"),
-        Output("surface-note", "children"),
-        Output("slice-chart", "figure"),
-        Output("slice-note", "children"),
-        Output("slice-param", "options"),
-        Output("contour-chart", "figure"),
-        Output("contour-note", "children"),
-        Output("contour-x", "options"),
-        Output("contour-y", "options"),
-        Output("contour-path", "data"),
-        Output("panel-keys", "data"),
-        Output("panel-retry", "disabled"),
-        # Set by the main callback with each new state, but while playing on the chart ticks
-        # only, a few times a second (and again on Pause): the panels need not follow every tick.
-        Input("charts-due", "data"),
-        Input("panel-tabs", "value"),
-        Input("hover-neuron", "data"),
-        Input("slice-param", "value"),
-        Input("contour-x", "value"),
-        Input("contour-y", "value"),
-        Input("panel-retry", "n_intervals"),  # a panel refused for fairness asks again
-        State("lab-state", "data"),
-        State("contour-path", "data"),
-        State("panel-keys", "data"),
+        output={name: Output(name, prop) for name, prop in PANEL_OUTPUTS.items()},
+        inputs={
+            # Set by the main callback with each new state, but while playing on the chart ticks
+            # only, a few times a second (and again on Pause): the panels need not follow every tick.
+            "due": Input("charts-due", "data"),
+            "tab": Input("panel-tabs", "value"),
+            "hover": Input("hover-neuron", "data"),
+            "slice_name": Input("slice-param", "value"),
+            "cx": Input("contour-x", "value"),
+            "cy": Input("contour-y", "value"),
+            "retry": Input("panel-retry", "n_intervals"),  # a panel refused for fairness asks again
+        },
+        state={"stored": State("lab-state", "data"), "path": State("contour-path", "data"),
+               "keys": State("panel-keys", "data")},
     )
-    def panels(_due, tab, hover, slice_name, cx, cy, _retry, stored, path, keys):
-        out = [no_update] * 12
+    def panels(due, tab, hover, slice_name, cx, cy, retry, stored, path, keys):
+        out = dict.fromkeys(PANEL_OUTPUTS, no_update)
         # Both go back to the browser in panel-keys: only values the page itself can send (a
         # client's number of 400 digits would not even serialise).
         tab = tab if tab in LANDSCAPE_PANELS else None
@@ -243,30 +253,31 @@ def register_panel_callbacks(app) -> None:
         fingerprint = _fingerprint(state)
         shape = "-".join(map(str, state.spec.sizes))
         if keys.get("shape") != shape:
-            out[4] = out[7] = out[8] = [{"label": str(r), "value": str(r)} for r in engine.all_refs(state.spec)]
+            refs = [{"label": str(r), "value": str(r)} for r in engine.all_refs(state.spec)]
+            out["slice-param"] = out["contour-x"] = out["contour-y"] = refs
         path, pair = descent_path(state, keys, path, cx, cy, shape)
-        out[9] = path
+        out["contour-path"] = path
         want = {"tab": tab, "fingerprint": fingerprint}
         try:
             if tab == "surface":
                 want["hover"] = hover
                 if {k: keys.get(k) for k in want} != want:
-                    out[0], out[1] = surface_panel(state, hover)
+                    out["data-chart"], out["surface-note"] = surface_panel(state, hover)
             elif tab == "slice":
                 want["param"] = slice_name
                 want["updated"] = state.cursor.revealed().updated
                 want["blamed"] = state.cursor.revealed().backward_from  # the slope appears with the blame
                 if {k: keys.get(k) for k in want} != want:
-                    out[2], out[3], _ = slice_panel(state, slice_name)
+                    out["slice-chart"], out["slice-note"], _ = slice_panel(state, slice_name)
             elif tab == "contour":
                 want["pair"] = pair
                 want["path_len"] = len(path)
                 want["blamed"] = state.cursor.revealed().backward_from
                 want["updated"] = state.cursor.revealed().updated
                 if {k: keys.get(k) for k in want} != want:
-                    out[5], out[6], _, _ = contour_panel(state, cx, cy, path)
+                    out["contour-chart"], out["contour-note"], _, _ = contour_panel(state, cx, cy, path)
         except LabInputError as e:
-            out[1] = out[3] = out[6] = str(e)
+            out["surface-note"] = out["slice-note"] = out["contour-note"] = str(e)
         except fairness.Busy:
             # The keys miss the tab's fingerprint so the retry computes it, and keep the step so the
             # path is not extended twice.
@@ -274,8 +285,8 @@ def register_panel_callbacks(app) -> None:
             want["fingerprint"] = None
         else:
             if ctx.triggered_id == "panel-retry":
-                out[11] = True
-        out[10] = want | {"shape": shape, "pair": pair, "step": state.counters.step}
+                out["panel-retry"] = True
+        out["panel-keys"] = want | {"shape": shape, "pair": pair, "step": state.counters.step}
         return out
 
     # Play and Pause answer in the browser, at once: a Pause that waited for the server could be
@@ -291,37 +302,46 @@ def register_panel_callbacks(app) -> None:
     )
 
     @app.callback(
-        Output("ball", "data"),
-        Output("ball-chart", "figure"),
-        Output("ball-note", "children"),
-        Output("ball-lesson", "children"),
-        Output("ball-timer", "disabled"),
-        Output("ball-play", "children"),
-        Output("ball-lr", "value"),
-        Input("panel-tabs", "value"),
-        Input("toy-curve", "value"),
-        Input("ball-lr", "value"),
-        Input("ball-options", "value"),
-        Input("ball-step", "n_clicks"),
-        # Play and Pause come here too, although the browser has answered them already: a new call of
-        # this callback makes Dash drop the answer of a tick still on its way, so the ball stays where
-        # it was when Pause was pressed.
-        Input("ball-play", "n_clicks"),
-        Input("ball-timer", "n_intervals"),
-        Input("ball-reset", "n_clicks"),
-        Input("ball-chart", "clickData"),
-        State("ball", "data"),
+        output={name: Output(name, prop) for name, prop in BALL_OUTPUTS.items()},
+        inputs={
+            "tab": Input("panel-tabs", "value"),
+            "curve_name": Input("toy-curve", "value"),
+            "lr": Input("ball-lr", "value"),
+            "options": Input("ball-options", "value"),
+            "roll": Input("ball-step", "n_clicks"),
+            # Play and Pause come here too, although the browser has answered them already: a new call
+            # of this callback makes Dash drop the answer of a tick still on its way, so the ball stays
+            # where it was when Pause was pressed.
+            "play": Input("ball-play", "n_clicks"),
+            "tick": Input("ball-timer", "n_intervals"),
+            "restart": Input("ball-reset", "n_clicks"),
+            "click": Input("ball-chart", "clickData"),
+        },
+        state={"stored": State("ball", "data")},
     )
-    def ball(tab, curve_name, lr, options, _step, _play, _tick, _reset, click, stored):
+    def ball(tab, curve_name, lr, options, roll, play, tick, restart, click, stored):
         trigger = ctx.triggered_id
         if tab != "ball" and trigger != "panel-tabs":
-            return (no_update,) * 7
+            return dict.fromkeys(BALL_OUTPUTS, no_update)
         if tab != "ball":
-            return no_update, no_update, no_update, no_update, True, "Play", no_update
+            return {**dict.fromkeys(BALL_OUTPUTS, no_update), **STOPPED}
         try:
             return _ball(trigger, curve_name, lr, options or [], click, stored)
         except LabInputError as e:
-            return no_update, no_update, str(e), no_update, True, "Play", no_update
+            return {**dict.fromkeys(BALL_OUTPUTS, no_update), "ball-note": str(e), **STOPPED}
+
+
+# What the toy curves' callback fills in (component id: property).
+BALL_OUTPUTS = {
+    "ball": "data",
+    "ball-chart": "figure",
+    "ball-note": "children",
+    "ball-lesson": "children",
+    "ball-timer": "disabled",
+    "ball-play": "children",
+    "ball-lr": "value",
+}
+STOPPED = {"ball-timer": True, "ball-play": "Play"}  # the ball's timer stopped, its button offering Play
 
 
 def clicked_x(click, curve):
@@ -335,8 +355,8 @@ def clicked_x(click, curve):
     return float(x)
 
 
-def _ball(trigger, curve_name, lr, options, click, stored):
-    """The ball's answer to one action: (data, figure, note, lesson, timer disabled, Play's label, lr).
+def _ball(trigger, curve_name, lr, options, click, stored) -> dict:
+    """The ball's answer to one action, by component id (BALL_OUTPUTS).
 
     The timer and the label are only ever set to stop (True, "Play"); Play and Pause themselves are
     answered in the browser (see register_panel_callbacks)."""
@@ -371,10 +391,9 @@ def _ball(trigger, curve_name, lr, options, click, stored):
         xs = (xs + one.x[1:].tolist())[-limits.MAX_PATH:]
         path = path_through(curve, xs, reason)
     stop = path.diverged or path.converged
-    timer, label = (True, "Play") if stop else (no_update, no_update)
     if trigger == "ball-play" and not stop:
         # Nothing moved: this answer only makes Dash drop a tick's answer still on its way.
-        return (no_update,) * 7
+        return dict.fromkeys(BALL_OUTPUTS, no_update)
     data = {"curve": curve_name, "x": xs, "diverged": path.diverged, "reason": path.reason}
     parts = charts.ball_parts(curve, path, lr, blindfold, momentum)
     if moving:
@@ -385,5 +404,6 @@ def _ball(trigger, curve_name, lr, options, click, stored):
         figure["layout"]["annotations"] = parts["annotations"]
     else:
         figure = charts.toy_figure(curve, path, lr, blindfold)
-    note = f"Step {parts['steps']}. {parts['note']}"
-    return data, figure, note, curve.lesson, timer, label, new_lr
+    return {"ball": data, "ball-chart": figure, "ball-note": f"Step {parts['steps']}. {parts['note']}",
+            "ball-lesson": curve.lesson, **(STOPPED if stop else {"ball-timer": no_update, "ball-play": no_update}),
+            "ball-lr": new_lr}

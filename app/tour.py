@@ -53,17 +53,19 @@ def register_tour_callbacks(app) -> None:
         return no_update if new == current else new
 
     @app.callback(
-        Output("tour-card", "hidden"),
-        Output("tour-title", "children"),
-        Output("tour-text", "children"),
-        Output("tour-progress", "children"),
-        Output("tour-back", "disabled"),
-        Output("tour-next", "children"),
-        Output("panel-tabs", "value"),
-        Output("maths-tabs", "value"),
-        Output("selected-param", "data", allow_duplicate=True),
-        Output("tour-focus", "data"),
-        Input("tour", "data"),
+        output={
+            "hidden": Output("tour-card", "hidden"),
+            "title": Output("tour-title", "children"),
+            "text": Output("tour-text", "children"),
+            "progress": Output("tour-progress", "children"),
+            "first": Output("tour-back", "disabled"),
+            "next": Output("tour-next", "children"),
+            "landscape": Output("panel-tabs", "value"),
+            "maths": Output("maths-tabs", "value"),
+            "param": Output("selected-param", "data", allow_duplicate=True),
+            "focus": Output("tour-focus", "data"),
+        },
+        inputs={"current": Input("tour", "data")},
         prevent_initial_call=True,
     )
     def show(current):
@@ -72,20 +74,21 @@ def register_tour_callbacks(app) -> None:
         except LabInputError:
             index = None
         if index is None:
-            return (True, *[no_update] * 9)
+            return {"hidden": True, **dict.fromkeys(
+                ("title", "text", "progress", "first", "next", "landscape", "maths", "param", "focus"), no_update)}
         step = TOUR[index]
-        return (
-            False,
-            step.title,
-            rich_text(step.text),
-            progress(index),
-            index == 0,
-            "Finish" if index == len(TOUR) - 1 else "Next",
-            step.panel if step.panel in LANDSCAPE_PANELS else no_update,
-            step.panel if step.panel in MATHS_PANELS else no_update,
-            step.param,
-            {"card": "landscape-card" if step.panel in LANDSCAPE_PANELS else "maths-card", "step": index},
-        )
+        return {
+            "hidden": False,
+            "title": step.title,
+            "text": rich_text(step.text),
+            "progress": progress(index),
+            "first": index == 0,
+            "next": "Finish" if index == len(TOUR) - 1 else "Next",
+            "landscape": step.panel if step.panel in LANDSCAPE_PANELS else no_update,
+            "maths": step.panel if step.panel in MATHS_PANELS else no_update,
+            "param": step.param,
+            "focus": {"card": "landscape-card" if step.panel in LANDSCAPE_PANELS else "maths-card", "step": index},
+        }
 
     # The panel a step points at comes first in the side column while the tour runs (style.css), in
     # view without a scroll; the column goes back to its top for it.

@@ -95,9 +95,9 @@ def timed(client, payload) -> tuple[float, int, dict]:
 
 
 def controls(state) -> dict:
-    from app.callbacks import CONTROLS, control_values
+    from app.callbacks import control_values
 
-    return {f"{c}.value": v for c, v in zip(CONTROLS, control_values(state))}
+    return {f"{c}.value": v for c, v in control_values(state).items()}
 
 
 def measure(app, client, label: str, state: engine.LabState) -> list:

@@ -28,7 +28,7 @@ def default():
 
 def values_for(state, **changes):
     """What the page's controls hold when they show this state, plus any changes (keys as the ids)."""
-    values = dict(zip(CONTROLS, control_values(state)))
+    values = control_values(state)
     values["preset"] = "default"
     values["data-click"] = None
     values.update({k.replace("_", "-"): v for k, v in changes.items()})
@@ -47,13 +47,19 @@ def trained():
 
 # --- control_values ---
 
+def shown(state) -> list:
+    values = control_values(state)
+    assert tuple(values) == CONTROLS
+    return list(values.values())
+
+
 def test_control_values_show_the_state():
-    assert control_values(default()) == ["2", "sigmoid", "sigmoid", "squared_error", "explicit", 0, 1.0, 1, "sgd", 0]
+    assert shown(default()) == ["2", "sigmoid", "sigmoid", "squared_error", "explicit", 0, 1.0, 1, "sgd", 0]
     circle = engine.PRESETS["circle"][1](7)
-    assert control_values(circle) == ["4, 4", "tanh", "sigmoid", "bce", "circle", 7, 0.3, 10, "sgd", 0]
+    assert shown(circle) == ["4, 4", "tanh", "sigmoid", "bce", "circle", 7, 0.3, 10, "sgd", 0]
     one_layer = engine.LabState("t", 0, engine.NetworkSpec((2, 1), ("tanh",)), engine.init_params(
         engine.NetworkSpec((2, 1), ("tanh",)), np.random.default_rng(0)), engine.TrainConfig(), default().data)
-    assert control_values(one_layer)[:3] == ["0", "tanh", "tanh"]
+    assert shown(one_layer)[:3] == ["0", "tanh", "tanh"]
 
 
 @pytest.mark.parametrize("name", list(engine.PRESETS))
@@ -179,7 +185,7 @@ def test_a_new_dataset(trained):
     # Regression targets reach outside (0, 1): a linear output and mean squared error.
     assert sine.spec.sizes == (1, 2, 1)
     assert sine.spec.activations[-1] == "linear" and sine.spec.loss == "mse"
-    assert control_values(sine)[2:4] == ["linear", "mse"]
+    assert shown(sine)[2:4] == ["linear", "mse"]
 
 
 def test_a_new_seed_draws_new_weights(trained):
@@ -405,10 +411,11 @@ def test_which_ticks_are_brief(trigger, playing, tick, brief):
     assert brief_tick(trigger, playing, tick) is brief
 
 
-def _drawn(outputs) -> dict:
+def _drawn(outputs: dict) -> dict:
     from app.callbacks import DRAWN
 
-    return {name: value for (name, _), value in zip(DRAWN, outputs, strict=True)}
+    assert list(outputs) == list(DRAWN)
+    return outputs
 
 
 def test_a_brief_tick_sends_the_network_and_the_counters_only():

@@ -8,7 +8,7 @@ import pytest
 
 import engine
 from app import actions, create_app
-from app.callbacks import CONTROLS, apply, control_values
+from app.callbacks import apply, control_values
 from app.lessons import LANDSCAPE_PANELS, MATHS_PANELS, MAX_WORDS, TOUR, step_index, step_state
 from app.tour import next_step
 from components.numbers import num
@@ -151,7 +151,7 @@ def test_a_bad_step_is_refused(junk):
 
 def test_a_tour_step_sets_up_the_lab_and_reset_goes_to_its_lesson_start():
     mine = engine.train_steps(actions.preset("circle", seed=3), 5)
-    values = dict(zip(CONTROLS, control_values(mine))) | {"preset": "default", "data-click": None, "tour": 5}
+    values = control_values(mine) | {"preset": "default", "data-click": None, "tour": 5}
     state, start = apply("tour", values, mine, mine, "phase")
     assert state.to_dict() == step_state(5).to_dict()
     assert start.to_dict() == actions.preset(TOUR[5].preset).to_dict()

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import engine
 from app import actions, links
-from app.callbacks import CONTROLS, apply, control_values
+from app.callbacks import apply, control_values
 from engine import LabInputError, limits
 
 
@@ -22,7 +22,7 @@ def page(lesson="default", seed=0, *changes):
     in turn. A change the page refuses leaves the lab as it was, as on the page."""
     state = start = actions.preset(lesson, seed)
     for control, value in changes:
-        values = dict(zip(CONTROLS, control_values(state))) | {"preset": lesson, control: value}
+        values = control_values(state) | {"preset": lesson, control: value}
         try:
             state, start = apply(control, values, state, start, "normal")
         except LabInputError:

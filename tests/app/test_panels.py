@@ -18,7 +18,7 @@ from dash import Patch, no_update
 
 import engine
 from app import panels
-from app.panels import _ball, contour_panel, descent_path, slice_panel, surface_panel
+from app.panels import BALL_OUTPUTS, _ball, contour_panel, descent_path, slice_panel, surface_panel
 from components.landscape_charts import BALL, CURVE, TANGENT, TRAIL
 from components.numbers import MINUS, num
 from engine import LabInputError
@@ -305,12 +305,17 @@ def test_three_inputs_show_the_first_two_without_a_surface():
 
 # --- the ball: _ball ---
 
-OUTPUTS = ("data", "figure", "note", "lesson", "stopped", "play", "lr")
+OUTPUTS = ("data", "figure", "note", "lesson", "stopped", "play", "lr")  # BALL_OUTPUTS' ids, by what they hold
+
+
+def named(answer: dict) -> dict:
+    assert list(answer) == list(BALL_OUTPUTS)
+    return dict(zip(OUTPUTS, answer.values()))
 
 
 def ball(trigger, curve="bowl", lr=None, options=(), click=None, stored=None):
     lr = CURVES[curve].learning_rate if lr is None and curve in CURVES else lr
-    return dict(zip(OUTPUTS, _ball(trigger, curve, lr, list(options), click, stored)))
+    return named(_ball(trigger, curve, lr, list(options), click, stored))
 
 
 def roll(n, curve, lr, options=(), stored=None, trigger="ball-step"):
@@ -507,7 +512,7 @@ def test_stored_reason_must_be_words():
 
 @pytest.mark.parametrize("options", [5, "momentum", {"momentum": 1}, None])
 def test_options_that_are_not_a_list_are_ignored(options):
-    out = dict(zip(OUTPUTS, _ball("ball-step", "bowl", 0.5, options, None, {"curve": "bowl", "x": [2.0]})))
+    out = named(_ball("ball-step", "bowl", 0.5, options, None, {"curve": "bowl", "x": [2.0]}))
     assert out["data"]["x"] == [2.0, 1.0]  # plain descent
 
 

@@ -71,10 +71,7 @@ def test_pinning_any_weight_in_any_phase_changes_nothing(lesson):
 
 def test_the_panels_are_redrawn_as_the_blame_reaches_each_layer():
     # The landscape panels follow "charts-due", not the state: it must change whenever a slope is revealed.
-    from app.callbacks import DRAWN
-
-    due = DRAWN.index(("charts-due", "data"))
     states = phases_of_two_steps(actions.preset("circle"))
     for before, after in pairwise(states):
         if after.cursor.revealed().backward_from != before.cursor.revealed().backward_from:
-            assert drawing(before, {})[due] != drawing(after, {})[due], after.cursor.words()
+            assert drawing(before, {})["charts-due"] != drawing(after, {})["charts-due"], after.cursor.words()

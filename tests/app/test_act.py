@@ -1,0 +1,132 @@
+"""app.callbacks.act as a plain function: one action on the page in, the whole answer out, by name
+(ACT["output"]), as Dash sends it back to the page."""
+
+import base64
+
+import pytest
+from dash import no_update
+
+import engine
+from app import callbacks
+from app.callbacks import ACT, CONTROLS, DRAWN, act, control_values
+from components.network_view import network_view
+
+SLIDER = {"component": "WeightSliderAIO", "subcomponent": "slider", "aio_id": "W1[0,1]"}
+NO_ARRIVAL = {"travel": None, "load-lab": None, "upload-csv": None, "url": ""}
+
+
+def default():
+    return engine.PRESETS["default"][1]()
+
+
+def on_page(state, **inputs) -> dict:
+    """What the page sends when it shows `state` (its controls echo it), with `inputs` changed."""
+    return {"controls": control_values(state), "preset": "default", "arrived": dict(NO_ARRIVAL),
+            "stored": state.to_dict(), "stored_start": state.to_dict(), "speed": "phase", "keys": None,
+            "playing": False, "painted": "-".join(map(str, state.spec.sizes)), "shown_message": ""} | inputs
+
+
+def weight(state, name) -> float:
+    return float(engine.ParamRef.parse(name, state.spec).get(state.params))
+
+
+def changed(answer: dict, group: str) -> dict:
+    return {k: v for k, v in answer[group].items() if v is not no_update}
+
+
+def test_its_answer_has_every_output_of_the_callback_by_name():
+    answer = act("step", [], **on_page(default()))
+    assert answer.keys() == ACT["output"].keys()
+    for group in ("controls", "drawn", "cleared"):
+        assert answer[group].keys() == ACT["output"][group].keys()
+    assert tuple(answer["controls"]) == CONTROLS and tuple(answer["drawn"]) == tuple(DRAWN)
+
+
+def test_step_reveals_the_next_phase_and_draws_it_and_nothing_echoes_back_to_the_controls():
+    state = default()
+    answer = act("step", [], **on_page(state))
+    after = engine.advance(state)
+    assert answer["state"] == after.to_dict()
+    assert answer["start"] is no_update and answer["message"] is no_update
+    assert changed(answer, "controls") == {}  # the controls show this lab already
+    assert answer["drawn"]["phase-text"] == after.cursor.words()
+    view = answer["drawn"]["view"]
+    assert {k: v for k, v in view.items() if k != "next"} == network_view(after, geometry=False)
+
+
+def test_the_first_call_draws_everything_and_fills_the_start_state():
+    state = default()
+    answer = act(None, [], **on_page(state, stored=None, stored_start=None, painted=None))
+    assert answer["state"] == state.to_dict() and answer["start"] == state.to_dict()
+    assert answer["drawn"]["counters"] == "Step 0 · Epoch 0"
+    assert answer["drawn"]["view"]["geometry"]["key"] == "2-2-1"  # nothing painted yet: the shape too
+
+
+def test_a_new_learning_rate_is_kept_and_its_control_not_sent_back():
+    state = default()
+    answer = act("learning-rate", [], **on_page(state, controls=control_values(state) | {"learning-rate": 0.1}))
+    assert engine.LabState.from_dict(answer["state"]).train.learning_rate == 0.1
+    assert changed(answer, "controls") == {}  # it shows 0.1 already
+
+
+def test_add_layer_sends_the_new_shape_to_the_layers_box():
+    answer = act("add-layer", [], **on_page(default()))
+    assert changed(answer, "controls") == {"hidden-sizes": "2, 2"}
+    assert answer["drawn"]["view"]["geometry"]["key"] == "2-2-2-1"
+
+
+def test_a_dragged_slider_sets_its_weight_and_only_the_other_sliders_are_sent_back():
+    state = default()
+    ids = [dict(SLIDER, aio_id="W1[0,0]"), SLIDER]
+    answer = act(SLIDER, ids, **on_page(state, sliders=[0.5, 1.25]))
+    assert weight(engine.LabState.from_dict(answer["state"]), "W1[0,1]") == 1.25
+    assert answer["sliders"] == [no_update, no_update]  # the dragged one shows its value already
+    # A Step moves every pinned slider to its weight.
+    stepped = act("full-step", ids, **on_page(state, sliders=[0.5, 1.25]))
+    after = engine.full_step(state)
+    assert stepped["sliders"] == [round(weight(after, "W1[0,0]"), 4), round(weight(after, "W1[0,1]"), 4)]
+
+
+def test_a_lab_the_tab_cannot_read_becomes_the_default_lesson_with_a_message():
+    answer = act("step", [], **on_page(default(), stored={"version": "junk"}))
+    assert answer["message"].startswith("The lab in this tab could not be read")
+    assert answer["state"] == default().to_dict()
+
+
+def test_a_refused_setting_keeps_the_lab_and_says_why():
+    state = default()
+    answer = act("hidden-sizes", [], **on_page(state, controls=control_values(state) | {"hidden-sizes": "9, 9, 9"}))
+    assert answer["state"] is no_update and answer["drawn"] == dict.fromkeys(DRAWN, no_update)
+    assert "1–8" in answer["message"] or "8" in answer["message"]
+
+
+def test_a_failure_inside_an_action_keeps_the_lab_and_shows_no_traceback(monkeypatch, caplog):
+    def broken(*args):
+        raise RuntimeError("a bug")
+    monkeypatch.setattr(callbacks, "apply", broken)
+    answer = act("step", [], **on_page(default()))
+    assert answer["state"] is no_update
+    assert answer["message"] == "That did not work, and nothing was changed. Try another setting or press Reset."
+    assert "a bug" not in answer["message"] and "Traceback" not in answer["message"]
+
+
+def test_an_uploaded_file_is_read_once_and_emptied_on_the_page():
+    state = default()
+    saved = state.replace(title="Saved").to_json().encode()
+    contents = "data:application/json;base64," + base64.b64encode(saved).decode()
+    answer = act("load-lab", [], **on_page(state, arrived=NO_ARRIVAL | {"load-lab": contents}))
+    assert answer["message"].startswith("Loaded “Saved”")
+    assert answer["cleared"] == {"travel": no_update, "load-lab": None, "upload-csv": no_update}
+
+
+def test_a_message_stays_while_the_lab_does_not_change():
+    answer = act("unknown", [], **on_page(default(), shown_message="A link's notice"))
+    assert answer["message"] is no_update and answer["state"] is no_update
+
+
+@pytest.mark.parametrize("trigger", ["step", "full-step", "reset", "play-tick", "preset", *CONTROLS])
+def test_junk_in_every_input_never_raises(trigger):
+    junk = {"controls": {c: {"x": [1e400]} for c in CONTROLS}, "preset": ["x"], "tick": "?",
+            "data_click": 7, "sliders": "no", "tour": -1}
+    answer = act(trigger, [], **on_page(default(), **junk))
+    assert answer.keys() == ACT["output"].keys()

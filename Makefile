@@ -27,6 +27,7 @@ run: $(VENV)/.run-installed
 
 test: $(VENV)/.test-installed
 	bash tests/browser/ensure_chromium.sh
+	bash tests/ensure_node.sh
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

@@ -11,13 +11,16 @@
 (function () {
   "use strict";
   const MINUS = "\u2212";
-  const LEAKY_SLOPE = 0.01;
 
   // Like toFixed, but an exact tie (0.0625 to 3 places) goes to the even digit, as Python's
-  // formatting does: toFixed would round it away from zero.
+  // formatting does: toFixed would round it away from zero. A tie is one in the number's exact
+  // binary value (toFixed writes it out in full for the places asked): 0.0375 is stored a little
+  // under its decimal, so it is no tie, and reads 0.037 here as in Python.
   function fixed(size, digits) {
+    const exact = size.toFixed(Math.min(100, digits + 80));
+    const tie = /^50*$/.test(exact.slice(exact.indexOf(".") + 1 + digits));
     const twice = size * 2 * 10 ** digits;
-    if (Number.isInteger(twice) && twice % 2 === 1) {
+    if (tie && Number.isInteger(twice) && twice % 2 === 1) {
       const down = (twice - 1) / 2;
       return ((down % 2 === 0 ? down : down + 1) / 10 ** digits).toFixed(digits);
     }
@@ -39,14 +42,19 @@
 
   const round = (v, places) => Math.round(v * 10 ** places) / 10 ** places;
   const sigmoid = (z) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+  // engine/activations.py's registry, f and f′ of z by the same names (m: the model, for its constants).
   const F = {
     sigmoid, tanh: Math.tanh, relu: (z) => Math.max(z, 0), linear: (z) => z,
-    leaky_relu: (z) => (z > 0 ? z : LEAKY_SLOPE * z),
+    leaky_relu: (z, m) => (z > 0 ? z : m.leaky_slope * z),
   };
   const DF = {
     sigmoid: (z) => sigmoid(z) * (1 - sigmoid(z)), tanh: (z) => 1 - Math.tanh(z) ** 2,
-    relu: (z) => (z > 0 ? 1 : 0), leaky_relu: (z) => (z > 0 ? 1 : LEAKY_SLOPE), linear: () => 1,
+    relu: (z) => (z > 0 ? 1 : 0), leaky_relu: (z, m) => (z > 0 ? 1 : m.leaky_slope), linear: () => 1,
   };
+  function known(name) {
+    if (!(name in F) || !(name in DF)) throw new Error(`instant.js has no activation called ${name}`);
+    return name;
+  }
   const mean = (xs) => xs.reduce((s, v) => s + v, 0) / xs.length;
 
   // The loss of one example and ∂C/∂z at the output (engine/losses.py, engine/passes.py).
@@ -65,7 +73,7 @@
       loss = mean(o.map((v, k) => (t[k] - v) ** 2));
       grad = o.map((v, k) => (2 * (v - t[k])) / n);
     }
-    return [loss, grad.map((g, k) => g * DF[act](z[k]))];
+    return [loss, grad.map((g, k) => g * DF[known(act)](z[k], m))];
   }
 
   function passes(m, W, b) {
@@ -73,7 +81,7 @@
     const a = [m.x], z = [null];
     for (let l = 1; l <= L; l++) {
       z[l] = W[l].map((row, i) => row.reduce((s, w, j) => s + w * a[l - 1][j], 0) + b[l][i]);
-      a[l] = z[l].map(F[m.activations[l - 1]]);
+      a[l] = z[l].map((v) => F[known(m.activations[l - 1])](v, m));
     }
     const [loss, dOut] = outputBlame(m, z[L], a[L]);
     const delta = [], gradW = [];
@@ -82,18 +90,20 @@
       // 0 + …: a matrix product's sum starts at +0, so a −0 product reads "+0.000" as in NumPy.
       gradW[l] = W[l].map((row, i) => row.map((w, j) => (0 + delta[l][i] * a[l - 1][j]) + m.decay * w));
       if (l > 1) {
-        const df = DF[m.activations[l - 2]];
-        delta[l - 1] = a[l - 1].map((_, j) => W[l].reduce((s, row, i) => s + delta[l][i] * row[j], 0) * df(z[l - 1][j]));
+        const df = DF[known(m.activations[l - 2])];
+        delta[l - 1] = a[l - 1].map((_, j) => W[l].reduce((s, row, i) => s + delta[l][i] * row[j], 0) * df(z[l - 1][j], m));
       }
     }
     return {a, z, delta, gradW, loss};
   }
 
-  function level(a, activation) {  // network_view._fill_level
-    const bounded = activation === "sigmoid" || activation === "tanh";
-    return Math.min(1, bounded ? Math.abs(a) : (Math.abs(a) / (1 + Math.abs(a))) * 1.5);
+  // network_view._fill_level and edge_width, with the numbers the model brings.
+  function level(m, a, activation) {
+    const bounded = m.bounded.includes(activation);
+    return Math.min(1, bounded ? Math.abs(a) : (Math.abs(a) / (1 + Math.abs(a))) * m.unbounded_gain);
   }
-  const edgeWidth = (w, labelled) => round((labelled ? 1 : 0.6) * Math.min(12, 1.2 + 3 * Math.abs(w)), 2);
+  const edgeWidth = (m, w) => round((m.labels ? 1 : m.edge.unlabelled) * Math.min(m.edge.most,
+    m.edge.base + m.edge.per_weight * Math.abs(w)), 2);
 
   // "W1[0,1]" → ["W", 1, 0, 1], "b2[0]" → ["b", 2, 0]; null when the model has no such parameter.
   function where(m, param) {
@@ -134,7 +144,7 @@
         const a = p.a[l][i];
         const node = {
           id: `n${l}-${i}`, fill: a >= 0 ? m.roles[l] : m.negative,
-          level: round(level(a, l === 0 ? null : m.activations[l - 1]), 3),
+          level: round(level(m, a, l === 0 ? null : m.activations[l - 1]), 3),
           text: m.values[l] ? num(a, false, 2) : "", sub: "", ring: 0, arrow: "", known: true,
         };
         if (l >= 1) {
@@ -152,8 +162,8 @@
       W[l].forEach((row, i) => row.forEach((w, j) => {
         const g = p.gradW[l][i][j];
         edges.push({
-          id: `W${l}[${i},${j}]`, width: edgeWidth(w, m.labels), colour: w >= 0 ? m.positive : m.negative,
-          dash: w >= 0 ? "" : "8 5", blame: width(B.glow, g),
+          id: `W${l}[${i},${j}]`, width: edgeWidth(m, w), colour: w >= 0 ? m.positive : m.negative,
+          dash: w >= 0 ? "" : m.dash, blame: width(B.glow, g),
           flow: m.flows[String(l)] || "", label: m.weight_labels ? num(w, true, 2) : "",
           grad: m.grad_labels ? `∂ ${num(g, true, 3)}` : "",
         });

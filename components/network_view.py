@@ -11,7 +11,7 @@ import copy
 import numpy as np
 
 from engine import Cursor, ParamRef, example_passes, update_gradient
-from engine.activations import ACTIVATIONS
+from engine.activations import ACTIVATIONS, LEAKY_SLOPE
 from engine.cache import byte_cached
 from engine.training import batch_indices
 
@@ -155,10 +155,17 @@ def _path(x1, y1, x2, y2) -> str:
     return f"M{x1:.1f},{y1:.1f} C{cx1:.1f},{cy1:.1f} {cx2:.1f},{cy2:.1f} {x2:.1f},{y2:.1f}"
 
 
+# How the picture is drawn from the numbers; the page's own pass (assets/instant.js) draws with
+# these very numbers, which come to it with each view (slider_model).
+UNBOUNDED_GAIN = 1.5  # an unbounded activation's |a| / (1 + |a|) times this, at most 1, lights a neuron
+EDGE = {"base": 1.2, "per_weight": 3.0, "most": 12.0, "unlabelled": 0.6}  # stroke width from |w|
+NEGATIVE_DASH = "8 5"  # a negative weight's line: dashed, so it reads without its colour
+
+
 def _fill_level(a: float, activation: str | None) -> float:
     """How strongly a neuron is lit: |a| on a 0–1 scale (bounded activations are already there)."""
-    bounded = activation in ("sigmoid", "tanh")
-    return float(min(1.0, abs(a) if bounded else abs(a) / (1 + abs(a)) * 1.5))
+    bounded = activation in ACTIVATIONS and ACTIVATIONS[activation].bounded
+    return float(min(1.0, abs(a) if bounded else abs(a) / (1 + abs(a)) * UNBOUNDED_GAIN))
 
 
 def _flows(kind: str, layer: int, L: int) -> dict:
@@ -174,7 +181,7 @@ def _flows(kind: str, layer: int, L: int) -> dict:
 
 def edge_width(w: float, labelled: bool) -> float:
     """An edge's stroke width follows |w|; edges of larger (unlabelled) networks are thinner."""
-    return round((1.0 if labelled else 0.6) * min(12.0, 1.2 + 3.0 * abs(w)), 2)
+    return round((1.0 if labelled else EDGE["unlabelled"]) * min(EDGE["most"], EDGE["base"] + EDGE["per_weight"] * abs(w)), 2)
 
 
 def _labelled(sizes) -> bool:
@@ -497,7 +504,7 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
                     "id": str(ParamRef("W", l, i, j)),
                     "width": edge_width(w_now, labels),
                     "colour": palette.sign_colour(w_now),
-                    "dash": "" if w_now >= 0 else "8 5",
+                    "dash": "" if w_now >= 0 else NEGATIVE_DASH,
                     "blame": 0.0,
                     "flow": flows.get(l, ""),
                     "label": "",
@@ -569,6 +576,10 @@ def slider_model(state, example=None) -> dict:
         "grad_labels": _geometry(tuple(spec.sizes), L)["grad_labels"],
         # ring_width and glow_width: the page draws blame on the same absolute scale
         "blame": {"low": BLAME_LOW, "high": BLAME_HIGH, "ring": [RING_MIN, RING_MAX], "glow": [GLOW_MIN, GLOW_MAX]},
+        # edge_width, _fill_level, the dash: drawn with the same numbers
+        "edge": EDGE, "dash": NEGATIVE_DASH, "unbounded_gain": UNBOUNDED_GAIN,
+        "bounded": [name for name in spec.activations if ACTIVATIONS[name].bounded],
+        "leaky_slope": LEAKY_SLOPE,
         "phase": moved.phase.kind,
         "flows": {str(l): kind for l, kind in _flows(moved.phase.kind, moved.phase.layer, L).items()},
         "roles": [palette.role_colour(l, L) for l in range(L + 1)],

@@ -15,10 +15,17 @@ LEAKY_SLOPE = 0.01
 
 @dataclass(frozen=True)
 class Activation:
+    """One activation function, by name: f and f′ (both of z), and what the picture needs to know.
+
+    bounded: f(z) lies in [−1, 1] (the network lights a neuron by |a| as it is; an unbounded
+    one is squashed first). assets/instant.js computes f and f′ in the page under the same name:
+    tests/components/test_instant_parity.py fails for a name it does not know."""
+
     name: str
     title: str
     f: Callable[[np.ndarray], np.ndarray]
     df: Callable[[np.ndarray], np.ndarray]
+    bounded: bool = False
 
 
 def _sigmoid(z):
@@ -37,8 +44,8 @@ def _tanh_prime(z):
 
 
 ACTIVATIONS = {
-    "sigmoid": Activation("sigmoid", "Sigmoid", _sigmoid, _sigmoid_prime),
-    "tanh": Activation("tanh", "Tanh", np.tanh, _tanh_prime),
+    "sigmoid": Activation("sigmoid", "Sigmoid", _sigmoid, _sigmoid_prime, bounded=True),
+    "tanh": Activation("tanh", "Tanh", np.tanh, _tanh_prime, bounded=True),
     "relu": Activation("relu", "ReLU", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float)),
     "leaky_relu": Activation(
         "leaky_relu",

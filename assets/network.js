@@ -49,7 +49,7 @@
     const font = geometry.fonts;
 
     for (const c of geometry.columns) {
-      el("text", {class: "column-title", "text-anchor": "middle", x: c.x, y: 26, "font-size": font.title},
+      el("text", {class: "column-title", "text-anchor": "middle", x: c.x, y: c.y, "font-size": font.title},
         groups.columns).textContent = c.text;
     }
     for (const e of geometry.edges) {

@@ -155,6 +155,7 @@ def _path(x1, y1, x2, y2) -> str:
     return f"M{x1:.1f},{y1:.1f} C{cx1:.1f},{cy1:.1f} {cx2:.1f},{cy2:.1f} {x2:.1f},{y2:.1f}"
 
 
+TITLE_Y = 26  # the column titles' baseline, in the picture's units (assets/network.js draws them there)
 # How the picture is drawn from the numbers; the page's own pass (assets/instant.js) draws with
 # these very numbers, which come to it with each view (slider_model).
 UNBOUNDED_GAIN = 1.5  # an unbounded activation's |a| / (1 + |a|) times this, at most 1, lights a neuron
@@ -366,8 +367,8 @@ def _geometry_with(sizes: tuple, L: int, skew: float, kinds: list, tries: int) -
     out_x, out_y, out_box = _output_box_at(xs, ys, r, sizes)
     taken = [b for n in nodes for _, b in _node_boxes(n)] + [out_box]
     short = (xs[1] - xs[0]) < 110
-    columns = [{"x": round(x, 1), "text": layer_title(l, L, short=short)} for l, x in enumerate(xs)]
-    taken += [lay.text_box(c["x"], 26, c["text"], FONT["title"]) for c in columns]
+    columns = [{"x": round(x, 1), "y": TITLE_Y, "text": layer_title(l, L, short=short)} for l, x in enumerate(xs)]
+    taken += [lay.text_box(c["x"], c["y"], c["text"], FONT["title"]) for c in columns]
     ends = [(l, i, j, xs[l - 1] + r, ys[l - 1][j], xs[l] - r, ys[l][i])
             for l in range(1, L + 1) for i in range(sizes[l]) for j in range(sizes[l - 1])]
     spots = (_spots(ends, kinds, taken, tries) or {}) if kinds else {}
@@ -402,7 +403,7 @@ def _geometry_with(sizes: tuple, L: int, skew: float, kinds: list, tries: int) -
 def label_boxes(geometry: dict, view: dict) -> list[tuple[str, lay.Box]]:
     """Every text the renderer draws for this view, with its box: what a test checks for overlaps."""
     f = geometry["fonts"]
-    boxes = [(f"title {c['text']}", lay.text_box(c["x"], 26, c["text"], f["title"])) for c in geometry["columns"]]
+    boxes = [(f"title {c['text']}", lay.text_box(c["x"], c["y"], c["text"], f["title"])) for c in geometry["columns"]]
     at = {n["id"]: n for n in geometry["nodes"]}
     for n in view["nodes"]:
         g = at[n["id"]]

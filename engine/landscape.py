@@ -268,6 +268,24 @@ class LossSlice:
 
 
 def loss_slice(state, ref: ParamRef, values, h: float = 1e-5) -> LossSlice:
+    """The training cost C along one parameter, every other one fixed.
+
+    Parameters
+    ----------
+    state : LabState
+    ref : ParamRef
+        The weight or bias to vary, e.g. ``ParamRef.parse("W1[0,1]", state.spec)``.
+    values : array_like, shape (k,)
+        The values it takes (at most limits.MAX_SLICE).
+    h : float
+        The step of the central difference that checks the backward pass's slope.
+
+    Returns
+    -------
+    LossSlice
+        ``loss`` of shape (k,), the current value and cost, and the slope at the current value
+        twice: from backpropagation and from (C(w + h) − C(w − h)) / 2h.
+    """
     values = _check_values(values, "The slice's values", limits.MAX_SLICE)
     w0 = ref.get(state.params)
     costs = _grid_costs(state, (ref,), np.concatenate([values, [w0, w0 + h, w0 - h]])[:, None])
@@ -304,6 +322,21 @@ class LossGrid:
 
 def loss_grid(state, ref_x: ParamRef, ref_y: ParamRef, values_x, values_y, max_rows: int | None = None) -> LossGrid:
     """C over values_x × values_y of two parameters, the others fixed.
+
+    Parameters
+    ----------
+    state : LabState
+    ref_x, ref_y : ParamRef
+        Two different weights or biases.
+    values_x : array_like, shape (kx,)
+    values_y : array_like, shape (ky,)
+    max_rows : int, optional
+
+    Returns
+    -------
+    LossGrid
+        ``loss`` of shape (ky, kx): loss[i, j] at (values_x[j], values_y[i]), and the gradient
+        (∂C/∂x, ∂C/∂y) at the current point.
 
     With max_rows, a training set of more rows is evaluated on `sample_rows` of it (evenly spaced,
     always the same); the gradient is always the whole training set's, as everywhere else on the page.

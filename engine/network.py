@@ -143,6 +143,17 @@ def init_params(spec: NetworkSpec, rng: np.random.Generator) -> Params:
 
     uniform: U(−s, s) with s = init_scale; xavier: U(±√(6/(n_in+n_out)));
     he: N(0, 2/n_in). "explicit" has no rule: use `explicit_params`.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+    rng : numpy.random.Generator
+        e.g. ``np.random.default_rng(seed)``: the same seed gives the same weights.
+
+    Returns
+    -------
+    Params
+        W[l] of shape (n_l, n_{l-1}) and b[l] of shape (n_l,) for l = 1 … L.
     """
     if spec.init == "explicit":
         raise LabInputError("An explicit initialisation needs its weights: use explicit_params.")

@@ -64,8 +64,8 @@ def update(
     optimizer: str,
     params: Params,
     grads: Params,
-    state: OptimizerState,
-    learning_rate: float,
+    state: OptimizerState | None = None,
+    learning_rate: float = 0.5,
     momentum: float = 0.9,
     freeze_biases: bool = False,
 ) -> tuple[Params, OptimizerState]:
@@ -73,7 +73,19 @@ def update(
 
     sgd: w − η g. momentum: v ← μ v − η g, w + v. adam: the usual bias-corrected moments.
     With freeze_biases every bias keeps its value (the classic worked example does this).
+
+    Parameters
+    ----------
+    optimizer : str
+        "sgd", "momentum" or "adam" (OPTIMIZERS).
+    params, grads : Params
+        The weights and ∂C/∂w of the same shapes (``backward(...).grads``).
+    state : OptimizerState, optional
+        The optimizer's memory from its last step; none for the first.
+    learning_rate : float
+        η (TrainConfig's default).
     """
+    state = OptimizerState() if state is None else state
     if optimizer not in OPTIMIZERS:
         raise LabInputError(f"Unknown optimizer {optimizer!r}; choose from {', '.join(OPTIMIZERS)}.")
     slots = state.slots or {k: _zeros_like(params) for k in _slot_names(optimizer)}

@@ -47,9 +47,28 @@ class BackwardPass:
     cost: float
     per_example: np.ndarray
 
+    @property
+    def grads(self) -> Params:
+        """∂C/∂W and ∂C/∂b as one Params, the gradient engine.update takes."""
+        return Params(self.grad_W, self.grad_b)
+
 
 def forward(spec: NetworkSpec, params: Params, x: np.ndarray) -> ForwardPass:
-    """Run the network on x of shape (batch, n_0)."""
+    """Run the network forward, keeping every z and a.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+    params : Params
+        W[l] of shape (n_l, n_{l-1}), b[l] of shape (n_l,), for l = 1 … L.
+    x : array_like, shape (batch, n_0)
+
+    Returns
+    -------
+    ForwardPass
+        z[l] = a[l-1] W[l]ᵀ + b[l] and a[l] = f_l(z[l]), each of shape (batch, n_l); a[0] is x,
+        z[0] is None.
+    """
     z, a = [None], [np.asarray(x, dtype=float)]
     for l in range(1, spec.n_layers + 1):
         zl = a[-1] @ params.W[l].T + params.b[l]
@@ -78,7 +97,24 @@ def decay_penalty(params: Params, weight_decay: float) -> float:
 def backward(
     spec: NetworkSpec, params: Params, fwd: ForwardPass, y: np.ndarray, weight_decay: float = 0.0
 ) -> BackwardPass:
-    """Pull the blame back from the output, given the forward pass on the same batch."""
+    """Pull the blame back from the output, given the forward pass on the same batch.
+
+    Parameters
+    ----------
+    spec, params : as for `forward`
+    fwd : ForwardPass
+        ``forward(spec, params, x)``.
+    y : array_like, shape (batch, n_L)
+        The targets.
+    weight_decay : float
+        λ: the cost is the mean loss plus λ/2·Σw², so each ∂C/∂W gains λ·W.
+
+    Returns
+    -------
+    BackwardPass
+        delta[l] = ∂C/∂z[l] of shape (batch, n_l), the gradients grad_W[l] (n_l, n_{l-1}) and
+        grad_b[l] (n_l,) averaged over the batch (``.grads`` gives both as a Params), and the loss.
+    """
     L = spec.n_layers
     y = np.asarray(y, dtype=float)
     batch = y.shape[0]

@@ -13,6 +13,10 @@ from . import validate
 
 @dataclass(frozen=True)
 class Phase:
+    """One moment of a training step: ``Phase("forward", 2)`` has reached layer 2's activations,
+    ``Phase("loss")`` compared the output with the target, ``Phase("backward", 1)`` has pulled
+    the blame back to layer 1, ``Phase("update")`` moved the weights."""
+
     kind: str  # "forward", "loss", "backward" or "update"
     layer: int = 0  # the layer reached, for forward and backward
 
@@ -34,6 +38,11 @@ class Revealed:
 
 
 def phases(n_layers: int) -> tuple[Phase, ...]:
+    """The 2L + 2 phases of one training step of a network with `n_layers` (L) weight layers, in order.
+
+    >>> [f"{p.kind} {p.layer}" for p in phases(2)]
+    ['forward 1', 'forward 2', 'loss 0', 'backward 2', 'backward 1', 'update 0']
+    """
     L = n_layers
     return (
         tuple(Phase("forward", l) for l in range(1, L + 1))
@@ -45,6 +54,12 @@ def phases(n_layers: int) -> tuple[Phase, ...]:
 
 @dataclass(frozen=True)
 class Cursor:
+    """Where the lesson stands in the current training step: `index` into ``phases(n_layers)``,
+    the phase revealed last; -1 before the first (the inputs and weights only).
+
+    ``Cursor(L, 2 * L)`` is after the last backward phase: everything up to the gradients shown,
+    the weights not yet moved (where a slider move leaves the picture)."""
+
     n_layers: int
     index: int = -1
 

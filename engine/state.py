@@ -22,6 +22,10 @@ FORMAT = 1
 
 @dataclass(frozen=True)
 class TrainConfig:
+    """How the lab trains: the optimizer's name (engine.OPTIMIZERS), its learning rate η and
+    momentum μ (momentum only), the examples per update, the weight decay λ (added to the cost
+    as λ/2·Σw²), and whether the biases stay as they are (the classic worked example)."""
+
     optimizer: str = "sgd"
     learning_rate: float = 0.5
     momentum: float = 0.9  # used by the momentum optimizer only
@@ -135,6 +139,14 @@ class Counters:
 
 @dataclass(frozen=True)
 class LabState:
+    """Everything one lab is, as a frozen value: the network and its weights, how it trains, its
+    data, the optimizer's memory, where the lesson stands (cursor), the counters, the example on
+    show, the loss history, the last update (to show how far each weight moved) and, if training
+    blew up, why. Every action makes a new one (engine.advance, engine.full_step, ...).
+
+    ``to_dict`` / ``from_dict`` (and the JSON forms) are how it travels: `from_dict` is the one
+    door for untrusted data and checks every field against engine/limits.py."""
+
     title: str
     seed: int
     spec: NetworkSpec

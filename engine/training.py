@@ -98,7 +98,20 @@ def update_gradient(state: LabState) -> Params:
 
 
 def example_passes(state: LabState, params: Params | None = None) -> Passes:
-    """The passes on the one training example the picture shows."""
+    """The passes on the one training example the picture shows.
+
+    Parameters
+    ----------
+    state : LabState
+    params : Params, optional
+        Other weights to run it with (the state's by default).
+
+    Returns
+    -------
+    Passes
+        x of shape (1, n_0), y of shape (1, n_L), and the ForwardPass and BackwardPass on them:
+        ``fwd.a[l]`` and ``bwd.delta[l]`` of shape (1, n_l), ``bwd.grad_W[l]`` (n_l, n_{l-1}).
+    """
     data = dataset(state.data)
     i = min(state.example, data.x_train.shape[0] - 1)
     return run_passes(state, state.params if params is None else params, data.x_train[i : i + 1], data.y_train[i : i + 1])

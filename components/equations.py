@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 
 from engine import ParamRef, example_passes
-from engine.activations import ACTIVATIONS, LEAKY_SLOPE
+from engine.activations import ACTIVATIONS
 from engine.losses import LOSSES
 
 # The engine's own test for BCE computed from logits, so the panel says "δ = o − t" exactly when the engine does.
@@ -97,34 +97,15 @@ def _where(layer: int, n_layers: int) -> str:
 # ---------------------------------------------------------------- activations in TeX
 
 
-@dataclass(frozen=True)
-class _ActTex:
-    f: str  # the function as applied: \sigma, \tanh, f
-    definition: str  # f(z) = …
-    prime: str  # the derivative's symbol
-    prime_rule: str  # f′ in terms of the neuron's output a (written A here) or of z
-
-
-_ACT_TEX = {
-    "sigmoid": _ActTex(r"\sigma", r"\sigma(z) = \frac{1}{1 + e^{-z}}", r"\sigma'", "A(1 - A)"),
-    "tanh": _ActTex(r"\tanh", r"\tanh z = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}", r"\tanh'", "1 - A^2"),
-    "relu": _ActTex(r"\mathrm{ReLU}", r"\mathrm{ReLU}(z) = \max(0, z)", r"\mathrm{ReLU}'", ""),
-    "leaky_relu": _ActTex(r"f", rf"f(z) = \max({LEAKY_SLOPE:g}\,z,\ z)", "f'", ""),
-    "linear": _ActTex(r"f", "f(z) = z", "f'", ""),
-}
-
-
 def _prime_line(act: str, name: str, z_name: str, a: float, z: float, df: float) -> str:
     """σ′(z_h) = h(1 − h) = 0.611 (1 − 0.611) = 0.238: the neuron's own slope, from its output."""
-    t = _ACT_TEX[act]
+    t = ACTIVATIONS[act].tex
     rhs = [t.prime_rule.replace("A", name)] if t.prime_rule else []
-    if act == "sigmoid":
-        rhs.append(rf"{_term(a)}\,(1 - {_term(a)})")
-    elif act == "tanh":
-        rhs.append(rf"1 - {_term(a)}^2")
+    if t.prime_values:
+        rhs.append(t.prime_values.replace("{a}", _term(a)))
     rhs.append(_n(df))
     line = rf"{t.prime}({z_name}) &= " + " = ".join(rhs)
-    if act in ("relu", "leaky_relu"):  # a kink: the slope is one of two values, chosen by the sign of z
+    if t.kink:  # the slope is one of two values, chosen by the sign of z
         line += r" \quad \text{since } z > 0" if z > 0 else r" \quad \text{since } z \le 0"
     return line
 
@@ -162,7 +143,7 @@ def _forward_block(state, params, passes, shown, layer: int, index: int) -> str:
     L = state.spec.n_layers
     act = state.spec.activations[layer - 1]
     name, z_name = tex_name(layer, index, L), rf"z_{{{tex_name(layer, index, L)}}}"
-    t = _ACT_TEX[act]
+    t = ACTIVATIONS[act].tex
     if layer > shown.forward_to:
         return _display([rf"{z_name} &= \;?", rf"{name} &= {t.f}({z_name}) = \;?"]) + \
             f"\n\n*z and {neuron_name(layer, index, L)} appear when the signal reaches {_where(layer, L)} (forward phase).*"
@@ -231,7 +212,7 @@ def _output_delta_lines(state, passes, k: int) -> list[str]:
     g = output_slope(state, passes, k)
     z, o = float(passes.fwd.z[L][0, k]), float(passes.fwd.a[L][0, k])
     df = float(ACTIVATIONS[act].df(passes.fwd.z[L])[0, k])
-    prime = _ACT_TEX[act].prime
+    prime = ACTIVATIONS[act].tex.prime
     return [
         rf"{_frac('C', name)} &= {rule} = {rule_n} = {_n(g, True)}",
         _prime_line(act, name, z_name, o, z, df),
@@ -251,7 +232,7 @@ def _hidden_delta_lines(state, params, passes, layer: int, index: int) -> list[s
     z, a = float(passes.fwd.z[layer][0, index]), float(passes.fwd.a[layer][0, index])
     df = float(ACTIVATIONS[act].df(passes.fwd.z[layer])[0, index])
     d = float(passes.bwd.delta[layer][0, index])
-    prime = _ACT_TEX[act].prime
+    prime = ACTIVATIONS[act].tex.prime
     lines = [rf"{_frac('C', name)} &= \textstyle\sum_k w_{{{name} \to k}}\, \delta_k"]
     lines += _sum_lines(terms, per_line=2)
     lines += [

@@ -14,18 +14,42 @@ LEAKY_SLOPE = 0.01
 
 
 @dataclass(frozen=True)
-class Activation:
-    """One activation function, by name: f and f′ (both of z), and what the picture needs to know.
+class Tex:
+    """How the Equations tab writes an activation (components/equations.py)."""
 
+    f: str  # the function as applied: \sigma, \tanh, f
+    definition: str  # f(z) = …
+    prime: str  # the derivative's symbol
+    prime_rule: str = ""  # f′ in terms of the neuron's output a (written A), if there is one
+    prime_values: str = ""  # that rule with the output's value in it ({a}), e.g. {a}\,(1 - {a})
+    kink: bool = False  # f′ is one of two values, chosen by the sign of z
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation function, by name: everything each part of the lab needs to know about it.
+
+    f and df: f and f′, both of z (the backward pass needs only what the forward pass kept).
+    formula and source: f for a reader, and as a NumPy function (engine/export.py).
+    tex: how the Equations tab writes it (components/equations.py).
     bounded: f(z) lies in [−1, 1] (the network lights a neuron by |a| as it is; an unbounded
-    one is squashed first). assets/instant.js computes f and f′ in the page under the same name:
+    one is squashed first: components/network_view.py).
+    saturated_z: |z| beyond which f′(z) < 1e-5, so the blame through the unit shrinks at least
+    100,000-fold (engine/health.py); None when f′ never fades like that.
+    in_place: f written into z's own memory, the loss maps' fast path (engine/landscape.py).
+    assets/instant.js computes f and f′ in the page under the same name:
     tests/components/test_instant_parity.py fails for a name it does not know."""
 
     name: str
     title: str
     f: Callable[[np.ndarray], np.ndarray]
     df: Callable[[np.ndarray], np.ndarray]
+    formula: str
+    source: str
+    tex: Tex
     bounded: bool = False
+    saturated_z: float | None = None
+    in_place: Callable[[np.ndarray], np.ndarray] | None = None
 
 
 def _sigmoid(z):
@@ -39,19 +63,64 @@ def _sigmoid_prime(z):
     return s * (1.0 - s)
 
 
+def _sigmoid_into(z: np.ndarray) -> np.ndarray:
+    """_sigmoid to the last bit, 1 / (1 + e) for z ≥ 0 and e / (1 + e) below, e = e^−|z|, but
+    without a masked select: on signs that change at random, np.where costs 5 ns a number, all of
+    this 6 against 14 (the maps' hottest line: sigmoid layers cost twice tanh's time). Overwrites z."""
+    e = np.abs(z)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    m = (z < 0).astype(float)  # 1 where z < 0, else 0 (and 0 for NaN, whose e is NaN anyway)
+    np.add(e, 1.0, out=z)  # z is free now: 1 + e
+    e *= m  # e below 0, else 0 · e = 0 exactly (e lies in [0, 1])
+    np.subtract(1.0, m, out=m)
+    e += m  # the numerator: e below 0, else 1, both exact
+    return np.divide(e, z, out=z)
+
+
+def _leaky_into(z: np.ndarray) -> np.ndarray:
+    """The leaky ReLU, where(z > 0, z, s·z), as max(z, s·z) for 0 < s < 1 (equal for every z, NaN
+    included): one temporary instead of three."""
+    return np.maximum(z, LEAKY_SLOPE * z, out=z)
+
+
 def _tanh_prime(z):
     return 1.0 - np.tanh(z) ** 2
 
 
+# The saturation limits: sigmoid: σ′(z) ≈ e^−|z|, and σ′(12) = 6.1e-6; tanh: tanh′(z) ≈ 4e^−2|z|,
+# and tanh′(7) = 3.3e-6.
 ACTIVATIONS = {
-    "sigmoid": Activation("sigmoid", "Sigmoid", _sigmoid, _sigmoid_prime, bounded=True),
-    "tanh": Activation("tanh", "Tanh", np.tanh, _tanh_prime, bounded=True),
-    "relu": Activation("relu", "ReLU", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float)),
+    "sigmoid": Activation(
+        "sigmoid", "Sigmoid", _sigmoid, _sigmoid_prime,
+        formula="1 / (1 + exp(-z))",
+        source=("def sigmoid(z):\n"
+                "    e = np.exp(-np.abs(z))  # exp of a negative number never overflows\n"
+                "    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))\n"),
+        tex=Tex(r"\sigma", r"\sigma(z) = \frac{1}{1 + e^{-z}}", r"\sigma'", "A(1 - A)", r"{a}\,(1 - {a})"),
+        bounded=True, saturated_z=12.0, in_place=_sigmoid_into),
+    "tanh": Activation(
+        "tanh", "Tanh", np.tanh, _tanh_prime,
+        formula="tanh(z)",
+        source="def tanh(z):\n    return np.tanh(z)\n",
+        tex=Tex(r"\tanh", r"\tanh z = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}", r"\tanh'", "1 - A^2", "1 - {a}^2"),
+        bounded=True, saturated_z=7.0, in_place=lambda z: np.tanh(z, out=z)),
+    "relu": Activation(
+        "relu", "ReLU", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float),
+        formula="max(z, 0)",
+        source="def relu(z):\n    return np.maximum(z, 0.0)\n",
+        tex=Tex(r"\mathrm{ReLU}", r"\mathrm{ReLU}(z) = \max(0, z)", r"\mathrm{ReLU}'", kink=True),
+        in_place=lambda z: np.maximum(z, 0.0, out=z)),
     "leaky_relu": Activation(
-        "leaky_relu",
-        "Leaky ReLU",
-        lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
-        lambda z: np.where(z > 0, 1.0, LEAKY_SLOPE),
-    ),
-    "linear": Activation("linear", "Linear", lambda z: np.array(z, dtype=float), lambda z: np.ones_like(z, dtype=float)),
+        "leaky_relu", "Leaky ReLU",
+        lambda z: np.where(z > 0, z, LEAKY_SLOPE * z), lambda z: np.where(z > 0, 1.0, LEAKY_SLOPE),
+        formula=f"z if z > 0 else {LEAKY_SLOPE!r} * z",
+        source=f"def leaky_relu(z):\n    return np.where(z > 0, z, {LEAKY_SLOPE!r} * z)\n",
+        tex=Tex(r"f", rf"f(z) = \max({LEAKY_SLOPE:g}\,z,\ z)", "f'", kink=True),
+        in_place=_leaky_into),
+    "linear": Activation(
+        "linear", "Linear", lambda z: np.array(z, dtype=float), lambda z: np.ones_like(z, dtype=float),
+        formula="z",
+        source="def linear(z):\n    return z\n",
+        tex=Tex(r"f", "f(z) = z", "f'")),
 }

@@ -7,33 +7,13 @@ optimizer's memory, or formats that need more than NumPy (ONNX, pickles, framewo
 
 import json
 
-from .activations import LEAKY_SLOPE
+from .activations import ACTIVATIONS
 from .state import LabState
 from .training import dataset
 
 FORMAT_NAME = "backprop-lab-network"
 FORMAT_VERSION = 1
 N_SAMPLES = 5  # training inputs the script prints predictions for
-
-# The same arithmetic as activations.py, written out for a reader (checked by tests/engine/test_export.py).
-FORMULAS = {
-    "sigmoid": "1 / (1 + exp(-z))",
-    "tanh": "tanh(z)",
-    "relu": "max(z, 0)",
-    "leaky_relu": f"z if z > 0 else {LEAKY_SLOPE!r} * z",
-    "linear": "z",
-}
-SOURCES = {
-    "sigmoid": (
-        "def sigmoid(z):\n"
-        "    e = np.exp(-np.abs(z))  # exp of a negative number never overflows\n"
-        "    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))\n"
-    ),
-    "tanh": "def tanh(z):\n    return np.tanh(z)\n",
-    "relu": "def relu(z):\n    return np.maximum(z, 0.0)\n",
-    "leaky_relu": f"def leaky_relu(z):\n    return np.where(z > 0, z, {LEAKY_SLOPE!r} * z)\n",
-    "linear": "def linear(z):\n    return z\n",
-}
 
 HOW_TO_USE = (
     "Put the inputs in a (n, sizes[0]) array a, in the order of 'inputs'; then for each layer l: "
@@ -65,7 +45,7 @@ def network_json(state: LabState) -> str:
         "sizes": list(spec.sizes),
         "inputs": list(dataset(state.data).input_names),
         "activations": list(spec.activations),
-        "formulas": {name: FORMULAS[name] for name in dict.fromkeys(spec.activations)},
+        "formulas": {name: ACTIVATIONS[name].formula for name in dict.fromkeys(spec.activations)},
         "loss": spec.loss,
         "how_to_use": HOW_TO_USE,
         "W": [w.tolist() for w in state.params.W[1:]],
@@ -127,7 +107,7 @@ def numpy_snippet(state: LabState) -> str:
         f"W = [\n{weights}]\n"
         f"b = [\n{biases}]\n"
         f"\n\n"
-        + "\n\n".join(SOURCES[name] for name in used)
+        + "\n\n".join(ACTIVATIONS[name].source for name in used)
         + f"\n\n"
         f"LAYERS = list(zip(W, b, [{', '.join(spec.activations)}]))\n"
         f"\n\n"

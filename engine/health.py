@@ -16,10 +16,10 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 
-# |z| beyond which a unit counts as saturated: there f′(z) < 1e-5, so the blame through the
-# unit shrinks at least 100,000-fold and the weights before it would need ~1e5 steps to move.
-#   sigmoid: σ′(z) ≈ e^−|z|, and σ′(12) = 6.1e-6;   tanh: tanh′(z) ≈ 4e^−2|z|, and tanh′(7) = 3.3e-6.
-SATURATED_Z = {"sigmoid": 12.0, "tanh": 7.0}
+# |z| beyond which a unit counts as saturated (Activation.saturated_z): there f′(z) < 1e-5, so the
+# blame through the unit shrinks at least 100,000-fold and the weights before it would need ~1e5
+# steps to move.
+SATURATED_Z = {name: a.saturated_z for name, a in ACTIVATIONS.items() if a.saturated_z is not None}
 
 
 def stall_reason(state, passes) -> str:

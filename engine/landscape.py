@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import limits
-from .activations import ACTIVATIONS, LEAKY_SLOPE
+from .activations import ACTIVATIONS
 from .errors import LabInputError
 from .losses import LOSSES
 from .network import NetworkSpec, Params
@@ -115,32 +115,6 @@ def grid_work(state, refs, n_points: int, max_rows: int | None = None) -> int:
     return n_points * rows * sum(state.spec.sizes[first:])
 
 
-def _sigmoid_into(z: np.ndarray) -> np.ndarray:
-    """activations._sigmoid to the last bit, 1 / (1 + e) for z ≥ 0 and e / (1 + e) below, e = e^−|z|,
-    but without a masked select: on signs that change at random, np.where costs 5 ns a number, all of
-    this 6 against 14 (the maps' hottest line: sigmoid layers cost twice tanh's time). Overwrites z."""
-    e = np.abs(z)
-    np.negative(e, out=e)
-    np.exp(e, out=e)
-    m = (z < 0).astype(float)  # 1 where z < 0, else 0 (and 0 for NaN, whose e is NaN anyway)
-    np.add(e, 1.0, out=z)  # z is free now: 1 + e
-    e *= m  # e below 0, else 0 · e = 0 exactly (e lies in [0, 1])
-    np.subtract(1.0, m, out=m)
-    e += m  # the numerator: e below 0, else 1, both exact
-    return np.divide(e, z, out=z)
-
-
-def _leaky_into(z: np.ndarray) -> np.ndarray:
-    """activations' leaky ReLU, where(z > 0, z, s·z), as max(z, s·z) for 0 < s < 1 (equal for every z,
-    NaN included): one temporary instead of three."""
-    return np.maximum(z, LEAKY_SLOPE * z, out=z)
-
-
-# What the grid applies in place to a z it owns; anything else goes through the registry.
-_IN_PLACE = {"sigmoid": _sigmoid_into, "leaky_relu": _leaky_into, "tanh": lambda z: np.tanh(z, out=z),
-             "relu": lambda z: np.maximum(z, 0.0, out=z)}
-
-
 def _grid_costs(state, refs: tuple[ParamRef, ...], columns: np.ndarray, rows_used=None) -> np.ndarray:
     """Cost on the training set (or its rows `rows_used`) for each row of columns (G, len(refs)): shape (G,).
 
@@ -160,7 +134,7 @@ def _grid_costs(state, refs: tuple[ParamRef, ...], columns: np.ndarray, rows_use
         x, y = x[rows_used], y[rows_used]
     L, batch = spec.n_layers, x.shape[0]
     f = [None] + [ACTIVATIONS[name].f for name in spec.activations]
-    f_own = [None] + [_IN_PLACE.get(name, ACTIVATIONS[name].f) for name in spec.activations]
+    f_own = [None] + [ACTIVATIONS[name].in_place or ACTIVATIONS[name].f for name in spec.activations]
     today = forward(spec, params, x)
     rest = params
     for ref in refs:

@@ -14,8 +14,9 @@ from components.worked_example import worked_example_table
 from engine import LabInputError
 
 from . import actions
+from .lessons import MATHS_PANELS
 
-TABS = ("equations", "blame", "reverse", "brute", "worked")
+TABS = MATHS_PANELS  # the maths tabs, as the lessons and the tour name them (app/lessons.py)
 OUTPUTS = (
     ("maths-selected", "children"),
     ("equations-box", "children"),

@@ -72,8 +72,7 @@
     const to = from + step;
     if (step === 0 || to < 0 || to >= line.moments.length) return window.dash_clientside.no_update;
     line.travelling = to;
-    const playButton = document.getElementById("play");
-    if (playButton && playButton.textContent === "Pause") playButton.click();  // looking back pauses Play
+    if (window.backpropLab?.playing()) document.getElementById("play")?.click();  // looking back pauses Play
     return {state: JSON.parse(line.moments[to].text), start: line.moments[to].start, at: to};
   }
 

@@ -6,16 +6,21 @@
   "use strict";
 
   // A file input dcc.Upload draws has no name of its own: it takes its button's words, so a
-  // screen reader says "Upload a CSV…", not "Choose file". The layout is drawn once, after load.
+  // screen reader says "Upload a CSV…", not "Choose file". Named as they appear (dcc.Upload draws
+  // them once its code has loaded); the watch ends once every upload on the page has its name.
   function nameFileInputs() {
-    const inputs = document.querySelectorAll(".upload input[type=file]");
-    inputs.forEach((input) => {
+    document.querySelectorAll("#react-entry-point .upload input[type=file]:not([aria-label])").forEach((input) => {
       const button = input.parentElement.querySelector("button");
       if (button) input.setAttribute("aria-label", `${button.textContent} ${button.title}`.trim());
     });
-    return inputs.length > 0;
+    const uploads = document.querySelectorAll("#react-entry-point .upload");
+    return uploads.length > 0 && [...uploads].every((u) => u.querySelector("input[type=file][aria-label]"));
   }
-  const naming = setInterval(() => { if (nameFileInputs()) clearInterval(naming); }, 200);
+  const entry = document.getElementById("react-entry-point");
+  if (entry && !nameFileInputs()) {
+    const naming = new MutationObserver(() => { if (nameFileInputs()) naming.disconnect(); });
+    naming.observe(entry, {childList: true, subtree: true});
+  }
 
   // Seen before React's own listener (capture, on the document): a file over the limit never
   // reaches dcc.Upload, and the page says why.

@@ -1,13 +1,15 @@
 /* The page's first screen (app/first_screen.py): the layout as plain HTML, sent with the page, so
  * the lab is on screen while the browser still reads Dash's scripts. display.js has given it the
- * tab's look and network.js has drawn the first picture into it; this shows it, and swaps it for
- * the live page once that is complete. React puts the live page on the page before Dash's lazily
- * loaded components (the dropdowns, the uploads) are there, and before the server's first answer
- * has written the words over the network: it is kept out of sight, under the first screen, until
- * every element the first screen shows is there too and the words are written (the first screen
- * came with them), so nothing on screen jumps or blinks; SWAP_MS after the live page came, they are swapped in any case. The swap
- * happens in a MutationObserver's callback, before the browser paints again: the two are never
- * seen together. The first screen is inert.
+ * tab's look and network.js has drawn the first picture into it; this shows it, and takes it away
+ * once the live page under it is complete.
+ *
+ * React puts the live page on the page before Dash's lazily loaded components (the dropdowns,
+ * the uploads) are drawn, and before the server's first answer has written the words over the
+ * network. The first screen stays over it (style.css) until every element the first screen shows
+ * is there too and the words are written (the first screen came with them), so nothing on screen
+ * jumps or blinks; SWAP_MS after the live page came it goes in any case. It goes in a
+ * MutationObserver's callback, before the browser paints again. It is inert and lets clicks
+ * through: a click meanwhile reaches the live page's element under it, in the same place.
  */
 (function () {
   "use strict";
@@ -22,7 +24,6 @@
     watch.disconnect();
     window.backpropLab?.adoptFirstView();  // its picture moves to the live #network
     shell.remove();
-    entry.classList.remove("behind-first-screen");
   }
 
   // Every element the first screen shows (those with a data-id, out of closed tabs and overlays
@@ -40,7 +41,6 @@
   });
   if (!swapped) {
     entry.querySelector("._dash-loading")?.remove();  // the first screen says more than "Loading..."
-    entry.classList.add("behind-first-screen");
     shell.hidden = false;
     watch.observe(entry, {childList: true, subtree: true});
   }

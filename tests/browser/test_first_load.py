@@ -221,7 +221,8 @@ new MutationObserver(() => {
   };
   window.__shellTexts = [...shell.querySelectorAll('#network svg text')].map(t => t.textContent);
   window.__shellStatus = shell.querySelector('.status').innerText;
-  window.__swap = {shown: !shell.hidden, liveSeen: getComputedStyle(live).visibility,
+  const over = getComputedStyle(shell);
+  window.__swap = {shown: !shell.hidden, over: over.position === 'fixed' && Number(over.zIndex) > 1000,
     boxes: arguments_ids.map(id => [id,
       box(id === 'network' ? shell.querySelector('#network') : shell.querySelector(`[data-id="${id}"]`), shellPage),
       box(document.getElementById(id), live)])};
@@ -242,7 +243,7 @@ def test_the_live_page_takes_the_first_screens_place_without_a_jump_and_keeps_it
     dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=15)
     swap = driver.execute_script("return window.__swap")
     assert swap is not None and swap["shown"], "the first screen was not on show when the live page came"
-    assert swap["liveSeen"] == "hidden"  # until the swap, the live page is out of sight
+    assert swap["over"]  # until the swap, the first screen covers the live page
     for id_, before, after in swap["boxes"]:
         assert before is not None and after is not None, id_
         assert all(abs(a - b) <= 1 for a, b in zip(before, after)), (id_, before, after)

@@ -322,7 +322,7 @@ def landscape_tabs():
             _tab("One weight", "slice", [
                 dcc.Dropdown(id="slice-param", options=[], value="W1[0,0]", clearable=False),
                 dcc.Graph(id="slice-chart", config={"displayModeBar": False}, className="chart tall"),
-                html.P("", id="slice-note", className="card-hint"),
+                html.P("", id="slice-note", className="card-hint slice-note"),
             ]),
             _tab("Toy curves", "ball", [
                 html.Div(className="ball-controls", children=[

@@ -130,7 +130,9 @@ def test_every_panel_draws_its_chart(dash_duo):
     # for the backward pass, as the graph's ∂C/∂w does.
     wait_until(lambda: note(dash_duo, "slice-note").startswith("C along W1[0,0] = "),
                "the slice's note at Ready")
-    assert figure(dash_duo, "slice-chart")["data"][2]["x"] == []
+    # (The note comes with the answer; Plotly draws the chart once its bundle is in.)
+    drawn = wait_until(lambda: figure(dash_duo, "slice-chart").get("data"), "the slice drawn")
+    assert drawn[2]["x"] == []
     # The default lesson's data chart: its examples, drawn.
     open_tab(dash_duo, "surface")
     wait_until(lambda: count(dash_duo, "#data-chart .scatterlayer .trace") > 0, "the default lesson's data")

@@ -160,7 +160,7 @@ def set_param(state: LabState, name, value) -> LabState:
     L = state.spec.n_layers
     return state.replace(
         params=ref.set(state.params, float(value)),
-        cursor=Cursor(L, 2 * L),  # everything up to the last backward phase: all of a, δ and ∂C/∂w
+        cursor=Cursor.all_known(L),
         last_update=None,
         diverged="",
     )

@@ -60,7 +60,7 @@
   // The loss of one example and ∂C/∂z at the output (engine/losses.py, engine/passes.py).
   function outputBlame(m, z, o) {
     const t = m.t, n = t.length, act = m.activations[m.activations.length - 1];
-    if (m.loss === "bce" && act === "sigmoid") {  // from the logits: σ(z) − t
+    if (m.logits) {  // from the logits (engine.uses_logits): σ(z) − t
       const logaddexp = (v) => Math.max(0, v) + Math.log1p(Math.exp(-Math.abs(v)));
       return [mean(z.map((v, k) => logaddexp(v) - t[k] * v)), o.map((v, k) => (v - t[k]) / n)];
     }

@@ -14,7 +14,7 @@ terms, taken one at a time).
 
 import numpy as np
 
-from engine.passes import _uses_logits  # the engine's own test, as in equations.py
+from engine import uses_logits  # the engine's own test, as in equations.py
 
 from . import palette
 from .charts import axis, base_layout
@@ -82,7 +82,7 @@ def _arriving(state, layer: int, index: int, terms: dict) -> tuple[list, list, s
     if layer < L:
         labels = [n for n, _ in terms["incoming"]] + ["δ = Σ·f′(z)"]
         return labels, [v for _, v in terms["incoming"]] + [d], "Blame arriving (w·δ from the next layer)"
-    if _uses_logits(state.spec):  # δ = o − t: no separate ∂C/∂o and f′ to show
+    if uses_logits(state.spec):  # δ = o − t: no separate ∂C/∂o and f′ to show
         return [f"δ = {name} − t"], [d], "Blame arriving from the loss"
     _, passes, _ = shown_passes(state)
     labels = [f"∂C/∂{name}", "δ = ∂C/∂o·f′"]
@@ -177,7 +177,7 @@ def blame_figure_height(state, layer: int, index: int) -> int:
     if layer == 0 or not _revealed(state, layer):
         return 160
     L = state.spec.n_layers
-    n_top = state.spec.sizes[layer + 1] + 1 if layer < L else (1 if _uses_logits(state.spec) else 2)
+    n_top = state.spec.sizes[layer + 1] + 1 if layer < L else (1 if uses_logits(state.spec) else 2)
     return round(_PX_PER_ROW * _units(n_top, state.spec.sizes[layer - 1])) + 8
 
 

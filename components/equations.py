@@ -20,7 +20,7 @@ from engine.activations import ACTIVATIONS
 from engine.losses import LOSSES
 
 # The engine's own test for BCE computed from logits, so the panel says "δ = o − t" exactly when the engine does.
-from engine.passes import _uses_logits, cost
+from engine.passes import cost, uses_logits
 
 from .network_view import neuron_name
 from .numbers import num
@@ -169,7 +169,7 @@ def _delta_block(state, params, passes, shown, layer: int, index: int) -> str:
     d = float(passes.bwd.delta[layer][0, index])
     lines.append(rf"\frac{{\partial C}}{{\partial b_{{{name}}}}} &= \delta_{{{name}}} = {_n(d, True)}")
     text = _display(lines)
-    if layer == L and _uses_logits(state.spec):
+    if layer == L and uses_logits(state.spec):
         text += "\n\n*Cross-entropy after a sigmoid: σ′(z) = o(1 − o) cancels the loss's 1 / (o(1 − o)), " \
                 "so the engine computes δ = o − t straight from z, never dividing by a tiny o(1 − o).*"
     return text
@@ -202,7 +202,7 @@ def _output_delta_lines(state, passes, k: int) -> list[str]:
     L, act = spec.n_layers, spec.activations[-1]
     name, z_name = tex_name(L, k, L), rf"z_{{{tex_name(L, k, L)}}}"
     d = float(passes.bwd.delta[L][0, k])
-    if _uses_logits(spec):
+    if uses_logits(spec):
         o, t, n_out = float(passes.fwd.a[L][0, k]), float(passes.y[0, k]), spec.sizes[-1]
         diff, diff_n = f"{name} - t_{{{k + 1}}}", f"{_n(o)} - {_n(t)}"
         if n_out > 1:
@@ -268,7 +268,7 @@ def _output_factors(state, passes, shown, k: int) -> list[_Factor]:
     spec = state.spec
     L = spec.n_layers
     name, z_name = tex_name(L, k, L), rf"z_{{{tex_name(L, k, L)}}}"
-    if _uses_logits(spec):
+    if uses_logits(spec):
         return [_Factor(_frac("C", z_name), float(passes.bwd.delta[L][0, k]), shown.loss)]
     df = float(ACTIVATIONS[spec.activations[-1]].df(passes.fwd.z[L])[0, k])
     return [_Factor(_frac("C", name), output_slope(state, passes, k), shown.loss),

@@ -10,7 +10,7 @@ import copy
 
 import numpy as np
 
-from engine import Cursor, ParamRef, example_passes, update_gradient
+from engine import Cursor, ParamRef, example_passes, update_gradient, uses_logits
 from engine.activations import ACTIVATIONS, LEAKY_SLOPE
 from engine.cache import byte_cached
 from engine.training import batch_indices
@@ -561,11 +561,12 @@ def slider_model(state, example=None) -> dict:
     example = example if example is not None else example_passes(state)  # its x and t only
     xs, ys, r = _positions(spec.sizes)
     labels = _labelled(spec.sizes)
-    moved = Cursor(L, 2 * L)  # where a slider move leaves the phase (actions.set_param)
+    moved = Cursor.all_known(L)  # where a slider move leaves the phase (actions.set_param)
     return {
         "sizes": list(spec.sizes),
         "activations": list(spec.activations),
         "loss": spec.loss,
+        "logits": uses_logits(spec),  # the output's δ straight from z (engine.uses_logits)
         "decay": state.train.weight_decay,
         "W": [None] + [w.tolist() for w in state.params.W[1:]],
         "b": [None] + [b.tolist() for b in state.params.b[1:]],

@@ -24,7 +24,7 @@ from .landscape import LossGrid, LossSlice, ParamRef, all_refs, grid_work, loss_
 from .losses import LOSSES
 from .network import INITS, NetworkSpec, Params, explicit_params, init_params
 from .optimizers import OPTIMIZERS, OptimizerState, update
-from .passes import BackwardPass, ForwardPass, backward, cost, forward
+from .passes import BackwardPass, ForwardPass, backward, cost, forward, uses_logits
 from .phases import Cursor, Phase, Revealed, phases
 from .presets import PRESETS
 from .state import History, LabState, TrainConfig
@@ -98,4 +98,5 @@ __all__ = [
     "train_steps",
     "update",
     "update_gradient",
+    "uses_logits",
 ]

@@ -25,7 +25,7 @@ from .activations import ACTIVATIONS
 from .errors import LabInputError
 from .losses import LOSSES
 from .network import NetworkSpec, Params
-from .passes import _uses_logits, forward
+from .passes import forward, uses_logits
 from .training import dataset, run_passes
 
 _REF = re.compile(r"^(W)(\d)\[(\d),(\d)\]$|^(b)(\d)\[(\d)\]$")
@@ -183,7 +183,7 @@ def _grid_costs(state, refs: tuple[ParamRef, ...], columns: np.ndarray, rows_use
             if first == L and rows.size < spec.sizes[L]:  # only some outputs vary: the others are today's
                 z_rows, z = z, np.repeat(today.z[L].T[:, None, :], g, axis=1)
                 z[rows] = z_rows
-            if _uses_logits(spec):
+            if uses_logits(spec):
                 loss = _mean_bce_from_logits(z, y.T[:, None, :])
             else:  # the losses take (g, batch, n_L)
                 loss = np.mean(LOSSES[spec.loss].per_example(f[L](z).transpose(1, 2, 0), y), axis=-1)

@@ -24,8 +24,10 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Loss:
-    """per_example and grad take the output o; `output` names the only output activation the
-    loss is defined after ("" for any), and `why` says why, in words a student reads."""
+    """One loss, by name. per_example and grad take the output o; `output` names the only output
+    activation the loss is defined after ("" for any), and `why` says why, in words a student
+    reads. `logits_after`: the output activation after which the backward pass starts from z
+    (σ(z) − t for cross-entropy after a sigmoid: nothing divides by a tiny o(1 − o)); "" for none."""
 
     name: str
     title: str
@@ -33,6 +35,7 @@ class Loss:
     grad: Callable[[np.ndarray, np.ndarray], np.ndarray]
     output: str = ""
     why: str = ""
+    logits_after: str = ""
 
 
 # o is σ(z), inside (0, 1) unless σ rounded to 0 or 1 (|z| > 37): the clip only keeps log() finite
@@ -74,6 +77,7 @@ LOSSES = {
         _bce,
         _bce_grad,
         output="sigmoid",
+        logits_after="sigmoid",
         why="it measures a probability, and only a sigmoid output stays between 0 and 1 where its log is defined",
     ),
 }

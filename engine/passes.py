@@ -77,13 +77,16 @@ def forward(spec: NetworkSpec, params: Params, x: np.ndarray) -> ForwardPass:
     return ForwardPass(tuple(z), tuple(a))
 
 
-def _uses_logits(spec: NetworkSpec) -> bool:
-    return spec.loss == "bce" and spec.activations[-1] == "sigmoid"
+def uses_logits(spec: NetworkSpec) -> bool:
+    """Whether the backward pass starts from the output's z (the loss's record says after which
+    output activation), rather than from ∂C/∂o times f′(z)."""
+    after = LOSSES[spec.loss].logits_after
+    return bool(after) and spec.activations[-1] == after
 
 
 def per_example_loss(spec: NetworkSpec, fwd: ForwardPass, y: np.ndarray) -> np.ndarray:
     """The loss of each example, shape (..., batch)."""
-    if _uses_logits(spec):
+    if uses_logits(spec):
         return bce_from_logits(fwd.z[-1], y)
     return LOSSES[spec.loss].per_example(fwd.a[-1], y)
 
@@ -119,7 +122,7 @@ def backward(
     y = np.asarray(y, dtype=float)
     batch = y.shape[0]
     per_example = per_example_loss(spec, fwd, y)
-    if _uses_logits(spec):
+    if uses_logits(spec):
         # σ(z) − t: the sigmoid's slope cancels the loss's, so nothing divides by o(1−o).
         d = (fwd.a[L] - y) / y.shape[1]
     else:

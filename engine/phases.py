@@ -57,11 +57,18 @@ class Cursor:
     """Where the lesson stands in the current training step: `index` into ``phases(n_layers)``,
     the phase revealed last; -1 before the first (the inputs and weights only).
 
-    ``Cursor(L, 2 * L)`` is after the last backward phase: everything up to the gradients shown,
-    the weights not yet moved (where a slider move leaves the picture)."""
+    ``Cursor.all_known(L)`` is after the last backward phase: everything up to the gradients
+    shown, the weights not yet moved (where a slider move leaves the picture)."""
 
     n_layers: int
     index: int = -1
+
+    @classmethod
+    def all_known(cls, n_layers: int) -> "Cursor":
+        """After the last backward phase: every a, δ and ∂C/∂w known, the weights not yet moved.
+        A weight set by hand leaves the lab here (app/actions.set_param; the page's own picture of
+        the move, components/network_view.slider_model, shows the same)."""
+        return cls(n_layers, 2 * n_layers)
 
     @property
     def n_phases(self) -> int:

@@ -13,14 +13,18 @@
  */
 (function () {
   "use strict";
-  const SWAP_MS = 3000;
+  // Dash's lists can come seconds after the rest on a busy laptop: this only ends a wait for an
+  // element that never comes (clicks go through the first screen meanwhile).
+  const SWAP_MS = 10000;
   const shell = document.querySelector(".first-screen");
   const entry = document.getElementById("react-entry-point");
   let swapped = !shell || !entry;
 
-  function swap() {
+  let how = null;  // why it went: "complete", or "waited" SWAP_MS (a hook for tests)
+  function swap(reason = "waited") {
     if (swapped) return;
     swapped = true;
+    how = reason;
     watch.disconnect();
     window.backpropLab?.adoptFirstView();  // its picture moves to the live #network
     shell.remove();
@@ -36,7 +40,7 @@
 
   let timer = null;
   const watch = new MutationObserver(() => {
-    if (complete()) swap();
+    if (complete()) swap("complete");
     else if (timer === null && entry.querySelector(".page")) timer = setTimeout(swap, SWAP_MS);
   });
   if (!swapped) {
@@ -45,5 +49,5 @@
     watch.observe(entry, {childList: true, subtree: true});
   }
 
-  window.backpropLabShell = {swap, up: () => !swapped};
+  window.backpropLabShell = {swap, up: () => !swapped, how: () => how};
 })();

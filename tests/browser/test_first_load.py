@@ -244,6 +244,8 @@ def test_the_live_page_takes_the_first_screens_place_without_a_jump_and_keeps_it
     swap = driver.execute_script("return window.__swap")
     assert swap is not None and swap["shown"], "the first screen was not on show when the live page came"
     assert swap["over"]  # until the swap, the first screen covers the live page
+    # It went because the live page was complete, not because its wait ran out.
+    assert driver.execute_script("return window.backpropLabShell.how()") == "complete"
     for id_, before, after in swap["boxes"]:
         assert before is not None and after is not None, id_
         assert all(abs(a - b) <= 1 for a, b in zip(before, after)), (id_, before, after)

@@ -11,18 +11,13 @@ from the memory after it (v = (v⁺ + ηḡ)/μ and so on), so the lab state sto
 writes it for the Equations panel.
 """
 
-import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine import OPTIMIZERS, ParamRef, update_gradient
-from engine.optimizers import ADAM_BETA1, ADAM_BETA2, ADAM_EPS
 from engine.training import batch_indices
 
 from .numbers import MINUS, num
 from .tex import display, n, term, tex
-
-EPSILON = f"10^{{{round(math.log10(ADAM_EPS))}}}"  # Adam's ε as TeX
 
 
 @dataclass(frozen=True)
@@ -36,7 +31,7 @@ class UpdateTerms:
     batch_size: int
     optimizer: str
     rate: float
-    momentum: float
+    settings: dict  # the optimizer's own settings, name → value (momentum's μ)
     frozen: bool  # a bias the lesson keeps fixed
     memory: dict
     memory_before: dict
@@ -51,12 +46,8 @@ def update_terms(state, ref: ParamRef) -> UpdateTerms | None:
     g = ref.gradient(grads.W, grads.b)
     train, opt = state.train, state.optimizer_state
     memory = {name: ref.get(slot) for name, slot in opt.slots.items()}
-    before = {}
-    if train.optimizer == "momentum" and train.momentum > 0:  # v⁺ = μv − ηḡ
-        before["velocity"] = (memory["velocity"] + train.learning_rate * g) / train.momentum
-    elif train.optimizer == "adam":  # m⁺ = β₁m + (1−β₁)ḡ,  v⁺ = β₂v + (1−β₂)ḡ²
-        before["m"] = (memory["m"] - (1 - ADAM_BETA1) * g) / ADAM_BETA1
-        before["v"] = max((memory["v"] - (1 - ADAM_BETA2) * g * g) / ADAM_BETA2, 0.0)  # ≥ 0 up to rounding
+    settings = train.optimizer_settings()
+    before = OPTIMIZERS[train.optimizer].recall(memory, g, train.learning_rate, settings) if memory else {}
     return UpdateTerms(
         before=ref.get(state.last_update.params_before),
         after=ref.get(state.params),
@@ -64,7 +55,7 @@ def update_terms(state, ref: ParamRef) -> UpdateTerms | None:
         batch_size=len(batch_indices(state)),
         optimizer=train.optimizer,
         rate=train.learning_rate,
-        momentum=train.momentum,
+        settings=settings,
         frozen=ref.kind == "b" and train.freeze_biases,
         memory=memory,
         memory_before=before,
@@ -88,79 +79,32 @@ def update_markdown(state, ref: ParamRef, example_gradient: float) -> str:
     p = "w" if ref.kind == "W" else "b"
     u = update_terms(state, ref)
     if u is None:
-        name = state.train.optimizer
-        return (f"*At the update phase this shows how {p} moves, with its numbers. {OPTIMIZERS[name]}: "
-                f"{RULES[name].words}, using ḡ, the mean ∂C/∂{p} over the batch.*")
+        rule = OPTIMIZERS[state.train.optimizer]
+        return (f"*At the update phase this shows how {p} moves, with its numbers. {rule.title}: "
+                f"{rule.words}, using ḡ, the mean ∂C/∂{p} over the batch.*")
     if u.frozen:
         return f"This lesson keeps its biases fixed: {p} stays {num(u.before, True)}."
-    rule = RULES[u.optimizer]
-    return "\n\n".join([f"**{OPTIMIZERS[u.optimizer]}**: {rule.words}.", batch_words(u, example_gradient, p),
-                        display(rule.lines(u, p))])
+    rule = OPTIMIZERS[u.optimizer]
+    return "\n\n".join([f"**{rule.title}**: {rule.words}.", batch_words(u, example_gradient, p),
+                        display(rule.lines(u, p, NUMBERS))])
 
 
 # Four decimals, one more than the graph: a student checking w − η·ḡ by hand gets the same last digit.
 DIGITS = 4
 
 
-def _v(value: float, signed: bool = True) -> str:
-    return n(value, signed, DIGITS)
+class NUMBERS:
+    """How an optimizer's lines (engine.optimizers.Optimizer.lines) write their numbers."""
 
+    @staticmethod
+    def v(value: float, signed: bool = True) -> str:
+        return n(value, signed, DIGITS)
 
-def _f(value: float) -> str:
-    return term(value, DIGITS)
+    @staticmethod
+    def f(value: float) -> str:
+        return term(value, DIGITS)
 
-
-def _s(value: float) -> str:
-    """Adam's v (squares of small gradients, ~10⁻⁶): three significant digits, not four decimals."""
-    return tex(f"{value:.3g}".replace("-", MINUS))
-
-
-def _sgd(u: UpdateTerms, p: str) -> list[str]:
-    return [
-        rf"{p}^+ &= {p} - \eta\,\bar g",
-        rf"&= {_v(u.before)} - {u.rate:g} \cdot {_f(u.batch_gradient)}",
-        rf"&= {_v(u.after)}",
-    ]
-
-
-def _momentum(u: UpdateTerms, p: str) -> list[str]:
-    v_before, v = u.memory_before.get("velocity", 0.0), u.memory["velocity"]
-    return [
-        r"v^+ &= \mu\, v - \eta\,\bar g",
-        rf"&= {u.momentum:g} \cdot {_f(v_before)} - {u.rate:g} \cdot {_f(u.batch_gradient)} = {_v(v)}",
-        rf"{p}^+ &= {p} + v^+ = {_v(u.before)} + {_f(v)}",
-        rf"&= {_v(u.after)}",
-    ]
-
-
-def _adam(u: UpdateTerms, p: str) -> list[str]:
-    m, v = u.memory["m"], u.memory["v"]
-    m_hat, v_hat = m / (1 - ADAM_BETA1**u.t), v / (1 - ADAM_BETA2**u.t)
-    g = _f(u.batch_gradient)
-    return [
-        r"m^+ &= \beta_1 m + (1-\beta_1)\,\bar g",
-        rf"&= {ADAM_BETA1:g} \cdot {_f(u.memory_before['m'])} + {1 - ADAM_BETA1:.1f} \cdot {g} = {_v(m)}",
-        r"v^+ &= \beta_2 v + (1-\beta_2)\,\bar g^2",
-        rf"&= {ADAM_BETA2:g} \cdot {_s(u.memory_before['v'])} + {1 - ADAM_BETA2:.3f} \cdot {g}^2 = {_s(v)}",
-        rf"\hat m &= m^+/(1-\beta_1^{{{u.t}}}) = {_v(m_hat)}",
-        rf"\hat v &= v^+/(1-\beta_2^{{{u.t}}}) = {_s(v_hat)}",
-        rf"{p}^+ &= {p} - \eta\,\frac{{\hat m}}{{\sqrt{{\hat v}} + \epsilon}}",
-        rf"&= {_v(u.before)} - {u.rate:g} \cdot \frac{{{_v(m_hat)}}}{{\sqrt{{{_s(v_hat)}}} + {EPSILON}}}",
-        rf"&= {_v(u.after)}",
-    ]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """How one optimizer's update is written: what it does in words, and its lines of maths.
-    Its title is the engine's own name for it (engine.OPTIMIZERS)."""
-
-    words: str
-    lines: Callable[[UpdateTerms, str], list[str]]
-
-
-RULES = {
-    "sgd": Rule("a step of η against the gradient", _sgd),
-    "momentum": Rule("the velocity v remembers earlier steps, so a steady slope builds speed", _momentum),
-    "adam": Rule("m remembers the gradient's direction and v its size, so each parameter steps about η", _adam),
-}
+    @staticmethod
+    def s(value: float) -> str:
+        """Adam's v (squares of small gradients, ~10⁻⁶): three significant digits, not four decimals."""
+        return tex(f"{value:.3g}".replace("-", MINUS))

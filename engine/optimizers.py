@@ -1,10 +1,12 @@
 """Optimizers: a new Params from the old ones and a gradient, by name.
 
-Each optimizer's memory (velocity, Adam's moments) is an OptimizerState value
-that lives in the lab state, so a saved lesson resumes exactly. Nothing is
-updated in place: every step returns new arrays.
+Each optimizer is one record (`Optimizer`): its rule, the memory it keeps between steps (its
+slots), the numbers it is tuned with (its settings, each with a default), and how the Equations
+tab writes a step of it. The memory is an OptimizerState value that lives in the lab state, so a
+saved lesson resumes exactly. Nothing is updated in place: every step returns new arrays.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,8 +15,133 @@ from . import validate
 from .errors import LabInputError
 from .network import NetworkSpec, Params
 
-OPTIMIZERS = {"sgd": "Plain gradient descent", "momentum": "Momentum", "adam": "Adam"}
 ADAM_BETA1, ADAM_BETA2, ADAM_EPS = 0.9, 0.999, 1e-8
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A number one optimizer is tuned with: its name in a saved lab, the words a message uses
+    for it, its TeX symbol, its default (a lab saved before the setting existed gets this) and
+    the closed range it must lie in."""
+
+    name: str
+    label: str
+    symbol: str
+    default: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    """One optimizer, by name: everything each part of the lab needs to know about it.
+
+    step(w, g, memory, t, η, settings) → (new w, new memory): one array of weights or biases and
+    its batch-mean gradient ḡ, `memory` the slot name → array of the same shape (zeros before the
+    first step), t the number of this update (1 for the first), settings name → value.
+    recall(memory after, ḡ, η, settings) → memory before, one parameter's numbers: the Equations tab
+    shows the memory a step started from, recovered from what the state keeps (the memory after).
+    lines(u, p, fmt) → the step written as aligned TeX lines for one parameter p ("w" or "b"), with
+    the numbers of `u` (components/update_maths.UpdateTerms) written by fmt.v (signed value),
+    fmt.f (a factor, bracketed when negative) and fmt.s (three significant digits)."""
+
+    name: str
+    title: str
+    words: str
+    step: Callable
+    recall: Callable
+    lines: Callable
+    slots: tuple[str, ...] = ()
+    settings: tuple[Setting, ...] = ()
+
+
+def _sgd_step(w, g, memory, t, rate, settings):
+    return w - rate * g, {}
+
+
+def _sgd_lines(u, p, fmt):
+    return [
+        rf"{p}^+ &= {p} - \eta\,\bar g",
+        rf"&= {fmt.v(u.before)} - {u.rate:g} \cdot {fmt.f(u.batch_gradient)}",
+        rf"&= {fmt.v(u.after)}",
+    ]
+
+
+def _momentum_step(w, g, memory, t, rate, settings):
+    v = settings["momentum"] * memory["velocity"] - rate * g  # v⁺ = μv − ηḡ
+    return w + v, {"velocity": v}
+
+
+def _momentum_recall(after, g, rate, settings):
+    mu = settings["momentum"]
+    return {"velocity": (after["velocity"] + rate * g) / mu} if mu > 0 else {}
+
+
+def _momentum_lines(u, p, fmt):
+    v_before, v = u.memory_before.get("velocity", 0.0), u.memory["velocity"]
+    return [
+        r"v^+ &= \mu\, v - \eta\,\bar g",
+        (rf"&= {u.settings['momentum']:g} \cdot {fmt.f(v_before)} - {u.rate:g} \cdot {fmt.f(u.batch_gradient)}"
+        rf" = {fmt.v(v)}"),
+        rf"{p}^+ &= {p} + v^+ = {fmt.v(u.before)} + {fmt.f(v)}",
+        rf"&= {fmt.v(u.after)}",
+    ]
+
+
+def _adam_step(w, g, memory, t, rate, settings):
+    m = ADAM_BETA1 * memory["m"] + (1 - ADAM_BETA1) * g
+    v = ADAM_BETA2 * memory["v"] + (1 - ADAM_BETA2) * g * g
+    c1, c2 = 1 - ADAM_BETA1**t, 1 - ADAM_BETA2**t
+    return w - rate * (m / c1) / (np.sqrt(v / c2) + ADAM_EPS), {"m": m, "v": v}
+
+
+def _adam_recall(after, g, rate, settings):
+    return {"m": (after["m"] - (1 - ADAM_BETA1) * g) / ADAM_BETA1,
+            "v": max((after["v"] - (1 - ADAM_BETA2) * g * g) / ADAM_BETA2, 0.0)}  # ≥ 0 up to rounding
+
+
+_EPSILON_TEX = f"10^{{{round(np.log10(ADAM_EPS))}}}"
+
+
+def _adam_lines(u, p, fmt):
+    m, v = u.memory["m"], u.memory["v"]
+    m_hat, v_hat = m / (1 - ADAM_BETA1**u.t), v / (1 - ADAM_BETA2**u.t)
+    g = fmt.f(u.batch_gradient)
+    return [
+        r"m^+ &= \beta_1 m + (1-\beta_1)\,\bar g",
+        rf"&= {ADAM_BETA1:g} \cdot {fmt.f(u.memory_before['m'])} + {1 - ADAM_BETA1:.1f} \cdot {g} = {fmt.v(m)}",
+        r"v^+ &= \beta_2 v + (1-\beta_2)\,\bar g^2",
+        rf"&= {ADAM_BETA2:g} \cdot {fmt.s(u.memory_before['v'])} + {1 - ADAM_BETA2:.3f} \cdot {g}^2 = {fmt.s(v)}",
+        rf"\hat m &= m^+/(1-\beta_1^{{{u.t}}}) = {fmt.v(m_hat)}",
+        rf"\hat v &= v^+/(1-\beta_2^{{{u.t}}}) = {fmt.s(v_hat)}",
+        rf"{p}^+ &= {p} - \eta\,\frac{{\hat m}}{{\sqrt{{\hat v}} + \epsilon}}",
+        rf"&= {fmt.v(u.before)} - {u.rate:g} \cdot \frac{{{fmt.v(m_hat)}}}{{\sqrt{{{fmt.s(v_hat)}}} + {_EPSILON_TEX}}}",
+        rf"&= {fmt.v(u.after)}",
+    ]
+
+
+OPTIMIZERS = {o.name: o for o in (
+    Optimizer("sgd", "Plain gradient descent", "a step of η against the gradient",
+              _sgd_step, lambda after, g, rate, settings: {}, _sgd_lines),
+    Optimizer("momentum", "Momentum", "the velocity v remembers earlier steps, so a steady slope builds speed",
+              _momentum_step, _momentum_recall, _momentum_lines, slots=("velocity",),
+              settings=(Setting("momentum", "the momentum", r"\mu", 0.9, 0.0, 0.999),)),
+    Optimizer("adam", "Adam", "m remembers the gradient's direction and v its size, so each parameter steps about η",
+              _adam_step, _adam_recall, _adam_lines, slots=("m", "v")),
+)}
+
+
+def all_settings() -> dict[str, Setting]:
+    """Every optimizer's settings by name. A lab keeps them all, so switching optimizer and back
+    finds a setting as it was left; two optimizers may share one (the same name, the same meaning)."""
+    return {s.name: s for o in OPTIMIZERS.values() for s in o.settings}
+
+
+def optimizer(name) -> Optimizer:
+    """The record for `name`, or a message naming the choices."""
+    if not isinstance(name, str) or name not in OPTIMIZERS:
+        raise LabInputError(f"Unknown optimizer {name!r}; choose from {', '.join(OPTIMIZERS)}.")
+    return OPTIMIZERS[name]
 
 
 @dataclass(frozen=True)
@@ -28,15 +155,15 @@ class OptimizerState:
         return {"t": self.t, "slots": {k: p.to_dict() for k, p in self.slots.items()}}
 
     @classmethod
-    def from_dict(cls, d, spec: NetworkSpec, optimizer: str) -> "OptimizerState":
+    def from_dict(cls, d, spec: NetworkSpec, optimizer_name: str) -> "OptimizerState":
         d = validate.mapping(d, "optimizer_state", ("t", "slots"))
         t = validate.integer(d["t"], "optimizer_state.t", 0, 10**9)
-        expected = _slot_names(optimizer)
+        expected = optimizer(optimizer_name).slots
         slots = d["slots"]
         if not isinstance(slots, dict) or (slots and set(slots) != set(expected)):
             keeps = ", ".join(expected) or "nothing"
             given = ", ".join(sorted(map(str, slots))[:5]) if isinstance(slots, dict) else type(slots).__name__
-            raise LabInputError(f"optimizer_state.slots: the {optimizer} optimizer keeps {keeps}, not {given}.")
+            raise LabInputError(f"optimizer_state.slots: the {optimizer_name} optimizer keeps {keeps}, not {given}.")
         return cls(t, {k: Params.from_dict(v, spec) for k, v in slots.items()})
 
     def __eq__(self, other):
@@ -45,29 +172,14 @@ class OptimizerState:
     __hash__ = None
 
 
-def _slot_names(optimizer: str) -> tuple[str, ...]:
-    return {"sgd": (), "momentum": ("velocity",), "adam": ("m", "v")}[optimizer]
-
-
-def _zeros_like(p: Params) -> Params:
-    return Params((None,) + tuple(np.zeros_like(w) for w in p.W[1:]), (None,) + tuple(np.zeros_like(b) for b in p.b[1:]))
-
-
-def _combine(fn, *ps: Params) -> Params:
-    """Apply fn to matching arrays of several Params (W and b alike)."""
-    W = (None,) + tuple(fn(*ws) for ws in zip(*(p.W[1:] for p in ps)))
-    b = (None,) + tuple(fn(*bs) for bs in zip(*(p.b[1:] for p in ps)))
-    return Params(W, b)
-
-
 def update(
-    optimizer: str,
+    optimizer_name: str,
     params: Params,
     grads: Params,
     state: OptimizerState | None = None,
     learning_rate: float = 0.5,
-    momentum: float = 0.9,
     freeze_biases: bool = False,
+    **settings: float,
 ) -> tuple[Params, OptimizerState]:
     """One step against the gradient. Returns the new params and the optimizer's new memory.
 
@@ -76,7 +188,7 @@ def update(
 
     Parameters
     ----------
-    optimizer : str
+    optimizer_name : str
         "sgd", "momentum" or "adam" (OPTIMIZERS).
     params, grads : Params
         The weights and ∂C/∂w of the same shapes (``backward(...).grads``).
@@ -84,25 +196,35 @@ def update(
         The optimizer's memory from its last step; none for the first.
     learning_rate : float
         η (TrainConfig's default).
+    **settings : float
+        The optimizer's own settings by name (momentum=0.9); each one not given has its default.
     """
+    record = optimizer(optimizer_name)
+    unknown = sorted(set(settings) - {s.name for s in record.settings})
+    if unknown:
+        raise LabInputError(f"The {optimizer_name} optimizer has no setting {', '.join(unknown)}.")
+    settings = {s.name: s.default for s in record.settings} | settings
     state = OptimizerState() if state is None else state
-    if optimizer not in OPTIMIZERS:
-        raise LabInputError(f"Unknown optimizer {optimizer!r}; choose from {', '.join(OPTIMIZERS)}.")
-    slots = state.slots or {k: _zeros_like(params) for k in _slot_names(optimizer)}
     t = state.t + 1
-    if optimizer == "sgd":
-        new = _combine(lambda w, g: w - learning_rate * g, params, grads)
-        slots = {}
-    elif optimizer == "momentum":
-        v = _combine(lambda v, g: momentum * v - learning_rate * g, slots["velocity"], grads)
-        new = _combine(lambda w, v: w + v, params, v)
-        slots = {"velocity": v}
-    elif optimizer == "adam":
-        m = _combine(lambda m, g: ADAM_BETA1 * m + (1 - ADAM_BETA1) * g, slots["m"], grads)
-        v = _combine(lambda v, g: ADAM_BETA2 * v + (1 - ADAM_BETA2) * g * g, slots["v"], grads)
-        c1, c2 = 1 - ADAM_BETA1**t, 1 - ADAM_BETA2**t
-        new = _combine(lambda w, m, v: w - learning_rate * (m / c1) / (np.sqrt(v / c2) + ADAM_EPS), params, m, v)
-        slots = {"m": m, "v": v}
+    W, b = [None], [None]
+    memory = {name: ([None], [None]) for name in record.slots}
+    for kind, out in ((0, W), (1, b)):
+        arrays = params.W if kind == 0 else params.b
+        gradients = grads.W if kind == 0 else grads.b
+        for layer in range(1, len(arrays)):
+            w = arrays[layer]
+            before = {name: (_slot_array(state, name, kind, layer) if state.slots else np.zeros_like(w))
+                      for name in record.slots}
+            new, after = record.step(w, gradients[layer], before, t, learning_rate, settings)
+            out.append(new)
+            for name in record.slots:
+                memory[name][kind].append(after[name])
+    new = Params(tuple(W), tuple(b))
     if freeze_biases:
         new = Params(new.W, params.b)
-    return new, OptimizerState(t, slots)
+    return new, OptimizerState(t, {name: Params(tuple(w), tuple(b)) for name, (w, b) in memory.items()})
+
+
+def _slot_array(state: OptimizerState, name: str, kind: int, layer: int) -> np.ndarray:
+    slot = state.slots[name]
+    return (slot.W if kind == 0 else slot.b)[layer]

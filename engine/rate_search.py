@@ -8,12 +8,12 @@ offer and keeps the one that lowered the training loss most while the loss fell 
 The data is left exactly as the person wrote it: what the network sees is what the file says.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from . import limits
-from .state import LabState, TrainConfig
+from .state import LabState
 from .training import dataset, evaluate, train_steps
 
 TRIAL_STEPS = 150  # long enough for a rate that is too large to show it
@@ -41,7 +41,7 @@ def _batch(n_train: int) -> int:
 def _trial(state: LabState, rate: float) -> tuple[float | None, int]:
     """The training loss after TRIAL_STEPS at this rate (None when it diverged or did not fall
     steadily), and the steps it took."""
-    lab = state.replace(train=TrainConfig(**(state.train.to_dict() | {"learning_rate": rate})))
+    lab = state.replace(train=replace(state.train, learning_rate=rate))
     start = evaluate(lab)["train_loss"]
     half = train_steps(lab, TRIAL_STEPS // 2, record=False)
     end = train_steps(half, TRIAL_STEPS - TRIAL_STEPS // 2, record=False)
@@ -64,7 +64,7 @@ def trainable_settings(state: LabState) -> Choice:
     stops before a trial that would spend more than SEARCH_WORK, with the best rate so far.
     """
     batch = _batch(dataset(state.data).x_train.shape[0])
-    lab = state.replace(train=TrainConfig(**(state.train.to_dict() | {"batch_size": batch})))
+    lab = state.replace(train=replace(state.train, batch_size=batch))
     results: dict[float, float | None] = {}
     rate, spent, untried = None, 0, None
     layers = state.spec.n_layers

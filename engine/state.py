@@ -14,7 +14,7 @@ from . import limits, validate
 from .datasets import DataSpec
 from .errors import LabInputError
 from .network import NetworkSpec, Params
-from .optimizers import OPTIMIZERS, OptimizerState
+from .optimizers import OPTIMIZERS, OptimizerState, all_settings
 from .phases import Cursor
 
 FORMAT = 1
@@ -22,22 +22,41 @@ FORMAT = 1
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """How the lab trains: the optimizer's name (engine.OPTIMIZERS), its learning rate η and
-    momentum μ (momentum only), the examples per update, the weight decay λ (added to the cost
-    as λ/2·Σw²), and whether the biases stay as they are (the classic worked example)."""
+    """How the lab trains: the optimizer's name (engine.OPTIMIZERS), its learning rate η, the
+    examples per update, the weight decay λ (added to the cost as λ/2·Σw²), whether the biases stay
+    as they are (the classic worked example), and the optimizers' own settings (momentum's μ …),
+    name → value. A setting not given has its default (engine.optimizers.Setting), so a lab saved
+    before an optimizer gained a setting still loads; `setting(name)` reads one."""
 
     optimizer: str = "sgd"
     learning_rate: float = 0.5
-    momentum: float = 0.9  # used by the momentum optimizer only
     batch_size: int = 10
     weight_decay: float = 0.0
     freeze_biases: bool = False
+    settings: tuple = ()  # (name, value) pairs, every optimizer's setting, sorted; a dict may be given
+
+    def __post_init__(self):
+        known = all_settings()
+        given = dict(self.settings)
+        unknown = sorted(set(given) - set(known))
+        if unknown:
+            raise LabInputError(f"training has unknown setting(s): {', '.join(map(str, unknown[:5]))}.")
+        # Frozen: the normal form is written once, here.
+        object.__setattr__(self, "settings", tuple(sorted((k, given.get(k, s.default)) for k, s in known.items())))
+
+    def setting(self, name: str) -> float:
+        return dict(self.settings)[name]
+
+    def optimizer_settings(self) -> dict:
+        """The settings the chosen optimizer uses, name → value (engine.update's keywords)."""
+        values = dict(self.settings)
+        return {s.name: values[s.name] for s in OPTIMIZERS[self.optimizer].settings}
 
     def to_dict(self) -> dict:
         return {
             "optimizer": self.optimizer,
             "learning_rate": self.learning_rate,
-            "momentum": self.momentum,
+            **dict(self.settings),
             "batch_size": self.batch_size,
             "weight_decay": self.weight_decay,
             "freeze_biases": self.freeze_biases,
@@ -45,14 +64,16 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, d) -> "TrainConfig":
-        d = validate.mapping(d, "training", tuple(cls().to_dict()))
+        known = all_settings()
+        d = validate.mapping(d, "training", ("optimizer", "learning_rate", "batch_size", "weight_decay",
+                                             "freeze_biases"), tuple(known))
         return cls(
             optimizer=validate.choice(d["optimizer"], "training.optimizer", tuple(OPTIMIZERS)),
             learning_rate=validate.number(d["learning_rate"], "the learning rate", 1e-9, limits.MAX_LEARNING_RATE),
-            momentum=validate.number(d["momentum"], "the momentum", 0.0, 0.999),
             batch_size=validate.integer(d["batch_size"], "the batch size", 1, limits.MAX_BATCH),
             weight_decay=validate.number(d["weight_decay"], "the weight decay", 0.0, limits.MAX_WEIGHT_DECAY),
             freeze_biases=validate.boolean(d["freeze_biases"], "training.freeze_biases"),
+            settings={k: validate.number(d[k], s.label, s.low, s.high) for k, s in known.items() if k in d},
         )
 
 

@@ -168,8 +168,8 @@ def _apply_update(state: LabState, record: bool = True) -> LabState:
             grads,
             state.optimizer_state,
             state.train.learning_rate,
-            state.train.momentum,
             state.train.freeze_biases,
+            **state.train.optimizer_settings(),
         )
         # Only the batch's cost is wanted after the update: a forward pass, not passes with a backward.
         too_big = _too_big(new_params)

@@ -344,7 +344,7 @@ def test_adam_by_hand(tiny):
 def test_optimizers_in_the_trainer_follow_the_formulas(optimizer):
     # Three full steps on the default lesson, against the update rules written out here.
     lr, mu = 0.5, 0.8
-    state = with_train(default_lesson(), optimizer=optimizer, learning_rate=lr, momentum=mu)
+    state = with_train(default_lesson(), optimizer=optimizer, learning_rate=lr, settings={"momentum": mu})
     arrays = list(state.params.W[1:]) + list(state.params.b[1:])
     m = [np.zeros_like(a) for a in arrays]
     v = [np.zeros_like(a) for a in arrays]

@@ -57,21 +57,28 @@
   }
   const mean = (xs) => xs.reduce((s, v) => s + v, 0) / xs.length;
 
-  // The loss of one example and ∂C/∂z at the output (engine/losses.py, engine/passes.py).
+  // engine/losses.py's registry by the same names: one example's loss and ∂C/∂o (o, t: arrays).
+  const clip = (p) => Math.min(Math.max(p, 1e-12), 1 - 1e-12);  // as losses._bce: log() stays finite
+  const LOSS = {
+    squared_error: (o, t) => [0.5 * o.reduce((s, v, k) => s + (t[k] - v) ** 2, 0), o.map((v, k) => v - t[k])],
+    mse: (o, t) => [mean(o.map((v, k) => (t[k] - v) ** 2)), o.map((v, k) => (2 * (v - t[k])) / t.length)],
+    bce: (o, t) => [
+      mean(o.map((v, k) => -(t[k] * Math.log(clip(v)) + (1 - t[k]) * Math.log(1 - clip(v))))),
+      o.map((v, k) => (clip(v) - t[k]) / (clip(v) * (1 - clip(v))) / t.length),
+    ],
+  };
+  function knownLoss(name) {
+    if (!(name in LOSS)) throw new Error(`instant.js has no loss called ${name}`);
+    return name;
+  }
+
+  // The loss of one example and ∂C/∂z at the output (engine/passes.py).
   function outputBlame(m, z, o) {
     const t = m.t, n = t.length, act = m.activations[m.activations.length - 1];
-    if (m.logits) {  // from the logits (engine.uses_logits): σ(z) − t
+    const [loss, grad] = LOSS[knownLoss(m.loss)](o, t);  // known even when the logits decide, as the server
+    if (m.logits) {  // from the logits (engine.uses_logits): σ(z) − t, with no tiny o(1 − o) to divide by
       const logaddexp = (v) => Math.max(0, v) + Math.log1p(Math.exp(-Math.abs(v)));
       return [mean(z.map((v, k) => logaddexp(v) - t[k] * v)), o.map((v, k) => (v - t[k]) / n)];
-    }
-    // BCE follows only a sigmoid output (engine/losses.py refuses any other), so the rest is squared error.
-    let loss, grad;
-    if (m.loss === "squared_error") {
-      loss = 0.5 * o.reduce((s, v, k) => s + (t[k] - v) ** 2, 0);
-      grad = o.map((v, k) => v - t[k]);
-    } else {
-      loss = mean(o.map((v, k) => (t[k] - v) ** 2));
-      grad = o.map((v, k) => (2 * (v - t[k])) / n);
     }
     return [loss, grad.map((g, k) => g * DF[known(act)](z[k], m))];
   }

@@ -176,18 +176,11 @@ def _delta_block(state, params, passes, shown, layer: int, index: int) -> str:
 
 
 def _loss_slope(state, passes, k: int) -> tuple[str, str]:
-    """∂C/∂o_k for the state's loss: (rule, rule with numbers)."""
+    """∂C/∂o_k for the state's loss: (rule, rule with numbers), from the loss's record."""
     L, n_out = state.spec.n_layers, state.spec.sizes[-1]
-    o_name, t_name = tex_name(L, k, L), f"t_{{{k + 1}}}"
     o, t = float(passes.fwd.a[L][0, k]), float(passes.y[0, k])
-    diff, diff_n = f"{o_name} - {t_name}", f"{_n(o)} - {_n(t)}"
-    if state.spec.loss == "mse":
-        return rf"\frac{{2\,({diff})}}{{{n_out}}}", rf"\frac{{2\,({diff_n})}}{{{n_out}}}"
-    if state.spec.loss == "bce":
-        scale = "" if n_out == 1 else rf"\,{n_out}"
-        return (rf"\frac{{{diff}}}{{{o_name}(1 - {o_name}){scale}}}",
-                rf"\frac{{{diff_n}}}{{{_n(o)}\,(1 - {_n(o)}){scale}}}")
-    return diff, diff_n
+    slope = LOSSES[state.spec.loss].slope_tex
+    return slope(tex_name(L, k, L), f"t_{{{k + 1}}}", n_out), slope(_n(o), _n(t), n_out)
 
 
 def output_slope(state, passes, k: int) -> float:

@@ -27,12 +27,17 @@ class Loss:
     """One loss, by name. per_example and grad take the output o; `output` names the only output
     activation the loss is defined after ("" for any), and `why` says why, in words a student
     reads. `logits_after`: the output activation after which the backward pass starts from z
-    (σ(z) − t for cross-entropy after a sigmoid: nothing divides by a tiny o(1 − o)); "" for none."""
+    (σ(z) − t for cross-entropy after a sigmoid: nothing divides by a tiny o(1 − o)); "" for none.
+    `slope_tex(o, t, n)`: ∂C/∂o in TeX, from the TeX of o and t (names or numbers) and the number
+    of outputs n (components/equations.py writes it once with names, once with numbers).
+    assets/instant.js computes the loss and ∂C/∂o in the page under the same name (`LOSS`):
+    tests/components/test_instant_parity.py fails for a name it does not know."""
 
     name: str
     title: str
     per_example: Callable[[np.ndarray, np.ndarray], np.ndarray]
     grad: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    slope_tex: Callable[[str, str, int], str]
     output: str = ""
     why: str = ""
     logits_after: str = ""
@@ -53,6 +58,11 @@ def _bce_grad(o, t):
     return (p - t) / (p * (1 - p)) / o.shape[-1]
 
 
+def _bce_slope_tex(o: str, t: str, n: int) -> str:
+    per_output = "" if n == 1 else rf"\,{n}"  # BCE is averaged over the outputs
+    return rf"\frac{{{o} - {t}}}{{{o}\,(1 - {o}){per_output}}}"
+
+
 def bce_from_logits(z, t):
     """BCE of sigmoid(z) against t, shape (batch,), stable for any finite z."""
     return np.mean(np.logaddexp(0.0, z) - t * z, axis=-1)
@@ -64,18 +74,21 @@ LOSSES = {
         "Squared error ½Σ(t−o)²",
         lambda o, t: 0.5 * np.sum((t - o) ** 2, axis=-1),
         lambda o, t: o - t,
+        lambda o, t, n: f"{o} - {t}",
     ),
     "mse": Loss(
         "mse",
         "Mean squared error",
         lambda o, t: np.mean((t - o) ** 2, axis=-1),
         lambda o, t: 2.0 * (o - t) / o.shape[-1],
+        lambda o, t, n: rf"\frac{{2\,({o} - {t})}}{{{n}}}",
     ),
     "bce": Loss(
         "bce",
         "Binary cross-entropy",
         _bce,
         _bce_grad,
+        _bce_slope_tex,
         output="sigmoid",
         logits_after="sigmoid",
         why="it measures a probability, and only a sigmoid output stays between 0 and 1 where its log is defined",

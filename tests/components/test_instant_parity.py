@@ -123,14 +123,16 @@ def test_every_activation_and_loss_in_the_registries_is_drawn_by_the_page_as_by_
         same(drawn, server, label)
 
 
-def test_an_activation_the_page_does_not_know_fails_loudly_and_a_move_it_cannot_draw_is_refused():
+def test_an_activation_or_loss_the_page_does_not_know_fails_loudly_and_a_move_it_cannot_draw_is_refused():
     model = json.loads(json.dumps(slider_model(actions.preset("default"))))
     unknown = {**model, "activations": ["softplus", "sigmoid"]}
+    no_such_loss = {**model, "loss": "hinge"}
     refused = [[model, "W9[0,0]", 1], [model, "W1[5,0]", 1], [model, "b2[3]", 1], [model, "nonsense", 1],
                [model, "W1[0,0]", None]]
-    answers = drawn_in_node([[unknown, "W1[0,0]", 1.0], *refused])
+    answers = drawn_in_node([[unknown, "W1[0,0]", 1.0], [no_such_loss, "W1[0,0]", 1.0], *refused])
     assert answers[0] == {"error": "Error: instant.js has no activation called softplus"}
-    assert answers[1:] == [None] * len(refused)
+    assert answers[1] == {"error": "Error: instant.js has no loss called hinge"}
+    assert answers[2:] == [None] * len(refused)
 
 
 def test_the_page_writes_every_number_as_the_server_does_ties_and_near_ties_included():

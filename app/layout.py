@@ -12,30 +12,18 @@ from components.network_view import ring_width
 from engine import limits
 from engine.losses import refusal
 
+from . import maths, panels
 from .actions import SPEEDS
 from .bounds import BOUNDS
+from .fields import options, select
+from .panel import tab
 from .version import version
 
 BLAME_REFERENCES = (0.001, 0.01, 0.1, 0.3)  # |δ| of the legend's reference rings
 
 LEARNING_RATES, BATCH_SIZES = limits.LEARNING_RATES, limits.BATCH_SIZES
-BALL_RATES = (0.01, 0.03, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1.0, 2.0)
 BALL_TICK_MS = 350  # Play on the toy curves: one step of the ball this often
 PANEL_RETRY_MS = 700  # a landscape panel refused for fairness (app/fairness.py) asks again after this long
-
-
-def _select(id_, options, value, label, **extra):
-    return html.Label(
-        className="field",
-        children=[
-            html.Span(label, className="field-label"),
-            dcc.Dropdown(id=id_, options=options, value=value, clearable=False, searchable=False, **extra),
-        ],
-    )
-
-
-def _options(mapping: dict) -> list:
-    return [{"label": v, "value": k} for k, v in mapping.items()]
 
 
 def toolbar():
@@ -129,15 +117,16 @@ def loss_options(output) -> list:
 
 
 def settings():
-    presets = {k: v[0] for k, v in engine.PRESETS.items()}
+    presets = {k: p.title for k, p in engine.PRESETS.items()}
     # "explicit": the lesson's own examples, or a person's CSV.
     datasets = {"explicit": "Own examples"} | {k: v.title for k, v in engine.DATASETS.items()}
     acts = {k: v.title for k, v in engine.ACTIVATIONS.items()}
+    optimizers = {k: v.title for k, v in engine.OPTIMIZERS.items()}
     return html.Aside(
         id="settings",
         className="settings",
         children=[
-            _select("preset", _options(presets), "default", "Lesson"),
+            select("preset", options(presets), "default", "Lesson"),
             html.H2("Network", className="settings-head"),
             html.Label(
                 className="field",
@@ -157,11 +146,11 @@ def settings():
                                       "e.g. 4, 4; 0 for none"),
                 ],
             ),
-            _select("activation", _options(acts), "sigmoid", "Hidden activation"),
-            _select("output-activation", output_options("squared_error"), "sigmoid", "Output activation"),
-            _select("loss", loss_options("sigmoid"), "squared_error", "Loss"),
+            select("activation", options(acts), "sigmoid", "Hidden activation"),
+            select("output-activation", output_options("squared_error"), "sigmoid", "Output activation"),
+            select("loss", loss_options("sigmoid"), "squared_error", "Loss"),
             html.H2("Data", className="settings-head"),
-            _select("dataset", _options(datasets), "explicit", "Dataset"),
+            select("dataset", options(datasets), "explicit", "Dataset"),
             html.Label(className="field", children=[
                 html.Span("Seed", className="field-label"),
                 dcc.Input(id="seed", type="number", value=0, min=0, max=limits.MAX_SEED, step=1, debounce=True,
@@ -171,12 +160,12 @@ def settings():
             html.Div(
                 className="pair",
                 children=[
-                    _select("learning-rate", [{"label": str(v), "value": v} for v in LEARNING_RATES], 1.0,
+                    select("learning-rate", [{"label": str(v), "value": v} for v in LEARNING_RATES], 1.0,
                             "Learning rate"),
-                    _select("batch-size", [{"label": str(v), "value": v} for v in BATCH_SIZES], 1, "Batch size"),
+                    select("batch-size", [{"label": str(v), "value": v} for v in BATCH_SIZES], 1, "Batch size"),
                 ],
             ),
-            _select("optimizer", _options(engine.OPTIMIZERS), "sgd", "Optimizer"),
+            select("optimizer", options(optimizers), "sgd", "Optimizer"),
             share_and_save(),
         ],
     )
@@ -306,94 +295,23 @@ def png_button(target, what, label="⤓"):
                        **{"data-target": target, "aria-label": f"Download {what} as a PNG"})
 
 
-def _tab(label, value, children):
-    return dcc.Tab(label=label, value=value, className="tab", selected_className="tab-selected", children=children)
-
-
 def landscape_tabs():
-    """The landscapes beside the network. Only the visible tab is computed and drawn."""
-    curves = {k: v.title for k, v in engine.CURVES.items()}
-    first = next(iter(engine.CURVES.values()))
+    """The landscapes beside the network (app/panels.py LANDSCAPES). Only the visible tab is computed
+    and drawn."""
     return html.Div(id="landscape-card", className="card landscape-card", children=[
         png_button("landscape-card", "the chart on show"),
-        # The real loss along the weight last clicked, with its ball, comes first: it is the picture
-        # that sits beside the network. The toy curves are one click away in the same place.
-        dcc.Tabs(id="panel-tabs", value="slice", className="tabs panel-tabs", children=[
-            _tab("One weight", "slice", [
-                dcc.Dropdown(id="slice-param", options=[], value="W1[0,0]", clearable=False),
-                dcc.Graph(id="slice-chart", config={"displayModeBar": False}, className="chart tall"),
-                html.P("", id="slice-note", className="card-hint slice-note"),
-            ]),
-            _tab("Toy curves", "ball", [
-                html.Div(className="ball-controls", children=[
-                    dcc.Dropdown(id="toy-curve", options=_options(curves), value=first.name, clearable=False,
-                                 searchable=False, className="grow"),
-                    dcc.Dropdown(id="ball-lr", options=[{"label": f"η {v}", "value": v} for v in BALL_RATES],
-                                 value=first.learning_rate, clearable=False, searchable=False, className="narrow"),
-                ]),
-                html.Div(className="ball-controls", children=[
-                    html.Button("Roll", id="ball-step", className="btn small primary", n_clicks=0,
-                                title="One step of gradient descent"),
-                    html.Button("Play", id="ball-play", className="btn small", n_clicks=0),
-                    html.Button("Restart", id="ball-reset", className="btn small", n_clicks=0),
-                    dcc.Checklist(id="ball-options", className="checks", inline=True, value=[],
-                                  options=[{"label": " momentum", "value": "momentum"},
-                                           {"label": " blindfold", "value": "blindfold"}]),
-                ]),
-                dcc.Graph(id="ball-chart", config={"displayModeBar": False}, className="chart tall"),
-                html.P("", id="ball-note", className="card-hint", role="status"),
-                html.P("", id="ball-lesson", className="card-hint"),
-            ]),
-            _tab("Data", "surface", [
-                html.P("The network's output over the inputs. Click a point to show it on the graph; "
-                       "hover a neuron to see its own surface.", id="surface-note", className="card-hint"),
-                dcc.Graph(id="data-chart", config={"displayModeBar": False}, className="chart tall"),
-                _select("example", [], 0, "Example on show"),
-            ]),
-            _tab("Two weights", "contour", [
-                html.Div(className="ball-controls", children=[
-                    dcc.Dropdown(id="contour-x", options=[], value="W1[0,0]", clearable=False, className="grow"),
-                    dcc.Dropdown(id="contour-y", options=[], value="W1[0,1]", clearable=False, className="grow"),
-                ]),
-                dcc.Graph(id="contour-chart", config={"displayModeBar": False}, className="chart tall"),
-                html.P("", id="contour-note", className="card-hint"),
-            ]),
-        ]),
+        dcc.Tabs(id="panel-tabs", value=panels.LANDSCAPES[0].name, className="tabs panel-tabs",
+                 children=[tab(p) for p in panels.LANDSCAPES]),
     ])
 
 
 def maths_tabs():
-    """The reasoning beside the picture, for the selected weight and the current network. Only the
-    visible tab is computed (app/maths.py)."""
+    """The reasoning beside the picture, for the selected weight and the current network
+    (app/maths.py MATHS). Only the visible tab is computed."""
     return html.Div(id="maths-card", className="card maths-card", children=[
         png_button("maths-card", "the charts on show"),
-        dcc.Tabs(id="maths-tabs", value="equations", className="tabs maths-tabs", children=[
-            _tab("Equations", "equations", [
-                html.P("", id="maths-selected", className="card-hint"),
-                # The typeset equations (a dcc.Markdown with MathJax) arrive with the first answer:
-                # MathJax's 2 MB then load after the network is on screen, not before.
-                html.Div(id="equations-box"),
-            ]),
-            _tab("Blame", "blame", [
-                html.P("", id="blame-note", className="card-hint"),
-                dcc.Graph(id="blame-chart", config={"displayModeBar": False}, className="chart sized"),
-                dcc.Graph(id="layer-blame-chart", config={"displayModeBar": False}, className="chart short"),
-            ]),
-            _tab("Why reverse", "reverse", [
-                dcc.Graph(id="reverse-chart", config={"displayModeBar": False}, className="chart sized"),
-                html.Div(id="reverse-text", className="card-text"),
-            ]),
-            _tab("Try them all", "brute", [
-                html.Label(className="field inline-field", children=[
-                    html.Span("Values to try for each weight", className="field-label"),
-                    dcc.Input(id="brute-k", type="number", value=1000, min=2, max=1_000_000, step=1,
-                              debounce=True, className="text-input narrow-input"),
-                ]),
-                html.Div(id="brute-table"),
-                html.Div(id="brute-text", className="card-text"),
-            ]),
-            _tab("Worked example", "worked", [html.Div(id="worked-table")]),
-        ]),
+        dcc.Tabs(id="maths-tabs", value=maths.MATHS[0].name, className="tabs maths-tabs",
+                 children=[tab(p) for p in maths.MATHS]),
     ])
 
 

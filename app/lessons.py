@@ -12,9 +12,12 @@ from dataclasses import dataclass
 import engine
 from engine import LabInputError
 
-# Which tab group shows each panel (app/layout.py): the landscapes, or the maths.
-LANDSCAPE_PANELS = ("surface", "ball", "slice", "contour")
-MATHS_PANELS = ("equations", "blame", "reverse", "brute", "worked")
+from .maths import MATHS
+from .panels import LANDSCAPES
+
+# Which card shows each panel a step names: the landscapes (app/panels.py), or the maths (app/maths.py).
+LANDSCAPE_PANELS = tuple(p.name for p in LANDSCAPES)
+MATHS_PANELS = tuple(p.name for p in MATHS)
 MAX_WORDS = 120
 
 
@@ -158,7 +161,7 @@ def step_index(value) -> int | None:
 def step_state(index: int) -> engine.LabState:
     """The lab as tour step `index` sets it up: its lesson, with its phases revealed."""
     step = TOUR[index]
-    state = engine.PRESETS[step.preset][1]()
+    state = engine.PRESETS[step.preset].state()
     for _ in range(step.phases):
         state = engine.advance(state)
     return state

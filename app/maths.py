@@ -5,7 +5,7 @@ It follows the lab through `maths-due`, which the main callback sets with each n
 while Play runs (the maths catch up on Pause), and only the visible tab is computed and sent.
 """
 
-from dash import Input, Output, State, dcc, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
 from components import blame, costs, equations
 from components.network_view import neuron_name
@@ -14,21 +14,7 @@ from components.worked_example import worked_example_table
 from engine import LabInputError
 
 from . import actions
-from .lessons import MATHS_PANELS
-
-TABS = MATHS_PANELS  # the maths tabs, as the lessons and the tour name them (app/lessons.py)
-OUTPUTS = (
-    ("maths-selected", "children"),
-    ("equations-box", "children"),
-    ("blame-note", "children"),
-    ("blame-chart", "figure"),
-    ("layer-blame-chart", "figure"),
-    ("reverse-chart", "figure"),
-    ("reverse-text", "children"),
-    ("brute-table", "children"),
-    ("brute-text", "children"),
-    ("worked-table", "children"),
-)
+from .panel import Panel, asks_of, by_name, outputs_of
 
 
 def _describe(ref, L) -> str:
@@ -37,34 +23,82 @@ def _describe(ref, L) -> str:
     return f"the weight from {neuron_name(ref.layer - 1, ref.col, L)} to {neuron_name(ref.layer, ref.row, L)}"
 
 
-def maths_panel(state, tab, selected, values_per_weight) -> dict:
-    """What the visible tab shows, by output id; the other tabs are left as they are."""
-    out = {}
-    if tab in ("equations", "blame"):
-        ref = actions.param_or_weight(state, selected)  # no such parameter here: the first weight
-        out["maths-selected"] = (f"Explaining {_describe(ref, state.spec.n_layers)} ({ref}). Click another edge "
-                                 "or neuron on the graph to explain it instead.")
-        if tab == "equations":
-            out["equations-box"] = dcc.Markdown(equations.equations_markdown(state, ref), id="equations",
-                                                mathjax=True, className="equations")
-        else:
-            out["blame-note"] = blame.blame_note(state, ref.layer, ref.row)
-            figure = blame.blame_figure(state, ref.layer, ref.row)
-            figure["layout"]["height"] = blame.blame_figure_height(state, ref.layer, ref.row)  # ~30 px a bar
-            out["blame-chart"] = figure
-            out["layer-blame-chart"] = blame.layer_blame_figure(state)
-    elif tab == "reverse":
-        out["reverse-chart"] = costs.reverse_mode_figure(state.spec.sizes)
-        out["reverse-text"] = rich_text(costs.reverse_mode_text(state.spec.sizes))
-    elif tab == "brute":
-        try:
-            out["brute-table"] = costs.brute_force_table(state.spec.sizes, values_per_weight)
-            out["brute-text"] = rich_text(costs.brute_force_text(state.spec.sizes, values_per_weight))
-        except LabInputError as e:
-            out["brute-text"] = str(e)
-    elif tab == "worked":
-        out["worked-table"] = worked_example_table()
-    return out
+def _explaining(state, asked):
+    """The parameter the tab explains (no such one here: the first weight), and the line naming it."""
+    ref = actions.param_or_weight(state, asked["selected"])
+    return ref, (f"Explaining {_describe(ref, state.spec.n_layers)} ({ref}). Click another edge "
+                 "or neuron on the graph to explain it instead.")
+
+
+def _equations(state, asked) -> dict:
+    ref, line = _explaining(state, asked)
+    return {"maths-selected": line,
+            "equations-box": dcc.Markdown(equations.equations_markdown(state, ref), id="equations", mathjax=True,
+                                          className="equations")}
+
+
+def _blame(state, asked) -> dict:
+    ref, line = _explaining(state, asked)
+    figure = blame.blame_figure(state, ref.layer, ref.row)
+    figure["layout"]["height"] = blame.blame_figure_height(state, ref.layer, ref.row)  # ~30 px a bar
+    return {"maths-selected": line, "blame-note": blame.blame_note(state, ref.layer, ref.row),
+            "blame-chart": figure, "layer-blame-chart": blame.layer_blame_figure(state)}
+
+
+def _reverse(state, asked) -> dict:
+    return {"reverse-chart": costs.reverse_mode_figure(state.spec.sizes),
+            "reverse-text": rich_text(costs.reverse_mode_text(state.spec.sizes))}
+
+
+def _brute(state, asked) -> dict:
+    k = asked["values_per_weight"]
+    try:
+        return {"brute-table": costs.brute_force_table(state.spec.sizes, k),
+                "brute-text": rich_text(costs.brute_force_text(state.spec.sizes, k))}
+    except LabInputError as e:
+        return {"brute-text": str(e)}
+
+
+def _graph(id_, size):
+    return dcc.Graph(id=id_, config={"displayModeBar": False}, className=f"chart {size}")
+
+
+MATHS = (
+    Panel("equations", "Equations", lambda: [
+        html.P("", id="maths-selected", className="card-hint"),
+        # The typeset equations (a dcc.Markdown with MathJax) arrive with the first answer:
+        # MathJax's 2 MB then load after the network is on screen, not before.
+        html.Div(id="equations-box"),
+    ], outputs={"maths-selected": "children", "equations-box": "children"}, draw=_equations),
+    Panel("blame", "Blame", lambda: [
+        html.P("", id="blame-note", className="card-hint"),
+        _graph("blame-chart", "sized"),
+        _graph("layer-blame-chart", "short"),
+    ], outputs={"maths-selected": "children", "blame-note": "children", "blame-chart": "figure",
+                "layer-blame-chart": "figure"}, draw=_blame),
+    Panel("reverse", "Why reverse", lambda: [
+        _graph("reverse-chart", "sized"),
+        html.Div(id="reverse-text", className="card-text"),
+    ], outputs={"reverse-chart": "figure", "reverse-text": "children"}, draw=_reverse),
+    Panel("brute", "Try them all", lambda: [
+        html.Label(className="field inline-field", children=[
+            html.Span("Values to try for each weight", className="field-label"),
+            dcc.Input(id="brute-k", type="number", value=1000, min=2, max=1_000_000, step=1,
+                      debounce=True, className="text-input narrow-input"),
+        ]),
+        html.Div(id="brute-table"),
+        html.Div(id="brute-text", className="card-text"),
+    ], asks={"values_per_weight": ("brute-k", "value")},
+          outputs={"brute-table": "children", "brute-text": "children"}, draw=_brute),
+    Panel("worked", "Worked example", lambda: [html.Div(id="worked-table")], outputs={"worked-table": "children"},
+          draw=lambda state, asked: {"worked-table": worked_example_table()}),
+)
+
+
+def maths_panel(state, tab, selected, **asked) -> dict:
+    """What the visible tab shows, by output id; the other tabs are left as they are. `asked`: the
+    panels' own controls (Panel.asks), by name."""
+    return by_name(MATHS)[tab].draw(state, {"selected": selected, **asked})
 
 
 def _markdown_text(box):
@@ -74,21 +108,25 @@ def _markdown_text(box):
 
 
 def register_maths_callbacks(app) -> None:
+    panels, outputs = by_name(MATHS), outputs_of(MATHS)
+
     @app.callback(
-        output={name: Output(name, prop) for name, prop in OUTPUTS},
+        output={name: Output(name, prop) for name, prop in outputs.items()},
         inputs={"due": Input("maths-due", "data"), "tab": Input("maths-tabs", "value"),
-                "selected": Input("selected-param", "data"), "values_per_weight": Input("brute-k", "value")},
+                "selected": Input("selected-param", "data")}
+               | {name: Input(id_, prop) for name, (id_, prop) in asks_of(MATHS).items()},
         state={"stored": State("lab-state", "data"), "shown_box": State("equations-box", "children")},
         # The first maths-due comes with the page's first state: an initial call as well would
         # compute and typeset the same panel twice.
         prevent_initial_call=True,
     )
-    def maths(due, tab, selected, values_per_weight, stored, shown_box):
+    def maths(due, tab, selected, stored, shown_box, **asked):
         try:
             state = actions.load(stored)
         except LabInputError:
-            return {name: no_update for name, _ in OUTPUTS}
-        shown = maths_panel(state, tab if tab in TABS else "equations", selected, values_per_weight)
+            return dict.fromkeys(outputs, no_update)
+        shown = maths_panel(state, tab if isinstance(tab, str) and tab in panels else MATHS[0].name, selected,
+                            **asked)
         if "equations-box" in shown and _markdown_text(shown_box) == shown["equations-box"].children:
             del shown["equations-box"]  # unchanged (e.g. a tab switch): no new typesetting
-        return {name: shown.get(name, no_update) for name, _ in OUTPUTS}
+        return {name: shown.get(name, no_update) for name in outputs}

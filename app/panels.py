@@ -10,7 +10,7 @@ import hashlib
 from contextlib import nullcontext
 
 import numpy as np
-from dash import Input, Output, Patch, State, ctx, no_update
+from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 
 import engine
 from components import landscape_charts as charts
@@ -22,9 +22,11 @@ from engine.surface import surface
 from engine.toy_curves import flew_off_reason, path_through
 
 from . import actions, fairness
-from .lessons import LANDSCAPE_PANELS
+from .fields import options, select
+from .panel import Panel, asks_of, by_name, outputs_of
 
 MOMENTUM = 0.9
+BALL_RATES = (0.01, 0.03, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1.0, 2.0)  # the toy curves' learning rates
 SLICE_HALF_WIDTH = 4.0
 SLICE_POINTS = 121
 GRID_POINTS = 41
@@ -178,33 +180,110 @@ def descent_path(state, keys: dict, path, name_x, name_y, shape: str):
     return path, pair
 
 
-# What the landscape panels' callback fills in (component id: property).
-PANEL_OUTPUTS = {
-    "data-chart": "figure",
-    "surface-note": "children",
-    "slice-chart": "figure",
-    "slice-note": "children",
-    "slice-param": "options",
-    "contour-chart": "figure",
-    "contour-note": "children",
-    "contour-x": "options",
-    "contour-y": "options",
-    "contour-path": "data",
-    "panel-keys": "data",
-    "panel-retry": "disabled",
-}
-# Each panel's chart and the words under it.
-PANEL_CHART = {"surface": ("data-chart", "surface-note"), "slice": ("slice-chart", "slice-note"),
-               "contour": ("contour-chart", "contour-note")}
+def _revealed(state) -> dict:
+    """How far the lab's pass has gone, as far as a loss picture shows it: the slope appears with
+    the blame, and in the update phase the weights have moved on."""
+    shown = state.cursor.revealed()
+    return {"updated": shown.updated, "blamed": shown.backward_from}
+
+
+def _graph(id_):
+    return dcc.Graph(id=id_, config={"displayModeBar": False}, className="chart tall")
+
+
+def _chooser(id_, value):
+    """A list of the lab's weights and biases, filled when the network's shape changes."""
+    return dcc.Dropdown(id=id_, options=[], value=value, clearable=False, className="grow")
+
+
+def _ball_body():
+    curves = {k: v.title for k, v in engine.CURVES.items()}
+    first = next(iter(engine.CURVES.values()))
+    return [
+        html.Div(className="ball-controls", children=[
+            dcc.Dropdown(id="toy-curve", options=options(curves), value=first.name, clearable=False,
+                         searchable=False, className="grow"),
+            dcc.Dropdown(id="ball-lr", options=[{"label": f"η {v}", "value": v} for v in BALL_RATES],
+                         value=first.learning_rate, clearable=False, searchable=False, className="narrow"),
+        ]),
+        html.Div(className="ball-controls", children=[
+            html.Button("Roll", id="ball-step", className="btn small primary", n_clicks=0,
+                        title="One step of gradient descent"),
+            html.Button("Play", id="ball-play", className="btn small", n_clicks=0),
+            html.Button("Restart", id="ball-reset", className="btn small", n_clicks=0),
+            dcc.Checklist(id="ball-options", className="checks", inline=True, value=[],
+                          options=[{"label": " momentum", "value": "momentum"},
+                                   {"label": " blindfold", "value": "blindfold"}]),
+        ]),
+        dcc.Graph(id="ball-chart", config={"displayModeBar": False}, className="chart tall"),
+        html.P("", id="ball-note", className="card-hint", role="status"),
+        html.P("", id="ball-lesson", className="card-hint"),
+    ]
+
+
+# The landscape card's tabs, in order. The real loss along the weight last clicked, with its ball,
+# comes first: it is the picture that sits beside the network. The toy curves are one click away.
+LANDSCAPES = (
+    Panel(
+        "slice", "One weight",
+        lambda: [_chooser("slice-param", "W1[0,0]"), _graph("slice-chart"),
+                 html.P("", id="slice-note", className="card-hint slice-note")],
+        asks={"slice_name": ("slice-param", "value")},
+        outputs={"slice-chart": "figure", "slice-note": "children", "slice-param": "options"},
+        draw=lambda state, asked: dict(zip(("slice-chart", "slice-note"), slice_panel(state, asked["slice_name"]))),
+        keys=lambda state, asked: {"param": asked["slice_name"], **_revealed(state)},
+        chart="slice-chart", note="slice-note",
+    ),
+    # Its own callback (the ball's, below): the toy curves do not follow the lab.
+    Panel("ball", "Toy curves", _ball_body),
+    Panel(
+        "surface", "Data",
+        lambda: [html.P("The network's output over the inputs. Click a point to show it on the graph; "
+                        "hover a neuron to see its own surface.", id="surface-note", className="card-hint"),
+                 _graph("data-chart"),
+                 select("example", [], 0, "Example on show")],
+        asks={"hover": ("hover-neuron", "data")},
+        outputs={"data-chart": "figure", "surface-note": "children"},
+        draw=lambda state, asked: dict(zip(("data-chart", "surface-note"), surface_panel(state, asked["hover"]))),
+        keys=lambda state, asked: {"hover": asked["hover"]},
+        chart="data-chart", note="surface-note",
+    ),
+    Panel(
+        "contour", "Two weights",
+        lambda: [html.Div(className="ball-controls", children=[_chooser("contour-x", "W1[0,0]"),
+                                                               _chooser("contour-y", "W1[0,1]")]),
+                 _graph("contour-chart"),
+                 html.P("", id="contour-note", className="card-hint")],
+        asks={"cx": ("contour-x", "value"), "cy": ("contour-y", "value")},
+        outputs={"contour-chart": "figure", "contour-note": "children", "contour-x": "options",
+                 "contour-y": "options", "contour-path": "data"},
+        draw=lambda state, asked: dict(zip(("contour-chart", "contour-note"),
+                                           contour_panel(state, asked["cx"], asked["cy"], asked["path"]))),
+        keys=lambda state, asked: {"pair": asked["pair"], "path_len": len(asked["path"]), **_revealed(state)},
+        chart="contour-chart", note="contour-note",
+    ),
+)
+# The lists of the lab's weights, refilled when the network's shape changes.
+CHOOSERS = ("slice-param", "contour-x", "contour-y")
+
+
+def panel_outputs() -> dict:
+    """What the landscape card's callback fills in (component id: property): the panels', and its own."""
+    return outputs_of(LANDSCAPES) | {"panel-keys": "data", "panel-retry": "disabled"}
+
+
+def unchanged(outputs, changes: dict | None = None) -> dict:
+    """An answer that leaves every one of `outputs` as it is, except `changes` (id → value)."""
+    return dict.fromkeys(outputs, no_update) | (changes or {})
 
 
 def _waiting(out: dict, tab) -> dict:
     """The panels' answer for a panel refused for fairness: no picture of other weights stays up as
     if it were this one; the page is told, and the retry timer runs."""
     figure = charts.waiting_figure("The server is busy with other large maps:<br>this one follows in a moment.")
-    if tab in ("slice", "contour"):
-        chart, note = PANEL_CHART[tab]
-        out[chart], out[note] = figure, BUSY_NOTE
+    panel = by_name(LANDSCAPES).get(tab)
+    if panel is not None and panel.chart:
+        out[panel.chart], out[panel.note] = figure, BUSY_NOTE
     out["panel-retry"] = False
     return out
 
@@ -218,30 +297,30 @@ def register_panel_callbacks(app) -> None:
         app.clientside_callback(follow, Output(chooser, "value"), Input("selected-param", "data"),
                                 Input(chooser, "options"))
 
+    landscapes, outputs = by_name(LANDSCAPES), panel_outputs()
+
     @app.callback(
-        output={name: Output(name, prop) for name, prop in PANEL_OUTPUTS.items()},
+        output={name: Output(name, prop) for name, prop in outputs.items()},
         inputs={
             # Set by the main callback with each new state, but while playing on the chart ticks
             # only, a few times a second (and again on Pause): the panels need not follow every tick.
             "due": Input("charts-due", "data"),
             "tab": Input("panel-tabs", "value"),
-            "hover": Input("hover-neuron", "data"),
-            "slice_name": Input("slice-param", "value"),
-            "cx": Input("contour-x", "value"),
-            "cy": Input("contour-y", "value"),
             "retry": Input("panel-retry", "n_intervals"),  # a panel refused for fairness asks again
-        },
+        } | {name: Input(id_, prop) for name, (id_, prop) in asks_of(LANDSCAPES).items()},
         state={"stored": State("lab-state", "data"), "path": State("contour-path", "data"),
                "keys": State("panel-keys", "data")},
     )
-    def panels(due, tab, hover, slice_name, cx, cy, retry, stored, path, keys):
-        out = dict.fromkeys(PANEL_OUTPUTS, no_update)
+    def panels(due, tab, retry, stored, path, keys, **asked):
+        out = unchanged(outputs)
         # Both go back to the browser in panel-keys: only values the page itself can send (a
         # client's number of 400 digits would not even serialise).
-        tab = tab if tab in LANDSCAPE_PANELS else None
-        hover = hover if isinstance(hover, str) and len(hover) <= 12 else None
-        slice_name = slice_name if isinstance(slice_name, str) and len(slice_name) <= 16 else None
-        if _surely_refused(tab, stored, [slice_name] if tab == "slice" else [cx, cy]):
+        panel = landscapes.get(tab) if isinstance(tab, str) else None
+        tab = panel.name if panel is not None else None
+        asked["hover"] = asked["hover"] if isinstance(asked["hover"], str) and len(asked["hover"]) <= 12 else None
+        name = asked["slice_name"]
+        asked["slice_name"] = name if isinstance(name, str) and len(name) <= 16 else None
+        if _surely_refused(tab, stored, [asked["slice_name"]] if tab == "slice" else [asked["cx"], asked["cy"]]):
             # The keys and the path stay as they are: the retry finds the panel still to draw.
             fairness.EXPENSIVE.refuse()
             return _waiting(out, tab)
@@ -254,30 +333,17 @@ def register_panel_callbacks(app) -> None:
         shape = "-".join(map(str, state.spec.sizes))
         if keys.get("shape") != shape:
             refs = [{"label": str(r), "value": str(r)} for r in engine.all_refs(state.spec)]
-            out["slice-param"] = out["contour-x"] = out["contour-y"] = refs
-        path, pair = descent_path(state, keys, path, cx, cy, shape)
-        out["contour-path"] = path
+            out.update(dict.fromkeys(CHOOSERS, refs))
+        asked["path"], asked["pair"] = descent_path(state, keys, path, asked["cx"], asked["cy"], shape)
+        out["contour-path"] = asked["path"]
         want = {"tab": tab, "fingerprint": fingerprint}
         try:
-            if tab == "surface":
-                want["hover"] = hover
+            if panel is not None and panel.draw is not None:
+                want |= panel.keys(state, asked)
                 if {k: keys.get(k) for k in want} != want:
-                    out["data-chart"], out["surface-note"] = surface_panel(state, hover)
-            elif tab == "slice":
-                want["param"] = slice_name
-                want["updated"] = state.cursor.revealed().updated
-                want["blamed"] = state.cursor.revealed().backward_from  # the slope appears with the blame
-                if {k: keys.get(k) for k in want} != want:
-                    out["slice-chart"], out["slice-note"], _ = slice_panel(state, slice_name)
-            elif tab == "contour":
-                want["pair"] = pair
-                want["path_len"] = len(path)
-                want["blamed"] = state.cursor.revealed().backward_from
-                want["updated"] = state.cursor.revealed().updated
-                if {k: keys.get(k) for k in want} != want:
-                    out["contour-chart"], out["contour-note"], _, _ = contour_panel(state, cx, cy, path)
+                    out.update(panel.draw(state, asked))
         except LabInputError as e:
-            out["surface-note"] = out["slice-note"] = out["contour-note"] = str(e)
+            out[panel.note] = str(e)
         except fairness.Busy:
             # The keys miss the tab's fingerprint so the retry computes it, and keep the step so the
             # path is not extended twice.
@@ -286,7 +352,7 @@ def register_panel_callbacks(app) -> None:
         else:
             if ctx.triggered_id == "panel-retry":
                 out["panel-retry"] = True
-        out["panel-keys"] = want | {"shape": shape, "pair": pair, "step": state.counters.step}
+        out["panel-keys"] = want | {"shape": shape, "pair": asked["pair"], "step": state.counters.step}
         return out
 
     # Play and Pause answer in the browser, at once: a Pause that waited for the server could be
@@ -322,13 +388,13 @@ def register_panel_callbacks(app) -> None:
     def ball(tab, curve_name, lr, options, roll, play, tick, restart, click, stored):
         trigger = ctx.triggered_id
         if tab != "ball" and trigger != "panel-tabs":
-            return dict.fromkeys(BALL_OUTPUTS, no_update)
+            return unchanged(BALL_OUTPUTS)
         if tab != "ball":
-            return {**dict.fromkeys(BALL_OUTPUTS, no_update), **STOPPED}
+            return unchanged(BALL_OUTPUTS, STOPPED)
         try:
             return _ball(trigger, curve_name, lr, options or [], click, stored)
         except LabInputError as e:
-            return {**dict.fromkeys(BALL_OUTPUTS, no_update), "ball-note": str(e), **STOPPED}
+            return unchanged(BALL_OUTPUTS, {"ball-note": str(e), **STOPPED})
 
 
 # What the toy curves' callback fills in (component id: property).
@@ -393,7 +459,7 @@ def _ball(trigger, curve_name, lr, options, click, stored) -> dict:
     stop = path.diverged or path.converged
     if trigger == "ball-play" and not stop:
         # Nothing moved: this answer only makes Dash drop a tick's answer still on its way.
-        return dict.fromkeys(BALL_OUTPUTS, no_update)
+        return unchanged(BALL_OUTPUTS)
     data = {"curve": curve_name, "x": xs, "diverged": path.diverged, "reason": path.reason}
     parts = charts.ball_parts(curve, path, lr, blindfold, momentum)
     if moving:

@@ -145,7 +145,7 @@ class Page:
         self.clientside_outputs = [d["output"] for d in dependencies if d.get("clientside_function")]
         self.values: dict = {}
         layout_values(layout, self.values)
-        lab = engine.PRESETS["default"][1]().to_dict()
+        lab = engine.PRESETS["default"].state().to_dict()
         self.values |= {"lab-state.data": lab, "start-state.data": lab, "speed.value": "normal"}
         self.slider_value = 0.5
 
@@ -160,7 +160,10 @@ class Page:
         return cls(json.loads(server.get("/_dash-dependencies")), json.loads(server.get("/_dash-layout")))
 
     def callback(self, name: str) -> Callback:
-        return next(c for c in self.callbacks if c.name == name)
+        """The callback named by its first output, else the one that has this output at all."""
+        named = next((c for c in self.callbacks if c.name == name), None)
+        return named or next(c for c in self.callbacks
+                             if name in {self._name(part) for part in c.output.strip(".").split("...")})
 
     def item(self, spec: dict, values: dict):
         if spec["id"].startswith("{"):
@@ -233,8 +236,8 @@ def lab_mutation(label: str):
 
 def _lab_mutations() -> list[tuple[str, object]]:
     """(label, lab state) pairs: each breaks one rule of LabState.from_dict, or is huge."""
-    base = engine.PRESETS["default"][1]().to_dict()
-    circle = engine.PRESETS["circle"][1]().to_dict()
+    base = engine.PRESETS["default"].state().to_dict()
+    circle = engine.PRESETS["circle"].state().to_dict()
     out: list[tuple[str, object]] = []
 
     def put(label, path, value, lab=base):
@@ -350,7 +353,7 @@ def _data_url(content: bytes, kind: str = "application/json") -> str:
 
 def _arrivals() -> list[tuple[str, str, object]]:
     """(input, label, value) of hostile files, links and moments of time travel."""
-    base = engine.PRESETS["default"][1]().to_dict()
+    base = engine.PRESETS["default"].state().to_dict()
     csv_rows = "\n".join(f"{i % 7},{i % 5},{i % 2}" for i in range(2001))
     out = [
         ("load-lab.contents", "NaN in a saved lab", _data_url(encode(base | {"seed": NAN}))),
@@ -688,7 +691,7 @@ def random_cases(page: Page, n: int, seed: int = SEED) -> Iterator[Case]:
         for where, i in picked:
             value = random_json(rng)
             if cb.label(where, i) == "lab-state.data" and rng.random() < 0.5:
-                lab = json.loads(encode(engine.PRESETS[rng.choice(list(engine.PRESETS))][1]().to_dict()))
+                lab = json.loads(encode(engine.PRESETS[rng.choice(list(engine.PRESETS))].state().to_dict()))
                 part = rng.choice(list(lab))
                 lab[part] = random_json(rng) if not isinstance(lab[part], dict) or rng.random() < 0.3 else \
                     lab[part] | {rng.choice(list(lab[part]) or ["x"]): random_json(rng)}

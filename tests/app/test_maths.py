@@ -10,12 +10,12 @@ from components.equations import equations_markdown
 
 
 def default():
-    return engine.PRESETS["default"][1]()
+    return engine.PRESETS["default"].state()
 
 
 def test_the_equations_tab_explains_the_selected_weight_only():
     state = default()
-    out = maths_panel(state, "equations", "W2[0,0]", 1000)
+    out = maths_panel(state, "equations", "W2[0,0]", values_per_weight=1000)
     assert set(out) == {"maths-selected", "equations-box"}
     assert "h₁ to o₁ (W2[0,0])" in out["maths-selected"]
     box = out["equations-box"]  # typeset by MathJax, which loads with this first Markdown
@@ -24,7 +24,7 @@ def test_the_equations_tab_explains_the_selected_weight_only():
 
 
 def test_a_bias_explains_its_neuron():
-    out = maths_panel(default(), "blame", "b1[1]", 1000)
+    out = maths_panel(default(), "blame", "b1[1]", values_per_weight=1000)
     assert set(out) == {"maths-selected", "blame-note", "blame-chart", "layer-blame-chart"}
     assert "the bias of h₂" in out["maths-selected"]
     assert out["blame-chart"]["layout"]["height"] >= 150  # sized to its bars, not squeezed into a fixed box
@@ -37,13 +37,13 @@ def test_a_selection_this_network_does_not_have_falls_back_to_its_first_weight(n
 
 @pytest.mark.parametrize("k", [1, 0, -5, 10**7, 2.5, "many", None, True, float("nan")])
 def test_a_bad_number_of_values_gets_a_message(k):
-    out = maths_panel(default(), "brute", "W1[0,0]", k)
+    out = maths_panel(default(), "brute", "W1[0,0]", values_per_weight=k)
     assert set(out) == {"brute-text"}
     assert "values" in out["brute-text"]
 
 
 def test_the_other_tabs():
-    state = engine.PRESETS["circle"][1]()
-    assert set(maths_panel(state, "reverse", None, 1000)) == {"reverse-chart", "reverse-text"}
-    assert "10⁹⁴ years" in str(maths_panel(state, "brute", None, 1000)["brute-table"])
-    assert "0.298371109" in str(maths_panel(state, "worked", None, 1000)["worked-table"])
+    state = engine.PRESETS["circle"].state()
+    assert set(maths_panel(state, "reverse", None, values_per_weight=1000)) == {"reverse-chart", "reverse-text"}
+    assert "10⁹⁴ years" in str(maths_panel(state, "brute", None, values_per_weight=1000)["brute-table"])
+    assert "0.298371109" in str(maths_panel(state, "worked", None, values_per_weight=1000)["worked-table"])

@@ -7,17 +7,16 @@ activation, loss and network shape.
 
 import dataclasses
 import json
-import time
 
 import numpy as np
-import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 
 import engine
 from app import actions, create_app
 from components.network_view import network_view, slider_model
+from tests.components.test_instant_parity import same
 
-from .test_network_page import wait_until
+from .test_network_page import choose, wait_until
 
 
 def _with(state, activations=None, loss=None, decay=None):
@@ -51,22 +50,6 @@ def cases():
     ]
 
 
-def _same(page, server, path="view"):
-    """Equal, except that numbers may differ in their last rounding (the page sums in another order)."""
-    if isinstance(server, dict):
-        assert set(page) == set(server), f"{path}: keys {sorted(set(page) ^ set(server))}"
-        for k in server:
-            _same(page[k], server[k], f"{path}.{k}")
-    elif isinstance(server, list):
-        assert len(page) == len(server), path
-        for i, (p, s) in enumerate(zip(page, server)):
-            _same(p, s, f"{path}[{i}]")
-    elif isinstance(server, float | int) and not isinstance(server, bool):
-        assert page == pytest.approx(server, abs=0.0011), path
-    else:
-        assert page == server, path
-
-
 def test_the_page_draws_a_slider_move_exactly_as_the_server_does(dash_duo):
     dash_duo.start_server(create_app())
     dash_duo.wait_for_element("#network svg .edge", timeout=10)
@@ -78,7 +61,7 @@ def test_the_page_draws_a_slider_move_exactly_as_the_server_does(dash_duo):
             "return window.backpropLabInstant.instantView(arguments[0], arguments[1], arguments[2])",
             json.loads(json.dumps(slider_model(state))), param, value)
         assert page is not None, label
-        _same(page, server, label)
+        same(page, server, label)
     assert dash_duo.get_logs() == []
 
 
@@ -92,28 +75,14 @@ def test_the_page_refuses_what_it_cannot_draw(dash_duo):
             model, param, value) is None, param
 
 
-def _wait_for_slider(dash_duo, seconds=5.0):
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        found = dash_duo.driver.find_elements("css selector", "#sliders [role='slider']")
-        if found:
-            return found[0]
-        time.sleep(0.05)
-    return None
-
-
 def test_dragging_a_slider_draws_each_position_and_ends_on_the_servers_picture(dash_duo):
     dash_duo.start_server(create_app())
     dash_duo.wait_for_element("#network svg .edge", timeout=10)
-    # dash_duo's select_dcc_dropdown gives up quietly when the menu has not drawn its options yet
-    # (a busy machine): choose again, as a person would, until the slider is there.
-    thumb = None
-    for _ in range(3):
-        dash_duo.select_dcc_dropdown("#pick-param", value="W1[0,0]")
-        thumb = _wait_for_slider(dash_duo)
-        if thumb is not None:
-            break
-    assert thumb is not None, "choosing W1[0,0] from the list never pinned its slider"
+    # The list is filled by the server's first answer: choose waits until the option is there to click
+    # (dash_duo's select_dcc_dropdown gave up quietly when it was not yet, on a busy machine).
+    choose(dash_duo, "pick-param", "W1[0,0]", stays=False)
+    thumb = wait_until(lambda: next(iter(dash_duo.driver.find_elements("css selector", "#sliders [role='slider']")),
+                                    None), "the slider of W1[0,0], chosen from the list")
     first_edge = "document.querySelector('#network path.edge')"
     width = lambda: dash_duo.driver.execute_script(f"return {first_edge}.getAttribute('stroke-width')")
     before = width()

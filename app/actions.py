@@ -18,14 +18,14 @@ from engine.phases import Cursor
 def load(data) -> LabState:
     """The state a browser sent back, checked through the engine's front door."""
     if data is None:
-        return engine.PRESETS["default"][1]()
+        return engine.PRESETS["default"].state()
     return LabState.from_dict(data)
 
 
 def preset(name, seed=0) -> LabState:
     if not isinstance(name, str) or name not in engine.PRESETS:  # a list or dict from a client is unhashable
         raise LabInputError(f"There is no lesson called {str(name)[:40]!r}.")
-    return engine.PRESETS[name][1](seed)
+    return engine.PRESETS[name].state(seed)
 
 
 def param_or_weight(state, name, fallback_index: int = 0) -> engine.ParamRef:

@@ -434,7 +434,7 @@ def brief_tick(trigger, playing, tick) -> bool:
 def _lesson_key(title, shown, lesson=None):
     """The lesson list's entry for a lab with this title (or built from `lesson`, e.g. a link's
     network of one's own, whose title is no lesson's), if it is not the one shown already."""
-    key = lesson or next((k for k, (label, _) in engine.PRESETS.items() if label == title), None)
+    key = lesson or next((k for k, p in engine.PRESETS.items() if p.title == title), None)
     return key if key is not None and key != shown else no_update
 
 

@@ -66,8 +66,8 @@ def link_query(state: LabState, start: LabState | None = None, shown=None) -> tu
     )
     # The lesson with this title; else a network of one's own begun from a lesson: the one the
     # list shows (the link then opens showing it too), else the one that gives the shortest link.
-    queries = [_query("lesson", key, start, state.train) for key, (title, _) in engine.PRESETS.items()
-               if title == start.title]
+    queries = [_query("lesson", key, start, state.train) for key, p in engine.PRESETS.items()
+               if p.title == start.title]
     own = sorted((_query("from", key, start, state.train) for key in engine.PRESETS), key=len)
     if isinstance(shown, str) and shown in engine.PRESETS:  # a list or dict from a client is unhashable
         preferred = _query("from", shown, start, state.train)

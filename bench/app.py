@@ -172,9 +172,9 @@ def collect() -> list:
     app = create_app()
     client = app.server.test_client()
     client.get("/")  # let Dash set itself up before timing
-    measured = measure(app, client, "default lesson", engine.PRESETS["default"][1]())
+    measured = measure(app, client, "default lesson", engine.PRESETS["default"].state())
     measured += measure(app, client, "six layers of 8", six_by_eight())
-    measured += measure_panels(app, client, "default lesson", engine.PRESETS["default"][1]())
+    measured += measure_panels(app, client, "default lesson", engine.PRESETS["default"].state())
     measured += measure_panels(app, client, "six layers of 8", six_by_eight())
     measured += measure_ball(app, client)
     rows = []

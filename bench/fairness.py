@@ -110,7 +110,7 @@ class WsgiServer:
 
 def step_request(dash_app) -> tuple[bytes, dict]:
     """A normal student's Step on the default lesson, and the lab state the engine says it answers."""
-    state = engine.PRESETS["default"][1]()
+    state = engine.PRESETS["default"].state()
     mid = engine.advance(engine.advance(state))
     values = controls(state) | {"preset.value": "default", "speed.value": "normal", "lab-state.data": mid.to_dict(),
                                 "start-state.data": state.to_dict(), "painted-key.data": "2-2-1", "step.n_clicks": 1}

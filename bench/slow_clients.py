@@ -167,7 +167,7 @@ class Student:
             from app import create_app
 
             dash_app = create_app()  # only for its callback map
-        state = engine.PRESETS["default"][1]()
+        state = engine.PRESETS["default"].state()
         mid = engine.advance(engine.advance(state))
         values = controls(state) | {"preset.value": "default", "speed.value": "normal",
                                     "lab-state.data": mid.to_dict(), "start-state.data": state.to_dict(),

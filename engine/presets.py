@@ -13,6 +13,9 @@
   valleys with a bump between them, and training from the start settles in the nearer, shallower one.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
 from .datasets import DataSpec
@@ -20,14 +23,14 @@ from .network import NetworkSpec, explicit_params, init_params
 from .state import LabState, TrainConfig
 
 
-def default_lesson(seed: int = 0) -> LabState:
+def _default_lesson(title: str, seed: int) -> LabState:
     spec = NetworkSpec((2, 2, 1), ("sigmoid", "sigmoid"), "squared_error", "explicit")
     params = explicit_params(spec, [[[0.5, -0.3], [0.2, 0.8]], [[0.7, -0.4]]], [[0.1, -0.1], [0.2]])
     data = DataSpec(name="explicit", x=((1.0, 0.5),), y=((1.0,),), test_fraction=0.0, seed=seed)
-    return LabState("Default lesson", seed, spec, params, TrainConfig("sgd", 1.0, batch_size=1), data)
+    return LabState(title, seed, spec, params, TrainConfig("sgd", 1.0, batch_size=1), data)
 
 
-def worked_example(seed: int = 0) -> LabState:
+def _worked_example(title: str, seed: int) -> LabState:
     spec = NetworkSpec((2, 2, 2), ("sigmoid", "sigmoid"), "squared_error", "explicit")
     params = explicit_params(
         spec,
@@ -36,7 +39,7 @@ def worked_example(seed: int = 0) -> LabState:
     )
     data = DataSpec(name="explicit", x=((0.05, 0.10),), y=((0.01, 0.99),), test_fraction=0.0, seed=seed, kind="regression")
     train = TrainConfig("sgd", 0.5, batch_size=1, freeze_biases=True)
-    return LabState("Classic worked example", seed, spec, params, train, data)
+    return LabState(title, seed, spec, params, train, data)
 
 
 def _random_lesson(title, seed, sizes, activations, loss, init, data, train) -> LabState:
@@ -44,9 +47,9 @@ def _random_lesson(title, seed, sizes, activations, loss, init, data, train) -> 
     return LabState(title, seed, spec, init_params(spec, np.random.default_rng(seed)), train, data)
 
 
-def deep_sigmoid(seed: int = 0) -> LabState:
+def _deep_sigmoid(title: str, seed: int) -> LabState:
     return _random_lesson(
-        "Deep sigmoid: fading blame",
+        title,
         seed,
         (2, 6, 6, 6, 6, 6, 1),
         ("sigmoid",) * 6,
@@ -57,9 +60,9 @@ def deep_sigmoid(seed: int = 0) -> LabState:
     )
 
 
-def circle(seed: int = 0) -> LabState:
+def _circle(title: str, seed: int) -> LabState:
     return _random_lesson(
-        "Circle: a ring around a disc",
+        title,
         seed,
         (2, 4, 4, 1),
         ("tanh", "tanh", "sigmoid"),
@@ -70,7 +73,7 @@ def circle(seed: int = 0) -> LabState:
     )
 
 
-def local_minimum(seed: int = 0) -> LabState:
+def _local_minimum(title: str, seed: int) -> LabState:
     # The hidden neuron is σ(w·x − 3), a switch: with w < 0 it turns on towards x = −4, with w > 0
     # towards x = 4, and near w = 0 for no point at all (σ(−3) = 0.047): the bump between the valleys.
     # w = −0.5 starts on the slope of the left valley (the shorter arm, target 1.5); the right
@@ -87,13 +90,34 @@ def local_minimum(seed: int = 0) -> LabState:
         kind="regression",
     )
     train = TrainConfig("sgd", 1.0, batch_size=5, freeze_biases=True)
-    return LabState("Local minimum: two valleys", seed, spec, params, train, data)
+    return LabState(title, seed, spec, params, train, data)
 
 
-PRESETS = {
-    "default": ("Default lesson", default_lesson),
-    "worked_example": ("Classic worked example", worked_example),
-    "deep_sigmoid": ("Deep sigmoid: fading blame", deep_sigmoid),
-    "circle": ("Circle: a ring around a disc", circle),
-    "local_minimum": ("Local minimum: two valleys", local_minimum),
-}
+@dataclass(frozen=True)
+class Preset:
+    """A ready-made lesson: its name (in links and the lesson list), its title (the list's words,
+    and the lab's title, by which the page knows which lesson is on show) and how to build its lab
+    from a seed. The guided tour's steps name lessons by `name` (app/lessons.py)."""
+
+    name: str
+    title: str
+    build: Callable[[str, int], LabState]
+
+    def state(self, seed: int = 0) -> LabState:
+        """The lesson's lab, from its start."""
+        return self.build(self.title, seed)
+
+
+PRESETS = {p.name: p for p in (
+    Preset("default", "Default lesson", _default_lesson),
+    Preset("worked_example", "Classic worked example", _worked_example),
+    Preset("deep_sigmoid", "Deep sigmoid: fading blame", _deep_sigmoid),
+    Preset("circle", "Circle: a ring around a disc", _circle),
+    Preset("local_minimum", "Local minimum: two valleys", _local_minimum),
+)}
+
+default_lesson = PRESETS["default"].state
+worked_example = PRESETS["worked_example"].state
+deep_sigmoid = PRESETS["deep_sigmoid"].state
+circle = PRESETS["circle"].state
+local_minimum = PRESETS["local_minimum"].state

@@ -16,7 +16,7 @@ NO_ARRIVAL = {"travel": None, "load-lab": None, "upload-csv": None, "url": ""}
 
 
 def default():
-    return engine.PRESETS["default"][1]()
+    return engine.PRESETS["default"].state()
 
 
 def on_page(state, **inputs) -> dict:

@@ -16,11 +16,11 @@ from engine import LabInputError, limits
 
 
 def default():
-    return engine.PRESETS["default"][1]()
+    return engine.PRESETS["default"].state()
 
 
 def circle():
-    return engine.PRESETS["circle"][1]()
+    return engine.PRESETS["circle"].state()
 
 
 # --- load: the front door for whatever the browser sends back ---
@@ -65,7 +65,7 @@ def test_load_refuses_junk(junk):
 
 @pytest.mark.parametrize("name", list(engine.PRESETS))
 def test_preset_builds_the_named_lesson_with_the_seed(name):
-    assert actions.preset(name, 3).to_dict() == engine.PRESETS[name][1](3).to_dict()
+    assert actions.preset(name, 3).to_dict() == engine.PRESETS[name].state(3).to_dict()
 
 
 @pytest.mark.parametrize("name", ["nope", "", None, 3, ["default"], {"a": 1}])

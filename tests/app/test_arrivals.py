@@ -17,7 +17,7 @@ from engine import LabInputError, limits
 
 
 def default():
-    return engine.PRESETS["default"][1]()
+    return engine.PRESETS["default"].state()
 
 
 def as_upload(data: bytes, kind="text/csv") -> str:
@@ -85,7 +85,7 @@ def test_a_csv_with_labels_gets_a_sigmoid_network_with_cross_entropy():
 
 
 def test_a_csv_with_targets_gets_a_linear_output_and_keeps_the_hidden_layers():
-    circle = engine.PRESETS["circle"][1]()  # 4, 4 of tanh
+    circle = engine.PRESETS["circle"].state()  # 4, 4 of tanh
     rows = "".join(f"{x},{2 * x + 1}\n" for x in range(-5, 6))
     state, _, _, _ = arrivals.arrive("upload-csv", as_upload(rows.encode()), circle, circle)
     assert state.spec.sizes == (1, 4, 4, 1) and state.spec.activations == ("tanh", "tanh", "linear")
@@ -106,7 +106,7 @@ def test_an_oversize_csv_is_refused_by_its_size():
 
 def test_a_link_builds_its_network_and_keeps_its_notices():
     state, start, note, _ = arrivals.arrive("url", "?lesson=circle&seed=3&colour=red", default(), default())
-    assert state.to_dict() == engine.PRESETS["circle"][1](3).to_dict() and start is state
+    assert state.to_dict() == engine.PRESETS["circle"].state(3).to_dict() and start is state
     assert "colour" in note
 
 
@@ -117,7 +117,7 @@ def test_a_link_without_lab_settings_leaves_the_lab():
 
 
 def test_a_moment_comes_back_with_its_start():
-    circle = engine.PRESETS["circle"][1]()
+    circle = engine.PRESETS["circle"].state()
     moment = {"state": engine.advance(circle).to_dict(), "start": circle.to_dict(), "at": 1}
     state, start, _, _ = arrivals.arrive("travel", moment, default(), default())
     assert state.to_dict() == engine.advance(circle).to_dict() and start.to_dict() == circle.to_dict()
@@ -140,7 +140,7 @@ def test_save_lab_is_the_state_as_json():
 
 
 def test_the_numpy_download_makes_the_networks_predictions():
-    trained = engine.train_epochs(engine.PRESETS["circle"][1](), 3)
+    trained = engine.train_epochs(engine.PRESETS["circle"].state(), 3)
     file = sharing.download("export-numpy", trained.to_dict())
     namespace = {"__name__": "exported"}
     exec(compile(file["content"], file["filename"], "exec"), namespace)  # noqa: S102 - our own export

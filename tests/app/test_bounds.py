@@ -125,7 +125,7 @@ def post(client, payload):
 
 
 def page_values(state=None) -> dict:
-    state = state or engine.PRESETS["default"][1]()
+    state = state or engine.PRESETS["default"].state()
     lab = state.to_dict()
     return controls(state) | {"preset.value": "default", "speed.value": "phase", "lab-state.data": lab,
                               "start-state.data": lab, "pinned.data": [], "contour-path.data": []}

@@ -23,7 +23,7 @@ SLIDER = {"component": "WeightSliderAIO", "subcomponent": "slider", "aio_id": "W
 
 
 def default():
-    return engine.PRESETS["default"][1]()
+    return engine.PRESETS["default"].state()
 
 
 def values_for(state, **changes):
@@ -55,7 +55,7 @@ def shown(state) -> list:
 
 def test_control_values_show_the_state():
     assert shown(default()) == ["2", "sigmoid", "sigmoid", "squared_error", "explicit", 0, 1.0, 1, "sgd", 0]
-    circle = engine.PRESETS["circle"][1](7)
+    circle = engine.PRESETS["circle"].state(7)
     assert shown(circle) == ["4, 4", "tanh", "sigmoid", "bce", "circle", 7, 0.3, 10, "sgd", 0]
     one_layer = engine.LabState("t", 0, engine.NetworkSpec((2, 1), ("tanh",)), engine.init_params(
         engine.NetworkSpec((2, 1), ("tanh",)), np.random.default_rng(0)), engine.TrainConfig(), default().data)
@@ -66,7 +66,7 @@ def test_control_values_show_the_state():
 def test_echoing_the_controls_back_changes_nothing(name):
     # The page writes control_values(state) into the controls; if one of them fires with what it
     # already shows, training must go on (no reset, same weights).
-    state = engine.train_steps(engine.PRESETS[name][1](), 2)
+    state = engine.train_steps(engine.PRESETS[name].state(), 2)
     for trigger in CONTROLS:
         new, start = apply(trigger, values_for(state, preset=name), state, state, "phase")
         assert new.to_dict() == state.to_dict(), trigger
@@ -136,7 +136,7 @@ def test_reset_after_a_slider_goes_back_to_the_start_too():
 def test_preset_replaces_state_and_start(trained):
     new, start = run("preset", trained, preset="circle")
     assert new is start
-    assert new.to_dict() == engine.PRESETS["circle"][1](trained.seed).to_dict()
+    assert new.to_dict() == engine.PRESETS["circle"].state(trained.seed).to_dict()
 
 
 def test_add_and_remove_a_layer(trained):
@@ -211,7 +211,7 @@ def test_a_new_learning_rate_keeps_the_step_counter_and_weights(trained):
 
 
 def test_batch_size_and_optimizer(trained):
-    circle = engine.train_steps(engine.PRESETS["circle"][1](), 3)
+    circle = engine.train_steps(engine.PRESETS["circle"].state(), 3)
     new, _ = run("batch-size", circle, batch_size=25)
     assert new.train.batch_size == 25 and new.counters == circle.counters and new.params == circle.params
     new, _ = run("optimizer", trained, optimizer="adam")
@@ -222,7 +222,7 @@ def test_batch_size_and_optimizer(trained):
 # --- which example is on show ---
 
 def test_example_and_a_click_on_the_data_chart():
-    circle = engine.PRESETS["circle"][1]()
+    circle = engine.PRESETS["circle"].state()
     assert run("example", circle, example=12)[0].example == 12
     click = {"points": [{"x": 0.1, "y": 0.2, "customdata": 33, "curveNumber": 0}]}
     assert run("data-click", circle, data_click=click)[0].example == 33
@@ -234,7 +234,7 @@ def test_example_and_a_click_on_the_data_chart():
     "junk",
 ])
 def test_a_click_without_an_example_changes_nothing(click):
-    state = engine.PRESETS["circle"][1]()
+    state = engine.PRESETS["circle"].state()
     new, start = run("data-click", state, data_click=click)
     assert new is state and start is state
 
@@ -242,7 +242,7 @@ def test_a_click_without_an_example_changes_nothing(click):
 @pytest.mark.parametrize("index", [100, -1, "3", [1], None])
 def test_a_click_with_a_bad_index_is_refused(index):
     with pytest.raises(LabInputError, match="from 0 to 99"):
-        run("data-click", engine.PRESETS["circle"][1](), data_click={"points": [{"customdata": index}]})
+        run("data-click", engine.PRESETS["circle"].state(), data_click={"points": [{"customdata": index}]})
 
 
 # --- a weight dragged by hand ---

@@ -118,7 +118,7 @@ def test_every_trace_type_the_app_draws_is_in_the_bundle():
 def test_a_callback_answer_is_compressed_too(app, client):
     from bench.app import body, controls
 
-    state = engine.PRESETS["default"][1]()
+    state = engine.PRESETS["default"].state()
     values = controls(state) | {"preset.value": "default", "lab-state.data": state.to_dict(),
                                 "start-state.data": state.to_dict(), "speed.value": "phase"}
     payload = body(app, "..lab-state.data", values, "step.n_clicks")

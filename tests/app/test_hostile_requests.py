@@ -64,7 +64,7 @@ def dash_app():
 def normal_mismatches(server, dash_app) -> list[str]:
     """Step, Full step and a play tick on the default lesson, as the page sends them; each answer's
     lab state must be exactly the engine's. Returns what differed (nothing, when all is well)."""
-    state = engine.PRESETS["default"][1]()
+    state = engine.PRESETS["default"].state()
     mid = engine.advance(engine.advance(state))
     values = controls(state) | {"preset.value": "default", "speed.value": "normal", "lab-state.data": state.to_dict(),
                                 "start-state.data": state.to_dict(), "painted-key.data": "2-2-1"}

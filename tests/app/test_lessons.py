@@ -51,7 +51,7 @@ def test_each_step_is_short_and_can_be_set_up(index):
     assert step.preset in engine.PRESETS
     assert step.panel in LANDSCAPE_PANELS + MATHS_PANELS
     state = step_state(index)
-    assert state.title == engine.PRESETS[step.preset][1]().title
+    assert state.title == engine.PRESETS[step.preset].state().title
     assert engine.ParamRef.parse(step.param, state.spec)  # the selected weight exists in that network
     assert 0 <= step.phases <= state.cursor.n_phases  # at most up to the update
     assert state.cursor.index == step.phases - 1

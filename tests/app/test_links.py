@@ -294,7 +294,7 @@ def test_a_copied_link_opens_with_the_lesson_list_showing_its_lesson():
     shared = post("share-query.data", {"lab-state.data": state.to_dict(), "start-state.data": start.to_dict(),
                                        "preset.value": "circle", "copy-link.n_clicks": 1}, "copy-link.n_clicks")
     query = shared["share-query"]["data"]["query"]
-    fresh = engine.PRESETS["default"][1]()
+    fresh = engine.PRESETS["default"].state()
     opened = post("lab-state.data", controls(fresh) | {"preset.value": "default", "url.search": query}, "url.search")
     assert opened["preset"]["value"] == "circle"
     assert opened["lab-state"]["data"] == state.to_dict()

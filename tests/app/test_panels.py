@@ -29,7 +29,7 @@ PRESETS = ("default", "circle")
 
 
 def preset(name):
-    return engine.PRESETS[name][1]()
+    return engine.PRESETS[name].state()
 
 
 def backward_done(state):

@@ -34,7 +34,7 @@ from tests.browser.test_network_page import (
     wait_until,
 )
 
-DEFAULT = engine.PRESETS["default"][1]
+DEFAULT = engine.PRESETS["default"].state
 
 
 def press(dash_duo, *keys):
@@ -271,7 +271,7 @@ def test_a_copied_link_opens_the_same_network_elsewhere(dash_duo):
 def test_a_link_copied_from_another_lesson_opens_with_that_lesson_in_the_list(dash_duo):
     # The circle lesson, made a network of one's own: the list keeps saying Circle on the page, and so
     # does the page the copied link opens on another computer.
-    circle = engine.PRESETS["circle"][0]
+    circle = engine.PRESETS["circle"].title
     open_page(dash_duo)
     choose(dash_duo, "preset", circle)
     wait_until(lambda: shape(dash_duo.driver) == "Network with layers 2-4-4-1", "the circle lesson's network")
@@ -295,7 +295,7 @@ def test_a_link_copied_from_another_lesson_opens_with_that_lesson_in_the_list(da
     dash_duo.driver.execute_script("window.sessionStorage.clear()")
     dash_duo.driver.get(dash_duo.server_url + "/?lesson=nonsense")
     dash_duo.wait_for_contains_text("#message", "nonsense", timeout=10)
-    assert dash_duo.find_element("#preset .dash-dropdown-value").text == engine.PRESETS["default"][0]
+    assert dash_duo.find_element("#preset .dash-dropdown-value").text == engine.PRESETS["default"].title
     assert dash_duo.get_logs() == []
 
 

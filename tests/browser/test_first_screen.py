@@ -77,7 +77,7 @@ def measured(dash_duo, width, height):
 
 
 def check_every_phase(dash_duo, lesson: str, present: bool):
-    state = engine.PRESETS[lesson][1]()
+    state = engine.PRESETS[lesson].state()
     network_at = {}  # where the picture sits at each size: the same in every phase
     for _ in range(2 * state.spec.n_layers + 2):  # ready, forward…, loss, backward…, update
         for width, height in SIZES:
@@ -128,7 +128,7 @@ def test_the_curve_follows_the_clicked_weight_and_the_ball_moves_on_an_update(da
     after = wait_until(lambda: dash_duo.driver.execute_script(
         "const d = document.querySelector('#slice-chart .js-plotly-plot').data;"
         "return d.length === 4 ? [d[1].x[0], d[1].y[0], d[3].x[0], d[3].y[0]] : null"), "the ball after the update")
-    state = engine.full_step(engine.PRESETS["default"][1]())
+    state = engine.full_step(engine.PRESETS["default"].state())
     w0, w1 = state.last_update.params_before.W[2][0, 0], state.params.W[2][0, 0]
     assert after[0] == w0 and after[2] == w1  # 0.70 → 0.76: moved against the slope
     assert after[3] < after[1]  # and down the curve
@@ -159,7 +159,7 @@ return [...document.querySelectorAll('#network .node')].map((g) => {
 def test_a_larger_network_names_its_inputs_and_outputs_and_shows_hidden_values_on_the_stage(dash_duo):
     open_page(dash_duo)
     choose(dash_duo, "preset", "Circle: a ring around a disc")
-    state = engine.PRESETS["circle"][1]()
+    state = engine.PRESETS["circle"].state()
     sizes, p = state.spec.sizes, engine.example_passes(state)
     wait_until(lambda: len(dash_duo.driver.execute_script(SHOWN_VALUES)) == sum(sizes), "the circle lesson's network")
     inputs = [f"x{'₁₂'[i]} {num(float(p.fwd.a[0][0, i]), digits=2)}" for i in range(sizes[0])]

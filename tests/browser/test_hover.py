@@ -17,7 +17,7 @@ def tip_text(dash_duo) -> str:
 def test_hover_tooltip_shows_and_follows_the_live_values(dash_duo):
     dash_duo.start_server(create_app())
     dash_duo.wait_for_element("#network svg .edge-hit", timeout=10)
-    state = engine.PRESETS["default"][1]()
+    state = engine.PRESETS["default"].state()
     # The hit area of the edge x₁ → h₁ (W1[0,0]): the first edge drawn.
     edge = dash_duo.driver.find_elements("css selector", "#network svg .edge-hit")[0]
     ActionChains(dash_duo.driver).move_to_element(edge).perform()

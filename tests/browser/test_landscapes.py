@@ -143,7 +143,7 @@ def test_every_panel_draws_its_chart(dash_duo):
     fig = figure(dash_duo, "data-chart")
     assert fig["data"][0]["type"] == "heatmap"
     assert count(dash_duo, "#data-chart .scatterlayer .trace .point") > 50  # the ring and the disc
-    L = engine.PRESETS["circle"][1]().spec.n_layers
+    L = engine.PRESETS["circle"].state().spec.n_layers
     assert note(dash_duo, "surface-note").startswith(f"The output {neuron_name(L, 0, L)} over the inputs, with the weights")
     screenshot(dash_duo, "data", "#data-chart")
     # A click on a training point puts that example on show: the big ring moves onto it.
@@ -252,7 +252,7 @@ def test_the_ball_rolls_by_gradient_descent_and_can_fly_off(dash_duo):
 
 
 def test_dragging_a_weight_moves_the_ball_along_its_slice(dash_duo):
-    state = engine.PRESETS["default"][1]()
+    state = engine.PRESETS["default"].state()
     open_page(dash_duo)
     open_tab(dash_duo, "slice")
     # Another weight first (a Dash 4 dropdown stays open when its own value is clicked again), then W1[0,0].
@@ -301,7 +301,7 @@ def test_dragging_a_weight_moves_the_ball_along_its_slice(dash_duo):
 
 
 def test_two_weights_show_the_gradient_and_the_path_training_took(dash_duo):
-    state = engine.PRESETS["default"][1]()
+    state = engine.PRESETS["default"].state()
     rx, ry = (engine.ParamRef.parse(n, state.spec) for n in ("W1[0,0]", "W1[0,1]"))
     open_page(dash_duo)
     open_tab(dash_duo, "contour")
@@ -360,7 +360,7 @@ def test_two_weights_show_the_gradient_and_the_path_training_took(dash_duo):
     # Reset starts the path afresh.
     dash_duo.find_element("#reset").click()
     dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
-    start = engine.PRESETS["default"][1]()
+    start = engine.PRESETS["default"].state()
     wait_for_equal(lambda: trace_x(dash_duo, "contour-chart", 1), [rx.get(start.params)])
     # Once the blame reaches layer 1, the gradient at the point is drawn and written.
     for _ in range(2 * start.spec.n_layers + 1):

@@ -208,7 +208,7 @@ def open_page(dash_duo):
 
 
 def test_step_reveals_every_phase_with_the_engines_numbers(dash_duo):
-    state = engine.PRESETS["default"][1]()
+    state = engine.PRESETS["default"].state()
     open_page(dash_duo)
     dash_duo.wait_for_text_to_equal("#phase-text", state.cursor.words())
     # Before anything moves: inputs and weights known, the rest "?", no δ, no ∂C/∂w.
@@ -245,7 +245,7 @@ def test_step_reveals_every_phase_with_the_engines_numbers(dash_duo):
 
 
 def test_full_step_and_play_train_and_draw_the_loss_history(dash_duo):
-    start = engine.PRESETS["default"][1]()
+    start = engine.PRESETS["default"].state()
     open_page(dash_duo)
     assert not any("L" in d for d in history_lines(dash_duo))  # no line before training
 
@@ -287,7 +287,7 @@ def test_play_at_twenty_steps_a_second_trains_whole_steps_and_pauses(dash_duo):
     # (How close the counter keeps to the named pace is measured by bench/speeds.py, not asserted here.)
     brisk = actions.SPEEDS["brisk"]
     assert brisk.per_second == 20
-    start = engine.PRESETS["default"][1]()
+    start = engine.PRESETS["default"].state()
     open_page(dash_duo)
     choose(dash_duo, "speed", brisk.label)
     dash_duo.find_element("#play").click()
@@ -304,7 +304,7 @@ def test_play_at_twenty_steps_a_second_trains_whole_steps_and_pauses(dash_duo):
 
 
 def test_grabbing_a_weight_recomputes_loss_and_reveals_all_blame(dash_duo):
-    state = engine.PRESETS["default"][1]()
+    state = engine.PRESETS["default"].state()
     open_page(dash_duo)
     edge = wait_until(
         lambda: next((e for e in dash_duo.find_elements("#network path.edge")
@@ -387,7 +387,7 @@ def test_changing_the_shape_and_reset(dash_duo):
 
 def _diverging_circle():
     """The circle lesson with learning rate 10 and linear hidden layers, as the page builds it."""
-    state = engine.PRESETS["circle"][1]()
+    state = engine.PRESETS["circle"].state()
     state = actions.train_settings(state, 10.0, state.train.batch_size, state.train.optimizer)
     state, _ = actions.rebuild(state, state, "4, 4", "linear", "sigmoid", "bce", "circle", state.seed)
     state = engine.reset(state, state.params)
@@ -402,7 +402,7 @@ def _diverging_circle():
 def test_too_large_a_learning_rate_diverges_with_a_reason_and_reset_recovers(dash_duo):
     diverged, clicks = _diverging_circle()
     # The lesson's own tanh hidden layers saturate and survive this rate: the linear ones are what blow up.
-    circle = engine.PRESETS["circle"][1]()
+    circle = engine.PRESETS["circle"].state()
     assert not engine.train_steps(actions.train_settings(circle, 10.0, 10, "sgd"), 50).diverged
 
     open_page(dash_duo)
@@ -449,12 +449,12 @@ def test_step_paints_the_next_phase_within_the_click(dash_duo):
     classes = dash_duo.driver.execute_script(
         "document.getElementById('step').click(); return document.querySelector('#network svg').getAttribute('class')")
     assert "phase-forward" in classes
-    dash_duo.wait_for_text_to_equal("#phase-text", engine.advance(engine.PRESETS["default"][1]()).cursor.words())
+    dash_duo.wait_for_text_to_equal("#phase-text", engine.advance(engine.PRESETS["default"].state()).cursor.words())
     assert dash_duo.get_logs() == []
 
 
 def test_selecting_a_weight_after_an_update_keeps_the_update_on_show(dash_duo):
-    state = engine.full_step(engine.PRESETS["default"][1]())
+    state = engine.full_step(engine.PRESETS["default"].state())
     open_page(dash_duo)
     dash_duo.find_element("#full-step").click()
     dash_duo.wait_for_text_to_equal("#phase-text", state.cursor.words(), timeout=10)

@@ -52,7 +52,7 @@ def test_two_browsers_at_once_keep_their_own_networks(dash_duo):
         phase_before = text(dash_duo.driver, "#phase-text")
 
         # … while the second steps the default lesson phase by phase, and sees only its own.
-        state = engine.PRESETS["default"][1]()
+        state = engine.PRESETS["default"].state()
         for _ in range(3):
             state = engine.advance(state)
             other.find_element("css selector", "#step").click()
@@ -66,7 +66,7 @@ def test_two_browsers_at_once_keep_their_own_networks(dash_duo):
         assert shape(dash_duo.driver) == "Network with layers 2-3-2-1"
         assert text(dash_duo.driver, "#counters") == "Step 2 · Epoch 2" and svg_texts(dash_duo) == first
         other.find_element("css selector", "#reset").click()
-        wait_until(lambda: text(other, "#phase-text") == engine.PRESETS["default"][1]().cursor.words(), "reset")
+        wait_until(lambda: text(other, "#phase-text") == engine.PRESETS["default"].state().cursor.words(), "reset")
         # The first one's next Step goes on from its own lab (a lab the server mixed up would show
         # the other's, just reset).
         dash_duo.find_element("#step").click()
@@ -81,7 +81,7 @@ def test_two_browsers_at_once_keep_their_own_networks(dash_duo):
 
 def test_a_server_restart_loses_no_work(dash_duo):
     driver = dash_duo.driver
-    state = engine.PRESETS["default"][1]()
+    state = engine.PRESETS["default"].state()
     # The app as its own process (`python -m app`, bench/server.py), as a teacher starts it.
     with AppServer() as server:
         port = server.port
@@ -159,7 +159,7 @@ def test_play_carries_on_by_itself_after_a_server_restart(dash_duo):
     driver = dash_duo.driver
     driver.set_window_size(1280, 800)
     normal = actions.SPEEDS["normal"]
-    start = engine.PRESETS["default"][1]()
+    start = engine.PRESETS["default"].state()
     with AppServer() as server:
         port = server.port
         driver.get(f"http://127.0.0.1:{port}/")

@@ -15,7 +15,7 @@ from app.actions import SPEEDS
 from app.layout import landscape_tabs
 from tests.browser.test_network_page import choose, open_page, wait_until
 
-DEFAULT = engine.PRESETS["default"][1]
+DEFAULT = engine.PRESETS["default"].state
 
 # How many times the page pressed Step and Full step, whoever pressed them: a shortcut presses the
 # button at once, inside the key's own handler, so the count is final when the key has been typed.

@@ -35,7 +35,7 @@ def _shows_step(dash_duo, index):
     # The lab is set up as the step says: its lesson, at its phase, and the lesson list says which.
     dash_duo.wait_for_text_to_equal("#phase-text", step_state(index).cursor.words(), timeout=10)
     # (read from the page, not as shown: presentation mode puts the lesson list away)
-    wait_until(lambda: engine.PRESETS[step.preset][0] in dash_duo.driver.execute_script(
+    wait_until(lambda: engine.PRESETS[step.preset].title in dash_duo.driver.execute_script(
         "return document.getElementById('preset').textContent"), "the lesson list to name the step's lesson")
     assert dash_duo.find_element("#tour-back").get_attribute("disabled") == ("true" if index == 0 else None)
 
@@ -107,7 +107,7 @@ def test_the_tour_runs_in_presentation_mode_with_every_named_panel_in_view(dash_
 
 
 def test_the_equations_show_the_clicked_weight_and_the_blame_game(dash_duo):
-    state = engine.PRESETS["default"][1]()
+    state = engine.PRESETS["default"].state()
     for _ in range(5):  # forward 1, 2, loss, backward 2, 1: every δ known
         state = engine.advance(state)
     p = engine.example_passes(state)

@@ -102,7 +102,7 @@ def test_with_weight_decay_the_edge_adds_lambda_w():
 
 
 def test_blame_fades_toward_the_inputs_in_the_deep_sigmoid_network():
-    state = engine.full_step(engine.PRESETS["deep_sigmoid"][1]())
+    state = engine.full_step(engine.PRESETS["deep_sigmoid"].state())
     rows = layer_blame(state)
     assert [n for n, _ in rows] == ["Hidden 1", "Hidden 2", "Hidden 3", "Hidden 4", "Hidden 5", "Output"]
     means = [v for _, v in rows]
@@ -200,7 +200,7 @@ def test_blame_note_with_a_dead_relu():
 
 @pytest.mark.parametrize("name", list(engine.PRESETS))
 def test_figures_are_plain_json_in_every_phase(name):
-    for state in walk(engine.PRESETS[name][1]()):
+    for state in walk(engine.PRESETS[name].state()):
         for l, i in [(1, 0), (state.spec.n_layers, 0)]:
             json.dumps(blame_figure(state, l, i), allow_nan=False)
             assert isinstance(blame_note(state, l, i), str)

@@ -11,7 +11,7 @@ from components.charts import data_figure, history_figure
 
 
 def test_history_carries_the_engines_entries_exactly():
-    state = engine.train_steps(engine.PRESETS["circle"][1](), 4)
+    state = engine.train_steps(engine.PRESETS["circle"].state(), 4)
     entries = state.history.entries
     assert [e[0] for e in entries] == [0, 1, 2, 3, 4]
     fig = history_figure(entries)
@@ -27,7 +27,7 @@ def test_history_carries_the_engines_entries_exactly():
 
 
 def test_history_without_test_data_has_one_trace():
-    state = engine.train_steps(engine.PRESETS["default"][1](), 3)
+    state = engine.train_steps(engine.PRESETS["default"].state(), 3)
     fig = history_figure(state.history.entries)
     assert [t["name"] for t in fig["data"]] == ["train"]
     assert fig["data"][0]["x"] == [0, 1, 2, 3]
@@ -45,7 +45,7 @@ def test_an_empty_history_invites_training():
 
 
 def circle_figure(example):
-    state = engine.PRESETS["circle"][1]()
+    state = engine.PRESETS["circle"].state()
     d = engine.dataset(state.data)
     return d, data_figure(d.raw_train, d.y_train, d.raw_test, d.y_test, d.kind, example)
 
@@ -86,7 +86,7 @@ def test_one_dimensional_data_plots_target_against_x_with_the_networks_curve():
 
 
 def test_the_default_lessons_single_example():
-    state = engine.PRESETS["default"][1]()
+    state = engine.PRESETS["default"].state()
     d = engine.dataset(state.data)
     fig = data_figure(d.raw_train, d.y_train, d.raw_test, d.y_test, d.kind, 0)
     assert [t["name"] for t in fig["data"]] == ["train", "on show (casing)", "on show"]  # no test points

@@ -579,9 +579,9 @@ class Check:
 def _states():
     """Every lesson at the end of its backward pass (all blame shown), and a dataset of each kind."""
     out = {}
-    for name, (_, make) in engine.PRESETS.items():
+    for name, make in ((k, p.state) for k, p in engine.PRESETS.items()):
         out[name] = make()
-    circle = engine.PRESETS["circle"][1]()
+    circle = engine.PRESETS["circle"].state()
     for data_name in ("sine", "spiral", "plane"):
         spec = engine.DataSpec(data_name, n_points=60, noise=0.05, test_fraction=0.5, seed=0)
         regression = engine.DATASETS[data_name].kind == "regression"
@@ -627,7 +627,7 @@ def _figures():
         figures[f"blame of an input ({name})"] = blame.blame_figure(state, 0, 0)
         figures[f"blame per layer ({name})"] = blame.layer_blame_figure(state)
         figures[f"why reverse ({name})"] = costs.reverse_mode_figure(state.spec.sizes)
-    fresh = engine.PRESETS["default"][1]()
+    fresh = engine.PRESETS["default"].state()
     figures["blame before the backward pass"] = blame.blame_figure(fresh, 1, 0)
     figures["blame per layer before the backward pass"] = blame.layer_blame_figure(fresh)
     figures["loss history, empty"] = charts.history_figure([])
@@ -768,7 +768,7 @@ def _page_html(present: bool) -> str:
     from components.readouts import numbers_panel
     from components.weight_slider import WeightSliderAIO
 
-    state = engine.PRESETS["circle"][1]()
+    state = engine.PRESETS["circle"].state()
     soup = BeautifulSoup(_to_html(build_layout()), "html.parser")
     fill = {
         "numbers": numbers_panel(state, engine.evaluate(state)),

@@ -43,7 +43,7 @@ READY, FORWARD_1, FORWARD_2, LOSS, BACKWARD_2, BACKWARD_1, UPDATE = range(-1, 6)
 
 
 def default():
-    return engine.PRESETS["default"][1]()
+    return engine.PRESETS["default"].state()
 
 
 def at(state, index):
@@ -78,11 +78,11 @@ def lesson(sizes, activations, loss, seed=0, decay=0.0):
 
 NETWORKS = {
     "default": default,
-    "worked_example": lambda: engine.PRESETS["worked_example"][1](),
+    "worked_example": lambda: engine.PRESETS["worked_example"].state(),
     "tanh 2-3-3-2": lambda: lesson((2, 3, 3, 2), ("tanh", "tanh", "tanh"), "squared_error", seed=3),
     "bce sigmoid 2-3-1": lambda: lesson((2, 3, 1), ("tanh", "sigmoid"), "bce", seed=4),
     "bce sigmoid 3-2-2 relu": lambda: lesson((3, 2, 2), ("relu", "sigmoid"), "bce", seed=5),
-    "circle (bce, many examples)": lambda: engine.PRESETS["circle"][1](),
+    "circle (bce, many examples)": lambda: engine.PRESETS["circle"].state(),
     "one path through two layers": lambda: lesson((2, 2, 1, 1), ("leaky_relu", "tanh", "linear"), "mse", seed=6),
 }
 
@@ -205,7 +205,7 @@ def test_chain_of_an_output_weight_and_of_a_bias():
 
 def test_several_paths_use_the_summed_blame():
     # The classic worked example (2-2-2): blame reaches a hidden neuron from both outputs.
-    state = at(engine.PRESETS["worked_example"][1](), 4)
+    state = at(engine.PRESETS["worked_example"].state(), 4)
     factors = chain_factors(state, "W1[0,0]")
     assert [label for label, _ in factors] == [
         r"\frac{\partial C}{\partial h_{1}}",
@@ -315,7 +315,7 @@ def test_gradient_check_agrees_on_the_example_shown(name):
 
 
 def test_gradient_check_uses_the_example_not_the_training_set():
-    state = engine.PRESETS["circle"][1]().replace(example=3)
+    state = engine.PRESETS["circle"].state().replace(example=3)
     ref = ParamRef("W", 1, 0, 1)
     check = gradient_check(state, ref)
     example = engine.example_passes(state)

@@ -59,7 +59,7 @@ def test_clear_agrees_with_the_overlap_of_each_pair():
 
 
 def small_lessons():
-    return [k for k, (_, make) in engine.PRESETS.items() if max(make().spec.sizes) <= 3]
+    return [k for k, p in engine.PRESETS.items() if max(p.state().spec.sizes) <= 3]
 
 
 def test_small_lessons_exist():
@@ -68,7 +68,7 @@ def test_small_lessons_exist():
 
 @pytest.mark.parametrize("lesson", list(engine.PRESETS))
 def test_no_label_overlaps_another_or_a_neuron_in_any_phase(lesson):
-    state = engine.PRESETS[lesson][1]()
+    state = engine.PRESETS[lesson].state()
     geometry = nv.network_geometry(state.spec)
     if lesson in small_lessons():
         assert geometry["weight_labels"], "a small lesson shows its weights on the graph"
@@ -86,7 +86,7 @@ def test_no_label_overlaps_another_or_a_neuron_in_any_phase(lesson):
 
 
 def test_the_default_lesson_shows_weights_gradients_and_the_update_step():
-    state = engine.full_step(engine.PRESETS["default"][1]())
+    state = engine.full_step(engine.PRESETS["default"].state())
     view = nv.network_view(state)
     edge = {e["id"]: e for e in view["edges"]}["W1[0,0]"]
     before = state.last_update.params_before.W[1][0, 0]
@@ -97,7 +97,7 @@ def test_the_default_lesson_shows_weights_gradients_and_the_update_step():
 
 
 def test_larger_networks_name_their_inputs_and_outputs():
-    state = engine.PRESETS["circle"][1]()
+    state = engine.PRESETS["circle"].state()
     geometry = nv.network_geometry(state.spec)
     nodes = {n["id"]: n for n in geometry["nodes"]}
     assert nodes["n0-0"]["name"] == "x₁" and nodes["n0-0"]["value_at"] == "left"
@@ -117,6 +117,6 @@ def test_blame_rings_are_on_an_absolute_scale():
             state = engine.advance(state)
         return {n["id"]: n for n in nv.network_view(state)["nodes"]}["n2-0"]["ring"]
 
-    fresh = engine.PRESETS["default"][1]()
+    fresh = engine.PRESETS["default"].state()
     trained = engine.train_steps(fresh, 300)
     assert output_ring(trained) < output_ring(fresh) - 3

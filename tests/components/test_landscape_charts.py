@@ -201,7 +201,7 @@ def test_blindfold_hides_the_curve_and_the_heights():
 
 
 def default_slice():
-    state = engine.PRESETS["default"][1]()
+    state = engine.PRESETS["default"].state()
     ref = engine.ParamRef.parse("W2[0,0]", state.spec)  # 0.7
     return engine.loss_slice(state, ref, np.linspace(-3.3, 4.7, 121))
 
@@ -242,7 +242,7 @@ def test_slice_note_shows_both_slopes():
 
 
 def default_grid():
-    state = engine.PRESETS["default"][1]()
+    state = engine.PRESETS["default"].state()
     rx, ry = (engine.ParamRef.parse(n, state.spec) for n in ("W1[0,0]", "W1[0,1]"))  # 0.5, −0.3
     return engine.loss_grid(state, rx, ry, np.linspace(-2.5, 3.5, 31), np.linspace(-3.3, 2.7, 31))
 
@@ -333,7 +333,7 @@ def test_a_waiting_chart_draws_nothing_but_its_words():
 
 
 def test_surface_heatmap_is_the_engines_surface():
-    state = engine.PRESETS["circle"][1]()
+    state = engine.PRESETS["circle"].state()
     data = engine.dataset(state.data)
     surf = surface(state, 20)
     fig = charts.surface_figure(surf, data, 7)
@@ -351,7 +351,7 @@ def test_surface_heatmap_is_the_engines_surface():
 
 
 def test_hidden_tanh_surface_gets_the_signed_scale():
-    state = engine.PRESETS["circle"][1]()
+    state = engine.PRESETS["circle"].state()
     surf = surface(state, 10, 1, 2)
     fig = charts.surface_figure(surf, engine.dataset(state.data), 0)
     assert (fig["data"][0]["zmin"], fig["data"][0]["zmax"]) == (-1.0, 1.0)

@@ -30,7 +30,7 @@ L_DEFAULT = 2
 
 
 def default():
-    return engine.PRESETS["default"][1]()
+    return engine.PRESETS["default"].state()
 
 
 def walk(state):
@@ -241,7 +241,7 @@ def test_widths_grow_with_the_weight_and_sign_is_colour_and_dash(steps):
 
 
 def test_a_large_network_has_hover_tips_but_no_labels():
-    states = walk(engine.PRESETS["deep_sigmoid"][1]())
+    states = walk(engine.PRESETS["deep_sigmoid"].state())
     for state in states:
         view = network_view(state)
         assert max(state.spec.sizes) > LABELS_MAX_LAYER or sum(state.spec.sizes) > LABELS_MAX_NEURONS
@@ -272,7 +272,7 @@ def test_a_large_network_has_hover_tips_but_no_labels():
 
 @pytest.mark.parametrize("name", list(engine.PRESETS))
 def test_no_nan_and_ids_are_unique_and_parse(name):
-    for state in walk(engine.PRESETS[name][1]()):
+    for state in walk(engine.PRESETS[name].state()):
         view = network_view(state)
         text = json.dumps(view, allow_nan=False)  # plain JSON: no NumPy types, no NaN or inf
         assert "NaN" not in text and not re.search(r"\b(nan|inf)\b", text)  # nor as formatted text
@@ -296,7 +296,7 @@ def test_extreme_weights_still_give_finite_json():
 
 def test_a_view_without_tooltips_carries_the_same_picture():
     # While playing, views come without tooltips (most of their bytes); everything drawn is the same.
-    state = engine.full_step(engine.PRESETS["deep_sigmoid"][1]())
+    state = engine.full_step(engine.PRESETS["deep_sigmoid"].state())
     full, light = network_view(state), network_view(state, geometry=False, tips=False)
     assert light["geometry"] is None and full["geometry"]["key"] == light["key"]
     assert all("tip" not in e for e in light["edges"]) and all("tip" not in n for n in light["nodes"])
@@ -310,7 +310,7 @@ def test_a_view_without_tooltips_carries_the_same_picture():
 def test_with_weight_decay_the_edge_tooltip_adds_lambda_w():
     from dataclasses import replace
 
-    state = engine.PRESETS["default"][1]()
+    state = engine.PRESETS["default"].state()
     state = state.replace(train=replace(state.train, weight_decay=0.1))
     for _ in range(5):  # every gradient known
         state = engine.advance(state)

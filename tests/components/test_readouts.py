@@ -24,7 +24,7 @@ def at_loss(state):
 
 
 def test_default_lesson_numbers():
-    state = engine.PRESETS["default"][1]()
+    state = engine.PRESETS["default"].state()
     # One example, so the train loss is its loss: ½(1 − 0.593503)² = 0.082620. The example's loss
     # waits for the loss phase, as on the graph; the train loss says when it was measured.
     assert panel(state)["Train loss"] == "0.083" and panel(state)["Example loss"] == "?"
@@ -36,7 +36,7 @@ def test_default_lesson_numbers():
 
 
 def test_circle_numbers_match_the_engines_evaluation():
-    state = engine.train_steps(engine.PRESETS["circle"][1](), 2)
+    state = engine.train_steps(engine.PRESETS["circle"].state(), 2)
     scores = engine.evaluate(state)
     shown = panel(state)
     assert shown["when"] == "Train and test numbers: the weights after step 2"
@@ -48,7 +48,7 @@ def test_circle_numbers_match_the_engines_evaluation():
 
 
 def test_batch_and_example_loss_before_and_after_only_at_the_update():
-    state = engine.full_step(engine.PRESETS["default"][1]())
+    state = engine.full_step(engine.PRESETS["default"].state())
     assert state.cursor.at_update
     # 0.082620 before, 0.066137 after (the update moved W2[0,0] from 0.70 to 0.76, and so on).
     assert panel(state)["Batch loss"] == "0.083 → 0.066"
@@ -60,13 +60,13 @@ def test_batch_and_example_loss_before_and_after_only_at_the_update():
 
 
 def test_counters_and_example_words():
-    state = engine.train_steps(engine.PRESETS["default"][1](), 3)
+    state = engine.train_steps(engine.PRESETS["default"].state(), 3)
     assert counters_text(state) == "Step 3 · Epoch 3"  # one example: every step is an epoch
     assert example_label([1.0, 0.5], [1.0], ("x₁", "x₂")) == "x₁ = 1.00, x₂ = 0.50 → target 1.00"
     assert example_label([-0.25], [0.0], ("x₁",)) == f"x₁ = {MINUS}0.25 → target 0.00"
     note = example_note(state, 1, [1.0, 0.5], [1.0], ("x₁", "x₂"))
     assert "example 0 of 1" in note and "only training example" in note
-    circle = engine.PRESETS["circle"][1]()
+    circle = engine.PRESETS["circle"].state()
     note = example_note(circle, 100, [0.1, 0.2], [1.0], ("x₁", "x₂"))
     assert "batch of 10 examples" in note
 

@@ -83,4 +83,4 @@ def test_nine_digits():
 
 def test_another_shape_is_refused():
     with pytest.raises(engine.LabInputError):
-        worked_example_table(engine.PRESETS["circle"][1]())
+        worked_example_table(engine.PRESETS["circle"].state())

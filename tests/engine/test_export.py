@@ -19,12 +19,12 @@ from engine.export import network_json, numpy_snippet
 
 
 def trained(name: str, epochs: int) -> LabState:
-    return engine.train_epochs(engine.PRESETS[name][1](), epochs)
+    return engine.train_epochs(engine.PRESETS[name].state(), epochs)
 
 
 def states():
     """Every preset fresh, and three of them after some training."""
-    out = [(f"{name}-fresh", make()) for name, (_title, make) in engine.PRESETS.items()]
+    out = [(f"{name}-fresh", p.state()) for name, p in engine.PRESETS.items()]
     out += [("default-trained", trained("default", 5)), ("worked-trained", trained("worked_example", 3)),
             ("circle-trained", trained("circle", 3))]
     return out
@@ -69,7 +69,7 @@ def test_predict_matches_the_forward_pass(state):
 def test_default_lesson_by_hand():
     # z1 = [0.5·1 − 0.3·0.5 + 0.1, 0.2·1 + 0.8·0.5 − 0.1] = [0.45, 0.5]; σ → [0.6106392, 0.6224593]
     # z2 = 0.7·0.6106392 − 0.4·0.6224593 + 0.2 = 0.3784637; σ(0.3784637) = 0.5935025
-    predict = run_snippet(numpy_snippet(engine.PRESETS["default"][1]()))["predict"]
+    predict = run_snippet(numpy_snippet(engine.PRESETS["default"].state()))["predict"]
     assert predict([[1.0, 0.5]]).tolist() == [[pytest.approx(0.5935025202, abs=1e-10)]]
 
 
@@ -127,11 +127,11 @@ def test_the_script_imports_numpy_only_and_stays_short(state):
 
 
 def test_the_default_lesson_script_is_short_even_with_its_weights():
-    assert len(numpy_snippet(engine.PRESETS["default"][1]()).splitlines()) < 60
+    assert len(numpy_snippet(engine.PRESETS["default"].state()).splitlines()) < 60
 
 
 def test_a_title_cannot_break_out_of_the_docstring():
-    state = engine.PRESETS["default"][1]().replace(title='x"""\nraise SystemExit\n"""\\')
+    state = engine.PRESETS["default"].state().replace(title='x"""\nraise SystemExit\n"""\\')
     namespace = run_snippet(numpy_snippet(state))
     assert namespace["__doc__"].startswith("A 2-2-1 network exported from Backprop Lab: xraise SystemExit, after 0")
 
@@ -165,7 +165,7 @@ def test_json_weights_are_the_states_exactly(state):
 
 
 def test_json_is_readable():
-    text = network_json(engine.PRESETS["default"][1]())
+    text = network_json(engine.PRESETS["default"].state())
     # Indented by two; each weight row, and each list of names, on one line.
     assert '\n  "sizes": [2, 2, 1],\n' in text and '\n  "inputs": ["x₁", "x₂"],\n' in text
     assert '\n  "W": [\n    [\n      [0.5, -0.3],\n      [0.2, 0.8]\n    ],\n' in text

@@ -224,7 +224,7 @@ def test_thresholds_are_where_the_slope_falls_below_1e_5():
 
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_every_preset_trains_200_steps_without_a_stop(name):
-    out = engine.train_steps(PRESETS[name][1](), 200)
+    out = engine.train_steps(PRESETS[name].state(), 200)
     assert out.diverged == "" and out.counters.step == 200 and all_finite(out)
 
 

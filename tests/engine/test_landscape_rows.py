@@ -70,7 +70,7 @@ def test_a_sampled_map_is_the_full_map_of_the_rows_kept():
 
 
 def test_the_work_of_a_map():
-    state = engine.PRESETS["default"][1]()  # 2-2-1, one training row
+    state = engine.PRESETS["default"].state()  # 2-2-1, one training row
     refs = ParamRef("W", 1, 0, 0), ParamRef("W", 2, 0, 1)
     # 41 × 41 points × 1 row × (2 + 1) neurons from layer 1 up; from layer 2 up only the output.
     assert engine.grid_work(state, refs, 41 * 41) == 1681 * 1 * 3

@@ -34,7 +34,7 @@ def with_decay(state, lam):
     return state.replace(train=dataclasses.replace(state.train, weight_decay=lam))
 
 
-PRESET_STATES = {name: make() for name, (_title, make) in engine.PRESETS.items()}
+PRESET_STATES = {name: p.state() for name, p in engine.PRESETS.items()}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ SIGMOID_MINUS_3 = 1 / (1 + np.exp(3.0))  # 0.0474: the switch is off
 
 
 def lesson():
-    return engine.PRESETS["local_minimum"][1]()
+    return engine.PRESETS["local_minimum"].state()
 
 
 def along_w(state):

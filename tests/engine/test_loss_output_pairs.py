@@ -53,7 +53,7 @@ def test_the_reported_case_is_refused_not_given_a_false_gradient():
 
 
 def test_a_link_or_a_saved_lab_cannot_smuggle_the_pair_in():
-    good = engine.PRESETS["circle"][1]().to_dict()
+    good = engine.PRESETS["circle"].state().to_dict()
     good["network"]["activations"][-1] = "relu"
     with pytest.raises(LabInputError, match="needs a sigmoid output"):
         engine.LabState.from_dict(good)

@@ -27,7 +27,7 @@ def with_optimizer(state: LabState, optimizer: str) -> LabState:
 def preset_states():
     """Every preset fresh, and after training with each optimizer (mid-phase too)."""
     out = []
-    for name, (_title, make) in engine.PRESETS.items():
+    for name, make in ((k, p.state) for k, p in engine.PRESETS.items()):
         fresh = make()
         out.append((f"{name}-fresh", fresh))
         for opt in OPTIMIZER_NAMES:

@@ -20,7 +20,7 @@ from engine.toy_curves import CURVES, REST_TOLERANCE, BallPath, descend, path_th
 
 
 def default():
-    return engine.PRESETS["default"][1]()
+    return engine.PRESETS["default"].state()
 
 
 # --- descend continued step by step (the page's Roll button) ---
@@ -217,7 +217,7 @@ def test_surface_spans_all_the_data_with_a_margin():
 
 @pytest.mark.parametrize("layer, neuron", [(1, 0), (1, 3), (2, 1), (2, 3), (3, 0)])
 def test_neuron_surfaces_are_the_forward_activations(layer, neuron):
-    state = engine.PRESETS["circle"][1]()  # 2-4-4-1
+    state = engine.PRESETS["circle"].state()  # 2-4-4-1
     surf = surface(state, 12, layer, neuron)
     gx, gy = np.meshgrid(surf.xs, surf.ys)
     fwd = engine.forward(state.spec, state.params, np.column_stack([gx.ravel(), gy.ravel()]))

@@ -184,4 +184,4 @@ def test_agreement_is_to_the_published_digits():
 
 def test_only_a_2_2_2_network(lesson):
     with pytest.raises(engine.LabInputError, match="2-2-2"):
-        computed_values(engine.PRESETS["default"][1]())
+        computed_values(engine.PRESETS["default"].state())

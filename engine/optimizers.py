@@ -206,25 +206,23 @@ def update(
     settings = {s.name: s.default for s in record.settings} | settings
     state = OptimizerState() if state is None else state
     t = state.t + 1
-    W, b = [None], [None]
-    memory = {name: ([None], [None]) for name in record.slots}
-    for kind, out in ((0, W), (1, b)):
-        arrays = params.W if kind == 0 else params.b
-        gradients = grads.W if kind == 0 else grads.b
-        for layer in range(1, len(arrays)):
-            w = arrays[layer]
-            before = {name: (_slot_array(state, name, kind, layer) if state.slots else np.zeros_like(w))
-                      for name in record.slots}
-            new, after = record.step(w, gradients[layer], before, t, learning_rate, settings)
-            out.append(new)
-            for name in record.slots:
-                memory[name][kind].append(after[name])
-    new = Params(tuple(W), tuple(b))
+    # Every weight and bias array in one list (W[1..L], then b[1..L]); each slot's arrays alike.
+    arrays, gradients = params.W[1:] + params.b[1:], grads.W[1:] + grads.b[1:]
+    memory = {name: (state.slots[name].W[1:] + state.slots[name].b[1:]) if state.slots
+              else [np.zeros_like(w) for w in arrays] for name in record.slots}
+    new, after = [], {name: [] for name in record.slots}
+    for i, (w, g) in enumerate(zip(arrays, gradients)):
+        w, kept = record.step(w, g, {name: memory[name][i] for name in record.slots}, t, learning_rate, settings)
+        new.append(w)
+        for name in record.slots:
+            after[name].append(kept[name])
+    L = len(params.W) - 1
+    result = _params(new, L)
     if freeze_biases:
-        new = Params(new.W, params.b)
-    return new, OptimizerState(t, {name: Params(tuple(w), tuple(b)) for name, (w, b) in memory.items()})
+        result = Params(result.W, params.b)
+    return result, OptimizerState(t, {name: _params(slot, L) for name, slot in after.items()})
 
 
-def _slot_array(state: OptimizerState, name: str, kind: int, layer: int) -> np.ndarray:
-    slot = state.slots[name]
-    return (slot.W if kind == 0 else slot.b)[layer]
+def _params(arrays: list, L: int) -> Params:
+    """W[1..L] then b[1..L], back into a Params."""
+    return Params((None, *arrays[:L]), (None, *arrays[L:]))

@@ -97,6 +97,7 @@ BOUNDS = {
     # A link longer than MAX_LINK_CHARS is read in part, with a notice on the page (app/links.py).
     "url.search": Bound(kinds=("text",), depth=0, nodes=1, chars=50 * limits.MAX_LINK_CHARS),
     "drawn-keys.data": DRAWN,
+    "handled-clicks.data": Bound(kinds=("object",), depth=1, nodes=16, items=16, chars=40),  # button → count
     "message.children": COMPONENTS,
     "equations-box.children": COMPONENTS,
     "contour-path.data": PATH,

@@ -28,6 +28,12 @@ SLIDERS = WeightSliderAIO.ids.slider(ALL)
 
 # The buttons that act on the lab (their clicks only say which one fired).
 BUTTONS = ("step", "full-step", "reset", "reset-diverged", "add-layer", "remove-layer")
+# Buttons whose every click counts: a click made while the answer to the one before is still on its
+# way sends the lab as it was before that one (the answer has not come), and Dash throws away the
+# answer of a request that a newer one of the same callback overtook. So each answer says how many
+# clicks of each it has handled ("handled-clicks"), and the next does the rest. At most this many
+# at once: a count from a client is untrusted.
+REPEATED = {"step": 32, "full-step": 8}
 CONTROLS = ("hidden-sizes", "activation", "output-activation", "loss", "dataset", "seed", "learning-rate",
             "batch-size", "optimizer", "example")
 
@@ -58,10 +64,11 @@ def apply(trigger, values: dict, state, start, speed):
     """The new (state, start) after the control `trigger` fired with the page's values."""
     if isinstance(trigger, str) and trigger in values and values[trigger] is None and trigger != "data-click":
         return state, start  # a control cleared itself (e.g. a dropdown whose options changed): nothing to do
-    if trigger == "step":
-        return engine.advance(state), start
-    if trigger == "full-step":
-        return engine.full_step(state), start
+    if isinstance(trigger, str) and trigger in REPEATED:
+        move = engine.advance if trigger == "step" else engine.full_step
+        for _ in range(values.get("times", 1)):
+            state = move(state)
+        return state, start
     if trigger == "play-tick":
         tick = values.get("play-tick")
         return actions.play_tick(state, speed, tick.get("moves", 1) if isinstance(tick, dict) else 1), start
@@ -219,6 +226,7 @@ ACT = {
         "sliders": Output(SLIDERS, "value"),
         "drawn": {name: Output(name, prop) for name, prop in DRAWN.items()},
         "lesson": Output("preset", "value"),  # the lesson on screen (e.g. after a tour step), without reloading it
+        "handled": Output("handled-clicks", "data"),
         # An arrival is emptied once read: Dash sends every input with every request, and a
         # loaded file would otherwise travel with each Step.
         "cleared": {name: Output(name, prop) for name, prop in arrivals.CLEARED},
@@ -244,19 +252,35 @@ ACT = {
         "playing": State("playing", "data"),
         "painted": State("painted-key", "data"),
         "shown_message": State("message", "children"),
+        "handled": State("handled-clicks", "data"),
     },
 }
 
 
+def _count(value) -> int:
+    """A button's click count as the page sent it: a whole number ≥ 0, else 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def unhandled(trigger, clicks, handled) -> int:
+    """How many clicks of the button `trigger` this answer is for: those made since the last answer
+    the page kept (REPEATED), at least one and at most the button's limit."""
+    if not isinstance(trigger, str) or trigger not in REPEATED:
+        return 1
+    handled = handled if isinstance(handled, dict) else {}
+    return min(max(_count((clicks or {}).get(trigger)) - _count(handled.get(trigger)), 1), REPEATED[trigger])
+
+
 def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, data_click=None, sliders=(),
         tour=None, arrived, stored, stored_start=None, speed=None, keys=None, playing=None, painted=None,
-        shown_message=None) -> dict:
+        shown_message=None, handled=None) -> dict:
     """The answer to one action on the page, shaped like ACT["output"].
 
     trigger: what fired (Dash's triggered_id: a control's id, a slider's id dict, or None when
     the page opens); slider_ids: the pinned sliders' ids, in the order of `sliders`. The other
     arguments are ACT's inputs and states by name, all untrusted."""
-    values = {**controls, "preset": preset, "play-tick": tick, "data-click": data_click, "tour": tour}
+    values = {**controls, "preset": preset, "play-tick": tick, "data-click": data_click, "tour": tour,
+              "times": unhandled(trigger, clicks, handled)}
     message = ""
     lesson = None  # the lesson a link was built from, for the list (else the lab's title decides)
     try:
@@ -306,6 +330,8 @@ def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, d
         else drawing(state, keys, brief_tick(trigger, playing, tick), painted, playing),
         "lesson": _lesson_key(state.title, preset, lesson),
         "cleared": {name: None if source == name else no_update for name, _ in arrivals.CLEARED},
+        "handled": ({name: _count(n) for name, n in (clicks or {}).items()}
+                    if isinstance(trigger, str) and trigger in REPEATED else no_update),
     }
 
 

@@ -357,6 +357,7 @@ def build_layout():
             dcc.Store(id="view"),
             dcc.Store(id="first-view"),  # its callback tells Dash the shape drawn from the page's picture (app/page.py)
             dcc.Store(id="painted-key"),  # the network shape the browser has drawn
+            dcc.Store(id="handled-clicks"),  # how many clicks of Step and Full step the lab has taken
             dcc.Store(id="drawn-keys"),  # what the page shows already (charts, texts, shape): not sent again
             dcc.Store(id="speed-paces", data={k: v.pace() for k, v in SPEEDS.items()}),
             dcc.Store(id="playing", data=False),

@@ -19,6 +19,7 @@
 
   const link = {down: false, wait: FIRST_WAIT_MS, timer: null, looking: false, base: "", failed: null,
                 pending: {tick: 0, step: 0, pause: 0, other: 0}, sent: {tick: 0, step: 0, pause: 0, other: 0},
+                latestLab: null,
                 probes: 0};
   const listeners = [];
 
@@ -43,11 +44,39 @@
     link.sent[kind] += 1;
     const request = realFetch(input, init);
     const settle = () => { link.pending[kind] -= 1; };
+    const body = init && init.body;
+    // The lab's own callback (app/callbacks.py, act): the one that Step's clicks go to.
+    const lab = typeof body === "string" && body.includes('"id":"step","property":"n_clicks"');
+    if (lab) link.latestLab = body;
+    const failed = () => { if (lab) abandon(); lost(kind); };
     // A 5xx is a proxy with no server behind it (502-504), or a server that cannot answer.
-    request.then((res) => { settle(); if (res.status >= 500) lost(kind); else answered(); },
-                 () => { settle(); lost(kind); });
+    request.then((res) => { settle(); if (res.status >= 500) failed(); else answered(); },
+                 () => { settle(); failed(); });
     return request;
   };
+
+  // The lab's answer says how many clicks of Step and Full step it has taken ("handled-clicks"), and
+  // the next one takes those made since (app/callbacks.py, REPEATED). A click whose request failed was
+  // not done, and the notice says so: it counts as taken, or the next answer would do it after all.
+  // Clicks only grow, so the lab's latest request carries the most: those are written as taken (an
+  // answer to it, if one comes, says the same).
+  function abandon() {
+    const body = link.latestLab;
+    if (typeof body !== "string") return;
+    let inputs;
+    try {
+      inputs = JSON.parse(body).inputs;
+    } catch (error) {
+      return;
+    }
+    const taken = {};
+    for (const item of [inputs].flat(Infinity)) {
+      if (item && item.property === "n_clicks" && typeof item.id === "string" && Number.isInteger(item.value)) {
+        taken[item.id] = item.value;
+      }
+    }
+    window.dash_clientside.set_props("handled-clicks", {data: taken});
+  }
 
   function notice() {
     return document.getElementById("server-down");

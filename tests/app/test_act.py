@@ -130,3 +130,28 @@ def test_junk_in_every_input_never_raises(trigger):
             "data_click": 7, "sliders": "no", "tour": -1}
     answer = act(trigger, [], **on_page(default(), **junk))
     assert answer.keys() == ACT["output"].keys()
+
+
+def test_clicks_made_before_the_last_answer_came_are_all_taken():
+    # Three clicks of Step; the page kept the answer to none of them yet (it sends the lab as it was
+    # and Dash threw the earlier answers away): this answer takes all three phases.
+    state = default()
+    answer = act("step", [], **on_page(state, clicks={"step": 3}, handled=None))
+    assert engine.LabState.from_dict(answer["state"]).cursor == engine.advance(engine.advance(engine.advance(state))).cursor
+    assert answer["handled"]["step"] == 3
+    # The page kept the answer to the first: two more.
+    answer = act("full-step", [], **on_page(state, clicks={"step": 1, "full-step": 2}, handled={"full-step": 0}))
+    assert engine.LabState.from_dict(answer["state"]).counters.step == 2
+    # Each answer kept: one click, one move.
+    answer = act("step", [], **on_page(state, clicks={"step": 5}, handled={"step": 4}))
+    assert engine.LabState.from_dict(answer["state"]).cursor == engine.advance(state).cursor
+
+
+@pytest.mark.parametrize(("clicks", "handled", "times"), [
+    ({"step": 2}, {"step": 2}, 1),  # an answer already counted it: still the click that fired
+    ({"step": 10**9}, {}, 32),  # no client gets more than the limit at once
+    ({"step": "9"}, {"step": -4}, 1), ({"step": True}, [], 1), (None, None, 1), ({"step": 3}, {"step": 2.5}, 3),
+])
+def test_the_count_of_clicks_is_untrusted(clicks, handled, times):
+    assert callbacks.unhandled("step", clicks, handled) == times
+    assert callbacks.unhandled("reset", {"reset": 5}, {}) == 1  # Reset twice is Reset

@@ -54,6 +54,12 @@ def figure(dash_duo, chart: str) -> dict:
     )
 
 
+def trace(dash_duo, chart: str, index: int) -> dict:
+    """One trace as Plotly holds it, read in one go; {} while it is not there (Plotly between pictures)."""
+    data = figure(dash_duo, chart).get("data") or []
+    return data[index] if -len(data) <= index < len(data) else {}
+
+
 def trace_x(dash_duo, chart: str, index: int):
     return dash_duo.driver.execute_script(
         "const gd = document.getElementById(arguments[0]).querySelector('.js-plotly-plot');"
@@ -157,7 +163,8 @@ def test_every_panel_draws_its_chart(dash_duo):
     k = int(re.search(r"example (\d+)", dash_duo.find_element("#data-chart .hoverlayer").text).group(1))
     assert k != 0  # the example on show before the click
     ActionChains(dash_duo.driver).click().perform()
-    wait_until(lambda: (figure(dash_duo, "data-chart")["data"][-1]["x"], figure(dash_duo, "data-chart")["data"][-1]["y"])
+    # While Plotly draws the new picture its data can be empty for a moment: trace() reads {} then.
+    wait_until(lambda: (trace(dash_duo, "data-chart", -1).get("x"), trace(dash_duo, "data-chart", -1).get("y"))
                == ([train["x"][k]], [train["y"][k]]), "the clicked example on show")
 
     open_tab(dash_duo, "ball")
@@ -241,7 +248,7 @@ def test_the_ball_rolls_by_gradient_descent_and_can_fly_off(dash_duo):
     assert tick_labels(dash_duo, "ball-chart", "y")
     assert figure(dash_duo, "ball-chart")["data"][0]["visible"] is True
     dash_duo.driver.find_element(By.XPATH, "//*[@id='ball-options']//label[contains(., 'blindfold')]").click()
-    wait_until(lambda: figure(dash_duo, "ball-chart")["data"][0]["visible"] is False, "the curve to be hidden")
+    wait_until(lambda: trace(dash_duo, "ball-chart", 0).get("visible") is False, "the curve to be hidden")
     wait_until(lambda: tick_labels(dash_duo, "ball-chart", "y") == [], "the loss's tick labels to go")
     assert tick_labels(dash_duo, "ball-chart", "x")  # where the ball is stays readable
     assert count(dash_duo, "#ball-chart .scatterlayer .trace .point") >= 1  # the ball is still drawn
@@ -374,5 +381,5 @@ def test_two_weights_show_the_gradient_and_the_path_training_took(dash_duo):
     titles = "return [...document.querySelectorAll('#contour-chart .xtitle, #contour-chart .ytitle')].map((t) => t.textContent)"
     wait_until(lambda: dash_duo.driver.execute_script(titles) == ["W2[0,0]", "W1[0,1]"], "the map over W2[0,0] and W1[0,1]")
     w = engine.ParamRef.parse("W2[0,0]", start.spec).get(start.params)
-    wait_for_equal(lambda: figure(dash_duo, "contour-chart")["data"][2]["x"], [w])  # the point "now", at 0.70
+    wait_for_equal(lambda: trace_x(dash_duo, "contour-chart", 2), [w])  # the point "now", at 0.70
     assert dash_duo.get_logs() == []

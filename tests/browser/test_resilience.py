@@ -6,17 +6,20 @@ comes with every click. These tests hold the app to that.
 """
 
 
+import time
+
 from selenium import webdriver
 from selenium.webdriver.common.keys import Keys
 
 import engine
-from app import actions
+from app import actions, callbacks
 from bench.server import AppServer
 from components.numbers import num
 from tests.browser.test_network_page import (
     DASH_CALLBACKS,
     _still_for,
     choose,
+    dash_idle,
     expected_texts,
     handled,
     open_page,
@@ -98,6 +101,9 @@ def test_a_server_restart_loses_no_work(dash_duo):
             dash_duo.find_element("#step").click()
             dash_duo.wait_for_text_to_equal("#phase-text", state.cursor.words(), timeout=10)
         before = wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(state))
+        # The charts and equations that follow a step have come too: the teacher stops the app with
+        # nothing on its way (a request cut off by the stop would be an error in the console).
+        dash_idle(dash_duo, "the page to finish its requests")
 
     # The teacher's laptop restarts the app on the same port …
     with AppServer(port=port):
@@ -240,6 +246,32 @@ def _dead_relus() -> engine.LabState:
                            kind="classification")
     params = engine.explicit_params(spec, [[[0.5, 0.5], [-0.5, 1.0]], [[0.7, -0.4]]], [[-10.0, -10.0], [0.0]])
     return engine.LabState("Dead ReLUs", 0, spec, params, engine.TrainConfig("sgd", 1.0, batch_size=4), data)
+
+
+def test_clicks_faster_than_a_slow_server_answers_are_all_taken(dash_duo, monkeypatch):
+    # A busy classroom server: every answer takes 0.4 s. A student clicks Step three times and Full
+    # step twice without waiting; the lab takes every click (Dash throws away the answer to a request
+    # that a newer one overtook, and each newer one carries the lab as it was before).
+    real = callbacks.act
+
+    def slow(*args, **kwargs):
+        time.sleep(0.4)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(callbacks, "act", slow)
+    open_page(dash_duo)
+    state = engine.PRESETS["default"].state()
+    for _ in range(3):
+        dash_duo.find_element("#step").click()
+        state = engine.advance(state)
+    dash_duo.wait_for_text_to_equal("#phase-text", state.cursor.words(), timeout=10)
+    for _ in range(2):
+        dash_duo.find_element("#full-step").click()
+        state = engine.full_step(state)
+    dash_duo.wait_for_text_to_equal("#counters", f"Step {state.counters.step} · Epoch {state.counters.epoch}",
+                                    timeout=10)
+    wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(state))
+    assert dash_duo.get_logs() == []
 
 
 def test_numerical_edge_cases_pause_with_a_reason_and_draw_no_nan(dash_duo, tmp_path):

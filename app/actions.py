@@ -210,7 +210,7 @@ class Speed:
         return max(1, math.ceil(self.per_second * CATCH_UP_SECONDS))
 
     def pace(self) -> dict:
-        """What the page's clock needs (assets/network.js): milliseconds per move (0: the next
+        """What the page's clock needs (assets/play.js): milliseconds per move (0: the next
         tick as soon as the last one is painted) and the most moves one tick may ask for."""
         period = 0 if self.per_second is None else 1000 / self.per_second
         return {"period": period, "most": self.most_per_tick}

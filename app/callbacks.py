@@ -11,13 +11,13 @@ raises out of a callback: it becomes a message on the page and the student's wor
 
 import logging
 
-from dash import ALL, Input, Output, State, ctx, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, no_update
 
 import engine
 from components.charts import history_figure
 from components.network_view import network_view, neuron_name
 from components.readouts import counters_text, example_label, example_note, numbers_panel, numbers_when
-from components.weight_slider import READOUT_INPUT, READOUT_JS, READOUT_OUTPUT, WeightSliderAIO
+from components.weight_slider import READOUT, READOUT_INPUT, READOUT_OUTPUT, WeightSliderAIO
 from engine import LabInputError, limits
 
 from . import actions, arrivals, lessons
@@ -415,11 +415,16 @@ def register_callbacks(app) -> None:
         # Only pairs the engine can differentiate honestly are offered (engine/losses.py refusal).
         return output_options(loss), loss_options(output)
 
-    app.clientside_callback(READOUT_JS, READOUT_OUTPUT, READOUT_INPUT)
-    app.clientside_callback("(click) => click", Output("data-click", "data"), Input("data-chart", "clickData"),
-                            prevent_initial_call=True)
+    # The page's clientside functions are in assets/clientside.js, under the namespace "backpropLab".
+    app.clientside_callback(READOUT, READOUT_OUTPUT, READOUT_INPUT)
     app.clientside_callback(
-        "(view) => window.backpropLab.render('network', view)",
+        ClientsideFunction(namespace="backpropLab", function_name="dataClick"),
+        Output("data-click", "data"),
+        Input("data-chart", "clickData"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="backpropLab", function_name="render"),
         Output("painted-key", "data"),
         Input("view", "data"),
     )
@@ -427,18 +432,18 @@ def register_callbacks(app) -> None:
     # box is there; this tells Dash which shape that was. Not through "view": Dash holds a callback
     # back until the callbacks that set its inputs have run, and `act` sets "view".
     app.clientside_callback(
-        "() => window.backpropLab.reportFirstView()",
+        ClientsideFunction(namespace="backpropLab", function_name="reportFirstView"),
         Output("painted-key", "data", allow_duplicate=True),
         Input("first-view", "data"),
         prevent_initial_call="initial_duplicate",
     )
     app.clientside_callback(
-        "(param) => window.backpropLab.select(param)",
+        ClientsideFunction(namespace="backpropLab", function_name="select"),
         Output("network", "data-selected"),
         Input("selected-param", "data"),
     )
     app.clientside_callback(
-        "(n, speed, stored, playing, paces) => window.backpropLab.playback(n, speed, stored, playing, paces)",
+        ClientsideFunction(namespace="backpropLab", function_name="playback"),
         Output("playing", "data"),
         Output("play", "children"),
         Input("play", "n_clicks"),
@@ -451,7 +456,7 @@ def register_callbacks(app) -> None:
 
 def brief_tick(trigger, playing, tick) -> bool:
     """A play tick on which the charts are not due. The page marks a tick {"charts": true} a few
-    times a second (assets/network.js, CHART_INTERVAL_MS): by the clock, not by a count of ticks,
+    times a second (assets/play.js, CHART_INTERVAL_MS): by the clock, not by a count of ticks,
     so that the charts keep the same pace on a small network and a slow one."""
     charts = isinstance(tick, dict) and tick.get("charts") is True
     return trigger == "play-tick" and playing is True and not charts

@@ -10,7 +10,7 @@ import hashlib
 from contextlib import nullcontext
 
 import numpy as np
-from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 import engine
 from components import landscape_charts as charts
@@ -291,8 +291,7 @@ def _waiting(out: dict, tab) -> dict:
 def register_panel_callbacks(app) -> None:
     # The loss curve beside the network, and the map's first axis, follow the weight last clicked (or
     # chosen by a tour step). Again when a list is filled: a list drops a value it does not offer yet.
-    follow = """(param, options) => (typeof param === 'string' && (options || []).some((o) => o.value === param))
-        ? param : window.dash_clientside.no_update"""
+    follow = ClientsideFunction(namespace="backpropLab", function_name="followParam")  # assets/clientside.js
     for chooser in ("slice-param", "contour-x"):
         app.clientside_callback(follow, Output(chooser, "value"), Input("selected-param", "data"),
                                 Input(chooser, "options"))
@@ -359,7 +358,7 @@ def register_panel_callbacks(app) -> None:
     # overtaken by a tick fired while it travelled, and that tick's answer set the timer going again.
     # The server only ever stops the timer (the ball flew off or came to rest), never starts it.
     app.clientside_callback(
-        """(clicks, disabled) => disabled === false ? [true, "Play"] : [false, "Pause"]""",
+        ClientsideFunction(namespace="backpropLab", function_name="ballPlay"),  # assets/clientside.js
         Output("ball-timer", "disabled", allow_duplicate=True),
         Output("ball-play", "children", allow_duplicate=True),
         Input("ball-play", "n_clicks"),

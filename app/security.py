@@ -29,8 +29,9 @@ def policy(script_hashes) -> str:
 
 def add_security_headers(app) -> None:
     """Set the headers on every response. The script hashes are those of the inline scripts Dash
-    writes into the page (its renderer's start and the clientside callbacks), known once every
-    callback is registered: computed on the first request."""
+    writes into the page (its renderer's start, and a clientside callback given as a string: the
+    app has none, its functions are in assets/clientside.js), known once every callback is
+    registered: computed on the first request."""
     cached = {}
 
     @app.server.after_request

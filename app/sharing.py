@@ -8,7 +8,7 @@ Loading a file, a CSV or a link changes the lab, so that goes through `act` (arr
 
 import logging
 
-from dash import Input, Output, State, ctx, no_update
+from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 
 from engine import LabInputError
 from engine.export import network_json, numpy_snippet
@@ -72,14 +72,14 @@ def register_sharing_callbacks(app) -> None:
             return no_update, "That download did not work. Try again, or press Reset."
 
     app.clientside_callback(
-        "(share) => window.backpropLabDisplay.copyLink(share)",
+        ClientsideFunction(namespace="backpropLab", function_name="copyLink"),
         Output("share-link", "value"),
         Output("share-note", "children"),
         Input("share-query", "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(
-        "(stored, start, limits) => window.backpropLabTimeline.record(stored, start, limits)",
+        ClientsideFunction(namespace="backpropLab", function_name="record"),
         Output("travel-status", "children"),
         Output("travel-back", "disabled"),
         Output("travel-forward", "disabled"),
@@ -88,15 +88,14 @@ def register_sharing_callbacks(app) -> None:
         State("timeline-limits", "data"),
     )
     app.clientside_callback(
-        "(back, forward) => window.backpropLabTimeline.move()",
+        ClientsideFunction(namespace="backpropLab", function_name="move"),
         Output("travel", "data"),
         Input("travel-back", "n_clicks"),
         Input("travel-forward", "n_clicks"),
         prevent_initial_call=True,
     )
     app.clientside_callback(
-        "(present, theme, settings, search, shown) => "
-        "window.backpropLabDisplay.choose(present, theme, settings, search, shown)",
+        ClientsideFunction(namespace="backpropLab", function_name="choose"),
         Output("display", "data"),
         Input("present-toggle", "n_clicks"),
         Input("theme-toggle", "n_clicks"),
@@ -105,7 +104,7 @@ def register_sharing_callbacks(app) -> None:
         State("display", "data"),
     )
     app.clientside_callback(
-        "(display) => window.backpropLabDisplay.show(display)",
+        ClientsideFunction(namespace="backpropLab", function_name="show"),
         Output("page", "className"),
         Output("present-toggle", "aria-pressed"),
         Output("theme-toggle", "children"),

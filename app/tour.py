@@ -6,7 +6,7 @@ lab up and `show` fills the tour card, selects the step's weight and opens its
 panel. Bad values from the browser end the tour quietly: the lab is untouched.
 """
 
-from dash import Input, Output, State, ctx, html, no_update
+from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
 
 from components.rich_text import rich_text
 from engine import LabInputError
@@ -93,15 +93,7 @@ def register_tour_callbacks(app) -> None:
     # The panel a step points at comes first in the side column while the tour runs (style.css), in
     # view without a scroll; the column goes back to its top for it.
     app.clientside_callback(
-        """(focus) => {
-            const side = document.querySelector('.side');
-            const card = focus && typeof focus.card === 'string' && document.getElementById(focus.card);
-            if (side && card) {
-                side.dataset.tourCard = card.id;
-                side.scrollTop = 0;
-            }
-            return window.dash_clientside.no_update;
-        }""",
+        ClientsideFunction(namespace="backpropLab", function_name="tourFocus"),  # assets/clientside.js
         Output("tour-focus", "modified_timestamp"),
         Input("tour-focus", "data"),
         prevent_initial_call=True,

@@ -7,7 +7,7 @@
  * notes which kind failed: a play tick, a Step, anything else. On a failure it shows the notice
  * (#server-down, in app/layout.py) and asks the server, with backoff, whether it is back: a HEAD
  * of the favicon, the cheapest answer it has. The first answer hides the notice and tells the
- * listeners (assets/network.js: Play carries on by itself). Nothing here changes the lab: it
+ * listeners (assets/play.js: Play carries on by itself). Nothing here changes the lab: it
  * lives in the tab and goes with every request, so nothing is lost while the server is away.
  */
 (function () {
@@ -148,7 +148,7 @@
     on: (fn) => listeners.push(fn),
     down: () => link.down,
     pending: (kind) => link.pending[kind],
-    lost,  // a request that never came back (assets/network.js decides when a tick is lost)
+    lost,  // a request that never came back (assets/play.js decides when a tick is lost)
     say: () => { if (link.down) say(); },
     // For tests and benchmarks: requests sent by kind, and looks taken.
     counts: () => ({sent: {...link.sent}, probes: link.probes, wait: link.wait}),

@@ -6,11 +6,24 @@
  * shape and afterwards updates attributes, which is what keeps a Step click
  * fast. Clicking an edge or neuron pins its weight or bias (through the
  * "clicked-param" store); hovering shows the live values in a tooltip built on
- * hover, not on every step.
+ * hover, not on every step. It also draws the first picture, into the first
+ * screen, and moves it to the live page.
+ *
+ * Play's clock (play.js) and a slider drag (slider-drag.js) draw through this
+ * file too. What the three share is one object, window.backpropLabNetwork:
+ *   view      the last view drawn (Step paints its `next`; a drag takes its model);
+ *   paint     draws a view onto the live network, if its shape is the one there;
+ *   redraw    draws the last view again;
+ *   nextTick  (play.js) asks for Play's next tick around each drawing;
+ *   follow    (slider-drag.js) keeps each view's model, and draws a drag's latest position.
+ * This file is read first of the three (Dash loads assets by name, app/page.py keeps that
+ * order) and draws the first picture before the other two are there: it calls their
+ * parts only when they have put them on the object.
  */
 (function () {
   "use strict";
   const SVG = "http://www.w3.org/2000/svg";
+  const net = window.backpropLabNetwork = window.backpropLabNetwork || {};
 
   function el(tag, attrs, parent) {
     const node = document.createElementNS(SVG, tag);
@@ -155,7 +168,7 @@
   function update(parts, view) {
     // While playing, nothing eases or flows: each tick's picture replaces the last at once,
     // which keeps style and layout work (hundreds of edges) off the main thread.
-    const still = play.on ? " playing" : "";
+    const still = window.backpropLab?.playing?.() ? " playing" : "";  // play.js
     set(parts.svg, {class: `network-svg phase-${view.phase}${view.labels ? " with-labels" : ""}${still}`});
     const updated = view.phase === "update";
     const widen = presenting() ? 1.6 : 1;  // presentation mode: strokes that carry across a room
@@ -207,7 +220,7 @@
     });
   }
 
-  let lastView = null;  // the last view drawn: Step paints its `next` at once (stepAhead)
+  net.view = null;  // the last view drawn: Step paints its `next` at once (play.js, stepAhead)
   let lastGeometry = null;  // its shape's, which only the view that brought a new shape carries
 
   function presenting() {
@@ -217,7 +230,17 @@
   // Draw the last view again (presentation mode changes the stroke widths).
   function redraw() {
     const parts = document.getElementById("network")?._parts;
-    if (parts && lastView && parts.key === lastView.key) update(parts, lastView);
+    if (parts && net.view && parts.key === net.view.key) update(parts, net.view);
+  }
+
+  // A picture the page makes itself (Step's next phase, a slider move): drawn on the live
+  // network if that shows its shape. Returns whether it was drawn.
+  function paint(view) {
+    const parts = document.getElementById("network")?._parts;
+    if (!view || !parts || parts.key !== view.key) return false;
+    update(parts, view);
+    notePaint();
+    return true;
   }
 
   // Returns the shape it has drawn ("painted-key"): the server sends the geometry again
@@ -239,11 +262,11 @@
     } else if (!have) {
       return null;  // a view without the geometry of a shape not drawn here yet: ask for it
     }
-    lastView = view;
-    nextTick(true);
+    net.view = view;
+    net.nextTick?.(true);
     update(parts, view);
-    followSlider(view);
-    nextTick(false);
+    net.follow?.(view);
+    net.nextTick?.(false);
     notePaint(container.isConnected && !container.closest(".first-screen"));
     return painted;
   }
@@ -311,6 +334,7 @@
     return true;
   }
   window.addEventListener("pagehide", () => {
+    const lastView = net.view;
     if (!lastView || !lastGeometry || lastGeometry.key !== lastView.key) return;
     try {
       const status = Object.fromEntries(STATUS.map((id) => [id, document.getElementById(id)?.innerHTML]));
@@ -359,198 +383,6 @@
     });
   }
 
-  // Play/Pause. Ticks are chained: the next one is asked for by the renderer of the last
-  // one's answer, so ticks never queue up behind a slow server and every tick is seen.
-  // (Dash holds back callbacks whose inputs a running callback will set: asking for the next
-  // tick from anywhere else, e.g. as soon as the state arrived, would keep the renderer
-  // waiting for as long as Play runs.) Training stops by itself when it diverges.
-  // At the paced speeds a clock keeps the named pace: a move is due every `period` ms from
-  // when Play started, the next tick is asked for when its move is due (not a period after
-  // the last answer, which would add the round trip to every period), and a tick asks for
-  // every move that is due, so a slow round trip shows several steps at once but never fewer.
-  // A tick whose request fails (the server stopped, restarts, or a proxy has nothing behind it)
-  // is not retried at once: assets/connection.js shows a notice and looks, with backoff, for the
-  // server, and Play carries on by itself when it answers ("back"), with the clock started again.
-  const play = {on: false, scheduled: false, awaiting: false, sentAt: 0, tick: 0, period: 900, most: 1,
-                due: 0, chartsAt: 0, watchdog: null, catchUpLost: false};
-  const ANSWER_TIMEOUT_MS = 3000;  // an answer that drew nothing (e.g. nothing changed) must not stall Play
-  const LOST_TICK_MS = 6000;  // a tick with no answer at all for this long is lost (ticks take well under 1 s)
-  // The charts, numbers and words follow Play on one tick in this many milliseconds (a "chart
-  // tick"); the ticks between bring the network and the counters only (app/callbacks.py,
-  // brief_tick). A replot costs the browser 15-35 ms per chart, and numbers that change
-  // faster than this cannot be read anyway.
-  const CHART_INTERVAL_MS = 500;
-
-  function ask() {
-    play.scheduled = false;
-    if (!play.on) return;
-    play.awaiting = true;
-    play.sentAt = performance.now();
-    play.tick += 1;
-    const moves = owed(play.sentAt);
-    const charts = play.sentAt - play.chartsAt >= CHART_INTERVAL_MS;
-    if (charts) play.chartsAt = play.sentAt;
-    window.dash_clientside.set_props("play-tick", {data: {n: play.tick, charts, moves}});
-    watch(play.tick);
-  }
-
-  // Until tick `n` is drawn: an answer that drew nothing asks again, a request with no answer
-  // at all is given up as lost after LOST_TICK_MS (a failed one is reported at once, by "lost").
-  function watch(n, wait = ANSWER_TIMEOUT_MS) {
-    clearTimeout(play.watchdog);
-    play.watchdog = setTimeout(() => {
-      if (!play.on || !play.awaiting || play.tick !== n) return;
-      const link = window.backpropLabLink;
-      if (link && link.pending("tick") > 0) {
-        const left = play.sentAt + LOST_TICK_MS - performance.now();
-        if (left > 0) watch(n, left);
-        else link.lost("tick");
-        return;
-      }
-      play.awaiting = false;
-      schedule();
-    }, wait);
-  }
-
-  function linkChanged(event, kind) {
-    if (event === "lost") {
-      if (kind === "tick") {
-        play.awaiting = false;  // no answer is coming: wait for the server, not for a drawing
-        clearTimeout(play.watchdog);
-      }
-      if (kind === "pause") play.catchUpLost = true;
-      if (kind === "step") redraw();  // take back the phase Step painted ahead of the server
-      return;
-    }
-    // "back": the server answers again.
-    if (play.on && !play.awaiting && !play.scheduled) {
-      play.due = performance.now();  // the clock starts again: the next move now, not the missed ones
-      schedule();
-    } else if (!play.on && play.catchUpLost) {
-      play.catchUpLost = false;
-      window.dash_clientside.set_props("playing", {data: false});  // the charts catch up after all
-    }
-  }
-  if (window.backpropLabLink) window.backpropLabLink.on(linkChanged);
-
-  // The moves due by `now`, and the time the next one is due. A debt over `most` (a hidden
-  // tab's timers sleep; the server refuses more) is forgiven: the clock starts again from now.
-  function owed(now) {
-    if (play.period === 0) return 1;
-    const due = 1 + Math.floor((now - play.due) / play.period);
-    const moves = Math.min(Math.max(due, 1), play.most);
-    play.due = due > play.most ? now + play.period : play.due + moves * play.period;
-    return moves;
-  }
-
-  function schedule() {
-    if (!play.on || play.scheduled || window.backpropLabLink?.down()) return;
-    play.scheduled = true;
-    setTimeout(ask, Math.max(0, play.due - performance.now()));
-  }
-
-  // Called as each view is drawn. At full speed the next tick is asked for at once, before
-  // this one is painted, so that the server trains while the browser paints: this callback
-  // is already running, so the request it starts cannot hold it back. At the paced speeds
-  // the next tick is asked for when the clock says its move is due (at once if it is late).
-  function nextTick(beforePaint) {
-    if (!play.awaiting || beforePaint !== (play.period === 0 && play.on)) return;
-    play.awaiting = false;
-    if (beforePaint) ask();
-    else schedule();
-  }
-
-  function playback(clicks, speed, stored, playing, paces) {
-    // A click can arrive in the same batch as a training tick's new state, in either order:
-    // look for it among all triggers, not only the first, or Pause is sometimes lost.
-    const triggers = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id || "");
-    let on = playing === true;
-    if (triggers.some((id) => id.startsWith("play."))) on = !on;
-    if (stored && stored.diverged) on = false;
-    const pace = (paces || {})[speed] || {period: 900, most: 1};
-    // The clock starts when Play does, and again at a new speed: the first move a period later.
-    if (on && (!play.on || pace.period !== play.period)) play.due = performance.now() + pace.period;
-    const changed = on !== play.on;
-    play.on = on;
-    play.period = pace.period;
-    play.most = pace.most;
-    const stale = play.awaiting && performance.now() - play.sentAt > ANSWER_TIMEOUT_MS;
-    if (on && (!play.awaiting || stale)) {
-      play.awaiting = false;
-      schedule();
-    }
-    if (!on) clearTimeout(play.watchdog);
-    if (changed) window.backpropLabLink?.say();  // the notice, if up, says what Play will do now
-    // Setting an output, even to the same value, fires everything that listens to it.
-    const same = window.dash_clientside.no_update;
-    return [on === (playing === true) ? same : on, on === (playing === true) ? same : (on ? "Pause" : "Play")];
-  }
-
-  // Step paints the next phase at once from the picture the last answer brought along
-  // (view.next); the server's answer, with tooltips and numbers, follows and is drawn again.
-  // A plain click listener, seen before Dash's own: going through a clientside callback would
-  // first wait for Dash to handle the click and send the request (its whole state) to the server.
-  function stepAhead() {
-    const container = document.getElementById("network");
-    const parts = container && container._parts;
-    const next = lastView && lastView.next;
-    if (!next || !parts || parts.key !== next.key) return;
-    update(parts, next);
-    notePaint();
-  }
-  document.addEventListener("click", (ev) => {
-    if (ev.target instanceof Element && ev.target.closest("#step")) stepAhead();
-  }, true);
-
-  // Dragging a weight: the page draws each move a person makes at once, from the model the
-  // last view brought (assets/instant.js); Dash's answer, with the tooltips, the stored state
-  // and the panels, follows. A move is seen on the slider's thumb (aria-valuenow) as soon as
-  // it changes, sooner than Dash runs a callback for it. While the drag goes on, an answer
-  // for an earlier position is drawn with the latest position put back: the last one wins.
-  const slider = {model: null, last: null, touching: false, keyedAt: -1e9, watching: false};
-  const KEY_WINDOW_MS = 300;  // a thumb that moves this soon after a key press was moved by it
-
-  function drawInstant(param, value) {
-    const container = document.getElementById("network");
-    const parts = container && container._parts;
-    const view = slider.model && window.backpropLabInstant.instantView(slider.model, param, value);
-    if (!view || !parts || parts.key !== view.key) return;
-    update(parts, view);
-    notePaint();
-  }
-
-  function moved(changes) {
-    if (!(slider.touching || performance.now() - slider.keyedAt < KEY_WINDOW_MS)) return;
-    const thumb = changes[changes.length - 1].target;
-    const name = thumb.closest(".weight-slider")?.querySelector(".weight-slider-name");
-    const value = Number(thumb.getAttribute("aria-valuenow"));
-    if (!name || !Number.isFinite(value)) return;
-    slider.last = {param: name.textContent, value};
-    drawInstant(slider.last.param, value);
-  }
-
-  function watchSliders() {
-    const box = document.getElementById("sliders");
-    if (!box) return false;
-    // Only a person's moves count: the server moves the thumbs too (a Step changes the weights).
-    box.addEventListener("pointerdown", () => { slider.touching = true; }, true);
-    window.addEventListener("pointerup", () => { slider.touching = false; }, true);
-    window.addEventListener("pointercancel", () => { slider.touching = false; }, true);
-    box.addEventListener("keydown", () => { slider.keyedAt = performance.now(); }, true);
-    new MutationObserver(moved).observe(box, {subtree: true, attributes: true, attributeFilter: ["aria-valuenow"]});
-    return true;
-  }
-
-  // After a view is drawn: keep its model, and while a drag goes on, draw the latest position.
-  function followSlider(view) {
-    if (view.model) slider.model = view.model;
-    if (!slider.watching) slider.watching = watchSliders();  // the layout is there by the first view
-    const last = slider.last;
-    if (!last || !slider.touching || !view.model) return;
-    const shown = window.backpropLabInstant.valueOf(view.model, last.param);
-    if (shown !== last.value) drawInstant(last.param, last.value);
-  }
-
   // The weight or bias the maths tabs explain is marked on the graph: a band under its edge,
   // or a heavier outline on the neuron whose bias it is.
   let selected = null;
@@ -565,6 +397,12 @@
     return window.dash_clientside.no_update;
   }
 
+  net.paint = paint;
+  net.redraw = redraw;
+  // The page's hooks; play.js adds playback and playing. paints…: the measurement hook (notePaint).
+  window.backpropLab = Object.assign(window.backpropLab || {}, {render, reportFirstView, adoptFirstView, select, redraw,
+    paints: 0, lastPaint: null, firstPaint: null, paintTimes: []});
+
   if (early) earlyKey = drawFirst(early);
   // With a first screen, its swap for the live page moves the picture (shell.js); without, the
   // picture is drawn in the moment the live #network is there.
@@ -573,6 +411,4 @@
     const watch = new MutationObserver(() => { if (takeFirstView()) watch.disconnect(); });
     watch.observe(entry, {childList: true, subtree: true});
   }
-
-  window.backpropLab = {render, reportFirstView, adoptFirstView, playback, select, redraw, playing: () => play.on, paints: 0, lastPaint: null, firstPaint: null, paintTimes: []};  // paints…: bench hook
 })();

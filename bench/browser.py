@@ -77,7 +77,7 @@ if (window.__bench) return true;
 if (!window.backpropLab || !window.store) return false;
 const B = window.__bench = {clicks: [], inputs: [], events: [], fetches: [], renders: []};
 // The click's own time stamp (when the browser dispatched it), not when this listener ran: the
-// page's listeners may run first (Step paints at once, assets/network.js).
+// page's listeners may run first (Step paints at once, assets/play.js).
 document.addEventListener('click', (e) => {
   const b = e.target.closest && e.target.closest('button');
   if (b && b.id) B.clicks.push([b.id, e.timeStamp]);

@@ -3,7 +3,7 @@
 Starts `python -m app` on loopback (bench/server.py) and plays like one browser tab: it loads the
 page (GET /, /_dash-layout, /_dash-dependencies, the first callback with no trigger), then sends
 play ticks — the `act` callback fired by play-tick.data = {"n": k, "charts": …}, a chart tick every
-500 ms by the clock as assets/network.js marks them — one after another, each with the lab state,
+500 ms by the clock as assets/play.js marks them — one after another, each with the lab state,
 drawn-keys and everything else as the last answers left them, and the landscape panel (tab
 "surface") whenever an answer moves charts-due, as the page does. Ticks alternate in blocks
 between the default lesson and a bigger network (the circle lesson with six hidden layers of 8),
@@ -39,7 +39,7 @@ GROUP = "soak"
 TICKS = 10_000
 WARMUP = 100  # ticks on each lab before "before" is read
 BLOCK = 1000  # ticks on one lab before switching to the other
-CHART_INTERVAL_S = 0.5  # assets/network.js CHART_INTERVAL_MS
+CHART_INTERVAL_S = 0.5  # assets/play.js CHART_INTERVAL_MS
 MAX_SECONDS = 600.0
 BUDGET_GROWTH = 10.0  # %
 BIG_HIDDEN = "8, 8, 8, 8, 8, 8"

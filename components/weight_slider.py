@@ -2,7 +2,7 @@
 
 Dragging it sets that one parameter; the app recomputes the forward pass, the
 loss, every δ and every gradient while the slider moves (no training happens).
-Its own clientside MATCH callback (READOUT_JS, registered by the app) updates
+Its own clientside MATCH callback (READOUT, registered by the app) updates
 the readout beside it without a round trip; the app's main callback listens
 to every slider through `ids`.
 """
@@ -10,7 +10,7 @@ to every slider through `ids`.
 import math
 import uuid
 
-from dash import MATCH, Input, Output, dcc, html
+from dash import MATCH, ClientsideFunction, Input, Output, dcc, html
 
 
 class WeightSliderAIO(html.Div):
@@ -58,8 +58,7 @@ class WeightSliderAIO(html.Div):
 # The readout's clientside MATCH callback. The app registers it on itself (app/callbacks.py):
 # a module-level dash.clientside_callback is handed only to the first Dash app created in a
 # process, so a second create_app() (tests, several apps in one server) had sliders whose
-# readout never moved.
-READOUT_JS = """(value) => (value === null || value === undefined) ? window.dash_clientside.no_update
-    : (value >= 0 ? '+' : '\u2212') + Math.abs(value).toFixed(3)"""
+# readout never moved. The function is in assets/clientside.js.
+READOUT = ClientsideFunction(namespace="backpropLab", function_name="readout")
 READOUT_OUTPUT = Output(WeightSliderAIO.ids.readout(MATCH), "children")
 READOUT_INPUT = Input(WeightSliderAIO.ids.slider(MATCH), "value")

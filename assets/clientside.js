@@ -1,0 +1,54 @@
+/* The functions of the app's clientside callbacks: one namespace, window.dash_clientside.backpropLab,
+ * which app/ names with ClientsideFunction(namespace="backpropLab", function_name=...). Why each
+ * callback exists is said where it is registered, in Python.
+ *
+ * Most of them hand over to the file that does the work. They look it up when Dash calls them, not
+ * when this file is read, so the order Dash loads the assets in does not matter, and a hook put
+ * over window.backpropLab.render (bench/browser.py times the renderer) sees every call.
+ * tests/app/test_clientside.py fails if app/ names a function that is not here.
+ */
+(function () {
+  "use strict";
+  const clientside = window.dash_clientside = window.dash_clientside || {};
+  const noUpdate = () => window.dash_clientside.no_update;
+
+  clientside.backpropLab = {
+    // The network (network.js and play.js; app/callbacks.py).
+    render: (view) => window.backpropLab.render("network", view),
+    reportFirstView: () => window.backpropLab.reportFirstView(),
+    select: (param) => window.backpropLab.select(param),
+    playback: (clicks, speed, stored, playing, paces) => window.backpropLab.playback(clicks, speed, stored, playing, paces),
+
+    // A pinned weight's readout beside its slider (components/weight_slider.py).
+    readout: (value) => (value === null || value === undefined) ? noUpdate()
+      : (value >= 0 ? "+" : "\u2212") + Math.abs(value).toFixed(3),
+
+    // The data chart's click, kept for the server's callback (app/callbacks.py).
+    dataClick: (click) => click,
+
+    // Copy link, time travel and the display (display.js, timeline.js; app/sharing.py).
+    copyLink: (share) => window.backpropLabDisplay.copyLink(share),
+    record: (stored, start, limits) => window.backpropLabTimeline.record(stored, start, limits),
+    move: (back, forward) => window.backpropLabTimeline.move(),
+    choose: (present, theme, settings, search, shown) =>
+      window.backpropLabDisplay.choose(present, theme, settings, search, shown),
+    show: (display) => window.backpropLabDisplay.show(display),
+
+    // The tour's panel first in the side column (app/tour.py).
+    tourFocus: (focus) => {
+      const side = document.querySelector(".side");
+      const card = focus && typeof focus.card === "string" && document.getElementById(focus.card);
+      if (side && card) {
+        side.dataset.tourCard = card.id;
+        side.scrollTop = 0;
+      }
+      return noUpdate();
+    },
+
+    // The loss curve's and the map's weight follow the one selected, once their list offers it (app/panels.py).
+    followParam: (param, options) => (typeof param === "string" && (options || []).some((o) => o.value === param))
+      ? param : noUpdate(),
+    // The ball's Play and Pause (app/panels.py).
+    ballPlay: (clicks, disabled) => disabled === false ? [true, "Play"] : [false, "Pause"],
+  };
+})();

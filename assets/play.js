@@ -1,0 +1,152 @@
+/* Play's scheduler: Play and Pause, and the clock that asks the server for each training tick.
+ *
+ * The renderer (network.js) calls nextTick around each view it draws, through the object the
+ * network's files share (window.backpropLabNetwork); Step's next phase is painted through it too.
+ * Pause is a click on the page's own button, answered here, in the browser, at once (the
+ * "playback" clientside callback, assets/clientside.js).
+ */
+(function () {
+  "use strict";
+  const net = window.backpropLabNetwork = window.backpropLabNetwork || {};
+
+  // Ticks are chained: the next one is asked for by the renderer of the last
+  // one's answer, so ticks never queue up behind a slow server and every tick is seen.
+  // (Dash holds back callbacks whose inputs a running callback will set: asking for the next
+  // tick from anywhere else, e.g. as soon as the state arrived, would keep the renderer
+  // waiting for as long as Play runs.) Training stops by itself when it diverges.
+  // At the paced speeds a clock keeps the named pace: a move is due every `period` ms from
+  // when Play started, the next tick is asked for when its move is due (not a period after
+  // the last answer, which would add the round trip to every period), and a tick asks for
+  // every move that is due, so a slow round trip shows several steps at once but never fewer.
+  // A tick whose request fails (the server stopped, restarts, or a proxy has nothing behind it)
+  // is not retried at once: assets/connection.js shows a notice and looks, with backoff, for the
+  // server, and Play carries on by itself when it answers ("back"), with the clock started again.
+  const play = {on: false, scheduled: false, awaiting: false, sentAt: 0, tick: 0, period: 900, most: 1,
+                due: 0, chartsAt: 0, watchdog: null, catchUpLost: false};
+  const ANSWER_TIMEOUT_MS = 3000;  // an answer that drew nothing (e.g. nothing changed) must not stall Play
+  const LOST_TICK_MS = 6000;  // a tick with no answer at all for this long is lost (ticks take well under 1 s)
+  // The charts, numbers and words follow Play on one tick in this many milliseconds (a "chart
+  // tick"); the ticks between bring the network and the counters only (app/callbacks.py,
+  // brief_tick). A replot costs the browser 15-35 ms per chart, and numbers that change
+  // faster than this cannot be read anyway.
+  const CHART_INTERVAL_MS = 500;
+
+  function ask() {
+    play.scheduled = false;
+    if (!play.on) return;
+    play.awaiting = true;
+    play.sentAt = performance.now();
+    play.tick += 1;
+    const moves = owed(play.sentAt);
+    const charts = play.sentAt - play.chartsAt >= CHART_INTERVAL_MS;
+    if (charts) play.chartsAt = play.sentAt;
+    window.dash_clientside.set_props("play-tick", {data: {n: play.tick, charts, moves}});
+    watch(play.tick);
+  }
+
+  // Until tick `n` is drawn: an answer that drew nothing asks again, a request with no answer
+  // at all is given up as lost after LOST_TICK_MS (a failed one is reported at once, by "lost").
+  function watch(n, wait = ANSWER_TIMEOUT_MS) {
+    clearTimeout(play.watchdog);
+    play.watchdog = setTimeout(() => {
+      if (!play.on || !play.awaiting || play.tick !== n) return;
+      const link = window.backpropLabLink;
+      if (link && link.pending("tick") > 0) {
+        const left = play.sentAt + LOST_TICK_MS - performance.now();
+        if (left > 0) watch(n, left);
+        else link.lost("tick");
+        return;
+      }
+      play.awaiting = false;
+      schedule();
+    }, wait);
+  }
+
+  function linkChanged(event, kind) {
+    if (event === "lost") {
+      if (kind === "tick") {
+        play.awaiting = false;  // no answer is coming: wait for the server, not for a drawing
+        clearTimeout(play.watchdog);
+      }
+      if (kind === "pause") play.catchUpLost = true;
+      if (kind === "step") net.redraw();  // take back the phase Step painted ahead of the server
+      return;
+    }
+    // "back": the server answers again.
+    if (play.on && !play.awaiting && !play.scheduled) {
+      play.due = performance.now();  // the clock starts again: the next move now, not the missed ones
+      schedule();
+    } else if (!play.on && play.catchUpLost) {
+      play.catchUpLost = false;
+      window.dash_clientside.set_props("playing", {data: false});  // the charts catch up after all
+    }
+  }
+  if (window.backpropLabLink) window.backpropLabLink.on(linkChanged);
+
+  // The moves due by `now`, and the time the next one is due. A debt over `most` (a hidden
+  // tab's timers sleep; the server refuses more) is forgiven: the clock starts again from now.
+  function owed(now) {
+    if (play.period === 0) return 1;
+    const due = 1 + Math.floor((now - play.due) / play.period);
+    const moves = Math.min(Math.max(due, 1), play.most);
+    play.due = due > play.most ? now + play.period : play.due + moves * play.period;
+    return moves;
+  }
+
+  function schedule() {
+    if (!play.on || play.scheduled || window.backpropLabLink?.down()) return;
+    play.scheduled = true;
+    setTimeout(ask, Math.max(0, play.due - performance.now()));
+  }
+
+  // Called as each view is drawn (network.js). At full speed the next tick is asked for at once, before
+  // this one is painted, so that the server trains while the browser paints: this callback
+  // is already running, so the request it starts cannot hold it back. At the paced speeds
+  // the next tick is asked for when the clock says its move is due (at once if it is late).
+  function nextTick(beforePaint) {
+    if (!play.awaiting || beforePaint !== (play.period === 0 && play.on)) return;
+    play.awaiting = false;
+    if (beforePaint) ask();
+    else schedule();
+  }
+
+  function playback(clicks, speed, stored, playing, paces) {
+    // A click can arrive in the same batch as a training tick's new state, in either order:
+    // look for it among all triggers, not only the first, or Pause is sometimes lost.
+    const triggers = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id || "");
+    let on = playing === true;
+    if (triggers.some((id) => id.startsWith("play."))) on = !on;
+    if (stored && stored.diverged) on = false;
+    const pace = (paces || {})[speed] || {period: 900, most: 1};
+    // The clock starts when Play does, and again at a new speed: the first move a period later.
+    if (on && (!play.on || pace.period !== play.period)) play.due = performance.now() + pace.period;
+    const changed = on !== play.on;
+    play.on = on;
+    play.period = pace.period;
+    play.most = pace.most;
+    const stale = play.awaiting && performance.now() - play.sentAt > ANSWER_TIMEOUT_MS;
+    if (on && (!play.awaiting || stale)) {
+      play.awaiting = false;
+      schedule();
+    }
+    if (!on) clearTimeout(play.watchdog);
+    if (changed) window.backpropLabLink?.say();  // the notice, if up, says what Play will do now
+    // Setting an output, even to the same value, fires everything that listens to it.
+    const same = window.dash_clientside.no_update;
+    return [on === (playing === true) ? same : on, on === (playing === true) ? same : (on ? "Pause" : "Play")];
+  }
+
+  // Step paints the next phase at once from the picture the last answer brought along
+  // (view.next); the server's answer, with tooltips and numbers, follows and is drawn again.
+  // A plain click listener, seen before Dash's own: going through a clientside callback would
+  // first wait for Dash to handle the click and send the request (its whole state) to the server.
+  function stepAhead() {
+    net.paint(net.view?.next);
+  }
+  document.addEventListener("click", (ev) => {
+    if (ev.target instanceof Element && ev.target.closest("#step")) stepAhead();
+  }, true);
+
+  net.nextTick = nextTick;
+  window.backpropLab = Object.assign(window.backpropLab || {}, {playback, playing: () => play.on});
+})();

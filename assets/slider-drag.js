@@ -1,0 +1,57 @@
+/* The slider-drag observer: a person dragging a weight's slider sees the network follow each move
+ * at once, drawn by the page (assets/instant.js) before Dash has even run a callback for it.
+ *
+ * The renderer (network.js) calls follow after each view it draws, through the object the
+ * network's files share (window.backpropLabNetwork), and this draws through its paint.
+ */
+(function () {
+  "use strict";
+  const net = window.backpropLabNetwork = window.backpropLabNetwork || {};
+
+  // Dragging a weight: the page draws each move a person makes at once, from the model the
+  // last view brought (assets/instant.js); Dash's answer, with the tooltips, the stored state
+  // and the panels, follows. A move is seen on the slider's thumb (aria-valuenow) as soon as
+  // it changes, sooner than Dash runs a callback for it. While the drag goes on, an answer
+  // for an earlier position is drawn with the latest position put back: the last one wins.
+  // The first picture is drawn before this file is read (network.js): its model is the first one kept.
+  const slider = {model: net.view?.model || null, last: null, touching: false, keyedAt: -1e9, watching: false};
+  const KEY_WINDOW_MS = 300;  // a thumb that moves this soon after a key press was moved by it
+
+  function drawInstant(param, value) {
+    net.paint(slider.model && window.backpropLabInstant.instantView(slider.model, param, value));
+  }
+
+  function moved(changes) {
+    if (!(slider.touching || performance.now() - slider.keyedAt < KEY_WINDOW_MS)) return;
+    const thumb = changes[changes.length - 1].target;
+    const name = thumb.closest(".weight-slider")?.querySelector(".weight-slider-name");
+    const value = Number(thumb.getAttribute("aria-valuenow"));
+    if (!name || !Number.isFinite(value)) return;
+    slider.last = {param: name.textContent, value};
+    drawInstant(slider.last.param, value);
+  }
+
+  function watchSliders() {
+    const box = document.getElementById("sliders");
+    if (!box) return false;
+    // Only a person's moves count: the server moves the thumbs too (a Step changes the weights).
+    box.addEventListener("pointerdown", () => { slider.touching = true; }, true);
+    window.addEventListener("pointerup", () => { slider.touching = false; }, true);
+    window.addEventListener("pointercancel", () => { slider.touching = false; }, true);
+    box.addEventListener("keydown", () => { slider.keyedAt = performance.now(); }, true);
+    new MutationObserver(moved).observe(box, {subtree: true, attributes: true, attributeFilter: ["aria-valuenow"]});
+    return true;
+  }
+
+  // After a view is drawn (network.js): keep its model, and while a drag goes on, draw the latest position.
+  function followSlider(view) {
+    if (view.model) slider.model = view.model;
+    if (!slider.watching) slider.watching = watchSliders();  // the layout is there by the first view
+    const last = slider.last;
+    if (!last || !slider.touching || !view.model) return;
+    const shown = window.backpropLabInstant.valueOf(view.model, last.param);
+    if (shown !== last.value) drawInstant(last.param, last.value);
+  }
+
+  net.follow = followSlider;
+})();

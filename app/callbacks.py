@@ -28,11 +28,12 @@ SLIDERS = WeightSliderAIO.ids.slider(ALL)
 
 # The buttons that act on the lab (their clicks only say which one fired).
 BUTTONS = ("step", "full-step", "reset", "reset-diverged", "add-layer", "remove-layer")
-# Buttons whose every click counts: a click made while the answer to the one before is still on its
-# way sends the lab as it was before that one (the answer has not come), and Dash throws away the
-# answer of a request that a newer one of the same callback overtook. So each answer says how many
-# clicks of each it has handled ("handled-clicks"), and the next does the rest. At most this many
-# at once: a count from a client is untrusted.
+# Buttons whose every click counts. A request sent while the answer to an earlier one is still on its
+# way carries the lab as it was before that one, and Dash throws away the answer to a request that a
+# newer one of the same callback overtook (a second click, a tick, a control echoing its value): the
+# earlier click would be lost. So each answer says how many clicks of each the lab has taken
+# ("handled-clicks", sent back with the lab), and any answer takes those not taken yet. At most
+# this many at once: a count from a client is untrusted.
 REPEATED = {"step": 32, "full-step": 8}
 CONTROLS = ("hidden-sizes", "activation", "output-activation", "loss", "dataset", "seed", "learning-rate",
             "batch-size", "optimizer", "example")
@@ -64,11 +65,10 @@ def apply(trigger, values: dict, state, start, speed):
     """The new (state, start) after the control `trigger` fired with the page's values."""
     if isinstance(trigger, str) and trigger in values and values[trigger] is None and trigger != "data-click":
         return state, start  # a control cleared itself (e.g. a dropdown whose options changed): nothing to do
-    if isinstance(trigger, str) and trigger in REPEATED:
-        move = engine.advance if trigger == "step" else engine.full_step
-        for _ in range(values.get("times", 1)):
-            state = move(state)
-        return state, start
+    if trigger == "step":
+        return engine.advance(state), start
+    if trigger == "full-step":
+        return engine.full_step(state), start
     if trigger == "play-tick":
         tick = values.get("play-tick")
         return actions.play_tick(state, speed, tick.get("moves", 1) if isinstance(tick, dict) else 1), start
@@ -262,13 +262,24 @@ def _count(value) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
-def unhandled(trigger, clicks, handled) -> int:
-    """How many clicks of the button `trigger` this answer is for: those made since the last answer
-    the page kept (REPEATED), at least one and at most the button's limit."""
-    if not isinstance(trigger, str) or trigger not in REPEATED:
-        return 1
+def owed_clicks(trigger, clicks, handled) -> list[tuple[str, int]]:
+    """The clicks of Step and Full step the lab has not taken yet, (button, how many), the one that
+    fired last (it was the latest click) and at least once; each at most its limit (REPEATED)."""
     handled = handled if isinstance(handled, dict) else {}
-    return min(max(_count((clicks or {}).get(trigger)) - _count(handled.get(trigger)), 1), REPEATED[trigger])
+    clicks = clicks if isinstance(clicks, dict) else {}
+    owed = {b: min(max(_count(clicks.get(b)) - _count(handled.get(b)), 0), most) for b, most in REPEATED.items()}
+    fired = trigger if isinstance(trigger, str) and trigger in REPEATED else None
+    if fired:
+        owed[fired] = max(owed[fired], 1)
+    return [(b, n) for b, n in sorted(owed.items(), key=lambda item: item[0] == fired) if n]
+
+
+def take_clicks(state, owed):
+    """The lab after the clicks `owed` (owed_clicks), in order."""
+    for button, times in owed:
+        for _ in range(times):
+            state = engine.advance(state) if button == "step" else engine.full_step(state)
+    return state
 
 
 def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, data_click=None, sliders=(),
@@ -279,8 +290,7 @@ def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, d
     trigger: what fired (Dash's triggered_id: a control's id, a slider's id dict, or None when
     the page opens); slider_ids: the pinned sliders' ids, in the order of `sliders`. The other
     arguments are ACT's inputs and states by name, all untrusted."""
-    values = {**controls, "preset": preset, "play-tick": tick, "data-click": data_click, "tour": tour,
-              "times": unhandled(trigger, clicks, handled)}
+    values = {**controls, "preset": preset, "play-tick": tick, "data-click": data_click, "tour": tour}
     message = ""
     lesson = None  # the lesson a link was built from, for the list (else the lab's title decides)
     try:
@@ -299,10 +309,12 @@ def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, d
     if isinstance(trigger, dict):
         index = slider_ids.index(trigger) if trigger in slider_ids else None
         values["slider"] = sliders[index] if index is not None and index < len(sliders) else None
+    owed = owed_clicks(trigger, clicks, handled) if trigger is not None else []
     try:
+        state = take_clicks(state, owed)  # the trigger's own, if it is Step or Full step, among them
         if isinstance(source, str) and source in arrived and (source != "url" or arrived["url"]):
             state, start, message, lesson = arrivals.arrive(source, arrived[source], state, start)
-        else:
+        elif not (isinstance(trigger, str) and trigger in REPEATED):
             state, start = apply(trigger, values, state, start, speed)
     except LabInputError as e:
         message = str(e)
@@ -330,8 +342,7 @@ def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, d
         else drawing(state, keys, brief_tick(trigger, playing, tick), painted, playing),
         "lesson": _lesson_key(state.title, preset, lesson),
         "cleared": {name: None if source == name else no_update for name, _ in arrivals.CLEARED},
-        "handled": ({name: _count(n) for name, n in (clicks or {}).items()}
-                    if isinstance(trigger, str) and trigger in REPEATED else no_update),
+        "handled": {name: _count(n) for name, n in clicks.items()} if owed and isinstance(clicks, dict) else no_update,
     }
 
 

@@ -104,10 +104,12 @@ def test_a_failure_inside_an_action_keeps_the_lab_and_shows_no_traceback(monkeyp
     def broken(*args):
         raise RuntimeError("a bug")
     monkeypatch.setattr(callbacks, "apply", broken)
-    answer = act("step", [], **on_page(default()))
-    assert answer["state"] is no_update
-    assert answer["message"] == "That did not work, and nothing was changed. Try another setting or press Reset."
-    assert "a bug" not in answer["message"] and "Traceback" not in answer["message"]
+    monkeypatch.setattr(callbacks, "take_clicks", broken)
+    for trigger in ("step", "learning-rate"):
+        answer = act(trigger, [], **on_page(default()))
+        assert answer["state"] is no_update
+        assert answer["message"] == "That did not work, and nothing was changed. Try another setting or press Reset."
+        assert "a bug" not in answer["message"] and "Traceback" not in answer["message"]
 
 
 def test_an_uploaded_file_is_read_once_and_emptied_on_the_page():
@@ -147,11 +149,25 @@ def test_clicks_made_before_the_last_answer_came_are_all_taken():
     assert engine.LabState.from_dict(answer["state"]).cursor == engine.advance(state).cursor
 
 
-@pytest.mark.parametrize(("clicks", "handled", "times"), [
-    ({"step": 2}, {"step": 2}, 1),  # an answer already counted it: still the click that fired
-    ({"step": 10**9}, {}, 32),  # no client gets more than the limit at once
-    ({"step": "9"}, {"step": -4}, 1), ({"step": True}, [], 1), (None, None, 1), ({"step": 3}, {"step": 2.5}, 3),
+def test_clicks_a_newer_request_overtook_are_taken_by_its_answer():
+    # Step was clicked twice, and a control's echo overtook both requests: its answer takes them.
+    state = default()
+    answer = act("example", [], **on_page(state, clicks={"step": 2}, handled={"step": 0}))
+    assert engine.LabState.from_dict(answer["state"]).cursor == engine.advance(engine.advance(state)).cursor
+    assert answer["handled"]["step"] == 2
+    # All taken: the echo moves nothing, and says nothing of clicks.
+    answer = act("example", [], **on_page(state, clicks={"step": 2}, handled={"step": 2}))
+    assert engine.LabState.from_dict(answer["state"]).cursor == state.cursor and answer["handled"] is no_update
+
+
+@pytest.mark.parametrize(("trigger", "clicks", "handled", "owed"), [
+    ("step", {"step": 2}, {"step": 2}, [("step", 1)]),  # an answer already counted it: still the click that fired
+    ("step", {"step": 10**9}, {}, [("step", 32)]),  # no client gets more than the limit at once
+    ("step", {"step": "9"}, {"step": -4}, [("step", 1)]), ("step", {"step": True}, [], [("step", 1)]),
+    ("step", None, None, [("step", 1)]), ("step", {"step": 3}, {"step": 2.5}, [("step", 3)]),
+    ("full-step", {"step": 3, "full-step": 1}, {"step": 1}, [("step", 2), ("full-step", 1)]),  # the one that fired last
+    ("reset", {"reset": 5, "step": 1}, {}, [("step", 1)]),  # Reset twice is Reset; the Step is owed
+    ({"aio_id": "W1[0,0]"}, {"step": 4}, {"step": 4}, []),
 ])
-def test_the_count_of_clicks_is_untrusted(clicks, handled, times):
-    assert callbacks.unhandled("step", clicks, handled) == times
-    assert callbacks.unhandled("reset", {"reset": 5}, {}) == 1  # Reset twice is Reset
+def test_the_count_of_clicks_is_untrusted(trigger, clicks, handled, owed):
+    assert callbacks.owed_clicks(trigger, clicks, handled) == owed

@@ -257,9 +257,12 @@ ACT = {
 }
 
 
+MAX_CLICKS = 10**9  # more clicks than a button gets in years; a count is sent back, and JSON's numbers end
+
+
 def _count(value) -> int:
-    """A button's click count as the page sent it: a whole number ≥ 0, else 0."""
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+    """A button's click count as the page sent it: a whole number from 0 to MAX_CLICKS, else 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_CLICKS else 0
 
 
 def owed_clicks(trigger, clicks, handled) -> list[tuple[str, int]]:

@@ -168,6 +168,9 @@ def test_clicks_a_newer_request_overtook_are_taken_by_its_answer():
     ("full-step", {"step": 3, "full-step": 1}, {"step": 1}, [("step", 2), ("full-step", 1)]),  # the one that fired last
     ("reset", {"reset": 5, "step": 1}, {}, [("step", 1)]),  # Reset twice is Reset; the Step is owed
     ({"aio_id": "W1[0,0]"}, {"step": 4}, {"step": 4}, []),
+    ("step", {"step": 10**400}, {"step": 1}, [("step", 1)]),  # a count no page sends reads as none
 ])
 def test_the_count_of_clicks_is_untrusted(trigger, clicks, handled, owed):
     assert callbacks.owed_clicks(trigger, clicks, handled) == owed
+    answer = act(trigger, [], **on_page(default(), clicks=clicks, handled=handled))
+    assert answer["handled"] is no_update or all(0 <= n <= callbacks.MAX_CLICKS for n in answer["handled"].values())

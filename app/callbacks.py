@@ -29,7 +29,7 @@ SLIDERS = WeightSliderAIO.ids.slider(ALL)
 # The buttons that act on the lab (their clicks only say which one fired).
 BUTTONS = ("step", "full-step", "reset", "reset-diverged", "add-layer", "remove-layer")
 # Buttons whose every click counts. A request sent while the answer to an earlier one is still on its
-# way carries the lab as it was before that one, and Dash throws away the answer to a request that a
+# way carries the lab as it was before that one, and the page throws away the answer to a request that a
 # newer one of the same callback overtook (a second click, a tick, a control echoing its value): the
 # earlier click would be lost. So each answer says how many clicks of each the lab has taken
 # ("handled-clicks", sent back with the lab), and any answer takes those not taken yet. At most
@@ -313,6 +313,14 @@ def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, d
         index = slider_ids.index(trigger) if trigger in slider_ids else None
         values["slider"] = sliders[index] if index is not None and index < len(sliders) else None
     owed = owed_clicks(trigger, clicks, handled) if trigger is not None else []
+    # An arrival still in the request was not read yet, or its reading was overtaken by this request,
+    # whose answer is the one the page applies (assets/connection.js): it is read first, as it came first.
+    waiting = [name for name, _ in arrivals.CLEARED if name != source and arrived.get(name)]
+    for name in waiting:
+        try:
+            state, start, message, lesson = arrivals.arrive(name, arrived[name], state, start)
+        except LabInputError as e:
+            message = str(e)
     try:
         state = take_clicks(state, owed)  # the trigger's own, if it is Step or Full step, among them
         if isinstance(source, str) and source in arrived and (source != "url" or arrived["url"]):
@@ -344,7 +352,7 @@ def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, d
         "drawn": dict.fromkeys(DRAWN, no_update) if unchanged
         else drawing(state, keys, brief_tick(trigger, playing, tick), painted, playing),
         "lesson": _lesson_key(state.title, preset, lesson),
-        "cleared": {name: None if source == name else no_update for name, _ in arrivals.CLEARED},
+        "cleared": {name: None if name == source or name in waiting else no_update for name, _ in arrivals.CLEARED},
         "handled": {name: _count(n) for name, n in clicks.items()} if owed and isinstance(clicks, dict) else no_update,
     }
 

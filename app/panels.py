@@ -375,8 +375,9 @@ def register_panel_callbacks(app) -> None:
             "options": Input("ball-options", "value"),
             "roll": Input("ball-step", "n_clicks"),
             # Play and Pause come here too, although the browser has answered them already: a new call
-            # of this callback makes Dash drop the answer of a tick still on its way, so the ball stays
-            # where it was when Pause was pressed.
+            # of this callback makes the page drop the answer of a tick still on its way (only a
+            # callback's newest answer is applied, assets/connection.js), so the ball stays where it
+            # was when Pause was pressed.
             "play": Input("ball-play", "n_clicks"),
             "tick": Input("ball-timer", "n_intervals"),
             "restart": Input("ball-reset", "n_clicks"),

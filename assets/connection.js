@@ -19,7 +19,7 @@
 
   const link = {down: false, wait: FIRST_WAIT_MS, timer: null, looking: false, base: "", failed: null,
                 pending: {tick: 0, step: 0, pause: 0, other: 0}, sent: {tick: 0, step: 0, pause: 0, other: 0},
-                latestLab: null,
+                latestLab: null, newest: new Map(),
                 probes: 0};
   const listeners = [];
 
@@ -52,8 +52,25 @@
     // A 5xx is a proxy with no server behind it (502-504), or a server that cannot answer.
     request.then((res) => { settle(); if (res.status >= 500) failed(); else answered(); },
                  () => { settle(); failed(); });
-    return request;
+    return newestOnly(request, body);
   };
+
+  // Only the answer to a callback's newest request is applied. Each request carries the page as it
+  // was when it was sent, so an older answer arriving after a newer one would put back what the newer
+  // one changed: an upload answered after the Full step clicked while it travelled left the lab at
+  // step 0 under counters that said Step 1, and a Roll tick answered after Pause would move the ball. Dash
+  // means to drop such answers but does not always. Nothing is lost by dropping one: the lab's newer
+  // request takes the clicks not yet taken and reads an arrival not yet cleared (app/callbacks.py,
+  // act). Dash takes a 204 as "nothing to update". A callback is named by its outputs, the start of
+  // the body Dash sends ({"output":"…", …}).
+  function newestOnly(request, body) {
+    const at = typeof body === "string" ? body.indexOf('","outputs"') : -1;
+    if (at < 0) return request;
+    const name = body.slice(0, at);
+    const serial = (link.newest.get(name) || 0) + 1;
+    link.newest.set(name, serial);
+    return request.then((res) => (serial === link.newest.get(name) || !res.ok ? res : new Response(null, {status: 204})));
+  }
 
   // The lab's answer says how many clicks of Step and Full step it has taken ("handled-clicks"), and
   // the next one takes those made since (app/callbacks.py, REPEATED). A click whose request failed was

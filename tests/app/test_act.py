@@ -121,6 +121,34 @@ def test_an_uploaded_file_is_read_once_and_emptied_on_the_page():
     assert answer["cleared"] == {"travel": no_update, "load-lab": None, "upload-csv": no_update}
 
 
+def csv_contents(text: str) -> str:
+    return "data:text/csv;base64," + base64.b64encode(text.encode()).decode()
+
+
+def test_an_upload_still_in_the_request_is_read_before_the_click_that_overtook_it():
+    # A CSV arrived and Full step was clicked before the upload's answer came back: the page applies
+    # only the newer answer (assets/connection.js), so it reads the file, then takes the click.
+    state = default()
+    rows = "0,0,0\n0,1,1\n1,0,1\n1,1,0\n0.5,0.5,1\n"
+    answer = act("full-step", [], **on_page(state, clicks={"full-step": 1}, handled={"full-step": 0},
+                                            arrived=NO_ARRIVAL | {"upload-csv": csv_contents(rows)}))
+    after = engine.LabState.from_dict(answer["state"])
+    assert after.data.name == "explicit" and len(after.data.x) == 5 and after.data.x[4] == (0.5, 0.5)
+    assert after.counters.step == 1 and answer["drawn"]["counters"].startswith("Step 1 ")
+    assert answer["message"].startswith("Your data: 5 rows, two features")
+    assert answer["cleared"] == {"travel": no_update, "load-lab": no_update, "upload-csv": None}
+    assert engine.LabState.from_dict(answer["start"]).counters.step == 0  # Reset goes back to the new data
+
+
+def test_a_waiting_file_that_cannot_be_read_says_so_and_the_click_is_still_taken():
+    state = default()
+    answer = act("step", [], **on_page(state, clicks={"step": 1}, handled={"step": 0},
+                                       arrived=NO_ARRIVAL | {"load-lab": "data:application/json;base64,@@@"}))
+    assert engine.LabState.from_dict(answer["state"]).cursor == engine.advance(state).cursor
+    assert answer["message"].startswith("That file could not be loaded, and your lab is as it was")
+    assert answer["cleared"]["load-lab"] is None
+
+
 def test_a_message_stays_while_the_lab_does_not_change():
     answer = act("unknown", [], **on_page(default(), shown_message="A link's notice"))
     assert answer["message"] is no_update and answer["state"] is no_update
@@ -136,7 +164,7 @@ def test_junk_in_every_input_never_raises(trigger):
 
 def test_clicks_made_before_the_last_answer_came_are_all_taken():
     # Three clicks of Step; the page kept the answer to none of them yet (it sends the lab as it was
-    # and Dash threw the earlier answers away): this answer takes all three phases.
+    # and the page threw the earlier answers away): this answer takes all three phases.
     state = default()
     answer = act("step", [], **on_page(state, clicks={"step": 3}, handled=None))
     assert engine.LabState.from_dict(answer["state"]).cursor == engine.advance(engine.advance(engine.advance(state))).cursor

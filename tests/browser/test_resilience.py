@@ -12,7 +12,7 @@ from selenium import webdriver
 from selenium.webdriver.common.keys import Keys
 
 import engine
-from app import actions, callbacks
+from app import actions, arrivals, callbacks
 from bench.server import AppServer
 from components.numbers import num
 from tests.browser.test_network_page import (
@@ -268,7 +268,7 @@ def _dead_relus() -> engine.LabState:
 
 def test_clicks_faster_than_a_slow_server_answers_are_all_taken(dash_duo, monkeypatch):
     # A busy classroom server: every answer takes 0.4 s. A student clicks Step three times and Full
-    # step twice without waiting; the lab takes every click (Dash throws away the answer to a request
+    # step twice without waiting; the lab takes every click (the page throws away the answer to a request
     # that a newer one overtook, and each newer one carries the lab as it was before).
     real = callbacks.act
 
@@ -304,6 +304,8 @@ def test_numerical_edge_cases_pause_with_a_reason_and_draw_no_nan(dash_duo, tmp_
         path = tmp_path / name
         path.write_text(rows)
         dash_duo.find_element("#upload-csv input[type=file]").send_keys(str(path))
+        # The upload read: the default lesson has the first two shapes and is at step 0 too.
+        dash_duo.wait_for_contains_text("#message", "Your data: ", timeout=10)
         label = f"Network with layers {layers}"
         wait_until(lambda: shape(dash_duo.driver) == label, f"the network for {name}")  # noqa: B023
         dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
@@ -334,4 +336,37 @@ def test_numerical_edge_cases_pause_with_a_reason_and_draw_no_nan(dash_duo, tmp_
     dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
     dash_duo.find_element("#step").click()  # the lab moves again
     dash_duo.wait_for_text_to_equal("#phase-text", engine.advance(dead).cursor.words(), timeout=10)
+    assert dash_duo.get_logs() == []
+
+
+def test_a_full_step_clicked_while_an_upload_travels_trains_the_uploaded_data(dash_duo, tmp_path, monkeypatch):
+    # The server reads the upload slowly (1.5 s); Full step is clicked before its answer comes. The
+    # Full step's answer comes first and is the one kept: it reads the file too and takes the step.
+    # The upload's own answer, older, must not put the lab back to before the step.
+    real, readings = arrivals.arrive, []
+
+    def slow_first(trigger, *args):
+        readings.append(trigger)
+        if len(readings) == 1:
+            time.sleep(1.5)
+        return real(trigger, *args)
+
+    monkeypatch.setattr(arrivals, "arrive", slow_first)
+    open_page(dash_duo)
+    path = tmp_path / "line.csv"
+    path.write_text("".join(f"{x / 10},{x / 5}\n" for x in range(10)))
+    dash_duo.find_element("#upload-csv input[type=file]").send_keys(str(path))
+    wait_until(lambda: readings, "the server to start reading the upload")
+    dash_duo.find_element("#full-step").click()
+    dash_duo.wait_for_contains_text("#message", "Your data: 10 rows", timeout=10)
+    wait_until(lambda: shape(dash_duo.driver) == "Network with layers 1-2-1", "the network for the data")
+    wait_until(lambda: text(dash_duo.driver, "#counters").startswith("Step 1 "), "step 1")
+    wait_until(lambda: dash_duo.driver.execute_script(
+        "return window.backpropLabLink.pending('other')") == 0, "the upload's answer")
+    dash_idle(dash_duo, "the page to take the upload's answer in")
+    assert text(dash_duo.driver, "#counters").startswith("Step 1 ")
+    assert shape(dash_duo.driver) == "Network with layers 1-2-1"
+    dash_duo.find_element("#full-step").click()  # the lab the page shows is the one that trains
+    wait_until(lambda: text(dash_duo.driver, "#counters").startswith("Step 2 "), "step 2")
+    assert readings == ["upload-csv", "upload-csv"]
     assert dash_duo.get_logs() == []

@@ -383,11 +383,11 @@ def register_panel_callbacks(app) -> None:
             "restart": Input("ball-reset", "n_clicks"),
             "click": Input("ball-chart", "clickData"),
         },
-        state={"stored": State("ball", "data")},
+        state={"stored": State("ball", "data"), "timer_off": State("ball-timer", "disabled")},
     )
-    def ball(tab, curve_name, lr, options, roll, play, tick, restart, click, stored):
-        trigger = ctx.triggered_id
-        if tab != "ball" and trigger != "panel-tabs":
+    def ball(tab, curve_name, lr, options, roll, play, tick, restart, click, stored, timer_off):
+        trigger = ball_trigger(ctx.triggered_id, ctx.triggered_prop_ids, timer_off)
+        if trigger == TICK_AFTER_PAUSE or (tab != "ball" and trigger != "panel-tabs"):
             return unchanged(BALL_OUTPUTS)
         if tab != "ball":
             return unchanged(BALL_OUTPUTS, STOPPED)
@@ -408,6 +408,23 @@ BALL_OUTPUTS = {
     "ball-lr": "value",
 }
 STOPPED = {"ball-timer": True, "ball-play": "Play"}  # the ball's timer stopped, its button offering Play
+
+
+TICK_AFTER_PAUSE = "tick after Pause"  # a trigger the ball's callback answers with nothing
+
+
+def ball_trigger(first, triggered, timer_off):
+    """What the ball's callback answers: Pause (Play's button) whenever it is among the triggers, and
+    a tick only while the timer runs (else TICK_AFTER_PAUSE).
+
+    A tick that fires as Pause is pressed can reach Dash in the same batch as the click (Dash then
+    names one of them, the first), or right after the page stopped the timer (its request says the
+    timer is off): either way it must not move the ball Pause stopped."""
+    if "ball-play.n_clicks" in (triggered or {}):
+        return "ball-play"
+    if first == "ball-timer" and timer_off is True:
+        return TICK_AFTER_PAUSE
+    return first
 
 
 def clicked_x(click, curve):

@@ -389,6 +389,17 @@ def test_play_and_pause_change_nothing_on_the_server():
     assert ball("ball-play", "plateau", 1.0, stored=stored) == dict.fromkeys(OUTPUTS, no_update)
 
 
+@pytest.mark.parametrize(("first", "triggered", "timer_off", "answered"), [
+    ("ball-timer", {"ball-timer.n_intervals": 4}, False, "ball-timer"),  # a tick while playing rolls
+    ("ball-timer", {"ball-timer.n_intervals": 5}, True, panels.TICK_AFTER_PAUSE),  # sent after Pause: nothing
+    ("ball-timer", {"ball-timer.n_intervals": 5, "ball-play.n_clicks": 2}, False, "ball-play"),  # one batch
+    ("ball-step", {"ball-step.n_clicks": 1}, True, "ball-step"),  # Roll works with the timer off
+    (None, {}, None, None),  # the page opening
+])
+def test_a_tick_that_comes_with_or_after_pause_is_not_a_move(first, triggered, timer_off, answered):
+    assert panels.ball_trigger(first, triggered, timer_off) == answered
+
+
 def test_narrow_valley_flies_off_and_play_stops():
     # x ← (1 − 10·0.25) x = −1.5x; |x| = 1.5⁹ ≈ 38.4 passes the bound 31.5 at step 9.
     ticks = roll(10, "narrow_valley", 0.25, trigger="ball-timer")

@@ -170,7 +170,7 @@ def drawing(state, keys, brief=False, painted=None, playing=False) -> dict:
     keys = keys if isinstance(keys, dict) else {}
     shown_before = keys.get("shown") if isinstance(keys.get("shown"), dict) else {}
     view = _with_next_phase(network_view(state, geometry=painted != "-".join(map(str, state.spec.sizes)),
-                                         tips=not brief), state, playing)
+                                         tips=not brief, aria=not brief), state, playing)
     if brief:
         out = dict.fromkeys(DRAWN, no_update)
         out["view"] = view

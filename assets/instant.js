@@ -153,6 +153,7 @@
           id: `n${l}-${i}`, fill: a >= 0 ? m.roles[l] : m.negative,
           level: round(level(m, a, l === 0 ? null : m.activations[l - 1]), 3),
           text: m.values[l] ? num(a, false, 2) : "", sub: "", ring: 0, arrow: "", known: true,
+          aria: `${m.heads[l][i]}, activation ${num(a)}`,
         };
         if (l >= 1) {
           const d = p.delta[l][i];
@@ -173,6 +174,7 @@
           dash: w >= 0 ? "" : m.dash, blame: width(B.glow, g),
           flow: m.flows[String(l)] || "", label: m.weight_labels ? num(w, true, 2) : "",
           grad: m.grad_labels ? `∂ ${num(g, true, 3)}` : "",
+          aria: `w from ${m.names[l - 1][j]} to ${m.names[l][i]} = ${num(w, true)}`,
         });
       }));
     }

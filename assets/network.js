@@ -178,8 +178,8 @@
       if (e.tip !== undefined) {  // views sent while playing leave the last tooltips in place
         p.tip = e.tip;
         refreshTip(p);
-        set(p.line, {"aria-label": e.tip.split("\n")[0]});
       }
+      if (e.aria !== undefined) set(p.line, {"aria-label": e.aria});
       set(p.line, {stroke: e.colour, "stroke-width": e.width * widen, "stroke-dasharray": e.dash || "none"});
       set(p.glow, {"stroke-width": e.blame * widen, visibility: e.blame > 0 ? "visible" : "hidden"});
       set(p.pulse, {class: e.flow ? `pulse flow-${e.flow}` : "pulse"});
@@ -195,8 +195,8 @@
       if (n.tip !== undefined) {
         p.tip = n.tip;
         refreshTip(p);
-        set(p.g, {"aria-label": n.aria});
       }
+      if (n.aria !== undefined) set(p.g, {"aria-label": n.aria});
       set(p.g, {class: n.known ? "node" : "node unknown"});
       set(p.ring, {r: at.r + n.ring / 2 + 3, "stroke-width": n.ring, visibility: n.ring > 0 ? "visible" : "hidden"});
       set(p.fill, {fill: n.fill, "fill-opacity": n.level});

@@ -432,11 +432,14 @@ def label_boxes(geometry: dict, view: dict) -> list[tuple[str, lay.Box]]:
     return boxes
 
 
-def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
+def network_view(state, geometry: bool = True, tips: bool = True, aria: bool = True) -> dict:
     """What the state shows on the network: every colour, width, number and tooltip.
 
     geometry=False leaves out network_geometry (the browser already has it for this shape);
-    tips=False leaves out the tooltips (most of the bytes), which the browser then keeps.
+    tips=False leaves out the tooltips (most of the bytes), which the browser then keeps;
+    aria=False leaves out what a screen reader says of each neuron and edge (the tooltip's first
+    line). A picture the page paints ahead of the server (Step's next phase, a slider move) has
+    them, so that the server's answer, the same picture, changes nothing on the page.
     """
     spec, cursor = state.spec, state.cursor
     L, sizes = spec.n_layers, spec.sizes
@@ -480,7 +483,8 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
                 node["sub"] = f"δ {num(d, True)} {node['arrow']}".rstrip() if labels else ""
             if tips:
                 node["tip"] = _neuron_tip(name, l, i, L, act, known, blamed, fwd, bwd)
-                node["aria"] = node["tip"].split("\n")[0] + (f", activation {num(a)}" if known else "")
+            if aria:
+                node["aria"] = _neuron_head(name, l, i, L) + (f", activation {num(a)}" if known else "")
             nodes.append(node)
 
     # Blame rings on an absolute scale (ring_width): the same |δ| draws the same ring at every step.
@@ -519,8 +523,11 @@ def network_view(state, geometry: bool = True, tips: bool = True) -> dict:
                     edge["blame"] = glow_width(g)
                     if room_for_grads and not updated:
                         edge["grad"] = f"∂ {num(g, True, 3)}"
+                said = f"w from {src} to {dst} = {num(w_now, True)}" if tips or aria else ""  # the tip's first line
+                if aria:
+                    edge["aria"] = said
                 if tips:
-                    lines = [f"w from {src} to {dst} = {num(w_now, True)}"]
+                    lines = [said]
                     if updated:
                         lines.append(f"before the update {num(w_before, True)}; moved {num(w_now - w_before, True)}")
                         if batch_mean is not None:
@@ -588,13 +595,21 @@ def slider_model(state, example=None) -> dict:
         "negative": palette.NEGATIVE,
         "positive": palette.POSITIVE,
         "outputs": [neuron_name(L, k, L) for k in range(spec.sizes[-1])],
+        # what a screen reader says of each neuron and edge (network_view's "aria"): names per layer
+        "names": [[neuron_name(l, i, L) for i in range(n)] for l, n in enumerate(spec.sizes)],
+        "heads": [[_neuron_head(neuron_name(l, i, L), l, i, L) for i in range(n)] for l, n in enumerate(spec.sizes)],
         "box": list(_output_box_at(xs, ys, r, spec.sizes)[:2]),
     }
 
 
+def _neuron_head(name, l, i, L) -> str:
+    """A neuron's tooltip's first line (a screen reader's words for it, with its activation)."""
+    return f"{name} — {layer_title(l, L).lower()} layer, neuron {i + 1}"
+
+
 def _neuron_tip(name, l, i, L, act, known, blamed, fwd, bwd) -> str:
     a = float(fwd.a[l][0, i])
-    lines = [f"{name} — {layer_title(l, L).lower()} layer, neuron {i + 1}"]
+    lines = [_neuron_head(name, l, i, L)]
     if l == 0:
         lines.append(f"input {name} = {num(a)}")
     elif known:

@@ -294,17 +294,26 @@ def test_extreme_weights_still_give_finite_json():
         assert "NaN" not in text and not re.search(r"\b(nan|inf)\b", text)
 
 
-def test_a_view_without_tooltips_carries_the_same_picture():
-    # While playing, views come without tooltips (most of their bytes); everything drawn is the same.
-    state = engine.full_step(engine.PRESETS["deep_sigmoid"].state())
-    full, light = network_view(state), network_view(state, geometry=False, tips=False)
-    assert light["geometry"] is None and full["geometry"]["key"] == light["key"]
-    assert all("tip" not in e for e in light["edges"]) and all("tip" not in n for n in light["nodes"])
-    def strip(items):
-        return [{k: v for k, v in item.items() if k not in ("tip", "aria")} for item in items]
+def strip(items, words=("tip", "aria")):
+    return [{k: v for k, v in item.items() if k not in words} for item in items]
 
+
+def test_a_view_without_tooltips_carries_the_same_picture():
+    # Step's next phase comes without tooltips (most of their bytes), and a Play tick without what a
+    # screen reader says too; everything drawn is the same.
+    state = engine.full_step(engine.PRESETS["deep_sigmoid"].state())
+    full = network_view(state)
+    ahead = network_view(state, geometry=False, tips=False)
+    light = network_view(state, geometry=False, tips=False, aria=False)
+    assert light["geometry"] is None and full["geometry"]["key"] == light["key"]
+    assert all("tip" not in e for e in ahead["edges"]) and all("tip" not in n for n in ahead["nodes"])
+    assert strip(full["edges"], ("tip",)) == ahead["edges"] and strip(full["nodes"], ("tip",)) == ahead["nodes"]
     assert strip(full["edges"]) == light["edges"] and strip(full["nodes"]) == light["nodes"]
+    # The words a screen reader says are the tooltip's first line (and a neuron's activation).
+    assert all(e["aria"] == e["tip"].split("\n")[0] for e in full["edges"])
+    assert full["nodes"][2]["aria"].startswith("h₁,₁ — hidden 1 layer, neuron 1, activation 0.")
     assert len(json.dumps(light, ensure_ascii=False)) < len(json.dumps(full, ensure_ascii=False)) / 2
+    assert len(json.dumps(ahead, ensure_ascii=False)) < len(json.dumps(full, ensure_ascii=False)) * 0.6
 
 
 def test_with_weight_decay_the_edge_tooltip_adds_lambda_w():

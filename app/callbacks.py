@@ -208,10 +208,21 @@ def drawing(state, keys, brief=False, painted=None, playing=False) -> dict:
 
 
 def _with_next_phase(view: dict, state, playing) -> dict:
-    """Add the picture of the next phase, so that the browser can paint a Step at once and
-    the server's answer (the same picture, with its tooltips and numbers) follows."""
-    if playing is not True and not state.diverged:
-        view["next"] = network_view(engine.advance(state), geometry=False, tips=False)
+    """Add the pictures of the next phase ("next") and of the end of the next update ("after"),
+    so that the browser paints a Step or a Full step at once and the server's answer (the same
+    picture, with its tooltips and numbers) follows. "after" is the string "next" when the next
+    phase is the update: the same picture is not sent twice."""
+    if playing is True or state.diverged:
+        return view
+    following = engine.advance(state)
+    view["next"] = network_view(following, geometry=False, tips=False)
+    if not state.cursor.at_update and following.cursor.at_update:
+        view["after"] = "next"
+        return view
+    after = engine.full_step(state)
+    # A refused update paints nothing ahead: the answer says why.
+    if not after.diverged:
+        view["after"] = network_view(after, geometry=False, tips=False)
     return view
 
 

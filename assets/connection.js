@@ -29,7 +29,7 @@
     const at = body.lastIndexOf('"changedPropIds"');
     const ids = at < 0 ? "" : body.slice(at, body.indexOf("]", at) + 1);
     if (ids.includes('"play-tick.data"')) return "tick";
-    if (ids.includes('"step.n_clicks"')) return "step";
+    if (ids.includes('"step.n_clicks"') || ids.includes('"full-step.n_clicks"')) return "step";  // painted ahead
     if (ids.includes('"playing.data"')) return "pause";  // the charts catching up on Pause
     return "other";
   }

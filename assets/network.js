@@ -220,7 +220,7 @@
     });
   }
 
-  net.view = null;  // the last view drawn: Step paints its `next` at once (play.js, stepAhead)
+  net.view = null;  // the last view drawn: Step and Full step paint its `next` and `after` at once (play.js, paintAhead)
   let lastGeometry = null;  // its shape's, which only the view that brought a new shape carries
 
   function presenting() {

@@ -137,14 +137,20 @@
   }
 
   // Step paints the next phase at once from the picture the last answer brought along
-  // (view.next); the server's answer, with tooltips and numbers, follows and is drawn again.
-  // A plain click listener, seen before Dash's own: going through a clientside callback would
-  // first wait for Dash to handle the click and send the request (its whole state) to the server.
-  function stepAhead() {
-    net.paint(net.view?.next);
+  // (view.next), Full step the end of the next update (view.after, or "next" when that is the
+  // next phase); the server's answer, with tooltips and numbers, follows. A plain click listener,
+  // seen before Dash's own (the keyboard's shortcuts click the buttons too): going through a
+  // clientside callback would first wait for Dash to handle the click and send the request (its
+  // whole state) to the server.
+  const AHEAD = {"step": "next", "full-step": "after"};
+  function paintAhead(button) {
+    const view = net.view;
+    const picture = view?.[AHEAD[button]];
+    net.paint(picture === "next" ? view.next : picture);
   }
   document.addEventListener("click", (ev) => {
-    if (ev.target instanceof Element && ev.target.closest("#step")) stepAhead();
+    const button = ev.target instanceof Element && ev.target.closest("#step, #full-step");
+    if (button && !button.disabled) paintAhead(button.id);
   }, true);
 
   net.nextTick = nextTick;

@@ -379,7 +379,7 @@ def test_the_app_registers_the_state_callback():
     assert {"step", "full-step", "reset", "play-tick", "preset", "data-click", *CONTROLS} <= inputs
 
 
-def test_each_answer_brings_the_next_phase_for_an_instant_step():
+def test_each_answer_brings_the_next_phase_and_the_next_update_for_an_instant_step():
     from app.callbacks import _with_next_phase
     from components.network_view import network_view
 
@@ -388,10 +388,24 @@ def test_each_answer_brings_the_next_phase_for_an_instant_step():
     # The picture Step will show: the engine's next phase, without tooltips (the answer brings them).
     assert view["next"] == network_view(engine.advance(state), geometry=False, tips=False)
     assert view["next"]["phase"] == "forward"
-    # While playing, or once training has diverged, there is no next phase to paint ahead.
-    assert "next" not in _with_next_phase(network_view(state), state, playing=True)
+    # And the picture Full step will show: the end of the next update.
+    assert view["after"] == network_view(engine.full_step(state), geometry=False, tips=False)
+    assert view["after"]["phase"] == "update"
+    # From an update on show, the next update is the next batch's.
+    updated = engine.full_step(state)
+    view = _with_next_phase(network_view(updated), updated, playing=False)
+    assert view["after"] == network_view(engine.full_step(updated), geometry=False, tips=False)
+    assert view["after"] != view["next"] and view["next"]["phase"] == "forward"
+    # One phase before the update, the update is the next phase: its picture is sent once.
+    before = state
+    while not engine.advance(before).cursor.at_update:
+        before = engine.advance(before)
+    view = _with_next_phase(network_view(before), before, playing=False)
+    assert view["after"] == "next" and view["next"] == network_view(engine.full_step(before), geometry=False, tips=False)
+    # While playing, or once training has diverged, there is nothing to paint ahead.
+    assert not {"next", "after"} & _with_next_phase(network_view(state), state, playing=True).keys()
     stuck = state.replace(diverged="Training stopped.")
-    assert "next" not in _with_next_phase(network_view(stuck), stuck, playing=False)
+    assert not {"next", "after"} & _with_next_phase(network_view(stuck), stuck, playing=False).keys()
 
 
 # --- Play: brief ticks between the chart ticks ---

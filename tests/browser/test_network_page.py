@@ -453,6 +453,33 @@ def test_step_paints_the_next_phase_within_the_click(dash_duo):
     assert dash_duo.get_logs() == []
 
 
+def test_full_step_paints_the_whole_update_within_the_click(dash_duo):
+    # Each answer brings the picture at the end of the next update along: Full step (the button or
+    # Enter, which clicks it) paints the engine's numbers before any request could have come back. From
+    # the start, from an update on show, and from the phase before an update (where the update is the
+    # next phase's picture, sent once).
+    open_page(dash_duo)
+    state = engine.PRESETS["default"].state()
+    def full_step_now():
+        nonlocal state
+        state = engine.full_step(state)
+        texts = dash_duo.driver.execute_script("document.getElementById('full-step').click();" + SVG_TEXTS_JS)
+        assert texts == expected_texts(state) and "C after update" in texts["output"][-1]
+        dash_duo.wait_for_text_to_equal("#counters", counters_text(state), timeout=10)
+        wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(state))  # the answer agrees
+
+    wait_until(lambda: "phase-ready" in dash_duo.find_element("#network svg").get_attribute("class"), "the first view")
+    full_step_now()
+    full_step_now()
+    while not engine.advance(state).cursor.at_update:
+        state = engine.advance(state)
+        dash_duo.find_element("#step").click()
+        dash_duo.wait_for_text_to_equal("#phase-text", state.cursor.words(), timeout=10)
+    wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(state))
+    full_step_now()
+    assert dash_duo.get_logs() == []
+
+
 def test_selecting_a_weight_after_an_update_keeps_the_update_on_show(dash_duo):
     state = engine.full_step(engine.PRESETS["default"].state())
     open_page(dash_duo)

@@ -245,6 +245,14 @@ def test_play_carries_on_by_itself_after_a_server_restart(dash_duo):
     shown = driver.execute_script("return window.pictures")
     assert len(shown) >= 2 and shown[0] != drawn and shown[-1] == drawn  # painted ahead, then taken back
     assert dash_duo.find_element("#phase-text").text == phase
+    # Full step likewise: the whole update painted ahead, then taken back.
+    driver.execute_script(PICTURES_JS)
+    dash_duo.find_element("#full-step").click()
+    wait_until(lambda: len(driver.execute_script("return window.pictures")) >= 2, "Full step's picture, taken back")
+    wait_for_equal(lambda: svg_texts(dash_duo), before)
+    shown = driver.execute_script("return window.pictures")
+    assert shown[0].startswith("phase-update") and shown[-1] == drawn
+    assert dash_duo.find_element("#phase-text").text == phase
 
     with AppServer(port=port):
         wait_until(lambda: notice(driver) == "", "the notice to go")

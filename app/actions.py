@@ -211,9 +211,15 @@ class Speed:
 
     def pace(self) -> dict:
         """What the page's clock needs (assets/play.js): milliseconds per move (0: the next
-        tick as soon as the last one is painted) and the most moves one tick may ask for."""
+        tick as soon as the last one is painted), the most moves one tick may ask for, and the
+        most pictures it may bring."""
         period = 0 if self.per_second is None else 1000 / self.per_second
-        return {"period": period, "most": self.most_per_tick}
+        return {"period": period, "most": self.most_per_tick, "frames": self.most_frames}
+
+    @property
+    def most_frames(self) -> int:
+        """Pictures one tick may bring: at full speed, the moments on the way (play_frames)."""
+        return limits.MAX_FRAMES_PER_TICK if self.moves == "max" else 1
 
 
 CATCH_UP_SECONDS = 2.0
@@ -232,6 +238,14 @@ FAST_TICK_SECONDS = 0.015
 def play_tick(state: LabState, speed: str, moves=1) -> LabState:
     """One tick of Play: `moves` phases or full steps (what the page's clock owes), or at full
     speed as many full steps as fit in FAST_TICK_SECONDS."""
+    return play_frames(state, speed, moves)[-1]
+
+
+def play_frames(state: LabState, speed: str, moves=1, frames=1) -> tuple[LabState, ...]:
+    """play_tick, and at full speed up to `frames` − 1 labs on the way to it, in order, the last
+    one the tick's: the page paints one per display frame while it waits for the next answer
+    (assets/play.js asks for as many as its last round trip lasted frames). Each is a state the
+    engine trained through, so the pictures between two answers are real moments, not blends."""
     if not isinstance(speed, str) or speed not in SPEEDS:
         raise LabInputError("Unknown speed.")
     pace = SPEEDS[speed]
@@ -239,8 +253,10 @@ def play_tick(state: LabState, speed: str, moves=1) -> LabState:
     if isinstance(moves, bool) or not isinstance(moves, int) or not 1 <= moves <= most:
         raise LabInputError(f"A play tick at this speed takes a whole number of moves from 1 to {most}, "
                            f"not {str(moves)[:20]!r}.")
-    if pace.moves == "phase":
-        return engine.advance(state)
     if pace.moves == "max":
-        return engine.train_for(state, FAST_TICK_SECONDS)
-    return engine.train_steps(state, moves)
+        return engine.train_for_frames(state, FAST_TICK_SECONDS, frames)
+    if frames != 1:
+        raise LabInputError("Only Play at full speed brings pictures on the way.")
+    if pace.moves == "phase":
+        return (engine.advance(state),)
+    return (engine.train_steps(state, moves),)

@@ -69,9 +69,6 @@ def apply(trigger, values: dict, state, start, speed):
         return engine.advance(state), start
     if trigger == "full-step":
         return engine.full_step(state), start
-    if trigger == "play-tick":
-        tick = values.get("play-tick")
-        return actions.play_tick(state, speed, tick.get("moves", 1) if isinstance(tick, dict) else 1), start
     if trigger in ("reset", "reset-diverged"):
         return actions.reset(state, start), start
     if trigger == "preset":
@@ -157,7 +154,7 @@ STATUS_IDS = {"phase": "phase-text", "counters": "counters", "numbers": "numbers
               "note": "example-note"}
 
 
-def drawing(state, keys, brief=False, painted=None, playing=False) -> dict:
+def drawing(state, keys, brief=False, painted=None, playing=False, frames=None) -> dict:
     """Everything drawn from the state, by component id (DRAWN): the network's view model, the
     words and numbers, and the charts that changed.
 
@@ -166,15 +163,23 @@ def drawing(state, keys, brief=False, painted=None, playing=False) -> dict:
     next chart tick, a few times a second, where the eye can read them. Every output sent costs
     the browser a re-render, and at full speed the browser is the slower side.
     painted: the network shape the browser has drawn; its geometry is not sent again.
+    frames: the labs on the way to this one (a Play tick at full speed, actions.play_frames), whose
+    pictures the page paints first, one per display frame. When there are any, the counters travel
+    with the pictures (each its own step), not as the counters' output: set at once on arrival,
+    they would run ahead of the pictures still to be painted.
     """
     keys = keys if isinstance(keys, dict) else {}
     shown_before = keys.get("shown") if isinstance(keys.get("shown"), dict) else {}
     view = _with_next_phase(network_view(state, geometry=painted != "-".join(map(str, state.spec.sizes)),
                                          tips=not brief, aria=not brief), state, playing)
+    if frames:
+        view["frames"] = [{**network_view(f, geometry=False, tips=False, aria=False), "counters": counters_text(f)}
+                          for f in frames]
+        view["counters"] = counters_text(state)
     if brief:
         out = dict.fromkeys(DRAWN, no_update)
         out["view"] = view
-        out["counters"] = counters_text(state)
+        out["counters"] = no_update if frames else counters_text(state)
         if state.diverged:
             out["diverged"], out["diverged-text"] = False, state.diverged
         return out
@@ -186,6 +191,9 @@ def drawing(state, keys, brief=False, painted=None, playing=False) -> dict:
     # The browser re-renders every output it is sent: what it already shows is not sent again.
     shown = {k: repr(v) for k, v in texts.items()}
     fresh = {STATUS_IDS[k]: v if shown_before.get(k) != shown[k] else no_update for k, v in texts.items()}
+    if frames:  # the counters go with the pictures (above); not "shown", so the next words send them
+        fresh[STATUS_IDS["counters"]] = no_update
+        del shown["counters"]
     return {
         "view": view,
         **fresh,
@@ -324,6 +332,7 @@ def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, d
         index = slider_ids.index(trigger) if trigger in slider_ids else None
         values["slider"] = sliders[index] if index is not None and index < len(sliders) else None
     owed = owed_clicks(trigger, clicks, handled) if trigger is not None else []
+    frames = None  # a Play tick's pictures on the way (a list, maybe empty, at full speed)
     # An arrival still in the request was not read yet, or its reading was overtaken by this request,
     # whose answer is the one the page applies (assets/connection.js): it is read first, as it came first.
     waiting = [name for name, _ in arrivals.CLEARED if name != source and arrived.get(name)]
@@ -336,6 +345,8 @@ def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, d
         state = take_clicks(state, owed)  # the trigger's own, if it is Step or Full step, among them
         if isinstance(source, str) and source in arrived and (source != "url" or arrived["url"]):
             state, start, message, lesson = arrivals.arrive(source, arrived[source], state, start)
+        elif trigger == "play-tick":
+            *frames, state = actions.play_frames(state, speed, *tick_asks(tick))
         elif not (isinstance(trigger, str) and trigger in REPEATED):
             state, start = apply(trigger, values, state, start, speed)
     except LabInputError as e:
@@ -361,7 +372,7 @@ def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, d
         "sliders": [no_update if isinstance(trigger, dict) else _slider_value(state, ids["aio_id"])
                     for ids in slider_ids],
         "drawn": dict.fromkeys(DRAWN, no_update) if unchanged
-        else drawing(state, keys, brief_tick(trigger, playing, tick), painted, playing),
+        else drawing(state, keys, brief_tick(trigger, playing, tick), painted, playing, frames),
         "lesson": _lesson_key(state.title, preset, lesson),
         "cleared": {name: None if name == source or name in waiting else no_update for name, _ in arrivals.CLEARED},
         "handled": {name: _count(n) for name, n in clicks.items()} if owed and isinstance(clicks, dict) else no_update,
@@ -485,6 +496,13 @@ def register_callbacks(app) -> None:
         State("playing", "data"),
         State("speed-paces", "data"),
     )
+
+
+def tick_asks(tick) -> tuple:
+    """The moves and the pictures a Play tick asks for ({"n", "charts", "moves", "frames"}, from
+    assets/play.js), each 1 when not given; actions.play_frames refuses what is not allowed."""
+    tick = tick if isinstance(tick, dict) else {}
+    return tick.get("moves", 1), tick.get("frames", 1)
 
 
 def brief_tick(trigger, playing, tick) -> bool:

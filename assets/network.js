@@ -11,7 +11,8 @@
  *
  * Play's clock (play.js) and a slider drag (slider-drag.js) draw through this
  * file too. What the three share is one object, window.backpropLabNetwork:
- *   view      the last view drawn (Step paints its `next`; a drag takes its model);
+ *   view      the last view drawn (Step paints its `next`; a drag takes its model; at full
+ *             speed Play paints its `frames` first, one per display frame);
  *   paint     draws a view onto the live network, if its shape is the one there;
  *   redraw    draws the last view again;
  *   nextTick  (play.js) asks for Play's next tick around each drawing;
@@ -230,7 +231,10 @@
   // Draw the last view again (presentation mode changes the stroke widths).
   function redraw() {
     const parts = document.getElementById("network")?._parts;
-    if (parts && net.view && parts.key === net.view.key) update(parts, net.view);
+    if (parts && net.view && parts.key === net.view.key) {
+      stopFrames();
+      update(parts, net.view);
+    }
   }
 
   // A picture the page makes itself (Step's next phase, a slider move): drawn on the live
@@ -238,6 +242,7 @@
   function paint(view) {
     const parts = document.getElementById("network")?._parts;
     if (!view || !parts || parts.key !== view.key) return false;
+    stopFrames();
     update(parts, view);
     notePaint();
     return true;
@@ -264,11 +269,39 @@
     }
     net.view = view;
     net.nextTick?.(true);
-    update(parts, view);
+    show(parts, view, container.isConnected && !container.closest(".first-screen"));
     net.follow?.(view);
     net.nextTick?.(false);
-    notePaint(container.isConnected && !container.closest(".first-screen"));
     return painted;
+  }
+
+  // Play at full speed: an answer brings the pictures of the moments on the way to it (view.frames,
+  // app/actions.play_frames), each with its step counter. One is painted per display frame, the
+  // answer's own last, while the next answer is on its way: the network moves at the display's
+  // rate, not the round trip's. A newer answer, or a picture the page makes itself (Step ahead, a
+  // drag), replaces what is left: those pictures are older.
+  const player = {queue: [], raf: 0};
+  function show(parts, view, live) {
+    stopFrames();
+    player.queue = Array.isArray(view.frames) ? [...view.frames, view] : [view];
+    const next = () => {
+      const picture = player.queue.shift();
+      update(parts, picture);
+      writeCounters(picture.counters);
+      notePaint(live);
+      player.raf = player.queue.length ? requestAnimationFrame(next) : 0;
+    };
+    next();
+  }
+  function stopFrames() {
+    cancelAnimationFrame(player.raf);
+    player.queue = [];
+  }
+  // A tick's counters come with its pictures, so that the step shown is the picture's. React set
+  // the box's text as a whole (a lone string child), and sets it again when its own value changes.
+  function writeCounters(text) {
+    const box = document.getElementById("counters");
+    if (typeof text === "string" && box && box.textContent !== text) box.textContent = text;
   }
 
   // The first picture. A new tab draws the one the page came with (app/page.py: the lab its

@@ -22,7 +22,7 @@
   // is not retried at once: assets/connection.js shows a notice and looks, with backoff, for the
   // server, and Play carries on by itself when it answers ("back"), with the clock started again.
   const play = {on: false, scheduled: false, awaiting: false, sentAt: 0, tick: 0, period: 900, most: 1,
-                due: 0, chartsAt: 0, watchdog: null, catchUpLost: false};
+                due: 0, chartsAt: 0, watchdog: null, catchUpLost: false, frames: 1, roundTrip: 0};
   const ANSWER_TIMEOUT_MS = 3000;  // an answer that drew nothing (e.g. nothing changed) must not stall Play
   const LOST_TICK_MS = 6000;  // a tick with no answer at all for this long is lost (ticks take well under 1 s)
   // The charts, numbers and words follow Play on one tick in this many milliseconds (a "chart
@@ -30,6 +30,10 @@
   // brief_tick). A replot costs the browser 15-35 ms per chart, and numbers that change
   // faster than this cannot be read anyway.
   const CHART_INTERVAL_MS = 500;
+  // At full speed a tick also asks for the pictures on the way to it (network.js paints one per
+  // display frame): as many as the last round trip lasted frames, so the network moves at the
+  // display's rate whatever the round trip, up to the most the speed allows (app/actions.Speed).
+  const DISPLAY_FRAME_MS = 1000 / 60;
 
   function ask() {
     play.scheduled = false;
@@ -40,7 +44,8 @@
     const moves = owed(play.sentAt);
     const charts = play.sentAt - play.chartsAt >= CHART_INTERVAL_MS;
     if (charts) play.chartsAt = play.sentAt;
-    window.dash_clientside.set_props("play-tick", {data: {n: play.tick, charts, moves}});
+    const frames = Math.min(Math.max(Math.round(play.roundTrip / DISPLAY_FRAME_MS), 1), play.frames);
+    window.dash_clientside.set_props("play-tick", {data: {n: play.tick, charts, moves, frames}});
     watch(play.tick);
   }
 
@@ -104,6 +109,7 @@
   // is already running, so the request it starts cannot hold it back. At the paced speeds
   // the next tick is asked for when the clock says its move is due (at once if it is late).
   function nextTick(beforePaint) {
+    if (play.awaiting && beforePaint) play.roundTrip = performance.now() - play.sentAt;
     if (!play.awaiting || beforePaint !== (play.period === 0 && play.on)) return;
     play.awaiting = false;
     if (beforePaint) ask();
@@ -117,13 +123,14 @@
     let on = playing === true;
     if (triggers.some((id) => id.startsWith("play."))) on = !on;
     if (stored && stored.diverged) on = false;
-    const pace = (paces || {})[speed] || {period: 900, most: 1};
+    const pace = (paces || {})[speed] || {period: 900, most: 1, frames: 1};
     // The clock starts when Play does, and again at a new speed: the first move a period later.
     if (on && (!play.on || pace.period !== play.period)) play.due = performance.now() + pace.period;
     const changed = on !== play.on;
     play.on = on;
     play.period = pace.period;
     play.most = pace.most;
+    play.frames = pace.frames || 1;
     const stale = play.awaiting && performance.now() - play.sentAt > ANSWER_TIMEOUT_MS;
     if (on && (!play.awaiting || stale)) {
       play.awaiting = false;

@@ -40,6 +40,7 @@ from .training import (
     reset,
     train_epochs,
     train_for,
+    train_for_frames,
     train_steps,
     update_gradient,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "sample_rows",
     "train_epochs",
     "train_for",
+    "train_for_frames",
     "train_steps",
     "update",
     "update_gradient",

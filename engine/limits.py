@@ -28,6 +28,7 @@ BATCH_SIZES = (1, 5, 10, 25, 50, 100, 200)  # offered in the settings
 MAX_GRID = 120  # points per axis of a loss landscape grid
 MAX_SLICE = 400  # points of a 1-D loss slice
 MAX_PATH = 1000  # steps of a ball's path on a toy curve
+MAX_FRAMES_PER_TICK = 12  # pictures one Play tick brings at full speed: a round trip of 200 ms at 60 frames a second
 
 # What comes in from a browser
 MAX_STATE_BYTES = 2_000_000  # serialised lab state (a saved lab file too)

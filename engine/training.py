@@ -265,18 +265,38 @@ def train_for(state: LabState, seconds: float, max_steps: int = 100_000) -> LabS
     one full_step would take. The loss history is recorded once, at the end, so that
     measuring the loss does not cost more than the training.
     """
+    return train_for_frames(state, seconds, 1, max_steps)[-1]
+
+
+def train_for_frames(state: LabState, seconds: float, frames: int, max_steps: int = 100_000) -> tuple[LabState, ...]:
+    """train_for, and the lab at up to `frames` − 1 moments evenly spread over the time before its end.
+
+    Returns the states in order, the last one train_for's. The ones before it are the pictures
+    Play paints between two answers (one per frame of the display); only the last records the
+    loss history. A tick too short for a frame's moment returns fewer states.
+    """
     if not 0 < seconds <= 1 or not 1 <= max_steps <= 100_000:
         raise LabInputError("Train for at most one second and 100,000 steps at a time.")
+    if isinstance(frames, bool) or not isinstance(frames, int) or not 1 <= frames <= limits.MAX_FRAMES_PER_TICK:
+        raise LabInputError(f"A tick brings from 1 to {limits.MAX_FRAMES_PER_TICK} pictures.")
     if state.diverged:
-        return state
+        return (state,)
     history = _with_start(state)
-    deadline = time.perf_counter() + seconds
+    began = time.perf_counter()
+    deadline = began + seconds
+    moments = [began + seconds * k / frames for k in range(1, frames)]
+    kept = []
     for _ in range(max_steps):
         state = _quiet_step(state)
-        if state.diverged or time.perf_counter() >= deadline:
+        now = time.perf_counter()
+        if state.diverged or now >= deadline:
             break
+        if moments and now >= moments[0]:
+            kept.append(state)
+            while moments and now >= moments[0]:
+                moments.pop(0)
     scores = evaluate(state)
-    return state.replace(history=history.add(state.counters.step, scores["train_loss"], scores["test_loss"]))
+    return (*kept, state.replace(history=history.add(state.counters.step, scores["train_loss"], scores["test_loss"])))
 
 
 def _quiet_step(state: LabState) -> LabState:

@@ -10,6 +10,7 @@ import engine
 from app import callbacks
 from app.callbacks import ACT, CONTROLS, DRAWN, act, control_values
 from components.network_view import network_view
+from components.readouts import counters_text
 
 SLIDER = {"component": "WeightSliderAIO", "subcomponent": "slider", "aio_id": "W1[0,1]"}
 NO_ARRIVAL = {"travel": None, "load-lab": None, "upload-csv": None, "url": ""}
@@ -152,6 +153,64 @@ def test_a_waiting_file_that_cannot_be_read_says_so_and_the_click_is_still_taken
 def test_a_message_stays_while_the_lab_does_not_change():
     answer = act("unknown", [], **on_page(default(), shown_message="A link's notice"))
     assert answer["message"] is no_update and answer["state"] is no_update
+
+
+def tick(state, speed, **asked) -> dict:
+    """The answer to a Play tick asking for `asked` (moves, frames, charts) while Play runs at `speed`."""
+    return act("play-tick", [], **on_page(state, speed=speed, playing=True, tick={"n": 1, **asked}))
+
+
+def trained_to(answer) -> engine.LabState:
+    return engine.LabState.from_dict(answer["state"])
+
+
+@pytest.mark.parametrize("speed, steps, index", [
+    ("phase", 0, 0),  # one phase: forward to layer 1
+    ("slow", 1, 5),
+    ("normal", 1, 5),
+    ("fast", None, 5),  # as many full steps as fit in FAST_TICK_SECONDS: at least one
+])
+def test_play_tick_at_each_speed(speed, steps, index):
+    new = trained_to(tick(default(), speed))
+    assert new.cursor.index == index
+    assert new.counters.step == steps if steps is not None else new.counters.step >= 1
+
+
+def test_a_play_tick_takes_the_moves_the_page_asks_for_and_refuses_junk():
+    assert trained_to(tick(default(), "brisk", moves=2)).counters.step == 2
+    for speed, asked in [("brisk", {"moves": "lots"}), ("ludicrous", {}), ("brisk", {"frames": 3}),
+                         ("fast", {"frames": 0}), ("fast", {"frames": 10**400}), ("fast", {"frames": [2]})]:
+        answer = tick(default(), speed, **asked)
+        assert answer["state"] is no_update and answer["message"], (speed, asked)
+        assert "Traceback" not in answer["message"]
+
+
+def test_at_full_speed_a_tick_brings_the_pictures_on_the_way_each_with_its_step_counter():
+    state = engine.PRESETS["circle"].state()
+    answer = tick(state, "fast", frames=6, charts=False)
+    last = trained_to(answer)
+    view = answer["drawn"]["view"]
+    frames = view["frames"]
+    assert 1 <= len(frames) <= 5
+    # Each picture is a moment the engine trained through: the network view of the lab at its step,
+    # without tooltips (Play leaves them in place), and that step's counters.
+    for frame in frames:
+        step = int(frame["counters"].split()[1])
+        moment = engine.train_steps(state, step)
+        assert {k: v for k, v in frame.items() if k != "counters"} == network_view(
+            moment, geometry=False, tips=False, aria=False)
+        assert frame["counters"] == counters_text(moment)
+    steps = [int(f["counters"].split()[1]) for f in frames] + [last.counters.step]
+    assert steps == sorted(set(steps))
+    # The counters travel with the pictures, not as their own output, which would run ahead of them.
+    assert view["counters"] == counters_text(last) and answer["drawn"]["counters"] is no_update
+    # On a chart tick too; and without pictures on the way they are sent as before.
+    charted = tick(state, "fast", frames=6, charts=True)
+    assert charted["drawn"]["counters"] is no_update and charted["drawn"]["view"]["frames"]
+    assert "counters" not in charted["drawn"]["drawn-keys"]["shown"]
+    alone = tick(state, "fast", frames=1, charts=False)
+    assert "frames" not in alone["drawn"]["view"] and "counters" not in alone["drawn"]["view"]
+    assert alone["drawn"]["counters"] == counters_text(trained_to(alone))
 
 
 @pytest.mark.parametrize("trigger", ["step", "full-step", "reset", "play-tick", "preset", *CONTROLS])

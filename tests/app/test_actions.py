@@ -346,8 +346,9 @@ def test_each_speed_is_one_record():
             assert speed.label == f"{speed.per_second:g} step{'s' if speed.per_second != 1 else ''} per second"
             # 1000 / 5 = 200 ms a step; a tick may catch up CATCH_UP_SECONDS = 2 s of them: 10 steps.
             assert speed.pace()["period"] == pytest.approx(1000 / speed.per_second)
-    assert actions.SPEEDS["normal"].pace() == {"period": 200, "most": 10}
-    assert actions.SPEEDS["fast"].pace() == {"period": 0, "most": 1}
+    assert actions.SPEEDS["normal"].pace() == {"period": 200, "most": 10, "frames": 1}
+    # Full speed: the page may ask for the pictures on the way, one per display frame of a round trip.
+    assert actions.SPEEDS["fast"].pace() == {"period": 0, "most": 1, "frames": engine.limits.MAX_FRAMES_PER_TICK}
     rates = [s.per_second for s in actions.SPEEDS.values() if s.moves == "step"]
     assert any(5 < r for r in rates), "a speed between 5 steps per second and as fast as it goes"
 

@@ -89,33 +89,6 @@ def test_full_step_runs_to_the_update():
     assert new.params.W[2][0, 0] == pytest.approx(0.759886, abs=1e-6)
 
 
-@pytest.mark.parametrize("speed, steps, index", [
-    ("phase", 0, 0),  # one phase: forward to layer 1
-    ("slow", 1, 5),
-    ("normal", 1, 5),
-    ("fast", None, 5),  # as many full steps as fit in FAST_TICK_SECONDS: at least one
-])
-def test_play_tick_at_each_speed(speed, steps, index):
-    new, _ = run("play-tick", default(), speed=speed)
-    assert new.cursor.index == index
-    assert new.counters.step == steps if steps is not None else new.counters.step >= 1
-
-
-def test_a_play_tick_takes_the_moves_the_page_asks_for():
-    values = values_for(default())
-    values["play-tick"] = {"n": 4, "charts": False, "moves": 2}
-    new, _ = apply("play-tick", values, default(), default(), "brisk")
-    assert new.counters.step == 2
-    values["play-tick"] = {"n": 5, "moves": "lots"}
-    with pytest.raises(LabInputError, match="whole number of moves"):
-        apply("play-tick", values, default(), default(), "brisk")
-
-
-def test_play_timer_at_an_unknown_speed():
-    with pytest.raises(LabInputError, match="speed"):
-        run("play-tick", default(), speed="ludicrous")
-
-
 @pytest.mark.parametrize("trigger", ["reset", "reset-diverged"])
 def test_reset_returns_to_the_start(trained, trigger):
     start = default()
@@ -342,7 +315,7 @@ def test_bad_input_is_a_clear_lab_input_error(trigger, changes, words):
 JUNK = [None, "", "x", -1, 1.5, 10**400, float("nan"), float("inf"), True, [], ["x"], {}, {"a": 1}]
 
 
-@pytest.mark.parametrize("trigger", [*CONTROLS, "preset", "data-click", "add-layer", "remove-layer", "play-tick",
+@pytest.mark.parametrize("trigger", [*CONTROLS, "preset", "data-click", "add-layer", "remove-layer",
                                      SLIDER, "step", "unknown"])
 def test_apply_never_raises_anything_but_lab_input_error(trigger):
     state = default()
@@ -352,7 +325,7 @@ def test_apply_never_raises_anything_but_lab_input_error(trigger):
         values = values_for(state)
         values[key] = junk
         try:
-            new, start = apply(trigger, values, state, state, junk if trigger == "play-tick" else "phase")
+            new, start = apply(trigger, values, state, state, "phase")
         except LabInputError as e:
             assert str(e) and "Traceback" not in str(e)
         else:

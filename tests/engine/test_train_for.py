@@ -52,3 +52,29 @@ def test_bad_budgets_are_refused():
         engine.train_for(default_lesson(), 0)
     with pytest.raises(engine.LabInputError):
         engine.train_for(default_lesson(), 0.1, max_steps=0)
+
+
+def test_frames_are_the_labs_on_the_way_each_the_steps_full_step_takes():
+    start = circle()
+    *frames, last = engine.train_for_frames(start, 0.06, 6)
+    steps = [s.counters.step for s in (*frames, last)]
+    assert 1 <= len(frames) <= 5 and steps == sorted(set(steps))  # in order, each a different moment
+    for state in (*frames, last):
+        replayed = engine.train_steps(start, state.counters.step)
+        assert state.counters == replayed.counters
+        for a, b in zip(state.params.W[1:] + state.params.b[1:], replayed.params.W[1:] + replayed.params.b[1:]):
+            assert np.array_equal(a, b)
+    # Only the last records the loss history; the pictures on the way leave it as it was.
+    assert [e[0] for e in last.history.entries] == [0, last.counters.step]
+    assert all(f.history == start.history for f in frames)
+
+
+def test_one_frame_is_train_for_and_junk_is_refused():
+    start = default_lesson()
+    (only,) = engine.train_for_frames(start, 1e-9, 1)
+    assert only.counters.step == 1
+    for junk in (0, 13, True, 2.0, "3", None):
+        with pytest.raises(engine.LabInputError):
+            engine.train_for_frames(start, 0.01, junk)
+    stuck = start.replace(diverged="Training stopped.")
+    assert engine.train_for_frames(stuck, 0.01, 4) == (stuck,)

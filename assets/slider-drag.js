@@ -10,9 +10,10 @@
 
   // Dragging a weight: the page draws each move a person makes at once, from the model the
   // last view brought (assets/instant.js); Dash's answer, with the tooltips, the stored state
-  // and the panels, follows. A move is seen on the slider's thumb (aria-valuenow) as soon as
-  // it changes, sooner than Dash runs a callback for it. While the drag goes on, an answer
-  // for an earlier position is drawn with the latest position put back: the last one wins.
+  // and the panels, follows. A move is painted in the pointer event (fromPointer), and seen again
+  // on the slider's thumb (aria-valuenow) once it has moved (a key moves it too), sooner than Dash
+  // runs a callback for it. While the drag goes on, an answer for an earlier position is drawn
+  // with the latest position put back: the last one wins.
   // The first picture is drawn before this file is read (network.js): its model is the first one kept.
   const slider = {model: net.view?.model || null, last: null, touching: false, keyedAt: -1e9, watching: false};
   const KEY_WINDOW_MS = 300;  // a thumb that moves this soon after a key press was moved by it
@@ -31,11 +32,39 @@
     drawInstant(slider.last.param, value);
   }
 
+  // The value a pointer at `ev` gives the slider under it, worked out as the slider does it (Radix's
+  // Slider, which Dash's dcc.Slider is: the root's width spans min to max, snapped to the step and
+  // rounded to its decimals, clamped), so that the network is painted in the pointer event itself.
+  // The slider's own move, a frame or two later (React re-renders it), then paints nothing new.
+  function fromPointer(ev) {
+    const root = ev.target instanceof Element ? ev.target.closest(".dash-slider-root") : null;
+    const thumb = root?.querySelector("[role='slider']");
+    const name = root?.closest(".weight-slider")?.querySelector(".weight-slider-name");
+    if (!thumb || !name || root.getAttribute("data-orientation") !== "horizontal") return;
+    const min = Number(thumb.getAttribute("aria-valuemin"));
+    const max = Number(thumb.getAttribute("aria-valuemax"));
+    const step = Number(root.closest(".dash-slider-container")?.querySelector("input[step]")?.getAttribute("step"));
+    const rect = root.getBoundingClientRect();
+    if (!(rect.width > 0 && max > min && step > 0)) return;
+    const ltr = root.getAttribute("dir") !== "rtl";
+    const at = min + ((max - min) / rect.width) * (ltr ? ev.clientX - rect.left : rect.right - ev.clientX);
+    const places = (String(step).split(".")[1] || "").length;
+    const snapped = Math.round((at - min) / step) * step + min;  // Radix's arithmetic, in its order
+    const value = Math.min(max, Math.max(min, Math.round(snapped * 10 ** places) / 10 ** places));
+    slider.last = {param: name.textContent, value};
+    drawInstant(slider.last.param, value);
+  }
+
   function watchSliders() {
     const box = document.getElementById("sliders");
     if (!box) return false;
     // Only a person's moves count: the server moves the thumbs too (a Step changes the weights).
-    box.addEventListener("pointerdown", () => { slider.touching = true; }, true);
+    // A press on the track moves the thumb there; a press on the thumb moves nothing yet.
+    box.addEventListener("pointerdown", (ev) => {
+      slider.touching = true;
+      if (ev.target instanceof Element && !ev.target.closest("[role='slider']")) fromPointer(ev);
+    }, true);
+    box.addEventListener("pointermove", (ev) => { if (slider.touching && ev.buttons) fromPointer(ev); }, true);
     window.addEventListener("pointerup", () => { slider.touching = false; }, true);
     window.addEventListener("pointercancel", () => { slider.touching = false; }, true);
     box.addEventListener("keydown", () => { slider.keyedAt = performance.now(); }, true);

@@ -14,6 +14,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 import engine
 from app import actions, create_app
 from components.network_view import network_view, slider_model
+from components.numbers import num
 from tests.components.test_instant_parity import same
 
 from .test_network_page import choose, wait_until
@@ -98,4 +99,36 @@ def test_dragging_a_slider_draws_each_position_and_ends_on_the_servers_picture(d
     wait_until(lambda: dash_duo.driver.execute_script(f"return {first_edge}.getAttribute('aria-label')") == tip,
                "the server's picture, with its tooltips")
     assert dash_duo.find_element("#network .edge-label").text == label
+    assert dash_duo.get_logs() == []
+
+
+def test_a_drag_is_painted_in_the_pointer_event_itself(dash_duo):
+    # The network shows the weight the pointer points at by the end of the pointermove event that
+    # moved it: before the slider itself has moved (its re-render comes a frame or more later).
+    dash_duo.start_server(create_app())
+    dash_duo.wait_for_element("#network svg .edge", timeout=10)
+    choose(dash_duo, "pick-param", "W1[0,0]", stays=False)
+    thumb = wait_until(lambda: next(iter(dash_duo.driver.find_elements("css selector", "#sliders [role='slider']")),
+                                    None), "the slider of W1[0,0], chosen from the list")
+    # W1[0,0]'s label as each pointermove of the drag ends (a listener on the window runs last), and
+    # each value the slider itself takes.
+    dash_duo.driver.execute_script("""
+        window.atMoves = [];
+        window.addEventListener("pointermove", (ev) => {
+          if (ev.buttons) window.atMoves.push(document.querySelector('#network .edge-label').textContent);
+        });
+        window.slid = [];
+        new MutationObserver(() => window.slid.push(arguments[0].getAttribute('aria-valuenow')))
+          .observe(arguments[0], {attributes: true, attributeFilter: ['aria-valuenow']});""", thumb)
+    chain = ActionChains(dash_duo.driver).click_and_hold(thumb)
+    for _ in range(4):
+        chain = chain.move_by_offset(14, 0).pause(0.2)
+    chain.release().perform()
+    wait_until(lambda: dash_duo.driver.execute_script("return window.slid").count(thumb.get_attribute(
+        "aria-valuenow")), "the slider's last value")
+    slid = [num(float(v), signed=True, digits=2) for v in dash_duo.driver.execute_script("return window.slid")]
+    labels = dash_duo.driver.execute_script("return window.atMoves")
+    assert len(set(slid)) >= 2
+    # Every value the slider took was on the network by the end of a pointer event, the last one too.
+    assert set(slid) <= set(labels) and labels[-1] == slid[-1]
     assert dash_duo.get_logs() == []

@@ -6,6 +6,7 @@ Budget from the classroom: at most 1.2 MB before the network is painted on a col
 the network; a reload moves almost nothing.
 """
 
+import pytest
 from flask import request
 from selenium.webdriver.common.by import By
 
@@ -105,10 +106,14 @@ window.fetch = function (url, options) {
 """
 
 
-def fresh_tab(dash_duo, path: str) -> None:
-    """A new tab (its own, empty session storage) opened at `path`, watched from its first script."""
+def fresh_tab(dash_duo, path: str, cold: bool = False) -> None:
+    """A new tab (its own, empty session storage) opened at `path`, watched from its first script;
+    cold: with the browser's cache off, as on a first visit."""
     driver = dash_duo.driver
     driver.switch_to.new_window("tab")
+    if cold:
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH})
     driver.get(dash_duo.server_url + path)
 
@@ -153,6 +158,35 @@ def test_a_first_visit_draws_the_network_before_the_servers_first_answer_and_a_l
     assert first < answered
     assert set(shapes(dash_duo)) == {9}
     assert "phase-forward" in driver.execute_script("return window.__firstClass")
+    assert dash_duo.get_logs() == []
+
+
+# Cold opens of each link: an empty cache and a new tab (its own, empty session storage) each time.
+COLD_OPENS = 20
+LINKS = {"/?lesson=circle&hidden=8,8,8,8,8,8": [2, 8, 8, 8, 8, 8, 8, 1], "/?lesson=circle&hidden=4,2": [2, 4, 2, 1]}
+
+
+@pytest.mark.parametrize("path", list(LINKS))
+def test_a_link_opened_cold_again_and_again_paints_its_own_network_first_and_only(dash_duo, path):
+    # Two callbacks once raced as a link's page opened: now and then the lab the tab stored was the
+    # default lesson while the layers box showed the link's sizes, and it stayed so.
+    sizes = LINKS[path]
+    dash_duo.start_server(create_app())
+    driver = dash_duo.driver
+    home = driver.current_window_handle
+    for attempt in range(COLD_OPENS):
+        fresh_tab(dash_duo, path, cold=True)
+        wait_until(lambda: driver.execute_script("return window.__actAnswered !== null && window.__shapes.length > 0"),
+                   "the link's network and the server's first answer")
+        stored = wait_until(lambda: driver.execute_script(
+            "return JSON.parse(sessionStorage.getItem('lab-state') || 'null')"), "the lab stored in the tab")
+        assert stored["network"]["sizes"] == sizes, attempt
+        layers = ", ".join(map(str, sizes[1:-1]))
+        wait_until(lambda: dash_duo.find_element("#hidden-sizes").get_attribute("value") == layers,  # noqa: B023
+                   "the layers box to show the link's sizes")
+        assert set(shapes(dash_duo)) == {sum(sizes)}, attempt
+        driver.close()
+        driver.switch_to.window(home)
     assert dash_duo.get_logs() == []
 
 

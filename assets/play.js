@@ -153,11 +153,32 @@
   function paintAhead(button) {
     const view = net.view;
     const picture = view?.[AHEAD[button]];
-    net.paint(picture === "next" ? view.next : picture);
+    return net.paint(picture === "next" ? view.next : picture);
+  }
+  // A click that painted ahead reaches Dash once that picture is on the screen: Dash's own work for
+  // a click (the request, and every output it marks as loading) takes tens of milliseconds on a big
+  // network, and the frame waits for the task it is in. The click is handed on after the frame, or
+  // after HAND_ON_MS if no frame comes (a hidden tab draws none); nothing is lost or counted twice.
+  const HAND_ON_MS = 100;
+  let handing = false;
+  function handOn(button) {
+    let done = false;
+    const go = () => {
+      if (done) return;
+      done = true;
+      handing = true;
+      try { button.click(); } finally { handing = false; }
+    };
+    requestAnimationFrame(() => setTimeout(go, 0));
+    setTimeout(go, HAND_ON_MS);
   }
   document.addEventListener("click", (ev) => {
     const button = ev.target instanceof Element && ev.target.closest("#step, #full-step");
-    if (button && !button.disabled) paintAhead(button.id);
+    if (!button || button.disabled || handing) return;
+    if (paintAhead(button.id)) {
+      ev.stopImmediatePropagation();
+      handOn(button);
+    }
   }, true);
 
   net.nextTick = nextTick;

@@ -58,7 +58,7 @@
       groups[name] = el("g", {class: `g-${name}`}, svg);
     }
     const parts = {svg, groups, edges: new Map(), nodes: new Map(), key: geometry.key, line: geometry.line,
-      font: geometry.fonts};
+      font: geometry.fonts, sudden: geometry.eased === false ? " sudden" : ""};
     // Type sizes come with the geometry: the label placement was computed for them.
     const font = geometry.fonts;
 
@@ -170,7 +170,7 @@
     // While playing, nothing eases or flows: each tick's picture replaces the last at once,
     // which keeps style and layout work (hundreds of edges) off the main thread.
     const still = window.backpropLab?.playing?.() ? " playing" : "";  // play.js
-    set(parts.svg, {class: `network-svg phase-${view.phase}${view.labels ? " with-labels" : ""}${still}`});
+    set(parts.svg, {class: `network-svg phase-${view.phase}${view.labels ? " with-labels" : ""}${still}${parts.sudden}`});
     const updated = view.phase === "update";
     const widen = presenting() ? 1.6 : 1;  // presentation mode: strokes that carry across a room
     for (const e of view.edges) {

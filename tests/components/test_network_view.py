@@ -329,3 +329,13 @@ def test_with_weight_decay_the_edge_tooltip_adds_lambda_w():
     g = float(p.bwd.grad_W[1][0, 0])
     assert g == pytest.approx(a_in * delta + 0.1 * w, rel=1e-12)  # the gradient the edge shows includes λw
     assert f"∂C/∂w = a_in · δ_out + λw = 1.000 × {num(delta, True)} + 0.100 × +0.500 = {num(g, True)}" in tip
+
+
+def test_a_big_network_changes_its_strokes_at_once_a_small_one_eases_them():
+    from app.links import state_from_query
+    from components.network_view import EASED_EDGES, network_geometry
+
+    small = engine.PRESETS["default"].state().spec  # 6 edges
+    big = state_from_query("?lesson=circle&hidden=8,8,8,8,8,8").state.spec  # 2·8 + 5·64 + 8 = 344 edges
+    assert len(network_geometry(small)["edges"]) == 6 and network_geometry(small)["eased"] is True
+    assert len(network_geometry(big)["edges"]) == 344 > EASED_EDGES and network_geometry(big)["eased"] is False

@@ -19,7 +19,7 @@
   const KEY_WINDOW_MS = 300;  // a thumb that moves this soon after a key press was moved by it
 
   function drawInstant(param, value) {
-    net.paint(slider.model && window.backpropLabInstant.instantView(slider.model, param, value));
+    return net.paint(slider.model && window.backpropLabInstant.instantView(slider.model, param, value));
   }
 
   function moved(changes) {
@@ -52,7 +52,32 @@
     const snapped = Math.round((at - min) / step) * step + min;  // Radix's arithmetic, in its order
     const value = Math.min(max, Math.max(min, Math.round(snapped * 10 ** places) / 10 ** places));
     slider.last = {param: name.textContent, value};
-    drawInstant(slider.last.param, value);
+    return drawInstant(slider.last.param, value);
+  }
+
+  // A move that painted reaches the slider (and through it, Dash) once that picture is on the
+  // screen: the slider's re-render and Dash's request for the move held the frame back. The moves
+  // of one frame reach it as one, the latest; a release first hands on a move still waiting, while
+  // the slider still holds the pointer. After HAND_ON_MS if no frame comes (a hidden tab draws none).
+  const HAND_ON_MS = 100;
+  const held = {event: null, raf: 0, timer: 0};
+  let handing = false;
+  function handOn() {
+    cancelAnimationFrame(held.raf);
+    clearTimeout(held.timer);
+    const ev = held.event;
+    held.event = null;
+    if (!ev || !(ev.target instanceof Element) || !ev.target.isConnected) return;
+    handing = true;
+    try { ev.target.dispatchEvent(new PointerEvent(ev.type, ev)); } finally { handing = false; }
+  }
+  function hold(ev) {
+    ev.stopImmediatePropagation();
+    if (held.event === null) {
+      held.raf = requestAnimationFrame(() => { held.timer = setTimeout(handOn, 0); });
+      held.timer = setTimeout(handOn, HAND_ON_MS);
+    }
+    held.event = ev;
   }
 
   function watchSliders() {
@@ -64,9 +89,17 @@
       slider.touching = true;
       if (ev.target instanceof Element && !ev.target.closest("[role='slider']")) fromPointer(ev);
     }, true);
-    box.addEventListener("pointermove", (ev) => { if (slider.touching && ev.buttons) fromPointer(ev); }, true);
-    window.addEventListener("pointerup", () => { slider.touching = false; }, true);
-    window.addEventListener("pointercancel", () => { slider.touching = false; }, true);
+    box.addEventListener("pointermove", (ev) => {
+      if (!handing && slider.touching && ev.buttons && fromPointer(ev)) hold(ev);
+    }, true);
+    window.addEventListener("pointerup", () => {
+      handOn();
+      slider.touching = false;
+    }, true);
+    window.addEventListener("pointercancel", () => {
+      handOn();
+      slider.touching = false;
+    }, true);
     box.addEventListener("keydown", () => { slider.keyedAt = performance.now(); }, true);
     new MutationObserver(moved).observe(box, {subtree: true, attributes: true, attributeFilter: ["aria-valuenow"]});
     return true;

@@ -103,15 +103,16 @@ def test_dragging_a_slider_draws_each_position_and_ends_on_the_servers_picture(d
 
 
 def test_a_drag_is_painted_in_the_pointer_event_itself(dash_duo):
-    # The network shows the weight the pointer points at by the end of the pointermove event that
-    # moved it: before the slider itself has moved (its re-render comes a frame or more later).
+    # The network shows the weight the pointer points at as the pointermove event that moved it
+    # reaches the slider (handed on once that picture is on the screen): before the slider itself
+    # has moved (its re-render comes a frame or more later).
     dash_duo.start_server(create_app())
     dash_duo.wait_for_element("#network svg .edge", timeout=10)
     choose(dash_duo, "pick-param", "W1[0,0]", stays=False)
     thumb = wait_until(lambda: next(iter(dash_duo.driver.find_elements("css selector", "#sliders [role='slider']")),
                                     None), "the slider of W1[0,0], chosen from the list")
-    # W1[0,0]'s label as each pointermove of the drag ends (a listener on the window runs last), and
-    # each value the slider itself takes.
+    # W1[0,0]'s label as each pointermove of the drag that reaches the slider ends (a listener on the
+    # window runs last), and each value the slider itself takes.
     dash_duo.driver.execute_script("""
         window.atMoves = [];
         window.addEventListener("pointermove", (ev) => {

@@ -76,14 +76,19 @@ def test_the_page_refuses_what_it_cannot_draw(dash_duo):
             model, param, value) is None, param
 
 
-def test_dragging_a_slider_draws_each_position_and_ends_on_the_servers_picture(dash_duo):
+def slider_of_w1_0_0(dash_duo):
+    """The default lesson's page with W1[0,0] pinned from the weight list: its slider's thumb."""
     dash_duo.start_server(create_app())
     dash_duo.wait_for_element("#network svg .edge", timeout=10)
     # The list is filled by the server's first answer: choose waits until the option is there to click
     # (dash_duo's select_dcc_dropdown gave up quietly when it was not yet, on a busy machine).
     choose(dash_duo, "pick-param", "W1[0,0]", stays=False)
-    thumb = wait_until(lambda: next(iter(dash_duo.driver.find_elements("css selector", "#sliders [role='slider']")),
-                                    None), "the slider of W1[0,0], chosen from the list")
+    return wait_until(lambda: next(iter(dash_duo.driver.find_elements("css selector", "#sliders [role='slider']")),
+                                   None), "the slider of W1[0,0], chosen from the list")
+
+
+def test_dragging_a_slider_draws_each_position_and_ends_on_the_servers_picture(dash_duo):
+    thumb = slider_of_w1_0_0(dash_duo)
     first_edge = "document.querySelector('#network path.edge')"
     width = lambda: dash_duo.driver.execute_script(f"return {first_edge}.getAttribute('stroke-width')")
     before = width()
@@ -106,11 +111,7 @@ def test_a_drag_is_painted_in_the_pointer_event_itself(dash_duo):
     # The network shows the weight the pointer points at as the pointermove event that moved it
     # reaches the slider (handed on once that picture is on the screen): before the slider itself
     # has moved (its re-render comes a frame or more later).
-    dash_duo.start_server(create_app())
-    dash_duo.wait_for_element("#network svg .edge", timeout=10)
-    choose(dash_duo, "pick-param", "W1[0,0]", stays=False)
-    thumb = wait_until(lambda: next(iter(dash_duo.driver.find_elements("css selector", "#sliders [role='slider']")),
-                                    None), "the slider of W1[0,0], chosen from the list")
+    thumb = slider_of_w1_0_0(dash_duo)
     # W1[0,0]'s label as each pointermove of the drag that reaches the slider ends (a listener on the
     # window runs last), and each value the slider itself takes.
     dash_duo.driver.execute_script("""

@@ -163,23 +163,25 @@ def drawing(state, keys, brief=False, painted=None, playing=False, frames=None) 
     next chart tick, a few times a second, where the eye can read them. Every output sent costs
     the browser a re-render, and at full speed the browser is the slower side.
     painted: the network shape the browser has drawn; its geometry is not sent again.
-    frames: the labs on the way to this one (a Play tick at full speed, actions.play_frames), whose
-    pictures the page paints first, one per display frame. When there are any, the counters travel
-    with the pictures (each its own step), not as the counters' output: set at once on arrival,
-    they would run ahead of the pictures still to be painted.
+    frames: for a Play tick, the labs on the way to this one (a list, empty unless at full speed,
+    actions.play_frames), whose pictures the page paints first, one per display frame. Each picture
+    carries its counters, and the page writes them as it paints it; a tick's counters travel only
+    so, not as the counters' output: set at once on arrival, they would run ahead of the pictures
+    still to be painted.
     """
     keys = keys if isinstance(keys, dict) else {}
     shown_before = keys.get("shown") if isinstance(keys.get("shown"), dict) else {}
     view = _with_next_phase(network_view(state, geometry=painted != "-".join(map(str, state.spec.sizes)),
                                          tips=not brief, aria=not brief), state, playing)
+    view["counters"] = counters_text(state)
     if frames:
         view["frames"] = [{**network_view(f, geometry=False, tips=False, aria=False), "counters": counters_text(f)}
                           for f in frames]
-        view["counters"] = counters_text(state)
+    ticked = frames is not None
     if brief:
         out = dict.fromkeys(DRAWN, no_update)
         out["view"] = view
-        out["counters"] = no_update if frames else counters_text(state)
+        out["counters"] = no_update if ticked else counters_text(state)
         if state.diverged:
             out["diverged"], out["diverged-text"] = False, state.diverged
         return out
@@ -191,7 +193,7 @@ def drawing(state, keys, brief=False, painted=None, playing=False, frames=None) 
     # The browser re-renders every output it is sent: what it already shows is not sent again.
     shown = {k: repr(v) for k, v in texts.items()}
     fresh = {STATUS_IDS[k]: v if shown_before.get(k) != shown[k] else no_update for k, v in texts.items()}
-    if frames:  # the counters go with the pictures (above); not "shown", so the next words send them
+    if ticked:  # the counters go with the pictures (above); not "shown", so the next words send them
         fresh[STATUS_IDS["counters"]] = no_update
         del shown["counters"]
     return {

@@ -297,8 +297,10 @@
     cancelAnimationFrame(player.raf);
     player.queue = [];
   }
-  // A tick's counters come with its pictures, so that the step shown is the picture's. React set
-  // the box's text as a whole (a lone string child), and sets it again when its own value changes.
+  // Every picture from the server comes with its counters, written as it is painted, so that the step
+  // shown is the picture's: a Play tick's come only so, and an answer's own output (React's) can land
+  // while an older picture still waits for its frame. React sets the box's text as a whole (a lone
+  // string child), and sets it again when its own value changes.
   function writeCounters(text) {
     const box = document.getElementById("counters");
     if (typeof text === "string" && box && box.textContent !== text) box.textContent = text;

@@ -22,7 +22,8 @@
   // is not retried at once: assets/connection.js shows a notice and looks, with backoff, for the
   // server, and Play carries on by itself when it answers ("back"), with the clock started again.
   const play = {on: false, scheduled: false, awaiting: false, sentAt: 0, tick: 0, period: 900, most: 1,
-                due: 0, chartsAt: 0, watchdog: null, catchUpLost: false, frames: 1, roundTrip: 0};
+                due: 0, chartsAt: 0, watchdog: null, catchUpLost: false, frames: 1, roundTrip: 0,
+                stopping: false, stopTimer: null};
   const ANSWER_TIMEOUT_MS = 3000;  // an answer that drew nothing (e.g. nothing changed) must not stall Play
   const LOST_TICK_MS = 6000;  // a tick with no answer at all for this long is lost (ticks take well under 1 s)
   // The charts, numbers and words follow Play on one tick in this many milliseconds (a "chart
@@ -72,6 +73,7 @@
       if (kind === "tick") {
         play.awaiting = false;  // no answer is coming: wait for the server, not for a drawing
         clearTimeout(play.watchdog);
+        stopped();  // a Pause that waited for this tick waits no more
       }
       if (kind === "pause") play.catchUpLost = true;
       if (kind === "step") net.redraw();  // take back the phase Step painted ahead of the server
@@ -110,6 +112,7 @@
   // the next tick is asked for when the clock says its move is due (at once if it is late).
   function nextTick(beforePaint) {
     if (play.awaiting && beforePaint) play.roundTrip = performance.now() - play.sentAt;
+    if (beforePaint && play.stopping) setTimeout(stopped, 0);  // the tick Pause waited for is in (playback)
     if (!play.awaiting || beforePaint !== (play.period === 0 && play.on)) return;
     play.awaiting = false;
     if (beforePaint) ask();
@@ -120,7 +123,7 @@
     // A click can arrive in the same batch as a training tick's new state, in either order:
     // look for it among all triggers, not only the first, or Pause is sometimes lost.
     const triggers = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id || "");
-    let on = playing === true;
+    let on = playing === true && !play.stopping;
     if (triggers.some((id) => id.startsWith("play."))) on = !on;
     if (stored && stored.diverged) on = false;
     const pace = (paces || {})[speed] || {period: 900, most: 1, frames: 1};
@@ -138,9 +141,24 @@
     }
     if (!on) clearTimeout(play.watchdog);
     if (changed) window.backpropLabLink?.say();  // the notice, if up, says what Play will do now
+    // Pause with a tick on its way: the store says "playing" until that tick is in, and only then do
+    // the charts, numbers and words catch up (app/callbacks.py, catch_up, which "playing" turning
+    // false fires). Asked for at once, the catch-up would draw the lab as it was before that tick,
+    // and could land after it: the screen would show a lab older than the one the tab keeps.
+    clearTimeout(play.stopTimer);
+    play.stopping = !on && playing === true && play.awaiting;
+    if (play.stopping) play.stopTimer = setTimeout(stopped, ANSWER_TIMEOUT_MS);  // an answer that drew nothing
+    const kept = play.stopping || on;
     // Setting an output, even to the same value, fires everything that listens to it.
     const same = window.dash_clientside.no_update;
-    return [on === (playing === true) ? same : on, on === (playing === true) ? same : (on ? "Pause" : "Play")];
+    return [kept === (playing === true) ? same : kept, changed ? (on ? "Pause" : "Play") : same];
+  }
+
+  function stopped() {
+    if (!play.stopping) return;
+    play.stopping = false;
+    clearTimeout(play.stopTimer);
+    window.dash_clientside.set_props("playing", {data: false});
   }
 
   // Step paints the next phase at once from the picture the last answer brought along

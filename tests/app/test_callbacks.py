@@ -415,7 +415,8 @@ def test_a_brief_tick_sends_the_network_and_the_counters_only():
     sent = {name for name, value in out.items() if value is not no_update}
     assert sent == {"view", "counters"}
     assert out["counters"] == "Step 3 · Epoch 3"
-    assert out["view"] == network_view(state, geometry=False, tips=False, aria=False)  # no words, no slider model
+    # No tooltips, no slider model; the counters come with the picture too (written as it is painted).
+    assert out["view"] == {**network_view(state, geometry=False, tips=False, aria=False), "counters": "Step 3 · Epoch 3"}
     # A chart tick sends the rest: numbers, loss chart, and the panels' cue.
     full = _drawn(drawing(state, {}, brief=False, painted="2-2-1", playing=True))
     assert {"numbers", "history", "charts-due", "drawn-keys"} <= {n for n, v in full.items() if v is not no_update}

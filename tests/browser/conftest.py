@@ -5,8 +5,10 @@ These tests are never skipped: `make test` installs Chromium where it may.
 """
 
 import shutil
+import socket
 
 import pytest
+from dash.testing.application_runners import BaseDashRunner
 
 from tests.conftest import chromium_path
 
@@ -21,3 +23,13 @@ def _browser_present():
             "chromium-driver when run as root), or install them yourself.",
             pytrace=False,
         )
+
+
+@pytest.fixture(autouse=True)
+def _a_free_port_for_each_server():
+    """dash_duo numbers its servers' ports from 58050 up, the same in every run: two checkouts tested at
+    once on one machine took the same ports, and a server failed to start. Each test's server starts
+    from a port the system has just found free."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        BaseDashRunner._next_port = probe.getsockname()[1]

@@ -19,7 +19,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 import engine
-from app import actions, create_app
+from app import actions, callbacks, create_app
 from components.network_view import network_view
 from components.numbers import num
 from components.readouts import counters_text
@@ -279,6 +279,49 @@ def test_full_step_and_play_train_and_draw_the_loss_history(dash_duo):
     dash_duo.wait_for_contains_text("#numbers", num(engine.evaluate(trained)["train_loss"]))
     wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(trained))
     assert any("L" in d for d in history_lines(dash_duo))
+    assert dash_duo.get_logs() == []
+
+
+def test_play_at_full_speed_paints_the_moments_between_two_answers(dash_duo, monkeypatch):
+    # A server that takes 0.1 s over each tick: the page asks each tick for the pictures on the way to
+    # it (about one per display frame of its round trip) and paints one per frame, each with its own
+    # step, while the next answer is on its way. The counter a person watches never goes back.
+    real = callbacks.act
+
+    def slow(trigger, *args, **kwargs):
+        if trigger == "play-tick":
+            time.sleep(0.1)
+        return real(trigger, *args, **kwargs)
+
+    monkeypatch.setattr(callbacks, "act", slow)
+    start = engine.PRESETS["default"].state()
+    open_page(dash_duo)
+    choose(dash_duo, "speed", "As fast as it goes")
+    dash_duo.driver.execute_script("""
+        const box = document.getElementById('counters');
+        window.shownSteps = [];
+        new MutationObserver(() => window.shownSteps.push(box.textContent))
+          .observe(box, {childList: true, characterData: true, subtree: true});
+        window.tickAnswers = 0;
+        const pageFetch = window.fetch;
+        window.fetch = function (url, init) {
+          const answer = pageFetch.apply(this, arguments);
+          if (String(init && init.body).includes('"play-tick.data"')) answer.then(() => { window.tickAnswers += 1; });
+          return answer;
+        };""")
+    dash_duo.find_element("#play").click()
+    wait_until(lambda: dash_duo.driver.execute_script("return window.tickAnswers") >= 8, "eight ticks answered")
+    dash_duo.find_element("#play").click()
+    dash_duo.wait_for_text_to_equal("#play", "Play", timeout=5)
+    paused_at = wait_until(lambda: _still_for(0.5, lambda: step_count(dash_duo)), "the counters to stop", timeout=5)
+    answers = dash_duo.driver.execute_script("return window.tickAnswers")
+    shown = [int(re.search(r"Step (\d+)", text).group(1))
+             for text in dash_duo.driver.execute_script("return window.shownSteps")]
+    kept = dash_duo.driver.execute_script("return JSON.parse(sessionStorage.getItem('lab-state')).counters")
+    assert shown == sorted(shown) and shown[-1] == paused_at == kept["step"], (str(shown[-10:]), paused_at, kept)
+    assert len(set(shown)) > 2 * answers, (len(set(shown)), answers)
+    # The last picture is the lab where Play stopped, as the engine trains it.
+    wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(engine.train_steps(start, paused_at)))
     assert dash_duo.get_logs() == []
 
 

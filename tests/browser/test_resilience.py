@@ -153,7 +153,9 @@ def unexplained(logs, port) -> list:
     stopped server refused or dropped, and Dash's renderer's own for each callback that got no answer."""
     said = ("net::ERR_CONNECTION_REFUSED", "net::ERR_EMPTY_RESPONSE", "net::ERR_CONNECTION_RESET",
             "net::ERR_SOCKET_NOT_CONNECTED",  # a request made while the server was going down
-            "Callback failed: the server did not respond.")
+            "net::ERR_CONTENT_LENGTH_MISMATCH",  # an answer cut off as the server went down
+            "Callback failed: the server did not respond.",
+            "Uncaught TypeError: Failed to fetch")  # Dash's renderer, reading the rest of that answer
 
     def outage(message):
         return message.startswith(f"http://127.0.0.1:{port}/") and any(s in message for s in said)
@@ -363,10 +365,18 @@ def test_a_full_step_clicked_while_an_upload_travels_trains_the_uploaded_data(da
     open_page(dash_duo)
     path = tmp_path / "line.csv"
     path.write_text("".join(f"{x / 10},{x / 5}\n" for x in range(10)))
+    # Every message the page shows: the upload's may be on screen only until the Full step's answer,
+    # which clears it when the upload's answer came first (a message stays until the lab changes).
+    dash_duo.driver.execute_script("""
+        const box = document.getElementById('message');
+        window.messages = [];
+        new MutationObserver(() => window.messages.push(box.textContent))
+          .observe(box, {childList: true, characterData: true, subtree: true});""")
     dash_duo.find_element("#upload-csv input[type=file]").send_keys(str(path))
     wait_until(lambda: readings, "the server to start reading the upload")
     dash_duo.find_element("#full-step").click()
-    dash_duo.wait_for_contains_text("#message", "Your data: 10 rows", timeout=10)
+    wait_until(lambda: any("Your data: 10 rows" in m for m in dash_duo.driver.execute_script("return window.messages")),
+               "the message about the uploaded data")
     wait_until(lambda: shape(dash_duo.driver) == "Network with layers 1-2-1", "the network for the data")
     wait_until(lambda: text(dash_duo.driver, "#counters").startswith("Step 1 "), "step 1")
     wait_until(lambda: dash_duo.driver.execute_script(
@@ -376,5 +386,6 @@ def test_a_full_step_clicked_while_an_upload_travels_trains_the_uploaded_data(da
     assert shape(dash_duo.driver) == "Network with layers 1-2-1"
     dash_duo.find_element("#full-step").click()  # the lab the page shows is the one that trains
     wait_until(lambda: text(dash_duo.driver, "#counters").startswith("Step 2 "), "step 2")
-    assert readings == ["upload-csv", "upload-csv"]
+    # Read once more by the Full step's request when that overtook the upload's, else only once.
+    assert readings in (["upload-csv"], ["upload-csv", "upload-csv"])
     assert dash_duo.get_logs() == []

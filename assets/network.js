@@ -280,7 +280,7 @@
   // answer's own last, while the next answer is on its way: the network moves at the display's
   // rate, not the round trip's. A newer answer, or a picture the page makes itself (Step ahead, a
   // drag), replaces what is left: those pictures are older.
-  const player = {queue: [], raf: 0};
+  const player = {queue: [], raf: 0, then: []};
   function show(parts, view, live) {
     stopFrames();
     player.queue = Array.isArray(view.frames) ? [...view.frames, view] : [view];
@@ -290,12 +290,22 @@
       writeCounters(picture.counters);
       notePaint(live);
       player.raf = player.queue.length ? requestAnimationFrame(next) : 0;
+      if (!player.queue.length) painted();
     };
     next();
   }
   function stopFrames() {
     cancelAnimationFrame(player.raf);
     player.queue = [];
+    painted();
+  }
+  // Runs `then` once every picture sent so far is painted (Pause waits for it, play.js).
+  function whenPainted(then) {
+    player.then.push(then);
+    if (!player.queue.length) painted();
+  }
+  function painted() {
+    for (const then of player.then.splice(0)) then();
   }
   // Every picture from the server comes with its counters, written as it is painted, so that the step
   // shown is the picture's: a Play tick's come only so, and an answer's own output (React's) can land
@@ -433,6 +443,7 @@
   }
 
   net.paint = paint;
+  net.whenPainted = whenPainted;
   net.redraw = redraw;
   // The page's hooks; play.js adds playback and playing. paints…: the measurement hook (notePaint).
   window.backpropLab = Object.assign(window.backpropLab || {}, {render, reportFirstView, adoptFirstView, select, redraw,

@@ -112,7 +112,9 @@
   // the next tick is asked for when the clock says its move is due (at once if it is late).
   function nextTick(beforePaint) {
     if (play.awaiting && beforePaint) play.roundTrip = performance.now() - play.sentAt;
-    if (beforePaint && play.stopping) setTimeout(stopped, 0);  // the tick Pause waited for is in (playback)
+    // The tick Pause waited for is in (playback): the charts catch up once its pictures are painted,
+    // so that the counters the catch-up writes are never followed by an older picture's.
+    if (beforePaint && play.stopping) setTimeout(() => net.whenPainted(stopped), 0);
     if (!play.awaiting || beforePaint !== (play.period === 0 && play.on)) return;
     play.awaiting = false;
     if (beforePaint) ask();

@@ -80,7 +80,7 @@ def file_bound(max_bytes: int) -> Bound:
 # (explicit rows of an upload included), and the texts shown, as their repr.
 DRAWN = Bound(kinds=("object",), depth=validate.MAX_DEPTH, nodes=validate.MAX_NODES, items=validate.MAX_NODES,
               chars=200_000)
-# Components the server made (a message, the typeset equations) and sent back as state.
+# Components the server made (a message) and sent back as state.
 COMPONENTS = Bound(kinds=("object", "list", "text"), depth=40, nodes=20_000, items=2_000, chars=100_000)
 PATH = Bound(kinds=("list",), depth=2, nodes=3 * limits.MAX_PATH + 1, items=limits.MAX_PATH, chars=0)
 OPTIONS = Bound(kinds=("list",), depth=3, nodes=5 * MAX_PARAMS + 1, items=MAX_PARAMS, chars=200)
@@ -99,7 +99,6 @@ BOUNDS = {
     "drawn-keys.data": DRAWN,
     "handled-clicks.data": Bound(kinds=("object",), depth=1, nodes=16, items=16, chars=40),  # button → count
     "message.children": COMPONENTS,
-    "equations-box.children": COMPONENTS,
     "contour-path.data": PATH,
     "ball.data": Bound(kinds=("object",), depth=2, nodes=limits.MAX_PATH + 20, items=limits.MAX_PATH, chars=400),
     "pinned.data": Bound(kinds=("list",), depth=1, nodes=limits.MAX_PINNED + 1, items=limits.MAX_PINNED, chars=40),

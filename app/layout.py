@@ -229,7 +229,7 @@ def tour_card():
                             title="Leave the tour and carry on with this network"),
             ]),
         ]),
-        html.Div(id="tour-text", className="tour-text"),  # components.rich_text: no Markdown, no MathJax
+        html.Div(id="tour-text", className="tour-text"),  # components.rich_text: no Markdown
     ])
 
 

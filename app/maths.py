@@ -5,9 +5,10 @@ It follows the lab through `maths-due`, which the main callback sets with each n
 while Play runs (the maths catch up on Pause), and only the visible tab is computed and sent.
 """
 
-from dash import Input, Output, State, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 
 from components import blame, costs, equations
+from components.mathml import equations_html
 from components.network_view import neuron_name
 from components.rich_text import rich_text
 from components.worked_example import worked_example_table
@@ -33,8 +34,7 @@ def _explaining(state, asked):
 def _equations(state, asked) -> dict:
     ref, line = _explaining(state, asked)
     return {"maths-selected": line,
-            "equations-box": dcc.Markdown(equations.equations_markdown(state, ref), id="equations", mathjax=True,
-                                          className="equations")}
+            "equations-html": equations_html(equations.equations_markdown(state, ref))}
 
 
 def _blame(state, asked) -> dict:
@@ -66,10 +66,11 @@ def _graph(id_, size):
 MATHS = (
     Panel("equations", "Equations", lambda: [
         html.P("", id="maths-selected", className="card-hint"),
-        # The typeset equations (a dcc.Markdown with MathJax) arrive with the first answer:
-        # MathJax's 2 MB then load after the network is on screen, not before.
-        html.Div(id="equations-box"),
-    ], outputs={"maths-selected": "children", "equations-box": "children"}, draw=_equations),
+        # The equations come as HTML with MathML (components/mathml.py), which assets/clientside.js
+        # puts in this box: React never draws its children.
+        html.Div(id="equations", className="equations"),
+        dcc.Store(id="equations-html"),
+    ], outputs={"maths-selected": "children", "equations-html": "data"}, draw=_equations),
     Panel("blame", "Blame", lambda: [
         html.P("", id="blame-note", className="card-hint"),
         _graph("blame-chart", "sized"),
@@ -101,12 +102,6 @@ def maths_panel(state, tab, selected, **asked) -> dict:
     return by_name(MATHS)[tab].draw(state, {"selected": selected, **asked})
 
 
-def _markdown_text(box):
-    """The text of the equations the page shows: its box holds one Markdown, as the browser sent it."""
-    props = box.get("props") if isinstance(box, dict) else None
-    return props.get("children") if isinstance(props, dict) else None
-
-
 def register_maths_callbacks(app) -> None:
     panels, outputs = by_name(MATHS), outputs_of(MATHS)
 
@@ -115,18 +110,24 @@ def register_maths_callbacks(app) -> None:
         inputs={"due": Input("maths-due", "data"), "tab": Input("maths-tabs", "value"),
                 "selected": Input("selected-param", "data")}
                | {name: Input(id_, prop) for name, (id_, prop) in asks_of(MATHS).items()},
-        state={"stored": State("lab-state", "data"), "shown_box": State("equations-box", "children")},
+        state={"stored": State("lab-state", "data")},
         # The first maths-due comes with the page's first state: an initial call as well would
         # compute and typeset the same panel twice.
         prevent_initial_call=True,
     )
-    def maths(due, tab, selected, stored, shown_box, **asked):
+    def maths(due, tab, selected, stored, **asked):
         try:
             state = actions.load(stored)
         except LabInputError:
             return dict.fromkeys(outputs, no_update)
         shown = maths_panel(state, tab if isinstance(tab, str) and tab in panels else MATHS[0].name, selected,
                             **asked)
-        if "equations-box" in shown and _markdown_text(shown_box) == shown["equations-box"].children:
-            del shown["equations-box"]  # unchanged (e.g. a tab switch): no new typesetting
         return {name: shown.get(name, no_update) for name in outputs}
+
+    # The equations' HTML goes into their box as it is; the same text twice is left alone.
+    app.clientside_callback(
+        ClientsideFunction(namespace="backpropLab", function_name="showEquations"),  # assets/clientside.js
+        Output("equations-html", "modified_timestamp"),
+        Input("equations-html", "data"),
+        prevent_initial_call=True,
+    )

@@ -14,7 +14,7 @@ def policy(script_hashes) -> str:
     rules = {
         "default-src": ["'self'"],
         "script-src": ["'self'", *script_hashes],
-        # Dash, Plotly and MathJax write style attributes and <style> elements.
+        # Dash and Plotly write style attributes and <style> elements.
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'", "data:"],

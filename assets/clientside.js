@@ -23,6 +23,16 @@
     readout: (value) => (value === null || value === undefined) ? noUpdate()
       : (value >= 0 ? "+" : "\u2212") + Math.abs(value).toFixed(3),
 
+    // The Equations tab: HTML with MathML the server made and escaped (components/mathml.py, app/maths.py).
+    showEquations: (markup) => {
+      const box = document.getElementById("equations");
+      if (box && typeof markup === "string" && box.dataset.shown !== markup) {
+        box.innerHTML = markup;
+        box.dataset.shown = markup;
+      }
+      return noUpdate();
+    },
+
     // The data chart's click, kept for the server's callback (app/callbacks.py).
     dataClick: (click) => click,
 

@@ -124,9 +124,8 @@
     return "#ffffff";
   }
 
-  // A panel of text and typeset maths (the equations, the tables): its HTML with every computed
-  // style written onto a copy, drawn through an SVG foreignObject. MathJax's glyphs are <use>
-  // references to definitions kept elsewhere on the page, so those come along.
+  // A panel of text and maths (the equations, the tables): its HTML with every computed style
+  // written onto a copy, drawn through an SVG foreignObject (the maths is MathML, drawn there too).
   function copyStyles(from, to) {
     const style = getComputedStyle(from);
     let text = "";
@@ -140,11 +139,8 @@
     const height = Math.ceil(node.scrollHeight);
     const clone = node.cloneNode(true);
     copyStyles(node, clone);
-    const glyphs = [...document.querySelectorAll("svg defs")].filter((d) => !node.contains(d))
-      .map((d) => new XMLSerializer().serializeToString(d)).join("");
     const body = new XMLSerializer().serializeToString(clone);
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
-      `<defs>${glyphs.replace(/<\/?defs[^>]*>/g, "")}</defs>` +
       `<foreignObject width="100%" height="100%">${body}</foreignObject></svg>`;
     const image = new Image();
     image.onload = () => {

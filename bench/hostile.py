@@ -152,7 +152,7 @@ def maximal(server, page: hostile.Page, activation: str = "sigmoid") -> list[tup
     for tab in ("equations", "blame", "reverse", "brute", "worked"):
         label = {"brute": "Try them all, k = 1,000,000"}.get(tab, tab)
         add(f"maths: {label}", maths, base | {"maths-tabs.value": tab, "selected-param.data": last,
-                                             "brute-k.value": 1_000_000, "equations-box.children": None},
+                                             "brute-k.value": 1_000_000},
             "maths-tabs.value")
     add("Copy link", page.callback("share-query.data"), base | {"copy-link.n_clicks": 1}, "copy-link.n_clicks")
     for button in ("save-lab", "export-json", "export-numpy"):

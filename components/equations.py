@@ -1,8 +1,8 @@
 """Live equations for one neuron or parameter, with the graph's own numbers plugged in.
 
-Markdown with TeX for `dcc.Markdown(text, mathjax=True)`: display maths sits between lines
-that hold only `$$` (Dash's remark-math reads `$$…$$` on one line as inline maths), inline
-maths between single `$`. Only base and AMS TeX is used, which MathJax 3 always has.
+Markdown with TeX, which components/mathml.py turns into HTML with MathML for the page:
+display maths sits between lines that hold only `$$`, inline maths between single `$`. Only
+base and AMS TeX is used.
 
 Every number comes from the passes the network graph draws (`shown_passes`, the same rule as
 network_view) and is written with `num()`, so it reads exactly as the graph's. Values the
@@ -73,7 +73,7 @@ def _frac(top: str, bottom: str) -> str:
 
 
 def _sum_lines(terms: list[str], per_line: int = 3) -> list[str]:
-    """"&= a + b + c", "&\\quad + d …": long sums wrap, since MathJax 3 never breaks a line itself."""
+    """"&= a + b + c", "&\\quad + d …": long sums wrap, since a browser never breaks a formula's line itself."""
     lines = []
     for start in range(0, len(terms), per_line):
         chunk = " + ".join(terms[start : start + per_line])

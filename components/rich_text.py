@@ -1,10 +1,7 @@
 """Short texts with paragraphs and **bold**, as Dash components.
 
-The page keeps dcc.Markdown for typeset maths only (the Equations tab). Its MathJax, about
-2 MB of script, loads as soon as any Markdown with mathjax=True is on the page, so none is
-there until equations are shown; and a Markdown without MathJax drawn before the first one
-with it makes MathJax measure a copy React has already replaced (NaN sizes in the console).
-The tour's steps and the cost panels need no more than this.
+The page has no Markdown reader: the Equations tab comes as HTML made on the server
+(components/mathml.py), and the tour's steps and the cost panels need no more than this.
 """
 
 import re

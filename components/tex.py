@@ -1,4 +1,4 @@
-"""Numbers and lines in TeX for the panels' display maths (MathJax 3, base and AMS only)."""
+"""Numbers and lines in TeX for the Equations tab (base and AMS TeX, as components/mathml.py reads it)."""
 
 from .numbers import num
 
@@ -29,5 +29,5 @@ def term(value: float, digits: int = 3) -> str:
 
 
 def display(lines: list[str]) -> str:
-    """Aligned display maths; the $$ fences on lines of their own (remark-math's block form)."""
+    """Aligned display maths; the $$ fences on lines of their own (components/mathml.py reads them so)."""
     return "$$\n\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}\n$$"

@@ -7,6 +7,7 @@ import engine
 from app.actions import param_or_weight
 from app.maths import maths_panel
 from components.equations import equations_markdown
+from components.mathml import equations_html
 
 
 def default():
@@ -16,11 +17,12 @@ def default():
 def test_the_equations_tab_explains_the_selected_weight_only():
     state = default()
     out = maths_panel(state, "equations", "W2[0,0]", values_per_weight=1000)
-    assert set(out) == {"maths-selected", "equations-box"}
+    assert set(out) == {"maths-selected", "equations-html"}
     assert "h₁ to o₁ (W2[0,0])" in out["maths-selected"]
-    box = out["equations-box"]  # typeset by MathJax, which loads with this first Markdown
-    assert box.mathjax is True and box.id == "equations"
-    assert box.children == equations_markdown(state, engine.ParamRef.parse("W2[0,0]", state.spec))
+    # HTML with MathML, which the browser draws itself: no typesetting script comes to the page.
+    assert out["equations-html"] == equations_html(equations_markdown(state, engine.ParamRef.parse("W2[0,0]",
+                                                                                                   state.spec)))
+    assert out["equations-html"].startswith("<h3>w from h₁ to o₁</h3>") and "<math display=\"block\">" in out["equations-html"]
 
 
 def test_a_bias_explains_its_neuron():

@@ -409,8 +409,8 @@ def test_every_number_on_the_panel_is_an_engine_number(index):
 
 # ---------------------------------------------------------------- the TeX itself
 
-# Everything the panel writes must be in MathJax 3's base and AMS packages, which Dash always
-# loads: anything else would be fetched on demand, and a classroom may have no network.
+# Every command the panel writes, each one latex2mathml turns into MathML (tests/components/test_mathml.py
+# converts every panel of every phase): a new one is added here on purpose, and checked there.
 TEX_COMMANDS = {"frac", "dfrac", "partial", "cdot", "sigma", "tanh", "max", "mathrm", "text", "textstyle", "sum",
                 "delta", "lambda", "quad", "le", "to", "begin", "end", ";", ",", " ", "\\",
                 "bar", "eta", "mu", "beta", "hat", "sqrt", "epsilon", "times"}  # the update's rules (base TeX)

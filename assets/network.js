@@ -408,13 +408,15 @@
     firstKey = undefined;
     if (key !== undefined) window.dash_clientside.set_props("painted-key", {data: key});
   }
-  // Measurement hook (bench/browser.py): count paints and note when each one reached the
-  // screen, i.e. the next animation frame after the update; firstPaint times the page load.
+  // Measurement hook (bench/browser.py): count paints and note when each one was on screen: the
+  // first task after the next animation frame, whose style, layout and paint come after its rAF
+  // callbacks. A timeout and a user-blocking task race for it, since a timeout also waits behind
+  // tasks queued before it (Dash's work after a click). firstPaint times the page load.
   // `live`: the live page's network (the first screen's comes before Dash is there); the charts
   // load after the first of those (plotly-loader.js), not while Dash's own scripts are read.
   let livePainted = false;
   function notePaint(live = true) {
-    requestAnimationFrame(() => {
+    requestAnimationFrame(() => afterFrame(() => {
       const lab = window.backpropLab;
       lab.paints += 1;
       lab.lastPaint = performance.now();
@@ -425,7 +427,14 @@
         livePainted = true;
         document.dispatchEvent(new Event("network-painted"));  // the charts load now (plotly-loader.js)
       }
-    });
+    }));
+  }
+
+  function afterFrame(then) {
+    let done = false;
+    const once = () => { if (!done) { done = true; then(); } };
+    if (window.scheduler && window.scheduler.postTask) window.scheduler.postTask(once, {priority: "user-blocking"});
+    setTimeout(once, 0);
   }
 
   // The weight or bias the maths tabs explain is marked on the graph: a band under its edge,

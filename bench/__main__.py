@@ -21,9 +21,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a 15 s classroom of 20 students instead of 60 s of 60")
     parser.add_argument("--soak", action="store_true", help="also 10,000 play ticks against the real server (long)")
+    parser.add_argument("--playground", metavar="DIR",
+                        help="a build of TensorFlow Playground: the browser figures beside its own, from the same run")
     args = parser.parse_args()
     print(header(), flush=True)
-    rows = engine.collect() + app.collect() + browser.collect() + wifi.collect() + speeds.collect()
+    rows = engine.collect() + app.collect() + browser.collect(args.playground) + wifi.collect() + speeds.collect()
     rows += classroom.collect(seconds=15, students=20) if args.quick else classroom.collect()
     rows += hostile.collect()
     if args.soak:

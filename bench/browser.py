@@ -1,12 +1,14 @@
 """Browser timings of Backprop Lab: what a person waits for, measured in headless Chromium.
 
 Starts `python -m app` on a free loopback port (debug off), drives the real page with
-selenium and takes every timestamp inside the page with performance.now():
+selenium and takes every timestamp inside the page with performance.now(), from the input
+event's own timeStamp to the moment a person sees the change: the first task after the
+animation frame that painted it (style, layout and paint come after a frame's rAF callbacks).
 
-1. latency: a Step click (a capture-phase click listener) → the network painted (its first
-   paint after the click, i.e. an update of the SVG, then the next animation frame: the hook in
-   assets/network.js; Step paints the next phase at once and the server's answer follows) and
-   → every visible panel painted (DOM panels: a MutationObserver, then the next frame;
+1. latency: a Step click (its timeStamp) → the network painted (its first paint after the
+   click, i.e. an update of the SVG, then that frame painted: the hook in assets/network.js;
+   Step paints the next phase at once and the server's answer follows), Full step likewise, and
+   → every visible panel painted (DOM panels: a MutationObserver, then the frame painted;
    Plotly charts: their 'plotly_afterplot' event; measured once Dash is idle and nothing
    has changed for QUIET_MS); a slider move (a capture-phase pointermove of a real,
    CDP-dispatched mouse drag) → network and gradients painted (the first paint of the new
@@ -24,7 +26,11 @@ It also prints, without budgets, where a Step's time goes (click → request, se
 trips, the renderer) and the load's timeline, to explain a missed budget. It asserts
 nothing. Takes about 2 minutes.
 
-Run from the repo root: `.venv/bin/python bench/browser.py`.
+With `--playground DIR` (a build of TensorFlow Playground), bench/playground.py takes
+Playground's figures in the same run, the same way, and each of ours is printed again beside
+its match, with Playground's median as the budget: the ratio is ours / Playground's.
+
+Run from the repo root: `.venv/bin/python bench/browser.py [--playground DIR]`.
 """
 
 import os
@@ -76,13 +82,24 @@ INSTRUMENT_JS = """
 if (window.__bench) return true;
 if (!window.backpropLab || !window.store) return false;
 const B = window.__bench = {clicks: [], inputs: [], events: [], fetches: [], renders: []};
-// The click's own time stamp (when the browser dispatched it), not when this listener ran: the
-// page's listeners may run first (Step paints at once, assets/play.js).
-document.addEventListener('click', (e) => {
-  const b = e.target.closest && e.target.closest('button');
+// The click's own time stamp (when the browser dispatched it), not when this listener ran. On the
+// window, before the page's listeners: a Step click that paints ahead is stopped there and handed
+// on to Dash after the frame (assets/play.js), as a click of the page's own (not trusted), which
+// is left out here.
+window.addEventListener('click', (e) => {
+  const b = e.isTrusted && e.target.closest && e.target.closest('button');
   if (b && b.id) B.clicks.push([b.id, e.timeStamp]);
 }, true);
-window.addEventListener('pointermove', (e) => { if (e.buttons) B.inputs.push(performance.now()); }, true);
+window.addEventListener('pointermove', (e) => { if (e.buttons) B.inputs.push(e.timeStamp); }, true);
+// A change is on screen once the frame after it is painted: the first task after that frame's
+// rAF callbacks (a timeout and a user-blocking task race; the timeout alone also waits behind
+// tasks queued before it). assets/network.js notes the network's paints the same way.
+const afterFrame = (fn) => requestAnimationFrame(() => {
+  let done = false;
+  const once = () => { if (!done) { done = true; fn(); } };
+  if (window.scheduler && scheduler.postTask) scheduler.postTask(once, {priority: 'user-blocking'});
+  setTimeout(once, 0);
+});
 // Dash's requests: which callback (its output key), when sent, when the answer's headers came.
 const fetch0 = window.fetch;
 window.fetch = function (url, init) {
@@ -106,7 +123,7 @@ lab.render = function () {
   return out;
 };
 for (const id of ['numbers', 'counters', 'phase-text', 'example-note']) {
-  new MutationObserver(() => requestAnimationFrame(() => B.events.push(['dom', id, performance.now()])))
+  new MutationObserver(() => afterFrame(() => B.events.push(['dom', id, performance.now()])))
     .observe(document.getElementById(id), {subtree: true, childList: true, characterData: true});
 }
 B.hookGraphs = () => document.querySelectorAll('.js-plotly-plot').forEach((gd) => {
@@ -124,7 +141,7 @@ B.watchFirstEdge = () => {
   B.edgeObserver = new MutationObserver((changes) => {
     const kinds = new Set(changes.map((c) => c.attributeName));
     const width = edge.getAttribute('stroke-width'), label = edge.getAttribute('aria-label') || '';
-    requestAnimationFrame(() => {
+    afterFrame(() => {
       if (kinds.has('stroke-width')) B.events.push(['width', width, performance.now()]);
       if (kinds.has('aria-label')) B.events.push(['value', label, performance.now()]);
     });
@@ -211,6 +228,19 @@ const done = arguments[arguments.length - 1], t0 = Date.now();
 })();
 """
 
+# Every byte the page fetched (compressed, as it crossed the wire), once nothing new has come for 2 s.
+ALL_BYTES_JS = """
+const done = arguments[arguments.length - 1], t0 = Date.now();
+const bytes = () => performance.getEntriesByType('resource').reduce((s, r) => s + (r.transferSize || 0), 0)
+  + ((performance.getEntriesByType('navigation')[0] || {}).transferSize || 0);
+let last = -1, since = Date.now();
+(function idle() {
+  const now = bytes();
+  if (now !== last) { last = now; since = Date.now(); }
+  if (Date.now() - since > 2000 || Date.now() - t0 > 30000) done(last); else setTimeout(idle, 250);
+})();
+"""
+
 STEP_RE = re.compile(r"Step (\d+) · Epoch (\d+)")
 
 
@@ -245,14 +275,14 @@ def stop_app(proc: subprocess.Popen) -> None:
     stop_process(proc)
 
 
-def new_driver() -> webdriver.Chrome:
+def new_driver(extra_flags: tuple[str, ...] = ()) -> webdriver.Chrome:
     """A new Chromium; chromedriver gives each session a new, empty profile (a cold cache)."""
     driver_path = shutil.which("chromedriver")
     if not driver_path or not chromium_path():
         raise SystemExit("chromedriver or Chromium not found on PATH: run `make test` once, or install "
                          "Debian's chromium and chromium-driver.")
     options = Options()
-    for flag in CHROME_FLAGS:
+    for flag in (*CHROME_FLAGS, *extra_flags):
         options.add_argument(flag)
     options.binary_location = chromium_path()
     options.set_capability("goog:loggingPrefs", {"browser": "SEVERE"})
@@ -375,7 +405,7 @@ def step_series(driver, label: str, net_budget: float, all_budget: float) -> lis
             note=f"n={len(trials)}" + (f", {unsettled} not settled" if unsettled else "")),
         Row(GROUP, f"  p95 of Step → network painted ({label})", net95, budget=60),
         Row(GROUP, f"  Step → the server's answer painted too ({label})", *summarise([t["answer"] for t in trials]),
-            note="the same picture again, with its tooltips"),
+            note="the answer drawn over the click's picture: nothing on screen changes"),
         Row(GROUP, f"Step → every visible panel painted ({label})", alls, all95, budget=all_budget,
             note=f"{len(replots)} of {len(trials)} Steps replotted charts"),
     ]
@@ -386,6 +416,8 @@ def step_series(driver, label: str, net_budget: float, all_budget: float) -> lis
                         note=f"n={len(replots)}: {', '.join(charts)}"))
     full = driver.find_element(By.CSS_SELECTOR, "#full-step")
     fulls = [click_trial(driver, full) for _ in range(FULL_STEP_TRIALS + 1)][1:]
+    rows.append(Row(GROUP, f"Full step → network painted ({label})", *summarise([t["net"] for t in fulls]),
+                    note=f"n={len(fulls)}; one whole update, painted from the picture the last answer brought"))
     m, p = summarise([t["all"] for t in fulls])
     charts = sorted({c for t in fulls for c in t["plots"]})
     rows.append(Row(GROUP, f"Full step → every visible panel painted ({label})", m, p,
@@ -631,13 +663,16 @@ def page_load(url: str) -> list[Row]:
             if r is None:
                 raise SystemExit("the network was never painted on page load")
             cold.append(_load_figures(r))
+            if i == 0:
+                everything = driver.execute_async_script(ALL_BYTES_JS)
             if i == COLD_LOADS - 1:
                 for _ in range(WARM_LOADS):
                     driver.refresh()
                     warm.append(_load_figures(driver.execute_async_script(FIRST_PAINT_JS)))
         finally:
             driver.quit()
-    rows = []
+    rows = [Row(GROUP, "Page load: bytes fetched in all (cold, the page idle)", everything, unit="B",
+                note="charts, equations and every script, compressed as they crossed the wire")]
     for label, runs, budget in (("cold: new profile, empty cache", cold, 1500), ("warm: reload", warm, 600)):
         m, p = summarise([x["first"] for x in runs])
         with_plotly = [x for x in runs if x["plotly"]]
@@ -664,7 +699,39 @@ def page_load(url: str) -> list[Row]:
 # ---------------------------------------------------------------- all of it
 
 
-def collect() -> list[Row]:
+# Our figures beside TensorFlow Playground's from the same run (bench/playground.py), with Playground's
+# median as the budget, so the ratio column reads ours / Playground's (a rate: Playground's / ours).
+# Ours → (Playground's figure, what it is there); "{}" is our network, matched by size.
+BESIDE = (
+    ("Step → network painted ({})", "step", "its Step, one epoch"),
+    ("Full step → network painted ({})", "step", "its Step, one epoch"),
+    ("Slider move → network and gradients painted ({})", "edit", "a value typed into a link's card"),
+    ("Autoplay, fastest: network redraws per second ({})", "play", "its autoplay"),
+    ("Autoplay, fastest: epochs per second ({})", "epochs", "its autoplay"),
+    ("Page load → network painted (cold: new profile, empty cache)", "load", "a cold load"),
+    ("Page load: bytes fetched in all (cold, the page idle)", "bytes", "a cold load"),
+)
+SIZES = {"default lesson": "small", "six layers of 8": "large"}
+
+
+def beside(rows: list[Row], playground: dict) -> list[Row]:
+    out = []
+    for ours, theirs, what in BESIDE:
+        for label, size in (SIZES.items() if "{}" in ours else [(None, "small")]):
+            name = ours.format(label)
+            row = next((r for r in rows if r.what == name), None)
+            figure = playground.get((theirs, size))
+            if row is None or figure is None:
+                continue
+            shape = {"small": "4,2", "large": "six layers of 8"}[size]
+            out.append(Row(GROUP, f"vs Playground: {name}", row.median, row.p95, row.unit, budget=figure[0],
+                           higher_is_better=row.higher_is_better,
+                           note=f"Playground, {shape}, {what}: {figure[0]:.3g} (p95 {figure[1]:.3g})"))
+    return out
+
+
+def collect(playground: str | None = None) -> list[Row]:
+    """Every figure; with `playground` (a build of TensorFlow Playground), each beside Playground's."""
     proc, url = start_app()
     rows: list[Row] = []
     driver = None
@@ -693,12 +760,21 @@ def collect() -> list[Row]:
         if driver is not None:
             driver.quit()
         stop_app(proc)
+    if playground:
+        from bench import playground as peer  # only with --playground: it drives another page
+
+        rows += beside(rows, peer.collect(playground))
     return rows
 
 
 if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--playground", metavar="DIR",
+                        help="a build of TensorFlow Playground: its figures, from the same run, beside ours")
     print(header())
-    print(render(collect()))
+    print(render(collect(parser.parse_args().playground)))
     if os.getloadavg()[0] > 1.5:
         print(f"note: the machine was busy (load average {os.getloadavg()[0]:.1f}): other processes share its "
               "2 cores, so these times are pessimistic", file=sys.stderr)

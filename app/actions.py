@@ -192,7 +192,7 @@ class Speed:
     label: what the list says, a promise the step counter keeps (bench/speeds.py measures it).
     per_second: moves the page's clock asks for each second; None: as fast as it goes.
     moves: what one move is, "phase" (one phase), "step" (one full step), or "max" (a tick trains
-    for FAST_TICK_SECONDS, as many full steps as fit).
+    for fast_tick_seconds, as many full steps as fit).
     """
 
     label: str
@@ -231,8 +231,18 @@ SPEEDS = {
     "fast": Speed("As fast as it goes", None, "max"),
 }
 # Server time per fast tick: long enough that training outruns drawing on a small network,
-# short enough that the picture still moves many times a second.
+# short enough that the picture still moves many times a second. A tick that brings pictures on
+# the way trains longer, for half the time its pictures fill on the display: its round trip is
+# that long anyway (the page asks for as many pictures as the last round trip lasted frames), and
+# training for only FAST_TICK_SECONDS of it would leave the server idle most of the time. At most
+# FAST_TICK_MOST_SECONDS, so that no tick holds a core for long in a classroom.
 FAST_TICK_SECONDS = 0.015
+FAST_TICK_MOST_SECONDS = 0.08
+DISPLAY_FRAME_SECONDS = 1 / 60
+
+
+def fast_tick_seconds(frames: int) -> float:
+    return min(FAST_TICK_MOST_SECONDS, max(FAST_TICK_SECONDS, frames * DISPLAY_FRAME_SECONDS / 2))
 
 
 def play_tick(state: LabState, speed: str, moves=1) -> LabState:
@@ -254,7 +264,7 @@ def play_frames(state: LabState, speed: str, moves=1, frames=1) -> tuple[LabStat
         raise LabInputError(f"A play tick at this speed takes a whole number of moves from 1 to {most}, "
                            f"not {str(moves)[:20]!r}.")
     if pace.moves == "max":
-        return engine.train_for_frames(state, FAST_TICK_SECONDS, frames)
+        return engine.train_for_frames(state, fast_tick_seconds(frames), frames)
     if frames != 1:
         raise LabInputError("Only Play at full speed brings pictures on the way.")
     if pace.moves == "phase":

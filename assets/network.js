@@ -285,7 +285,7 @@
     stopFrames();
     player.queue = Array.isArray(view.frames) ? [...view.frames, view] : [view];
     const next = () => {
-      const picture = player.queue.shift();
+      const picture = unpacked(player.queue.shift(), view);
       update(parts, picture);
       writeCounters(picture.counters);
       notePaint(live);
@@ -293,6 +293,17 @@
       if (!player.queue.length) painted();
     };
     next();
+  }
+  // A picture on the way comes packed (components/network_view.packed): its nodes and edges as
+  // columns, in the order of the answer's own view, a column the same for all as one value.
+  function unpacked(picture, view) {
+    if (Array.isArray(picture.edges)) return picture;
+    const rows = (columns, like) => like.map((item, i) => {
+      const row = {id: item.id};
+      for (const key in columns) row[key] = Array.isArray(columns[key]) ? columns[key][i] : columns[key];
+      return row;
+    });
+    return {...picture, nodes: rows(picture.nodes, view.nodes), edges: rows(picture.edges, view.edges)};
   }
   function stopFrames() {
     cancelAnimationFrame(player.raf);

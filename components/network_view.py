@@ -643,3 +643,20 @@ def _output_box(state, passes, shown, x, y) -> dict:
     if shown.updated and state.last_update is not None:
         lines.append(f"C after update = {num(example_passes(state).bwd.loss)}")
     return {"x": x, "y": y, "lines": lines, "loss": shown.loss}
+
+
+def packed(view: dict) -> dict:
+    """A view with its nodes and edges as columns: one list per field, in the order of the full
+    view's own nodes and edges, or one value where every item has the same (no ids: the order
+    is network_view's, the same for every picture of a shape). Play's pictures on the way
+    (app/callbacks.drawing) are a fifth of the bytes so; assets/network.js (unpacked) reads
+    them back against the answer's own view."""
+    def columns(items: list[dict]) -> dict:
+        fields = [key for key in items[0] if key != "id"] if items else []
+        out = {}
+        for key in fields:
+            values = [item[key] for item in items]
+            out[key] = values[0] if all(v == values[0] for v in values) else values
+        return out
+
+    return {**view, "nodes": columns(view["nodes"]), "edges": columns(view["edges"])}

@@ -9,7 +9,7 @@ from dash import no_update
 import engine
 from app import callbacks
 from app.callbacks import ACT, CONTROLS, DRAWN, act, control_values
-from components.network_view import network_view
+from components.network_view import network_view, packed
 from components.readouts import counters_text
 
 SLIDER = {"component": "WeightSliderAIO", "subcomponent": "slider", "aio_id": "W1[0,1]"}
@@ -194,12 +194,12 @@ def test_at_full_speed_a_tick_brings_the_pictures_on_the_way_each_with_its_step_
     frames = view["frames"]
     assert 1 <= len(frames) <= 5
     # Each picture is a moment the engine trained through: the network view of the lab at its step,
-    # without tooltips (Play leaves them in place), and that step's counters.
+    # without tooltips (Play leaves them in place), packed, and that step's counters.
     for frame in frames:
         step = int(frame["counters"].split()[1])
         moment = engine.train_steps(state, step)
-        assert {k: v for k, v in frame.items() if k != "counters"} == network_view(
-            moment, geometry=False, tips=False, aria=False)
+        assert {k: v for k, v in frame.items() if k != "counters"} == packed(network_view(
+            moment, geometry=False, tips=False, aria=False))
         assert frame["counters"] == counters_text(moment)
     steps = [int(f["counters"].split()[1]) for f in frames] + [last.counters.step]
     assert steps == sorted(set(steps))

@@ -22,7 +22,7 @@ import pytest
 
 import engine
 from components import palette
-from components.network_view import LABELS_MAX_LAYER, LABELS_MAX_NEURONS, network_view
+from components.network_view import LABELS_MAX_LAYER, LABELS_MAX_NEURONS, network_view, packed
 from components.numbers import MINUS, num
 from engine import ParamRef
 
@@ -339,3 +339,28 @@ def test_a_big_network_changes_its_strokes_at_once_a_small_one_eases_them():
     big = state_from_query("?lesson=circle&hidden=8,8,8,8,8,8").state.spec  # 2·8 + 5·64 + 8 = 344 edges
     assert len(network_geometry(small)["edges"]) == 6 and network_geometry(small)["eased"] is True
     assert len(network_geometry(big)["edges"]) == 344 > EASED_EDGES and network_geometry(big)["eased"] is False
+
+
+def unpacked(picture: dict, view: dict) -> dict:
+    """What assets/network.js (unpacked) does with a packed picture, given the answer's own view."""
+    def rows(columns, like):
+        return [{"id": item["id"], **{k: v[i] if isinstance(v, list) else v for k, v in columns.items()}}
+                for i, item in enumerate(like)]
+    return {**picture, "nodes": rows(picture["nodes"], view["nodes"]), "edges": rows(picture["edges"], view["edges"])}
+
+
+def test_a_packed_picture_reads_back_as_the_view_in_a_fifth_of_the_bytes():
+    from app.links import state_from_query
+
+    state = state_from_query("?lesson=circle&hidden=8,8,8,8,8,8").state
+    answer = network_view(engine.train_steps(state, 30), geometry=False, tips=False, aria=False)
+    for moment in (engine.train_steps(state, 10), engine.advance(state)):
+        view = network_view(moment, geometry=False, tips=False, aria=False)
+        small = packed(view)
+        # Read back against another picture of the same shape (the answer's own): the same picture.
+        assert unpacked(small, answer) == view
+        assert len(json.dumps(small, ensure_ascii=False)) < len(json.dumps(view, ensure_ascii=False)) / 3
+    # A field the same on every edge is sent once: before the backward phase no edge has a gradient.
+    before = packed(network_view(engine.advance(state), geometry=False, tips=False, aria=False))
+    assert before["edges"]["grad"] == "" and isinstance(before["edges"]["width"], list)
+    assert len(before["edges"]["width"]) == 344

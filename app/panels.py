@@ -291,10 +291,17 @@ def _waiting(out: dict, tab) -> dict:
 def register_panel_callbacks(app) -> None:
     # The loss curve beside the network, and the map's first axis, follow the weight last clicked (or
     # chosen by a tour step). Again when a list is filled: a list drops a value it does not offer yet.
+    # That second one sets the value with set_props and has no output. As an output, Dash would see
+    # the panels' own outputs (the lists) lead back to their input (the value), count the panels as
+    # waiting on themselves, and send their request only once every other one was answered: after
+    # each Step, the maths tabs' first, then the charts'.
     follow = ClientsideFunction(namespace="backpropLab", function_name="followParam")  # assets/clientside.js
+    offer = ClientsideFunction(namespace="backpropLab", function_name="offerParam")
     for chooser in ("slice-param", "contour-x"):
         app.clientside_callback(follow, Output(chooser, "value"), Input("selected-param", "data"),
-                                Input(chooser, "options"))
+                                State(chooser, "options"))
+        app.clientside_callback(offer, Input(chooser, "options"), State("selected-param", "data"),
+                                prevent_initial_call=True)
 
     landscapes, outputs = by_name(LANDSCAPES), panel_outputs()
 

@@ -11,6 +11,8 @@
   "use strict";
   const clientside = window.dash_clientside = window.dash_clientside || {};
   const noUpdate = () => window.dash_clientside.no_update;
+  const offers = (options, param) => typeof param === "string" && Array.isArray(options) &&
+    options.some((o) => o && o.value === param);
 
   clientside.backpropLab = {
     // The network (network.js and play.js; app/callbacks.py).
@@ -33,9 +35,6 @@
       return noUpdate();
     },
 
-    // The data chart's click, kept for the server's callback (app/callbacks.py).
-    dataClick: (click) => click,
-
     // Copy link, time travel and the display (display.js, timeline.js; app/sharing.py).
     copyLink: (share) => window.backpropLabDisplay.copyLink(share),
     record: (stored, start, limits) => window.backpropLabTimeline.record(stored, start, limits),
@@ -55,9 +54,16 @@
       return noUpdate();
     },
 
-    // The loss curve's and the map's weight follow the one selected, once their list offers it (app/panels.py).
-    followParam: (param, options) => (typeof param === "string" && (options || []).some((o) => o.value === param))
-      ? param : noUpdate(),
+    // The data chart's click, kept for the server's callback (app/callbacks.py).
+    dataClick: (click) => click,
+
+    // The loss curve's and the map's weight follow the one selected, once their list offers it (app/panels.py):
+    // when it is selected, and when a list is filled. The second is set with set_props, not returned.
+    followParam: (param, options) => offers(options, param) ? param : noUpdate(),
+    offerParam: (options, param) => {
+      const chooser = (window.dash_clientside.callback_context.triggered_id || "");
+      if (typeof chooser === "string" && offers(options, param)) window.dash_clientside.set_props(chooser, {value: param});
+    },
     // The ball's Play and Pause (app/panels.py).
     ballPlay: (clicks, disabled) => disabled === false ? [true, "Play"] : [false, "Pause"],
   };

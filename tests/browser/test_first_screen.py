@@ -5,7 +5,12 @@ small lessons; the heading on at most two lines; type on the graph never under 1
 no sideways scroll up to 2560×1440; a larger network names its inputs and outputs with their values.
 Measured on the page itself: the boxes the browser laid out."""
 
+import time
+
+from selenium.webdriver.common.keys import Keys
+
 import engine
+from app import panels
 from components.numbers import num
 from tests.browser.test_network_page import choose, open_page, wait_until
 
@@ -174,4 +179,32 @@ def test_a_larger_network_names_its_inputs_and_outputs_and_shows_hidden_values_o
     dash_duo.find_element("#present-toggle").click()
     wait_until(lambda: set(dash_duo.driver.execute_script(SHOWN_VALUES)[hidden]) == {"?"},
                "the hidden neurons' values on the stage")
+    assert dash_duo.get_logs() == []
+
+
+def test_a_weight_clicked_before_the_curves_list_offers_it_is_followed_once_it_does(dash_duo, monkeypatch):
+    # The charts' answer is slow for the new shape (2-3-1): the new network is on screen, and a weight
+    # only it has is clicked, while the curve's list still offers the old network's weights. Once the
+    # list is filled, the curve follows the click (assets/clientside.js, offerParam).
+    real = panels._surely_refused
+
+    def slow(tab, stored, names):
+        if isinstance(stored, dict) and "[2, 3, 1]" in str(stored.get("network")):
+            time.sleep(1.5)
+        return real(tab, stored, names)
+
+    monkeypatch.setattr(panels, "_surely_refused", slow)
+    open_page(dash_duo)
+    title = "return document.querySelector('#slice-chart .xtitle')?.textContent"
+    wait_until(lambda: dash_duo.driver.execute_script(title) == "W1[0,0]", "the curve along W1[0,0]")
+    box = dash_duo.find_element("#hidden-sizes")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("3", Keys.ENTER)
+    wait_until(lambda: len(dash_duo.find_elements("#network path.edge-hit")) == 9, "the 2-3-1 network")
+    dash_duo.driver.execute_script(
+        "document.querySelectorAll('#network path.edge-hit')[8].dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+    wait_until(lambda: "(W2[0,2])" in dash_duo.find_element("#maths-selected").text, "W2[0,2] selected")
+    assert "W2[0,2]" not in dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#slice-param')].map(d => d.textContent).join()")
+    wait_until(lambda: dash_duo.driver.execute_script(title) == "W2[0,2]", "the curve along W2[0,2]", timeout=15)
     assert dash_duo.get_logs() == []

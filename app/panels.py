@@ -187,6 +187,14 @@ def _revealed(state) -> dict:
     return {"updated": shown.updated, "blamed": shown.backward_from}
 
 
+def _slice_keys(state, name) -> dict:
+    """What the loss along one weight shows besides the weights: whether the update is on show, and
+    whether the slope at the ball is known yet. A backward phase that has not reached the weight's
+    layer changes neither, so the chart beside the network is not drawn again for it."""
+    ref = actions.param_or_weight(state, name)
+    return {"param": str(ref), "updated": state.cursor.revealed().updated, "slope": slope_revealed(state, ref)}
+
+
 def _graph(id_):
     return dcc.Graph(id=id_, config={"displayModeBar": False}, className="chart tall")
 
@@ -231,7 +239,7 @@ LANDSCAPES = (
         asks={"slice_name": ("slice-param", "value")},
         outputs={"slice-chart": "figure", "slice-note": "children", "slice-param": "options"},
         draw=lambda state, asked: dict(zip(("slice-chart", "slice-note"), slice_panel(state, asked["slice_name"]))),
-        keys=lambda state, asked: {"param": asked["slice_name"], **_revealed(state)},
+        keys=lambda state, asked: _slice_keys(state, asked["slice_name"]),
         chart="slice-chart", note="slice-note",
     ),
     # Its own callback (the ball's, below): the toy curves do not follow the lab.

@@ -530,10 +530,13 @@ def _bursts(driver, x: float, y: float, left: float, right: float, label: str) -
         shown = [e for e in r["events"] if e[0] == "width" and e[2] >= last_input]
         match = next((e for e in shown if abs(float(e[1]) - width) < 0.006), None)
         during = sum(1 for e in r["events"] if e[0] == "width" and e[2] < last_input)
-        if match is None:
-            stale += 1
-        else:
+        now = float(driver.execute_script("return document.querySelector('#network path.edge').getAttribute('stroke-width')"))
+        if match is not None:
             lags.append(match[2] - last_input)
+        elif not shown and abs(now - width) < 0.006:
+            lags.append(0.0)  # the last move kept the slider's value: the picture already showed it
+        else:
+            stale += 1
         paints.append(during / ((last_input - r["inputs"][0]) / 1000))
         _mouse(driver, "mouseMoved", x, y)  # back to the start for the next burst
         settle(driver)

@@ -532,3 +532,23 @@ def test_a_long_trail_is_capped():
     out = ball("ball-step", "plateau", 1.0, stored=stored)
     assert len(out["data"]["x"]) == engine.limits.MAX_PATH
     assert out["data"]["x"][-2] == 6.0
+
+
+@pytest.mark.parametrize("name", ["W1[0,0]", "W2[0,0]", "b1[1]"])
+def test_the_slice_is_drawn_again_exactly_when_what_it_shows_changes(name):
+    from app.panels import _fingerprint, _slice_keys
+
+    state, seen, drawn = preset("default"), [], 0
+    for _ in range(2 * state.cursor.n_phases + 1):  # two whole steps, phase by phase
+        key = (_fingerprint(state), _slice_keys(state, name))
+        shown = slice_panel(state, name)
+        if seen and seen[-1][0] == key:
+            assert seen[-1][1] == shown  # the same keys: nothing to draw again
+        elif seen:
+            assert seen[-1][1] != shown  # new keys: a new picture
+            drawn += 1
+        seen.append((key, shown))
+        state = engine.advance(state)
+    # The slope revealed at the weight's layer and the update, in each step, and the second step's
+    # first phase (the weights have moved): five new pictures in twelve phases.
+    assert drawn == 5

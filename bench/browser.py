@@ -717,6 +717,10 @@ BESIDE = (
 SIZES = {"default lesson": "small", "six layers of 8": "large"}
 
 
+def _figure(value: float, unit: str) -> str:
+    return f"{value / 1024:.1f} KB" if unit == "B" else f"{value:.3g}"
+
+
 def beside(rows: list[Row], playground: dict) -> list[Row]:
     out = []
     for ours, theirs, what in BESIDE:
@@ -729,7 +733,8 @@ def beside(rows: list[Row], playground: dict) -> list[Row]:
             shape = {"small": "4,2", "large": "six layers of 8"}[size]
             out.append(Row(GROUP, f"vs Playground: {name}", row.median, row.p95, row.unit, budget=figure[0],
                            higher_is_better=row.higher_is_better,
-                           note=f"Playground, {shape}, {what}: {figure[0]:.3g} (p95 {figure[1]:.3g})"))
+                           note=f"Playground, {shape}, {what}: {_figure(figure[0], row.unit)} "
+                                f"(p95 {_figure(figure[1], row.unit)})"))
     return out
 
 

@@ -635,9 +635,9 @@ def _load_figures(r: dict) -> dict:
     def find(part):
         return next((v for n, v in res.items() if part in n), None)
 
-    # Plotly's bundle (the cartesian one in assets/vendor/; plotly.min.js before it) comes once the
+    # Plotly's bundle (the app's own in assets/vendor/; plotly.min.js before it) comes once the
     # network is painted (assets/plotly-loader.js): a row says so if it ever comes before.
-    plotly = find("plotly-cartesian") or find("plotly.min.js")
+    plotly = find("vendor/plotly-") or find("plotly.min.js")
     layout, deps = find("_dash-layout"), find("_dash-dependencies")
     before = [d for s, d in r["longtasks"] if s < r["first"]]
     callbacks = [v for n, v in res.items() if "_dash-update-component" in n and v[0] < r["first"]]

@@ -69,7 +69,7 @@ def test_a_bundle_is_compressed_in_the_encoding_the_browser_prefers_and_decodes_
 def test_versioned_files_are_kept_for_a_year_and_unversioned_ones_are_revalidated(client, page):
     fingerprinted = client.get(suite_url(page, "dash_renderer"), headers={"Accept-Encoding": "br"})
     asset = client.get(suite_url(page, "/assets/network.js?m="), headers={"Accept-Encoding": "br"})
-    vendor = client.get("/assets/vendor/plotly-cartesian-4.1.1.min.js", headers={"Accept-Encoding": "br"})
+    vendor = client.get("/assets/vendor/plotly-lab-4.1.1.min.js", headers={"Accept-Encoding": "br"})
     for response in (fingerprinted, asset, vendor):
         assert response.status_code == 200
         cache = response.headers["Cache-Control"]
@@ -92,17 +92,17 @@ def test_the_page_names_no_full_plotly_and_its_loader_names_a_bundle_that_exists
     bundle = client.get(f"/assets/{name}", headers={"Accept-Encoding": "identity"})
     assert bundle.status_code == 200
     head = bundle.get_data()[:200].decode()
-    version = re.search(r"plotly\.js \(cartesian - minified\) v([\d.]+)", head).group(1)
+    version = re.search(r"plotly\.js \(scatter, bar, heatmap, contour - minified\) v([\d.]+)", head).group(1)
     assert f"-{version}.min.js" in name  # the name carries the version the browser caches it by
     assert (ASSETS / "vendor" / "plotly.js-LICENSE.txt").read_text().startswith("MIT License")
 
 
 def test_every_trace_type_the_app_draws_is_in_the_bundle():
-    """The cartesian bundle registers scatter, bar, heatmap, contour and a few more; a figure of
-    another type (a 3-D surface, say) would draw nothing. Every figure the app makes is checked."""
+    """The bundle registers scatter, bar, heatmap and contour only; a figure of another type (a box
+    plot, a 3-D surface) would draw nothing. Every figure the app makes is checked."""
     from pathlib import Path
 
-    bundle = (ASSETS / "vendor" / "plotly-cartesian-4.1.1.min.js").read_text()
+    bundle = (ASSETS / "vendor" / "plotly-lab-4.1.1.min.js").read_text()
     root = Path(__file__).resolve().parents[2]
     drawn = set()
     for folder in ("app", "components"):

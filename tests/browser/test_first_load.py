@@ -2,7 +2,7 @@
 (Resource Timing's transferSize: the bytes that crossed the network, compressed, headers included).
 
 Budget from the classroom: at most 1.2 MB before the network is painted on a cold load (it was
-6.3 MB, uncompressed, with the full Plotly bundle); Plotly is the cartesian bundle and comes after
+6.3 MB, uncompressed, with the full Plotly bundle); Plotly is the app's own bundle and comes after
 the network; everything, charts and equations drawn, under 0.9 MB; a reload moves almost nothing.
 """
 
@@ -65,9 +65,9 @@ def test_a_cold_load_is_light_and_a_reload_moves_almost_nothing(dash_duo):
     for r in cold["all"]:
         if r["name"].split("?")[0].endswith((".js", ".css")) and r["decoded"] > 5000:
             assert r["encoded"] < 0.6 * r["decoded"], r
-    # Plotly: the cartesian bundle, asked for once the network was on screen; never the full one.
+    # Plotly: the app's own bundle, asked for once the network was on screen; never the full one.
     plotly = [r for r in cold["all"] if "plotly" in r["name"] and "plotly-loader" not in r["name"]]
-    assert [r["name"] for r in plotly] == ["/assets/vendor/plotly-cartesian-4.1.1.min.js"]
+    assert [r["name"] for r in plotly] == ["/assets/vendor/plotly-lab-4.1.1.min.js"]
     assert plotly[0]["start"] >= cold["firstPaint"]
     assert cold["plotly"] == "4.1.1"
 

@@ -253,11 +253,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app() -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "app", "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
+def serving(command: list[str], url: str, failed: str) -> tuple[subprocess.Popen, str]:
+    """Start a server and wait (at most 30 s) until `url` answers; `failed` says why if it never does."""
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     end = time.monotonic() + 30
     while True:
         try:
@@ -266,9 +264,15 @@ def start_app() -> tuple[subprocess.Popen, str]:
             return proc, url
         except OSError:
             if proc.poll() is not None or time.monotonic() > end:
-                proc.kill()
-                raise SystemExit("the app did not start: try `.venv/bin/python -m app` to see why")
+                stop_process(proc)
+                raise SystemExit(failed) from None
             time.sleep(0.2)
+
+
+def start_app() -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    return serving([sys.executable, "-m", "app", "--port", str(port)], f"http://127.0.0.1:{port}/",
+                   "the app did not start: try `.venv/bin/python -m app` to see why")
 
 
 def stop_app(proc: subprocess.Popen) -> None:

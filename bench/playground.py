@@ -15,10 +15,9 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-from bench.browser import _mouse, free_port, new_driver, wait_until
+from bench.browser import _mouse, free_port, new_driver, serving, wait_until
 from bench.server import stop_process
 from bench.table import summarise
 
@@ -101,20 +100,8 @@ def serve(directory: str) -> tuple[subprocess.Popen, str]:
     if not (root / "index.html").is_file():
         raise SystemExit(f"{root} holds no index.html: give --playground a build of TensorFlow Playground")
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                             "--directory", str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/index.html"
-    end = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                r.read()
-            return proc, url
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > end:
-                stop_process(proc)
-                raise SystemExit("Playground's files could not be served") from None
-            time.sleep(0.2)
+    return serving([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(root)],
+                   f"http://127.0.0.1:{port}/index.html", "Playground's files could not be served")
 
 
 def _driver():

@@ -165,9 +165,9 @@ def drawing(state, keys, brief=False, painted=None, playing=False, frames=None) 
     painted: the network shape the browser has drawn; its geometry is not sent again.
     frames: for a Play tick, the labs on the way to this one (a list, empty unless at full speed,
     actions.play_frames), whose pictures the page paints first, one per display frame, packed
-    (network_view.packed: a fifth of the bytes). Each picture carries its counters, and the page writes them as it paints it; a tick's counters travel only
-    so, not as the counters' output: set at once on arrival, they would run ahead of the pictures
-    still to be painted.
+    (network_view.packed: a fifth of the bytes). Each picture carries its counters, and the page
+    writes them as it paints it; a tick's counters travel only so, not as the counters' output:
+    set at once on arrival, they would run ahead of the pictures still to be painted.
     """
     keys = keys if isinstance(keys, dict) else {}
     shown_before = keys.get("shown") if isinstance(keys.get("shown"), dict) else {}

@@ -62,7 +62,7 @@ def problem(body, callbacks: dict) -> str:
     if not isinstance(body, dict):
         return "The request must be a JSON object."
     spec = callbacks.get(body.get("output")) if isinstance(body.get("output"), str) else None
-    if spec is None:
+    if spec is None or "callback" not in spec:  # none, or one that runs in the page (clientside)
         return "The request names no callback of this app."
     reason = bounds.envelope_problem(body)
     if reason:

@@ -186,7 +186,20 @@ def test_a_play_tick_takes_the_moves_the_page_asks_for_and_refuses_junk():
         assert "Traceback" not in answer["message"]
 
 
-def test_at_full_speed_a_tick_brings_the_pictures_on_the_way_each_with_its_step_counter():
+class SteadyClock:
+    """The training loop's clock, one millisecond on per reading: a tick trains as many steps on a
+    busy machine as on an idle one, so it always reaches the moments its pictures are taken at."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        self.now += 0.001
+        return self.now
+
+
+def test_at_full_speed_a_tick_brings_the_pictures_on_the_way_each_with_its_step_counter(monkeypatch):
+    monkeypatch.setattr(engine.training, "time", SteadyClock())
     state = engine.PRESETS["circle"].state()
     answer = tick(state, "fast", frames=6, charts=False)
     last = trained_to(answer)
@@ -203,6 +216,11 @@ def test_at_full_speed_a_tick_brings_the_pictures_on_the_way_each_with_its_step_
         assert frame["counters"] == counters_text(moment)
     steps = [int(f["counters"].split()[1]) for f in frames] + [last.counters.step]
     assert steps == sorted(set(steps))
+    # 6 pictures fill 0.1 s of the display, so the tick trains for 0.05 s. Its clock starts at 1 ms
+    # and reads 1 ms more after each step: step i ends at (i + 1) ms. Pictures are due every 50/6 ms
+    # from the start, at 9.3, 17.7, 26, 34.3 and 42.7 ms (steps 9, 17, 25, 34, 42), and the tick
+    # ends at 51 ms, after step 50.
+    assert steps == [9, 17, 25, 34, 42, 50]
     # The counters travel with the pictures, not as their own output, which would run ahead of them.
     assert view["counters"] == counters_text(last) and answer["drawn"]["counters"] is no_update
     # On a chart tick too.

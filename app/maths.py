@@ -1,5 +1,6 @@
 """Callback of the maths tabs: the equations and the blame game for the selected weight, why
-backprop runs in reverse, why not try every combination, and the classic worked example.
+backprop runs in reverse, why not try every combination, the network's scores on the whole data,
+and the classic worked example.
 
 It follows the lab through `maths-due`, which the main callback sets with each new state except
 while Play runs (the maths catch up on Pause), and only the visible tab is computed and sent.
@@ -7,10 +8,12 @@ while Play runs (the maths catch up on Pause), and only the visible tab is compu
 
 from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 
+import engine
 from components import blame, costs, equations
 from components.mathml import equations_html
 from components.network_view import neuron_name
 from components.rich_text import rich_text
+from components.scores import scores_panel
 from components.worked_example import worked_example_table
 from engine import LabInputError
 
@@ -91,6 +94,8 @@ MATHS = (
         html.Div(id="brute-text", className="card-text"),
     ], asks={"values_per_weight": ("brute-k", "value")},
           outputs={"brute-table": "children", "brute-text": "children"}, draw=_brute),
+    Panel("scores", "Scores", lambda: [html.Div(id="scores-box")], outputs={"scores-box": "children"},
+          draw=lambda state, asked: {"scores-box": scores_panel(state, engine.evaluate(state))}),
     Panel("worked", "Worked example", lambda: [html.Div(id="worked-table")], outputs={"worked-table": "children"},
           draw=lambda state, asked: {"worked-table": worked_example_table()}),
 )

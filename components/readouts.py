@@ -43,6 +43,11 @@ def numbers_panel(state, scores: dict) -> list:
         items.append(("Train accuracy", f"{100 * scores['train_accuracy']:.0f}%"))
     if scores["test_accuracy"] is not None and several:
         items.append(("Test accuracy", f"{100 * scores['test_accuracy']:.0f}%"))
+    # Regression: R², which reads the same whatever the targets' units (the Scores tab has RMSE).
+    for name, label in (("train", "Train R²"), ("test", "Test R²")):
+        fit = scores[f"{name}_fit"]
+        if fit is not None and fit.r_squared is not None:
+            items.append((label, num(fit.r_squared, digits=2)))
     # The batch's loss before and after an update, while the update is on show ("—" otherwise): always
     # there, so that the numbers take the same room in every phase.
     last = state.last_update

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import health, limits
+from . import health, limits, metrics
 from .cache import byte_cached
 from .datasets import Dataset, DataSpec, make_dataset
 from .errors import LabInputError
@@ -118,23 +118,25 @@ def example_passes(state: LabState, params: Params | None = None) -> Passes:
 
 
 def evaluate(state: LabState, params: Params | None = None) -> dict:
-    """Mean loss and (for classification) accuracy on the training and test sets."""
+    """The mean loss on the training and test sets ({train,test}_loss), and how well the network
+    does besides (engine/metrics.py): for classification {…}_accuracy and {…}_confusion (a
+    metrics.Confusion), for regression {…}_rmse and {…}_fit (a metrics.Fit). None for what does
+    not apply, and for everything of an empty test set."""
     data, params = dataset(state.data), state.params if params is None else params
+    classifying = data.kind == "classification"
     out = {}
     for name, x, y in (("train", data.x_train, data.y_train), ("test", data.x_test, data.y_test)):
-        if x.shape[0] == 0:
-            out[f"{name}_loss"], out[f"{name}_accuracy"] = None, None
-            continue
-        fwd = forward(state.spec, params, x)
-        out[f"{name}_loss"] = float(np.mean(per_example_loss(state.spec, fwd, y)))
-        out[f"{name}_accuracy"] = _accuracy(fwd.output, y) if data.kind == "classification" else None
+        scores = dict.fromkeys(("loss", "accuracy", "confusion", "rmse", "fit"))
+        if x.shape[0]:
+            fwd = forward(state.spec, params, x)
+            scores["loss"] = float(np.mean(per_example_loss(state.spec, fwd, y)))
+            if classifying:
+                scores["confusion"] = metrics.confusion(fwd.output, y)
+                scores["accuracy"] = scores["confusion"].accuracy
+            else:
+                scores["rmse"], scores["fit"] = metrics.rmse(fwd.output, y), metrics.fit(fwd.output, y)
+        out |= {f"{name}_{k}": v for k, v in scores.items()}
     return out
-
-
-def _accuracy(output: np.ndarray, y: np.ndarray) -> float:
-    # Outputs in (−1, 1) from tanh are read with threshold 0, sigmoid outputs with 0.5.
-    threshold = 0.0 if np.min(output) < 0 else 0.5
-    return float(np.mean((output > threshold) == (y > 0.5)))
 
 
 def _too_big(params: Params) -> bool:

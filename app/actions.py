@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import engine
-from engine import LabInputError, LabState, limits, validate
+from engine import LabInputError, LabState, limits, stopping, validate
 from engine.phases import Cursor
 
 
@@ -145,6 +145,24 @@ def train_settings(state: LabState, learning_rate, batch_size, optimizer) -> Lab
     )
 
 
+def stop_settings(state: LabState, rule, at, new_rule: bool = False) -> LabState:
+    """Play's stop rule (engine/stopping.py) and its target. A rule just chosen starts at its usual
+    target (`new_rule`): the box's number was another rule's. Raises LabInputError for a rule the
+    lab's data cannot meet (accuracy on regression, a test score without a test set)."""
+    if not isinstance(rule, str) or rule not in engine.STOP_RULES:
+        raise LabInputError("Unknown stop rule.")
+    chosen = engine.STOP_RULES[rule]
+    if not chosen.measure and not new_rule and at != chosen.default:
+        raise LabInputError("Choose when Play stops first (“Play stops when”): the target belongs to a rule.")
+    if not chosen.measure or new_rule:
+        at = chosen.default
+    why = stopping.refusal(state, rule)
+    if why:
+        raise LabInputError(f"“{chosen.title}” cannot stop Play here: {why}")
+    config = engine.TrainConfig.from_dict(state.train.to_dict() | {"stop_rule": rule, "stop_at": at})
+    return state if config == state.train else state.replace(train=config)
+
+
 def set_param(state: LabState, name, value) -> LabState:
     """Set one weight or bias by hand. Nothing is trained; every value shown is recomputed,
     so the picture reveals the whole forward and backward pass for the new weight."""
@@ -263,10 +281,14 @@ def play_frames(state: LabState, speed: str, moves=1, frames=1) -> tuple[LabStat
     if isinstance(moves, bool) or not isinstance(moves, int) or not 1 <= moves <= most:
         raise LabInputError(f"A play tick at this speed takes a whole number of moves from 1 to {most}, "
                            f"not {str(moves)[:20]!r}.")
+    # Play's stop rule ends a tick after the first step that meets it, and trains none once it is met.
+    until = stopping.met if state.train.stop_rule != "none" else None
     if pace.moves == "max":
-        return engine.train_for_frames(state, fast_tick_seconds(frames), frames)
+        return engine.train_for_frames(state, fast_tick_seconds(frames), frames, until=until)
     if frames != 1:
         raise LabInputError("Only Play at full speed brings pictures on the way.")
+    if until is not None and until(state):
+        return (state,)
     if pace.moves == "phase":
         return (engine.advance(state),)
-    return (engine.train_steps(state, moves),)
+    return (engine.train_steps(state, moves, until=until),)

@@ -18,7 +18,7 @@ from components.charts import history_figure
 from components.network_view import network_view, neuron_name, packed
 from components.readouts import counters_text, example_label, example_note, numbers_panel, numbers_when
 from components.weight_slider import READOUT, READOUT_INPUT, READOUT_OUTPUT, WeightSliderAIO
-from engine import LabInputError, limits
+from engine import LabInputError, limits, stopping
 
 from . import actions, arrivals, lessons
 from .layout import loss_options, output_options
@@ -36,7 +36,7 @@ BUTTONS = ("step", "full-step", "reset", "reset-diverged", "add-layer", "remove-
 # this many at once: a count from a client is untrusted.
 REPEATED = {"step": 32, "full-step": 8}
 CONTROLS = ("hidden-sizes", "activation", "output-activation", "loss", "dataset", "seed", "learning-rate",
-            "batch-size", "optimizer", "example")
+            "batch-size", "optimizer", "stop-rule", "stop-at", "example")
 
 
 def control_values(state) -> dict:
@@ -52,6 +52,8 @@ def control_values(state) -> dict:
         "learning-rate": state.train.learning_rate,
         "batch-size": state.train.batch_size,
         "optimizer": state.train.optimizer,
+        "stop-rule": state.train.stop_rule,
+        "stop-at": int(state.train.stop_at) if state.train.stop_at.is_integer() else state.train.stop_at,
         "example": state.example,
     }
 
@@ -93,6 +95,8 @@ def apply(trigger, values: dict, state, start, speed):
         return new, new
     if trigger in ("learning-rate", "batch-size", "optimizer"):
         return actions.train_settings(state, values["learning-rate"], values["batch-size"], values["optimizer"]), start
+    if trigger in ("stop-rule", "stop-at"):
+        return actions.stop_settings(state, values["stop-rule"], values["stop-at"], trigger == "stop-rule"), start
     if trigger == "example":
         return actions.choose_example(state, values["example"]), start
     if trigger == "data-click":
@@ -248,6 +252,8 @@ ACT = {
         "drawn": {name: Output(name, prop) for name, prop in DRAWN.items()},
         "lesson": Output("preset", "value"),  # the lesson on screen (e.g. after a tour step), without reloading it
         "handled": Output("handled-clicks", "data"),
+        # Play's stop rule was met on this tick: the page pauses Play (assets/play.js, playback).
+        "stopped": Output("play-stopped", "data"),
         # An arrival is emptied once read: Dash sends every input with every request, and a
         # loaded file would otherwise travel with each Step.
         "cleared": {name: Output(name, prop) for name, prop in arrivals.CLEARED},
@@ -335,6 +341,7 @@ def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, d
         values["slider"] = sliders[index] if index is not None and index < len(sliders) else None
     owed = owed_clicks(trigger, clicks, handled) if trigger is not None else []
     frames = None  # a Play tick's pictures on the way (a list, maybe empty, at full speed)
+    stopped = ""  # why Play stopped by itself on this tick
     # An arrival still in the request was not read yet, or its reading was overtaken by this request,
     # whose answer is the one the page applies (assets/connection.js): it is read first, as it came first.
     waiting = [name for name, _ in arrivals.CLEARED if name != source and arrived.get(name)]
@@ -349,6 +356,8 @@ def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, d
             state, start, message, lesson = arrivals.arrive(source, arrived[source], state, start)
         elif trigger == "play-tick":
             *frames, state = actions.play_frames(state, speed, *tick_asks(tick))
+            stopped = stopping.reason(state)
+            message = stopped or message
         elif not (isinstance(trigger, str) and trigger in REPEATED):
             state, start = apply(trigger, values, state, start, speed)
     except LabInputError as e:
@@ -378,6 +387,7 @@ def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, d
         "lesson": _lesson_key(state.title, preset, lesson),
         "cleared": {name: None if name == source or name in waiting else no_update for name, _ in arrivals.CLEARED},
         "handled": {name: _count(n) for name, n in clicks.items()} if owed and isinstance(clicks, dict) else no_update,
+        "stopped": {"reason": stopped, "step": state.counters.step} if stopped else no_update,
     }
 
 
@@ -495,6 +505,7 @@ def register_callbacks(app) -> None:
         Input("play", "n_clicks"),
         Input("speed", "value"),
         Input("lab-state", "data"),
+        Input("play-stopped", "data"),
         State("playing", "data"),
         State("speed-paces", "data"),
     )

@@ -166,6 +166,12 @@ def settings():
                 ],
             ),
             select("optimizer", options(optimizers), "sgd", "Optimizer"),
+            select("stop-rule", options({k: r.title for k, r in engine.STOP_RULES.items()}), "none",
+                   "Play stops when"),
+            html.Label(className="field", children=[
+                html.Span("Target (an accuracy in %)", className="field-label"),
+                dcc.Input(id="stop-at", type="number", value=0, min=0, debounce=True, className="text-input"),
+            ]),
             share_and_save(),
         ],
     )
@@ -361,6 +367,7 @@ def build_layout():
             dcc.Store(id="drawn-keys"),  # what the page shows already (charts, texts, shape): not sent again
             dcc.Store(id="speed-paces", data={k: v.pace() for k, v in SPEEDS.items()}),
             dcc.Store(id="playing", data=False),
+            dcc.Store(id="play-stopped"),  # why Play stopped by itself (its stop rule), set by the tick that met it
             dcc.Store(id="play-tick"),  # set by the browser: one tick at a time, the next after the answer
             dcc.Store(id="hover-neuron"),
             dcc.Store(id="ball", storage_type="session"),

@@ -9,7 +9,8 @@ person uploaded (too big for an address), nor the extras of a lab loaded from a 
 Parameters: lesson or from (a preset key: the lesson itself, or a network of one's own begun
 from it), hidden ("4,4"; "0" for none), act, out, loss, data (a dataset, or "explicit" for the
 lesson's own examples), seed, dseed (the seed of the lesson's own examples, when it differs),
-lr, batch, opt; and the display flags present and theme, which are returned, not built.
+lr, batch, opt, stop (Play's stop rule and its target, "steps:500" or "train_loss:0.05"); and the
+display flags present and theme, which are returned, not built.
 
 A query is untrusted: `state_from_query` never raises. What it cannot use becomes a notice
 naming the setting, and the rest of the link still applies.
@@ -32,7 +33,7 @@ MAX_QUERY = limits.MAX_LINK_CHARS
 MAX_UNKNOWN_NOTICES = 3  # then one line for the rest, so junk cannot flood the page
 OWN_TITLE = "Your network"  # what actions.rebuild calls a network of a person's own
 NETWORK = ("hidden", "act", "out", "loss", "data")
-LAB = ("lesson", "from", *NETWORK, "seed", "dseed", "lr", "batch", "opt")
+LAB = ("lesson", "from", *NETWORK, "seed", "dseed", "lr", "batch", "opt", "stop")
 DISPLAY = ("present", "theme")
 _WHOLE = re.compile(r"[0-9]{1,12}")  # ASCII only: str.isdigit() accepts "²", which int() refuses
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?")
@@ -110,7 +111,9 @@ def _query(kind: str, key: str, start: LabState, train) -> str:
     for name, field in (("lr", "learning_rate"), ("batch", "batch_size"), ("opt", "optimizer")):
         if getattr(train, field) != getattr(base.train, field):
             params[name] = repr(train.learning_rate) if name == "lr" else getattr(train, field)
-    return "?" + urlencode(params, safe=",")  # "4,4" reads better than "4%2C4"
+    if train.stop_rule != "none":
+        params["stop"] = f"{train.stop_rule}:{train.stop_at:g}"
+    return "?" + urlencode(params, safe=",:")  # "4,4" reads better than "4%2C4"
 
 
 def _settings(state: LabState) -> dict:
@@ -136,8 +139,10 @@ def _output_for(base: LabState, data: str) -> dict:
 
 
 def _fresh(start: LabState, train) -> LabState:
-    return actions.train_settings(engine.reset(start, start.params), train.learning_rate, train.batch_size,
-                                  train.optimizer)
+    fresh = actions.train_settings(engine.reset(start, start.params), train.learning_rate, train.batch_size,
+                                   train.optimizer)
+    return fresh.replace(train=fresh.train.from_dict(fresh.train.to_dict() | {"stop_rule": train.stop_rule,
+                                                                              "stop_at": train.stop_at}))
 
 
 def _same(a: LabState, b: LabState) -> bool:
@@ -211,7 +216,22 @@ def _build(given: dict, notices: list) -> tuple[LabState, str]:
     lr = _learning_rate(given, lab.train.learning_rate, notices)
     batch = _whole(given, "batch", "batch size", 1, limits.MAX_BATCH, lab.train.batch_size, notices)
     opt = _choice(given, "opt", "optimizer", _names(engine.OPTIMIZERS), lab.train.optimizer, notices)
-    return actions.train_settings(lab, lr, batch, opt), key
+    return _stop(given, actions.train_settings(lab, lr, batch, opt), notices), key
+
+
+def _stop(given, lab: LabState, notices) -> LabState:
+    value = given.get("stop")
+    if value is None:
+        return lab
+    rule, _, target = value.partition(":")
+    try:
+        if rule not in engine.STOP_RULES or not (target == "" or _NUMBER.fullmatch(target)):
+            raise LabInputError(f"it is not a rule ({', '.join(engine.STOP_RULES)}) and a number, e.g. steps:500.")
+        at = float(target) if target else engine.STOP_RULES[rule].default
+        return actions.stop_settings(lab, rule, at)
+    except LabInputError as e:
+        notices.append(f"The link's stop rule (stop={_shown(value)}) was not used: {e}")
+        return lab
 
 
 def _rebuild(state: LabState, settings: tuple) -> LabState:

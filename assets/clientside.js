@@ -19,7 +19,7 @@
     render: (view) => window.backpropLab.render("network", view),
     reportFirstView: () => window.backpropLab.reportFirstView(),
     select: (param) => window.backpropLab.select(param),
-    playback: (clicks, speed, stored, playing, paces) => window.backpropLab.playback(clicks, speed, stored, playing, paces),
+    playback: (...args) => window.backpropLab.playback(...args),
 
     // A pinned weight's readout beside its slider (components/weight_slider.py).
     readout: (value) => (value === null || value === undefined) ? noUpdate()

@@ -121,13 +121,15 @@
     else schedule();
   }
 
-  function playback(clicks, speed, stored, playing, paces) {
+  function playback(clicks, speed, stored, halted, playing, paces) {
     // A click can arrive in the same batch as a training tick's new state, in either order:
     // look for it among all triggers, not only the first, or Pause is sometimes lost.
     const triggers = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id || "");
     let on = playing === true && !play.stopping;
     if (triggers.some((id) => id.startsWith("play."))) on = !on;
     if (stored && stored.diverged) on = false;
+    // The tick that met the stop rule (Training: "Play stops when") says so; its words are on the page.
+    if (halted && triggers.some((id) => id.startsWith("play-stopped."))) on = false;
     const pace = (paces || {})[speed] || {period: 900, most: 1, frames: 1};
     // The clock starts when Play does, and again at a new speed: the first move a period later.
     if (on && (!play.on || pace.period !== play.period)) play.due = performance.now() + pace.period;

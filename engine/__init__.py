@@ -28,6 +28,7 @@ from .passes import BackwardPass, ForwardPass, backward, cost, forward, uses_log
 from .phases import Cursor, Phase, Revealed, phases
 from .presets import PRESETS
 from .state import History, LabState, TrainConfig
+from .stopping import STOP_RULES
 from .teaching import brute_force, gradient_check, mode_costs
 from .toy_curves import CURVES, descend
 from .training import (
@@ -54,6 +55,7 @@ __all__ = [
     "LOSSES",
     "OPTIMIZERS",
     "PRESETS",
+    "STOP_RULES",
     "BackwardPass",
     "Cursor",
     "DataSpec",

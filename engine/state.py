@@ -16,6 +16,7 @@ from .errors import LabInputError
 from .network import NetworkSpec, Params
 from .optimizers import OPTIMIZERS, OptimizerState, all_settings
 from .phases import Cursor
+from .stopping import STOP_RULES
 
 FORMAT = 1
 
@@ -33,7 +34,9 @@ class TrainConfig:
     batch_size: int = 10
     weight_decay: float = 0.0
     freeze_biases: bool = False
-    settings: tuple = ()  # (name, value) pairs, every optimizer's setting, sorted; a dict may be given
+    settings: tuple = ()
+    stop_rule: str = "none"  # when Play stops by itself (engine/stopping.py), and at what target
+    stop_at: float = 0.0  # (name, value) pairs, every optimizer's setting, sorted; a dict may be given
 
     def __post_init__(self):
         known = all_settings()
@@ -60,13 +63,20 @@ class TrainConfig:
             "batch_size": self.batch_size,
             "weight_decay": self.weight_decay,
             "freeze_biases": self.freeze_biases,
+            "stop_rule": self.stop_rule,
+            "stop_at": self.stop_at,
         }
 
     @classmethod
     def from_dict(cls, d) -> "TrainConfig":
         known = all_settings()
         d = validate.mapping(d, "training", ("optimizer", "learning_rate", "batch_size", "weight_decay",
-                                             "freeze_biases"), tuple(known))
+                                             "freeze_biases"), (*known, "stop_rule", "stop_at"))
+        # A lab saved before Play had stop rules has none.
+        rule = STOP_RULES[validate.choice(d.get("stop_rule", "none"), "training.stop_rule", tuple(STOP_RULES))]
+        stop_at = validate.number(d.get("stop_at", 0.0), f"The target of “{rule.title}”", rule.low, rule.high)
+        if rule.whole:
+            stop_at = float(validate.integer(stop_at, f"The target of “{rule.title}”", int(rule.low), int(rule.high)))
         return cls(
             optimizer=validate.choice(d["optimizer"], "training.optimizer", tuple(OPTIMIZERS)),
             learning_rate=validate.number(d["learning_rate"], "the learning rate", 1e-9, limits.MAX_LEARNING_RATE),
@@ -74,6 +84,8 @@ class TrainConfig:
             weight_decay=validate.number(d["weight_decay"], "the weight decay", 0.0, limits.MAX_WEIGHT_DECAY),
             freeze_biases=validate.boolean(d["freeze_biases"], "training.freeze_biases"),
             settings={k: validate.number(d[k], s.label, s.low, s.high) for k, s in known.items() if k in d},
+            stop_rule=rule.name,
+            stop_at=float(stop_at),
         )
 
 

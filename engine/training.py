@@ -245,17 +245,20 @@ def full_step(state: LabState) -> LabState:
     return state.replace(diverged=moved.diverged) if refused else moved
 
 
-def train_steps(state: LabState, n: int, record: bool = True) -> LabState:
-    """n full steps, stopping early if training diverges.
+def train_steps(state: LabState, n: int, record: bool = True, until=None) -> LabState:
+    """n full steps, stopping early if training diverges, or after the first step for which
+    until(state) is true (Play's stop rule, engine/stopping.met); none if it is true already.
 
     record=False leaves the loss history alone: measuring the loss after every step costs a
     pass over all the data, more than the step itself (engine/rate_search.py trains quietly)."""
     if not 0 <= n <= limits.MAX_EPOCHS_PER_CALL * limits.MAX_POINTS:
         raise LabInputError(f"Cannot train {n} steps in one go.")
     step = full_step if record else _quiet_step
+    if until is not None and until(state):
+        return state
     for _ in range(n):
         state = step(state)
-        if state.diverged:
+        if state.diverged or (until is not None and until(state)):
             break
     return state
 
@@ -270,8 +273,10 @@ def train_for(state: LabState, seconds: float, max_steps: int = 100_000) -> LabS
     return train_for_frames(state, seconds, 1, max_steps)[-1]
 
 
-def train_for_frames(state: LabState, seconds: float, frames: int, max_steps: int = 100_000) -> tuple[LabState, ...]:
+def train_for_frames(state: LabState, seconds: float, frames: int, max_steps: int = 100_000,
+                     until=None) -> tuple[LabState, ...]:
     """train_for, and the lab at up to `frames` − 1 moments evenly spread over the time before its end.
+    It stops after the first step for which until(state) is true, as train_steps does.
 
     Returns the states in order, the last one train_for's. The ones before it are the pictures
     Play paints between two answers (one per frame of the display); only the last records the
@@ -281,7 +286,7 @@ def train_for_frames(state: LabState, seconds: float, frames: int, max_steps: in
         raise LabInputError("Train for at most one second and 100,000 steps at a time.")
     if isinstance(frames, bool) or not isinstance(frames, int) or not 1 <= frames <= limits.MAX_FRAMES_PER_TICK:
         raise LabInputError(f"A tick brings from 1 to {limits.MAX_FRAMES_PER_TICK} pictures.")
-    if state.diverged:
+    if state.diverged or (until is not None and until(state)):
         return (state,)
     history = _with_start(state)
     began = time.perf_counter()
@@ -291,7 +296,7 @@ def train_for_frames(state: LabState, seconds: float, frames: int, max_steps: in
     for _ in range(max_steps):
         state = _quiet_step(state)
         now = time.perf_counter()
-        if state.diverged or now >= deadline:
+        if state.diverged or now >= deadline or (until is not None and until(state)):
             break
         if moments and now >= moments[0]:
             kept.append(state)

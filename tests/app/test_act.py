@@ -7,7 +7,7 @@ import pytest
 from dash import no_update
 
 import engine
-from app import callbacks
+from app import actions, callbacks
 from app.callbacks import ACT, CONTROLS, DRAWN, act, control_values
 from components.network_view import network_view, packed
 from components.readouts import counters_text
@@ -282,3 +282,14 @@ def test_the_count_of_clicks_is_untrusted(trigger, clicks, handled, owed):
     assert callbacks.owed_clicks(trigger, clicks, handled) == owed
     answer = act(trigger, [], **on_page(default(), clicks=clicks, handled=handled))
     assert answer["handled"] is no_update or all(0 <= n <= callbacks.MAX_CLICKS for n in answer["handled"].values())
+
+
+def test_the_tick_that_meets_the_stop_rule_tells_the_page_to_pause_and_says_why():
+    lab = actions.stop_settings(engine.PRESETS["circle"].state(), "steps", 3)
+    answer = tick(lab, "brisk", moves=5)
+    assert trained_to(answer).counters.step == 3
+    assert answer["stopped"] == {"reason": "Play stopped at step 3: the stop rule is step 3.", "step": 3}
+    assert answer["message"] == answer["stopped"]["reason"]
+    # A tick that does not meet it trains on, and says nothing of the kind.
+    answer = tick(actions.stop_settings(lab, "steps", 100), "brisk", moves=5)
+    assert trained_to(answer).counters.step == 5 and answer["stopped"] is no_update

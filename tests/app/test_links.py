@@ -188,6 +188,10 @@ def test_any_learning_rate_the_engine_allows_is_taken_not_only_the_dropdowns():
     ("theme=blue", "theme (theme='blue')"),
     ("present=maybe", "presenting flag (present='maybe')"),
     ("lesson=default&from=circle", "both 'lesson' and 'from'"),
+    ("lesson=circle&stop=soon", "stop rule (stop='soon') was not used"),
+    ("lesson=circle&stop=steps:2.5", "stop='steps:2.5'"),
+    ("lesson=circle&stop=train_loss:nan", "stop='train_loss:nan'"),
+    ("lesson=local_minimum&stop=train_accuracy:90", "regression"),
 ])
 def test_a_bad_setting_gives_a_notice_and_the_rest_still_applies(bad, words):
     linked = links.state_from_query(f"?{bad}&batch=25" if "batch" not in bad else f"?{bad}&opt=adam")
@@ -298,3 +302,10 @@ def test_a_copied_link_opens_with_the_lesson_list_showing_its_lesson():
     opened = post("lab-state.data", controls(fresh) | {"preset.value": "default", "url.search": query}, "url.search")
     assert opened["preset"]["value"] == "circle"
     assert opened["lab-state"]["data"] == state.to_dict()
+
+
+@pytest.mark.parametrize("rule, at", [("steps", 500), ("train_loss", 0.05), ("test_accuracy", 92.5)])
+def test_plays_stop_rule_round_trips(rule, at):
+    state, start = page("circle", 0, ("stop-rule", rule), ("stop-at", at))
+    assert (state.train.stop_rule, state.train.stop_at) == (rule, at)
+    assert round_trip(state, start) == f"?lesson=circle&stop={rule}:{at:g}"

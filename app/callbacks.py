@@ -372,7 +372,8 @@ def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, d
     # On a page load everything is drawn, even from a state the tab already had. Dash marks the
     # first call as triggered by the address (dcc.Location sets it as the page opens) or by nothing.
     page_load = trigger is None or trigger == "url"
-    unchanged = state is before and stored is not None and not page_load
+    # A tick that met the stop rule draws even when it trained nothing: the page learns its tick is in.
+    unchanged = state is before and stored is not None and not page_load and not stopped
     # Each output Dash updates costs the browser a re-render: send only what changed.
     return {
         "state": no_update if unchanged else state.to_dict(),

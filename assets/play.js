@@ -142,6 +142,10 @@
     if (on && (!play.awaiting || stale)) {
       play.awaiting = false;
       schedule();
+    } else if (on && changed) {
+      // Play again while the tick Pause waited for is still out: its answer asks for the next one,
+      // and one that draws nothing is given up on by the watchdog (Pause had stopped it).
+      watch(play.tick, Math.max(0, play.sentAt + ANSWER_TIMEOUT_MS - performance.now()));
     }
     if (!on) clearTimeout(play.watchdog);
     if (changed) window.backpropLabLink?.say();  // the notice, if up, says what Play will do now

@@ -290,6 +290,11 @@ def test_the_tick_that_meets_the_stop_rule_tells_the_page_to_pause_and_says_why(
     assert trained_to(answer).counters.step == 3
     assert answer["stopped"] == {"reason": "Play stopped at step 3: the stop rule is step 3.", "step": 3}
     assert answer["message"] == answer["stopped"]["reason"]
+    # Play again with the rule met: nothing trains, and the answer still draws, so the page knows its
+    # tick is in (an answer that drew nothing left the next Play waiting for it).
+    again = tick(trained_to(answer), "brisk", moves=5)
+    assert trained_to(again).counters.step == 3 and again["stopped"] == answer["stopped"]
+    assert again["drawn"]["view"] is not no_update
     # A tick that does not meet it trains on, and says nothing of the kind.
     answer = tick(actions.stop_settings(lab, "steps", 100), "brisk", moves=5)
     assert trained_to(answer).counters.step == 5 and answer["stopped"] is no_update

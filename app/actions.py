@@ -6,7 +6,7 @@ given and raise engine.LabInputError with a message for the page.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -74,7 +74,16 @@ def change_layers(text, delta: int) -> str:
     return ", ".join(map(str, sizes)) or "0"
 
 
+# Generated data's settings besides the dataset and seed (app/layout.py offers these).
+NOISES = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)
+TEST_SHARES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+OWN_EXAMPLES = ("This lab's examples are its own (a lesson's, or uploaded) and are used as written: noise, the test "
+                "share, extra inputs and new data are for a generated dataset. Choose one under Dataset.")
+
+
 def data_for(state: LabState, start: LabState, name, seed: int) -> engine.DataSpec:
+    """The data a dataset choice and seed give. Generated data keeps the lab's noise, test share and
+    extra inputs (those a dataset with two inputs can take), as Playground keeps its sliders."""
     if name == "explicit":
         for candidate in (state, start):
             if candidate.data.name == "explicit":
@@ -82,16 +91,54 @@ def data_for(state: LabState, start: LabState, name, seed: int) -> engine.DataSp
         raise LabInputError("This lesson has no examples of its own: choose a dataset.")
     if not isinstance(name, str) or name not in engine.DATASETS:
         raise LabInputError(f"There is no dataset called {str(name)[:40]!r}.")
-    return engine.DataSpec(name, n_points=200, noise=0.05 if name != "spiral" else 0.1, test_fraction=0.5, seed=seed)
+    if state.data.name == "explicit":
+        return engine.DataSpec(name, n_points=200, noise=0.05 if name != "spiral" else 0.1, test_fraction=0.5,
+                               seed=seed)
+    features = state.data.features if engine.DATASETS[name].n_raw_inputs == 2 else ()
+    return replace(state.data, name=name, seed=seed, features=features)
 
 
-def rebuild(state: LabState, start: LabState, hidden, activation, output_activation, loss, dataset, seed):
+def data_settings(state: LabState, noise=None, test_fraction=None, features=None, new_data=False) -> engine.DataSpec:
+    """The lab's generated data with the noise, test share or extra inputs a person chose, or drawn
+    anew (`new_data`: the data's own seed moves on by one; the weights' seed stays). Raises
+    LabInputError for a lab whose examples are its own, or a value not offered."""
+    if state.data.name == "explicit":
+        # The controls echo what they show (0 noise …): only a change is refused.
+        shown = (noise in (None, state.data.noise) and test_fraction in (None, state.data.test_fraction)
+                 and features in (None, list(state.data.features)) and not new_data)
+        if shown:
+            return state.data
+        raise LabInputError(OWN_EXAMPLES)
+    changes = {}
+    if noise is not None:
+        changes["noise"] = _offered(noise, "The noise", NOISES)
+    if test_fraction is not None:
+        changes["test_fraction"] = _offered(test_fraction, "The test share", TEST_SHARES)
+    if features is not None:
+        chosen = validate.sequence(features, "The extra inputs", 0, len(engine.FEATURES))
+        chosen = {validate.choice(f, "An extra input", tuple(engine.FEATURES)) for f in chosen}
+        changes["features"] = tuple(f for f in engine.FEATURES if f in chosen)  # the list's order
+    if new_data:
+        changes["seed"] = (state.data.seed + 1) % (limits.MAX_SEED + 1)
+    return replace(state.data, **changes)  # DataSpec checks the rest (extra inputs need two inputs)
+
+
+def _offered(value, field: str, offered: tuple) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value not in offered:
+        raise LabInputError(f"{field} must be one of {', '.join(f'{v:g}' for v in offered)}; "
+                            f"{str(value)[:20]!r} is not.")
+    return float(value)
+
+
+def rebuild(state: LabState, start: LabState, hidden, activation, output_activation, loss, dataset, seed,
+            data: engine.DataSpec | None = None):
     """A new network and data from the settings; keeps the weights when the shape is unchanged.
+    `data`: the data itself (data_settings), in place of what `dataset` and `seed` give.
 
     Returns (state, is_new): is_new means training starts over (the caller stores a new start).
     """
     seed = _seed(seed)
-    data = data_for(state, start, dataset, seed)
+    data = data_for(state, start, dataset, seed) if data is None else data
     # DataSpec.kind describes explicit examples only; a named dataset's kind is in the registry.
     if data.name != "explicit" and engine.DATASETS[data.name].kind == "regression" and data.name != state.data.name:
         # A sigmoid output cannot reach targets outside (0, 1): regression gets a linear output.

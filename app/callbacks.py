@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 SLIDERS = WeightSliderAIO.ids.slider(ALL)
 
 # The buttons that act on the lab (their clicks only say which one fired).
-BUTTONS = ("step", "full-step", "reset", "reset-diverged", "add-layer", "remove-layer")
+BUTTONS = ("step", "full-step", "reset", "reset-diverged", "add-layer", "remove-layer", "new-data")
 # Buttons whose every click counts. A request sent while the answer to an earlier one is still on its
 # way carries the lab as it was before that one, and the page throws away the answer to a request that a
 # newer one of the same callback overtook (a second click, a tick, a control echoing its value): the
@@ -35,8 +35,10 @@ BUTTONS = ("step", "full-step", "reset", "reset-diverged", "add-layer", "remove-
 # ("handled-clicks", sent back with the lab), and any answer takes those not taken yet. At most
 # this many at once: a count from a client is untrusted.
 REPEATED = {"step": 32, "full-step": 8}
-CONTROLS = ("hidden-sizes", "activation", "output-activation", "loss", "dataset", "seed", "learning-rate",
-            "batch-size", "optimizer", "stop-rule", "stop-at", "example")
+CONTROLS = ("hidden-sizes", "activation", "output-activation", "loss", "dataset", "seed", "noise", "test-share",
+            "features", "learning-rate", "batch-size", "optimizer", "stop-rule", "stop-at", "example")
+# The controls of generated data besides the dataset and seed, as actions.data_settings names them.
+DATA_CONTROLS = {"noise": "noise", "test-share": "test_fraction", "features": "features"}
 
 
 def control_values(state) -> dict:
@@ -49,6 +51,9 @@ def control_values(state) -> dict:
         "loss": state.spec.loss,
         "dataset": state.data.name,
         "seed": state.seed,
+        "noise": state.data.noise,
+        "test-share": state.data.test_fraction,
+        "features": list(state.data.features),
         "learning-rate": state.train.learning_rate,
         "batch-size": state.train.batch_size,
         "optimizer": state.train.optimizer,
@@ -84,10 +89,15 @@ def apply(trigger, values: dict, state, start, speed):
     if trigger in ("add-layer", "remove-layer"):
         values["hidden-sizes"] = actions.change_layers(values["hidden-sizes"], 1 if trigger == "add-layer" else -1)
         trigger = "hidden-sizes"
+    data = None  # new generated data (noise, test share, extra inputs, or drawn anew), same network settings
+    if isinstance(trigger, str) and (trigger in DATA_CONTROLS or trigger == "new-data"):
+        data = actions.data_settings(state, new_data=trigger == "new-data",
+                                     **{DATA_CONTROLS[trigger]: values[trigger]} if trigger in DATA_CONTROLS else {})
+        trigger = "dataset"
     if trigger in ("hidden-sizes", "activation", "output-activation", "loss", "dataset", "seed"):
         new, is_new = actions.rebuild(
             state, start, values["hidden-sizes"], values["activation"], values["output-activation"],
-            values["loss"], values["dataset"], values["seed"],
+            values["loss"], values["dataset"], values["seed"], data=data,
         )
         if not is_new:
             return state, start

@@ -12,7 +12,7 @@ from components.network_view import ring_width
 from engine import limits
 from engine.losses import refusal
 
-from . import maths, panels
+from . import actions, maths, panels
 from .actions import SPEEDS
 from .bounds import BOUNDS
 from .fields import options, select
@@ -156,6 +156,21 @@ def settings():
                 dcc.Input(id="seed", type="number", value=0, min=0, max=limits.MAX_SEED, step=1, debounce=True,
                           className="text-input"),
             ]),
+            html.Div(
+                className="pair",
+                children=[
+                    select("noise", [{"label": f"{v:g}", "value": v} for v in actions.NOISES], 0.05, "Noise"),
+                    select("test-share", [{"label": f"{100 * v:.0f} %", "value": v} for v in actions.TEST_SHARES],
+                           0.5, "Test share"),
+                ],
+            ),
+            html.Fieldset(className="field feature-field", children=[
+                html.Legend("Extra inputs", className="field-label"),
+                dcc.Checklist(id="features", className="checks feature-checks", inline=True, value=[],
+                              options=[{"label": f.label, "value": f.name} for f in engine.FEATURES.values()]),
+            ]),
+            html.Button("New data", id="new-data", className="btn small", n_clicks=0,
+                        title="Draw the dataset's points again with a new seed; the network starts over"),
             html.H2("Training", className="settings-head"),
             html.Div(
                 className="pair",

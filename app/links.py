@@ -9,8 +9,10 @@ person uploaded (too big for an address), nor the extras of a lab loaded from a 
 Parameters: lesson or from (a preset key: the lesson itself, or a network of one's own begun
 from it), hidden ("4,4"; "0" for none), act, out, loss, data (a dataset, or "explicit" for the
 lesson's own examples), seed, dseed (the seed of the lesson's own examples, when it differs),
-lr, batch, opt, stop (Play's stop rule and its target, "steps:500" or "train_loss:0.05"); and the
-display flags present and theme, which are returned, not built.
+lr, batch, opt, stop (Play's stop rule and its target, "steps:500" or "train_loss:0.05"); for a
+generated dataset noise, test (the test share, 0.3), feat (extra inputs, "x1_sq,sin_x2", or "none")
+and dseed (its points' seed, after New data); and the display flags present and theme, which are
+returned, not built.
 
 A query is untrusted: `state_from_query` never raises. What it cannot use becomes a notice
 naming the setting, and the rest of the link still applies.
@@ -33,7 +35,7 @@ MAX_QUERY = limits.MAX_LINK_CHARS
 MAX_UNKNOWN_NOTICES = 3  # then one line for the rest, so junk cannot flood the page
 OWN_TITLE = "Your network"  # what actions.rebuild calls a network of a person's own
 NETWORK = ("hidden", "act", "out", "loss", "data")
-LAB = ("lesson", "from", *NETWORK, "seed", "dseed", "lr", "batch", "opt", "stop")
+LAB = ("lesson", "from", *NETWORK, "seed", "dseed", "noise", "test", "feat", "lr", "batch", "opt", "stop")
 DISPLAY = ("present", "theme")
 _WHOLE = re.compile(r"[0-9]{1,12}")  # ASCII only: str.isdigit() accepts "²", which int() refuses
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?")
@@ -111,9 +113,26 @@ def _query(kind: str, key: str, start: LabState, train) -> str:
     for name, field in (("lr", "learning_rate"), ("batch", "batch_size"), ("opt", "optimizer")):
         if getattr(train, field) != getattr(base.train, field):
             params[name] = repr(train.learning_rate) if name == "lr" else getattr(train, field)
+    if start.data.name != "explicit":
+        params |= _data_params(start.data, {k: str(v) for k, v in params.items()})
     if train.stop_rule != "none":
         params["stop"] = f"{train.stop_rule}:{train.stop_at:g}"
-    return "?" + urlencode(params, safe=",:")  # "4,4" reads better than "4%2C4"
+    return "?" + urlencode(params, safe=",:")
+
+
+def _data_params(data, given: dict) -> dict:
+    """What a link must add for generated data that differs from what its other settings give."""
+    plain = _build(given, [])[0].data
+    params = {}
+    if data.noise != plain.noise:
+        params["noise"] = f"{data.noise:g}"
+    if data.test_fraction != plain.test_fraction:
+        params["test"] = f"{data.test_fraction:g}"
+    if data.features != plain.features:
+        params["feat"] = ",".join(data.features) or "none"
+    if data.seed != plain.seed:
+        params["dseed"] = data.seed
+    return params  # "4,4" reads better than "4%2C4"
 
 
 def _settings(state: LabState) -> dict:
@@ -216,7 +235,40 @@ def _build(given: dict, notices: list) -> tuple[LabState, str]:
     lr = _learning_rate(given, lab.train.learning_rate, notices)
     batch = _whole(given, "batch", "batch size", 1, limits.MAX_BATCH, lab.train.batch_size, notices)
     opt = _choice(given, "opt", "optimizer", _names(engine.OPTIMIZERS), lab.train.optimizer, notices)
+    lab = _data(given, lab, notices)
     return _stop(given, actions.train_settings(lab, lr, batch, opt), notices), key
+
+
+def _data(given, lab: LabState, notices) -> LabState:
+    """A generated dataset's noise, test share, extra inputs and seed, as the page's Data settings set them."""
+    asked = {name: given[name] for name in ("noise", "test", "feat") if name in given}
+    if lab.data.name == "explicit" or not (asked or "dseed" in given):
+        if asked:
+            notices.append(f"The link's {', '.join(asked)} {'is' if len(asked) == 1 else 'are'} for a generated "
+                           "dataset; this lab's examples are its own, so the link's setting was not used.")
+        return lab
+    data = lab.data
+    try:
+        noise = _number(asked["noise"]) if "noise" in asked else None
+        test = _number(asked["test"]) if "test" in asked else None
+        feat = [] if asked.get("feat") == "none" else asked["feat"].split(",") if "feat" in asked else None
+        data = actions.data_settings(lab, noise=noise, test_fraction=test, features=feat)
+        dseed = given.get("dseed", "")
+        if _WHOLE.fullmatch(dseed) and int(dseed) <= limits.MAX_SEED:  # else _build has said why already
+            data = engine.DataSpec.from_dict(data.to_dict() | {"seed": int(dseed)})
+    except LabInputError as e:
+        notices.append(f"The link's data settings ({', '.join(f'{k}={_shown(v)}' for k, v in asked.items())}) "
+                       f"were not used: {e}")
+        return lab
+    if data == lab.data:
+        return lab
+    new, _ = actions.rebuild(lab, lab, actions.format_hidden(lab.spec), lab.spec.activations[0],
+                             lab.spec.activations[-1], lab.spec.loss, data.name, lab.seed, data=data)
+    return engine.reset(new, new.params)
+
+
+def _number(text: str):
+    return float(text) if _NUMBER.fullmatch(text) else text
 
 
 def _stop(given, lab: LabState, notices) -> LabState:

@@ -464,6 +464,7 @@ def network_view(state, geometry: bool = True, tips: bool = True, aria: bool = T
     phase = cursor.phase
 
     nodes = []
+    inputs = state.data.input_names()
     for l, n in enumerate(sizes):
         act = None if l == 0 else spec.activations[l - 1]
         known = l <= shown.forward_to
@@ -471,6 +472,8 @@ def network_view(state, geometry: bool = True, tips: bool = True, aria: bool = T
         colour = palette.role_colour(l, L)
         for i in range(n):
             name = neuron_name(l, i, L)
+            if l == 0 and inputs[i] != name:  # an extra input: say what it computes
+                name = f"{name} = {inputs[i]}"
             a = float(fwd.a[l][0, i])
             node = {
                 "id": f"n{l}-{i}",

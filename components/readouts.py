@@ -6,7 +6,7 @@ from dash import html
 
 from engine import dataset, example_passes
 
-from .numbers import num
+from .numbers import SUBSCRIPTS, num
 
 
 def counters_text(state) -> str:
@@ -68,7 +68,11 @@ def numbers_when(state, scores: dict) -> str:
 
 
 def example_label(x_row, y_row, names) -> str:
-    xs = ", ".join(f"{n} = {num(float(v), digits=2)}" for n, v in zip(names, x_row))
+    """"x₁ = 0.50, x₂ = −0.10, x₃ = x₁² = 0.25 → target 1.00": an extra input by its place on the graph
+    and by what it computes."""
+    places = [f"x{i}".translate(SUBSCRIPTS) for i in range(1, len(names) + 1)]
+    xs = ", ".join(f"{p} = {n} = {num(float(v), digits=2)}" if n != p else f"{p} = {num(float(v), digits=2)}"
+                   for p, n, v in zip(places, names, x_row))
     ys = ", ".join(num(float(v), digits=2) for v in y_row)
     return f"{xs} → target {ys}"
 

@@ -249,6 +249,11 @@ class DataSpec:
     def n_raw_inputs(self) -> int:
         return len(self.x[0]) if self.name == EXPLICIT else DATASETS[self.name].n_raw_inputs
 
+    def input_names(self) -> tuple[str, ...]:
+        """x₁, x₂ … for the raw inputs, then each extra input by what it computes (x₁², sin(x₂) …)."""
+        raw = tuple(f"x{i}".translate(_SUBSCRIPTS) for i in range(1, self.n_raw_inputs + 1))
+        return raw + tuple(FEATURES[f].label for f in self.features)
+
     def input_size(self) -> int:
         """Columns of `x_train`: raw inputs plus extra features."""
         return self.n_raw_inputs + len(self.features)
@@ -355,14 +360,13 @@ def make_dataset(spec: DataSpec) -> Dataset:
         test, train = np.sort(test), np.sort(train)
 
     x = np.column_stack([raw] + [FEATURES[f].fn(raw) for f in spec.features])
-    names = tuple(f"x{i}".translate(_SUBSCRIPTS) for i in range(1, raw.shape[1] + 1))
     return Dataset(
         x_train=_frozen(x[train]),
         y_train=_frozen(y[train]),
         x_test=_frozen(x[test]),
         y_test=_frozen(y[test]),
         kind=kind,
-        input_names=names + tuple(FEATURES[f].label for f in spec.features),
+        input_names=spec.input_names(),
         raw_train=_frozen(raw[train]),
         raw_test=_frozen(raw[test]),
     )

@@ -72,6 +72,9 @@ GRID = [
     (("learning-rate", 0.003), ("batch-size", 25), ("optimizer", "adam")),
     (("optimizer", "momentum"), ("hidden-sizes", "5"), ("learning-rate", 10.0)),
     (("seed", 123456), ("activation", "leaky_relu"), ("output-activation", "sigmoid"), ("loss", "bce")),
+    (("dataset", "moons"), ("noise", 0.3), ("test-share", 0.2)),
+    (("dataset", "xor"), ("features", ["x1_x2", "sin_x1"]), ("new-data", 1), ("new-data", 1)),
+    (("dataset", "spiral"), ("features", ["x1_sq", "x2_sq"]), ("seed", 9), ("dataset", "sine")),
 ]
 
 
@@ -108,6 +111,10 @@ CHANGES = st.one_of(
     st.tuples(st.just("learning-rate"), st.floats(1e-9, limits.MAX_LEARNING_RATE)),
     st.tuples(st.just("batch-size"), st.integers(1, limits.MAX_BATCH)),
     st.tuples(st.just("optimizer"), st.sampled_from(list(engine.OPTIMIZERS))),
+    st.tuples(st.just("noise"), st.sampled_from(actions.NOISES)),
+    st.tuples(st.just("test-share"), st.sampled_from(actions.TEST_SHARES)),
+    st.tuples(st.just("features"), st.lists(st.sampled_from(list(engine.FEATURES)), unique=True)),
+    st.tuples(st.just("new-data"), st.just(1)),
 )
 
 
@@ -189,6 +196,11 @@ def test_any_learning_rate_the_engine_allows_is_taken_not_only_the_dropdowns():
     ("present=maybe", "presenting flag (present='maybe')"),
     ("lesson=default&from=circle", "both 'lesson' and 'from'"),
     ("lesson=circle&stop=soon", "stop rule (stop='soon') was not used"),
+    ("lesson=circle&noise=0.07", "data settings (noise='0.07') were not used"),
+    ("lesson=circle&test=1", "test='1'"),
+    ("lesson=circle&feat=x3", "feat='x3'"),
+    ("lesson=circle&data=sine&feat=x1_sq", "two inputs"),
+    ("lesson=default&noise=0.2", "for a generated dataset"),
     ("lesson=circle&stop=steps:2.5", "stop='steps:2.5'"),
     ("lesson=circle&stop=train_loss:nan", "stop='train_loss:nan'"),
     ("lesson=local_minimum&stop=train_accuracy:90", "regression"),

@@ -1,5 +1,6 @@
-"""Play's stop rule and the Scores tab, as a person uses them: choose a rule in the settings, play,
-and read why Play stopped; then count the network's decisions on the Scores tab."""
+"""The settings Playground users look for, as a person uses them: Play's stop rule (choose a rule,
+play, read why Play stopped), the Scores tab (count the network's decisions), and generated data's
+noise, test share, extra inputs and New data."""
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -8,7 +9,7 @@ import engine
 from app import actions
 from components.readouts import counters_text
 
-from .test_network_page import choose, dash_idle, open_page, step_count, wait_until
+from .test_network_page import choose, dash_idle, node_and_edge_counts, open_page, step_count, wait_until
 
 
 def test_play_stops_by_itself_at_the_rule_and_the_scores_tab_counts_the_decisions(dash_duo):
@@ -51,4 +52,30 @@ def test_play_stops_by_itself_at_the_rule_and_the_scores_tab_counts_the_decision
     wait_until(lambda: "stop=steps:40" in (dash_duo.find_element("#share-link").get_attribute("value") or ""),
                "the link to carry the stop rule")
     assert actions.preset("default").train.stop_rule == "none"
+    assert dash_duo.get_logs() == []
+
+
+def test_the_data_settings_draw_new_points_and_add_inputs_to_the_network(dash_duo):
+    open_page(dash_duo)
+    choose(dash_duo, "dataset", engine.DATASETS["xor"].title)
+    dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
+    wait_until(lambda: node_and_edge_counts(dash_duo)[0] == 2 + 2 + 1, "the xor network (2 inputs)")
+
+    # An extra input is one more input neuron, named on the graph by its place and, on hover, by what it computes.
+    label = dash_duo.driver.find_element(By.XPATH, "//*[@id='features']//label[normalize-space(.)='x₁x₂']")
+    label.click()
+    wait_until(lambda: node_and_edge_counts(dash_duo)[0] == 3 + 2 + 1, "a third input neuron")
+    dash_duo.wait_for_contains_text("#example-note", "x₃ = x₁x₂ = ", timeout=10)
+
+    # Noise and the test share draw the points again: the note under the graph and the test loss follow.
+    choose(dash_duo, "test-share", "20 %")
+    data = engine.dataset(engine.DataSpec("xor", noise=0.05, test_fraction=0.2, features=("x1_x2",)))
+    dash_duo.wait_for_contains_text("#example-note", f"of {data.x_train.shape[0]} ", timeout=10)
+    before = dash_duo.find_element("#example-note").text
+    dash_duo.find_element("#new-data").click()
+    wait_until(lambda: dash_duo.find_element("#example-note").text != before, "new points after New data")
+
+    dash_duo.find_element("#copy-link").click()
+    wait_until(lambda: all(part in (dash_duo.find_element("#share-link").get_attribute("value") or "")
+                           for part in ("test=0.2", "feat=x1_x2", "dseed=1")), "the link to carry the data settings")
     assert dash_duo.get_logs() == []

@@ -881,7 +881,7 @@ def test_without_the_themes_dash_colours_the_checkboxes_vanish():
                  for r in all_rules())
     for rules, expected in ((kept, 1.2), (all_rules(), 14.3)):  # ink on the card: 14.3
         page = Page(rules, "dark", _page_html(False))
-        label = page.soup.select_one(".checks .dash-options-list-option-text")
+        label = page.soup.select_one(".ball-controls .checks .dash-options-list-option-text")
         bg = page.background(label)
         assert cv.contrast_ratio(cv.over(page.computed(label, "color"), bg), bg) == pytest.approx(expected, abs=0.1)
 

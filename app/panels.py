@@ -17,7 +17,7 @@ from components import landscape_charts as charts
 from components.charts import data_figure
 from components.network_view import neuron_name
 from components.readouts import as_of
-from engine import LabInputError, limits, validate
+from engine import LabInputError, limits, metrics, validate
 from engine.surface import surface
 from engine.toy_curves import flew_off_reason, path_through
 
@@ -88,14 +88,28 @@ def _hovered(state, hover):
     return None
 
 
-def surface_panel(state, hover):
-    """The data chart with the output's (or the hovered neuron's) surface, and its caption."""
+# The data chart's own options (its checklist; a link's points= and discrete= flags set them too).
+DATA_OPTIONS = {"test": " test points", "discrete": " discretize output"}
+
+
+def _data_options(shown) -> set:
+    """The options ticked, from the page's list (untrusted: anything but a list of known names is ignored)."""
+    return {o for o in shown if isinstance(o, str) and o in DATA_OPTIONS} if isinstance(shown, list) else {"test"}
+
+
+def surface_panel(state, hover, shown=("test",)):
+    """The data chart with the output's (or the hovered neuron's) surface, and its caption. `shown`:
+    the chart's options ticked: the test points, and the output read as a decision (class 0 or 1)."""
+    options = _data_options(list(shown) if isinstance(shown, tuple) else shown)
+    test = "test" in options
     data = engine.dataset(state.data)
     if data.raw_train.shape[1] > 2:
         return data_figure(data.raw_train[:, :2], data.y_train, data.raw_test[:, :2], data.y_test,
-                                  data.kind, state.example), "Data with more than two inputs: the first two shown."
+                           data.kind, state.example, show_test=test), "Data with more than two inputs: the first two shown."
     hovered = _hovered(state, hover)
     layer, neuron = hovered or (state.spec.n_layers, 0)
+    # Discretized: the output as the decision the Scores tab counts; a hidden neuron or a fit has none.
+    discrete = "discrete" in options and not hovered and data.kind == "classification"
     surf = surface(state, 50 if data.raw_train.shape[1] == 2 else 100, layer, neuron)
     name = neuron_name(layer, neuron, state.spec.n_layers)
     if hovered:
@@ -104,7 +118,10 @@ def surface_panel(state, hover):
     else:
         caption = (f"The output {name} over the inputs, with the weights {as_of(state)}. Click a point to show it "
                    "on the graph; hover a neuron to see its own surface.")
-    return charts.surface_figure(surf, data, state.example), caption
+        if discrete:
+            caption = (f"The network's decision over the inputs: class 1 where {name} is above "
+                       f"{metrics.BOUNDARY:g}, else class 0, with the weights {as_of(state)}.")
+    return charts.surface_figure(surf, data, state.example, show_test=test, discrete=discrete), caption
 
 
 def slice_panel(state, name):
@@ -249,11 +266,14 @@ LANDSCAPES = (
         lambda: [html.P("The network's output over the inputs. Click a point to show it on the graph; "
                         "hover a neuron to see its own surface.", id="surface-note", className="card-hint"),
                  _graph("data-chart"),
+                 dcc.Checklist(id="data-options", className="checks", inline=True, value=["test"],
+                               options=options(DATA_OPTIONS), persistence=True, persistence_type="session"),
                  select("example", [], 0, "Example on show")],
-        asks={"hover": ("hover-neuron", "data")},
+        asks={"hover": ("hover-neuron", "data"), "shown": ("data-options", "value")},
         outputs={"data-chart": "figure", "surface-note": "children"},
-        draw=lambda state, asked: dict(zip(("data-chart", "surface-note"), surface_panel(state, asked["hover"]))),
-        keys=lambda state, asked: {"hover": asked["hover"]},
+        draw=lambda state, asked: dict(zip(("data-chart", "surface-note"),
+                                           surface_panel(state, asked["hover"], asked["shown"]))),
+        keys=lambda state, asked: {"hover": asked["hover"], "shown": sorted(_data_options(asked["shown"]))},
         chart="data-chart", note="surface-note",
     ),
     Panel(

@@ -104,6 +104,12 @@ def register_sharing_callbacks(app) -> None:
         State("display", "data"),
     )
     app.clientside_callback(
+        ClientsideFunction(namespace="backpropLab", function_name="dataOptions"),
+        Output("data-options", "value"),
+        Input("url", "search"),
+        State("data-options", "value"),
+    )
+    app.clientside_callback(
         ClientsideFunction(namespace="backpropLab", function_name="show"),
         Output("page", "className"),
         Output("present-toggle", "aria-pressed"),

@@ -37,6 +37,7 @@
 
     // Copy link, time travel and the display (display.js, timeline.js; app/sharing.py).
     copyLink: (share) => window.backpropLabDisplay.copyLink(share),
+    dataOptions: (search, ticked) => window.backpropLabDisplay.dataOptions(search, ticked),
     record: (stored, start, limits) => window.backpropLabTimeline.record(stored, start, limits),
     move: (back, forward) => window.backpropLabTimeline.move(),
     choose: (present, theme, settings, search, shown) =>

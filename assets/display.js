@@ -106,5 +106,18 @@
   }
   dressFirstScreen();
 
-  window.backpropLabDisplay = {choose, show, copyLink};
+  // A link's points= and discrete= flags tick the data chart's options (app/panels.py DATA_OPTIONS).
+  function dataOptions(search, ticked) {
+    const params = new URLSearchParams(typeof search === "string" ? search : "");
+    const flags = {test: (params.get("points") || "").toLowerCase(), discrete: (params.get("discrete") || "").toLowerCase()};
+    if (!Object.values(flags).some((v) => YES.includes(v) || NO.includes(v))) return window.dash_clientside.no_update;
+    const shown = new Set(Array.isArray(ticked) ? ticked : ["test"]);
+    for (const [option, flag] of Object.entries(flags)) {
+      if (YES.includes(flag)) shown.add(option);
+      if (NO.includes(flag)) shown.delete(option);
+    }
+    return ["test", "discrete"].filter((o) => shown.has(o));
+  }
+
+  window.backpropLabDisplay = {choose, show, copyLink, dataOptions};
 })();

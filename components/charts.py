@@ -59,11 +59,13 @@ def history_figure(entries) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def data_figure(raw_train, y_train, raw_test, y_test, kind: str, example: int, curve=None) -> dict:
+def data_figure(raw_train, y_train, raw_test, y_test, kind: str, example: int, curve=None,
+                show_test: bool = True) -> dict:
     """The data as a person sees it: 2-D points by class, or 1-D y against x.
 
     The example on show gets a large ring; each training point carries its index
     so a click can choose it. `curve` (xs, ys) draws the network's fit for 1-D data.
+    `show_test`: the test points too (hollow rings).
 
     Every mark has a dark part and a colour or light part, so it stands out on the light plot,
     the dark theme's plot and the decision surface alike: points have an ink rim, a test point's
@@ -85,7 +87,7 @@ def data_figure(raw_train, y_train, raw_test, y_test, kind: str, example: int, c
          "customdata": list(range(len(xs_tr))), "hovertemplate": "example %{customdata}<extra>train</extra>",
          "marker": {"color": colour_tr, "size": 9, "line": {"color": palette.INK, "width": 1}}},
     ]
-    if len(xs_te):
+    if len(xs_te) and show_test:
         traces += _ringed("test", xs_te.tolist(), ys_te.tolist(), 8, colour_te, 2, palette.INK)
     if curve is not None:
         traces.append({"type": "scatter", "mode": "lines", "name": "network", "x": list(curve[0]),

@@ -7,6 +7,8 @@ traces (the ball moves without resending the curve).
 
 import numpy as np
 
+from engine import metrics
+
 from . import palette
 from .charts import axis, base_layout, data_figure
 from .numbers import MINUS, num, round_sig
@@ -276,20 +278,28 @@ def waiting_figure(text: str) -> dict:
 _SURFACE_SCALE = [[0, palette.SURFACE_NEGATIVE], [0.5, "#ffffff"], [1, palette.SURFACE_POSITIVE]]
 
 
-def surface_figure(surf, data, example: int) -> dict:
+def surface_figure(surf, data, example: int, show_test: bool = True, discrete: bool = False) -> dict:
     """The data (see charts.data_figure) over what the network computes there.
 
     2-D data: a heatmap of the neuron's activation under the points, on a fixed scale
-    for bounded activations so its colours mean the same at every step.
-    1-D data: the neuron's curve drawn through the points.
+    for bounded activations so its colours mean the same at every step; `discrete`: the output
+    read as a decision instead (metrics.decisions: class 1 above the boundary, else 0), in the
+    scale's two end colours. 1-D data: the neuron's curve drawn through the points.
+    `show_test`: the test points too.
     """
     if surf.ys is None:
         return data_figure(data.raw_train, data.y_train, data.raw_test, data.y_test, data.kind, example,
-                           (surf.xs.tolist(), surf.values.tolist()))
-    figure = data_figure(data.raw_train, data.y_train, data.raw_test, data.y_test, data.kind, example)
-    lo, hi = _finite_range(surf.values)
-    zmin, zmax = (0.0, 1.0) if lo >= 0 and hi <= 1 else (-1.0, 1.0) if lo >= -1 and hi <= 1 else (lo, hi)
-    heatmap = {"type": "heatmap", "x": round_sig(surf.xs), "y": round_sig(surf.ys), "z": round_sig(surf.values),
+                           (surf.xs.tolist(), surf.values.tolist()), show_test=show_test)
+    figure = data_figure(data.raw_train, data.y_train, data.raw_test, data.y_test, data.kind, example,
+                         show_test=show_test)
+    if discrete:
+        values, (zmin, zmax) = metrics.decisions(surf.values).astype(float), (0.0, 1.0)
+    else:
+        values = round_sig(surf.values)
+        lo, hi = _finite_range(surf.values)
+        zmin, zmax = (0.0, 1.0) if lo >= 0 and hi <= 1 else (-1.0, 1.0) if lo >= -1 and hi <= 1 else (lo, hi)
+    heatmap = {"type": "heatmap", "x": round_sig(surf.xs), "y": round_sig(surf.ys),
+               "z": values.tolist() if discrete else values,
                "zmin": zmin, "zmax": zmax, "colorscale": _SURFACE_SCALE, "hoverinfo": "skip",
                "colorbar": {"thickness": 10, "len": 0.9}}
     figure["data"] = [heatmap] + figure["data"]

@@ -78,4 +78,33 @@ def test_the_data_settings_draw_new_points_and_add_inputs_to_the_network(dash_du
     dash_duo.find_element("#copy-link").click()
     wait_until(lambda: all(part in (dash_duo.find_element("#share-link").get_attribute("value") or "")
                            for part in ("test=0.2", "feat=x1_x2", "dseed=1")), "the link to carry the data settings")
+
+    # The data chart: the test points go with their box, and the output can be read as the decision.
+    dash_duo.driver.find_element(By.XPATH, "//*[contains(@class,'panel-tabs')]//*[normalize-space(.)='Data']").click()
+    wait_until(lambda: "test" in chart_traces(dash_duo), "the test points on the data chart")
+    option(dash_duo, "test points").click()
+    wait_until(lambda: "train" in chart_traces(dash_duo) and "test" not in chart_traces(dash_duo),
+               "the test points to go")
+    option(dash_duo, "discretize output").click()
+    # Only decisions, 0 or 1 (a fresh network may say one class everywhere).
+    wait_until(lambda: set(dash_duo.driver.execute_script(HEATMAP_VALUES) or [0.5]) <= {0, 1},
+               "the heatmap to show decisions")
+    dash_duo.wait_for_contains_text("#surface-note", "The network's decision over the inputs", timeout=10)
     assert dash_duo.get_logs() == []
+
+
+HEATMAP_VALUES = """
+const g = document.querySelector('#data-chart .js-plotly-plot');
+const h = g && g.data && g.data.find((t) => t.type === 'heatmap');
+return h ? [...new Set(h.z.flat())].sort() : null;
+"""
+
+
+def chart_traces(dash_duo) -> list:
+    return dash_duo.driver.execute_script(
+        "const g = document.querySelector('#data-chart .js-plotly-plot');"
+        "return g && g.data ? g.data.map((t) => t.name || t.type) : [];") or []
+
+
+def option(dash_duo, words: str):
+    return dash_duo.driver.find_element(By.XPATH, f"//*[@id='data-options']//label[normalize-space(.)='{words}']")

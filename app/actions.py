@@ -192,6 +192,31 @@ def train_settings(state: LabState, learning_rate, batch_size, optimizer) -> Lab
     )
 
 
+# The regularization rates the page offers (TensorFlow Playground's); 0 is none. A link or a saved
+# lab may carry any rate the engine allows.
+PENALTY_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+NO_PENALTY = "none"
+
+
+def regularization(state: LabState, kind, rate) -> LabState:
+    """The penalty on the weights (engine/penalties.py) and its rate λ; "none" is λ = 0. Choosing L1
+    or L2 while λ is 0 starts it at 0.001, so that the choice does something. Training goes on."""
+    if kind != NO_PENALTY and (not isinstance(kind, str) or kind not in engine.PENALTIES):
+        raise LabInputError(f"Regularization is one of none, {', '.join(engine.PENALTIES)}; "
+                            f"{str(kind)[:20]!r} is not.")
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)):
+        raise LabInputError(f"The regularization rate must be a number, not {str(rate)[:20]!r}.")
+    penalty = state.train.penalty if kind == NO_PENALTY else kind
+    rate = 0.0 if kind == NO_PENALTY else (rate or PENALTY_RATES[1])
+    config = engine.TrainConfig.from_dict(state.train.to_dict() | {"penalty": penalty, "weight_decay": rate})
+    return state if config == state.train else state.replace(train=config)
+
+
+def shown_penalty(state: LabState) -> str:
+    """What the Regularization list shows: none while λ is 0."""
+    return state.train.penalty if state.train.weight_decay else NO_PENALTY
+
+
 def stop_settings(state: LabState, rule, at, new_rule: bool = False) -> LabState:
     """Play's stop rule (engine/stopping.py) and its target. A rule just chosen starts at its usual
     target (`new_rule`): the box's number was another rule's. Raises LabInputError for a rule the

@@ -36,7 +36,8 @@ BUTTONS = ("step", "full-step", "reset", "reset-diverged", "add-layer", "remove-
 # this many at once: a count from a client is untrusted.
 REPEATED = {"step": 32, "full-step": 8}
 CONTROLS = ("hidden-sizes", "activation", "output-activation", "loss", "dataset", "seed", "noise", "test-share",
-            "features", "learning-rate", "batch-size", "optimizer", "stop-rule", "stop-at", "example")
+            "features", "learning-rate", "batch-size", "optimizer", "penalty", "penalty-rate", "stop-rule", "stop-at",
+            "example")
 # The controls of generated data besides the dataset and seed, as actions.data_settings names them.
 DATA_CONTROLS = {"noise": "noise", "test-share": "test_fraction", "features": "features"}
 
@@ -57,6 +58,8 @@ def control_values(state) -> dict:
         "learning-rate": state.train.learning_rate,
         "batch-size": state.train.batch_size,
         "optimizer": state.train.optimizer,
+        "penalty": actions.shown_penalty(state),
+        "penalty-rate": state.train.weight_decay,
         "stop-rule": state.train.stop_rule,
         "stop-at": int(state.train.stop_at) if state.train.stop_at.is_integer() else state.train.stop_at,
         "example": state.example,
@@ -105,6 +108,12 @@ def apply(trigger, values: dict, state, start, speed):
         return new, new
     if trigger in ("learning-rate", "batch-size", "optimizer"):
         return actions.train_settings(state, values["learning-rate"], values["batch-size"], values["optimizer"]), start
+    if trigger == "penalty":
+        return actions.regularization(state, values["penalty"], values["penalty-rate"]), start
+    if trigger == "penalty-rate":
+        rate = values["penalty-rate"]
+        kind = actions.NO_PENALTY if rate == 0 else state.train.penalty  # a rate turns the penalty on, 0 off
+        return actions.regularization(state, kind, rate), start
     if trigger in ("stop-rule", "stop-at"):
         return actions.stop_settings(state, values["stop-rule"], values["stop-at"], trigger == "stop-rule"), start
     if trigger == "example":

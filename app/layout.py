@@ -181,6 +181,16 @@ def settings():
                 ],
             ),
             select("optimizer", options(optimizers), "sgd", "Optimizer"),
+            html.Div(
+                className="pair",
+                children=[
+                    select("penalty", [{"label": "None", "value": actions.NO_PENALTY}]
+                           + [{"label": p.title, "value": p.name} for p in engine.PENALTIES.values()],
+                           actions.NO_PENALTY, "Regularization"),
+                    select("penalty-rate", [{"label": f"{v:g}", "value": v} for v in actions.PENALTY_RATES], 0.0,
+                           "Rate λ"),
+                ],
+            ),
             select("stop-rule", options({k: r.title for k, r in engine.STOP_RULES.items()}), "none",
                    "Play stops when"),
             html.Label(className="field", children=[

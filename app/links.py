@@ -9,7 +9,8 @@ person uploaded (too big for an address), nor the extras of a lab loaded from a 
 Parameters: lesson or from (a preset key: the lesson itself, or a network of one's own begun
 from it), hidden ("4,4"; "0" for none), act, out, loss, data (a dataset, or "explicit" for the
 lesson's own examples), seed, dseed (the seed of the lesson's own examples, when it differs),
-lr, batch, opt, stop (Play's stop rule and its target, "steps:500" or "train_loss:0.05"); for a
+lr, batch, opt, reg (the penalty on the weights and its rate, "l1:0.01", or "none"), stop (Play's
+stop rule and its target, "steps:500" or "train_loss:0.05"); for a
 generated dataset noise, test (the test share, 0.3), feat (extra inputs, "x1_sq,sin_x2", or "none")
 and dseed (its points' seed, after New data); and the display flags present and theme, which are
 returned, not built.
@@ -35,7 +36,7 @@ MAX_QUERY = limits.MAX_LINK_CHARS
 MAX_UNKNOWN_NOTICES = 3  # then one line for the rest, so junk cannot flood the page
 OWN_TITLE = "Your network"  # what actions.rebuild calls a network of a person's own
 NETWORK = ("hidden", "act", "out", "loss", "data")
-LAB = ("lesson", "from", *NETWORK, "seed", "dseed", "noise", "test", "feat", "lr", "batch", "opt", "stop")
+LAB = ("lesson", "from", *NETWORK, "seed", "dseed", "noise", "test", "feat", "lr", "batch", "opt", "reg", "stop")
 DISPLAY = ("present", "theme", "points", "discrete")  # points, discrete: the data chart's options
 _WHOLE = re.compile(r"[0-9]{1,12}")  # ASCII only: str.isdigit() accepts "²", which int() refuses
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?")
@@ -115,6 +116,8 @@ def _query(kind: str, key: str, start: LabState, train) -> str:
             params[name] = repr(train.learning_rate) if name == "lr" else getattr(train, field)
     if start.data.name != "explicit":
         params |= _data_params(start.data, {k: str(v) for k, v in params.items()})
+    if (train.penalty, train.weight_decay) != (base.train.penalty, base.train.weight_decay):
+        params["reg"] = f"{train.penalty}:{train.weight_decay!r}" if train.weight_decay else actions.NO_PENALTY
     if train.stop_rule != "none":
         params["stop"] = f"{train.stop_rule}:{train.stop_at:g}"
     return "?" + urlencode(params, safe=",:")
@@ -160,8 +163,8 @@ def _output_for(base: LabState, data: str) -> dict:
 def _fresh(start: LabState, train) -> LabState:
     fresh = actions.train_settings(engine.reset(start, start.params), train.learning_rate, train.batch_size,
                                    train.optimizer)
-    return fresh.replace(train=fresh.train.from_dict(fresh.train.to_dict() | {"stop_rule": train.stop_rule,
-                                                                              "stop_at": train.stop_at}))
+    kept = ("penalty", "weight_decay", "stop_rule", "stop_at")  # what a link carries besides
+    return fresh.replace(train=fresh.train.from_dict(fresh.train.to_dict() | {k: getattr(train, k) for k in kept}))
 
 
 def _same(a: LabState, b: LabState) -> bool:
@@ -239,7 +242,23 @@ def _build(given: dict, notices: list) -> tuple[LabState, str]:
     batch = _whole(given, "batch", "batch size", 1, limits.MAX_BATCH, lab.train.batch_size, notices)
     opt = _choice(given, "opt", "optimizer", _names(engine.OPTIMIZERS), lab.train.optimizer, notices)
     lab = _data(given, lab, notices)
-    return _stop(given, actions.train_settings(lab, lr, batch, opt), notices), key
+    return _stop(given, _regularization(given, actions.train_settings(lab, lr, batch, opt), notices), notices), key
+
+
+def _regularization(given, lab: LabState, notices) -> LabState:
+    value = given.get("reg")
+    if value is None:
+        return lab
+    kind, _, rate = value.partition(":")
+    try:
+        if kind == actions.NO_PENALTY and not rate:
+            return actions.regularization(lab, kind, 0.0)
+        if kind not in engine.PENALTIES or not _NUMBER.fullmatch(rate):
+            raise LabInputError(f"it is not none, or a penalty ({', '.join(engine.PENALTIES)}) and a rate, e.g. l2:0.01.")
+        return actions.regularization(lab, kind if float(rate) else actions.NO_PENALTY, float(rate))
+    except LabInputError as e:
+        notices.append(f"The link's regularization (reg={_shown(value)}) was not used: {e}")
+        return lab
 
 
 def _data(given, lab: LabState, notices) -> LabState:

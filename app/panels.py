@@ -71,7 +71,7 @@ def _fingerprint(state) -> str:
     h = hashlib.blake2b(digest_size=12)
     for arr in state.params.W[1:] + state.params.b[1:]:
         h.update(arr.tobytes())
-    h.update(repr((state.spec, state.data, state.example, state.train.weight_decay)).encode())
+    h.update(repr((state.spec, state.data, state.example, state.train.weight_decay, state.train.penalty)).encode())
     return h.hexdigest()
 
 

@@ -72,6 +72,13 @@
     return name;
   }
 
+  // engine/penalties.py's registry by the same names: φ′(w), what λ multiplies in each ∂C/∂w.
+  const PENALTY_SLOPE = {l2: (w) => w, l1: Math.sign};  // sign(0) = 0, the subgradient the engine takes
+  function knownPenalty(name) {
+    if (!(name in PENALTY_SLOPE)) throw new Error(`instant.js has no penalty called ${name}`);
+    return name;
+  }
+
   // The loss of one example and ∂C/∂z at the output (engine/passes.py).
   function outputBlame(m, z, o) {
     const t = m.t, n = t.length, act = m.activations[m.activations.length - 1];
@@ -92,10 +99,11 @@
     }
     const [loss, dOut] = outputBlame(m, z[L], a[L]);
     const delta = [], gradW = [];
+    const slope = PENALTY_SLOPE[knownPenalty(m.penalty)];
     delta[L] = dOut;
     for (let l = L; l >= 1; l--) {
       // 0 + …: a matrix product's sum starts at +0, so a −0 product reads "+0.000" as in NumPy.
-      gradW[l] = W[l].map((row, i) => row.map((w, j) => (0 + delta[l][i] * a[l - 1][j]) + m.decay * w));
+      gradW[l] = W[l].map((row, i) => row.map((w, j) => (0 + delta[l][i] * a[l - 1][j]) + m.decay * slope(w)));
       if (l > 1) {
         const df = DF[known(m.activations[l - 2])];
         delta[l - 1] = a[l - 1].map((_, j) => W[l].reduce((s, row, i) => s + delta[l][i] * row[j], 0) * df(z[l - 1][j], m));

@@ -15,7 +15,7 @@ Not here: Dash components, callbacks, or any change to the engine's arithmetic.
 import math
 from dataclasses import dataclass
 
-from engine import ParamRef, example_passes
+from engine import PENALTIES, ParamRef, example_passes
 from engine.activations import ACTIVATIONS
 from engine.losses import LOSSES
 
@@ -302,8 +302,8 @@ def chain_factors(state, ref) -> list[tuple[str, float]]:
     """The chain rule for ∂C/∂w (or ∂C/∂b) as (TeX label, value) local derivatives along the path.
 
     Their product is the gradient on the edge, passes.bwd.grad_W[l][i, j] of the shown pass,
-    to rounding. With weight decay λ the edge's gradient also adds λ·w (not a chain factor);
-    biases are never decayed. Values are given whatever the phase; chain_rule_markdown hides
+    to rounding. With a penalty on the weights the edge's gradient also adds λ·φ′(w) (not a chain
+    factor: λw for L2, λ·sign(w) for L1); biases are never penalised. Values are given whatever the phase; chain_rule_markdown hides
     those not yet revealed.
     """
     return [(f.label, f.value) for f in _chain(state, _as_ref(state, ref))]
@@ -334,9 +334,11 @@ def chain_rule_markdown(state, ref) -> str:
     lines[0] = rf"\frac{{\partial C}}{{\partial {p}}} " + lines[0]
     lines += _product_lines([_term(f.value) if f.known else "?" for f in factors])
     decay = state.train.weight_decay if ref.kind == "W" else 0.0
+    penalty = PENALTIES[state.train.penalty]
     if known and decay:
         chain = math.prod(f.value for f in factors)
-        lines += [rf"&= {_n(chain, True)} + \lambda w = {_n(chain, True)} + {_n(decay)} \cdot {_term(ref.get(params))}"]
+        term = rf"{_n(decay)} \cdot {penalty.tex_slope(_term(ref.get(params)))}"
+        lines += [rf"&= {_n(chain, True)} + \lambda {penalty.tex_slope('w')} = {_n(chain, True)} + {term}"]
     lines.append(rf"&= {_n(g, True)}" if known else r"&= \;?")
     text = [f"**Chain rule**: ∂C/∂{p} as a product of local slopes along the path", _display(lines)]
     if ref.layer < L and not _single_path(state.spec, ref.layer):
@@ -345,7 +347,7 @@ def chain_rule_markdown(state, ref) -> str:
                     "∂C/∂a = Σ w·δ of the next layer adds them up.*")
     if known:
         where = f"on the edge {_param_words(ref, L)[2:]}" if ref.kind == "W" else f"for the {_param_words(ref, L)}"
-        decay_words = " (with the weight-decay term λw)" if decay else ""
+        decay_words = f" (with the {penalty.title} penalty's term {penalty.words})" if decay else ""
         text.append(f"This is the ∂C/∂{p} {where}{decay_words}: **{num(g, True, 3)}**.")
     else:
         text.append(f"*The blame has not reached {_where(ref.layer, L)} yet: the backward phase multiplies "
@@ -365,8 +367,8 @@ def gradient_check(state, ref, h: float = 1e-6) -> dict:
     ref = _as_ref(state, ref)
     params, passes, _ = shown_passes(state)
     lam, p = state.train.weight_decay, ref.get(params)
-    up = cost(state.spec, ref.set(params, p + h), passes.x, passes.y, lam)
-    down = cost(state.spec, ref.set(params, p - h), passes.x, passes.y, lam)
+    up = cost(state.spec, ref.set(params, p + h), passes.x, passes.y, lam, state.train.penalty)
+    down = cost(state.spec, ref.set(params, p - h), passes.x, passes.y, lam, state.train.penalty)
     backprop, numeric = _grad(passes, ref), (up - down) / (2 * h)
     scale = max(abs(backprop), abs(numeric), 1e-12)  # both zero: they agree exactly
     return {"backprop": backprop, "numeric": numeric, "relative": abs(backprop - numeric) / scale}
@@ -420,10 +422,10 @@ def _gradient_block(state, params, passes, shown, ref: ParamRef) -> str:
         a_in = _term(float(passes.fwd.a[ref.layer - 1][0, ref.col])) if ref.layer - 1 <= shown.forward_to else "?"
         return head + "\n\n" + _display(lines + [rf"&= {a_in} \cdot \;?"])
     a_in, d = float(passes.fwd.a[ref.layer - 1][0, ref.col]), float(passes.bwd.delta[ref.layer][0, ref.row])
-    decay = state.train.weight_decay
-    tail = rf" + {_n(decay)} \cdot {_term(ref.get(params))}" if decay else ""
+    decay, penalty = state.train.weight_decay, PENALTIES[state.train.penalty]
+    tail = rf" + {_n(decay)} \cdot {penalty.tex_slope(_term(ref.get(params)))}" if decay else ""
     if decay:
-        lines[0] += r" + \lambda w"
+        lines[0] += rf" + \lambda {penalty.tex_slope('w')}"
     lines += [rf"&= {_term(a_in)} \cdot {_term(d)}{tail}", rf"&= {_n(_grad(passes, ref), True)}"]
     return head + "\n\n" + _display(lines)
 

@@ -10,7 +10,7 @@ import copy
 
 import numpy as np
 
-from engine import Cursor, ParamRef, example_passes, update_gradient, uses_logits
+from engine import PENALTIES, Cursor, ParamRef, example_passes, update_gradient, uses_logits
 from engine.activations import ACTIVATIONS, LEAKY_SLOPE
 from engine.cache import byte_cached
 from engine.training import batch_indices
@@ -460,7 +460,7 @@ def network_view(state, geometry: bool = True, tips: bool = True, aria: bool = T
     value_at = [_value_at(sizes, l, r) for l in range(L + 1)]
     placed = _geometry(tuple(sizes), L)
     room_for_weights, room_for_grads = placed["weight_labels"], placed["grad_labels"]
-    decay = state.train.weight_decay
+    decay, penalty = state.train.weight_decay, PENALTIES[state.train.penalty]
     phase = cursor.phase
 
     nodes = []
@@ -544,9 +544,9 @@ def network_view(state, geometry: bool = True, tips: bool = True, aria: bool = T
                     if l in grads_known:
                         a_in, d_out = float(fwd.a[l - 1][0, j]), float(bwd.delta[l][0, i])
                         product = f"{num(a_in)} × {num(d_out, True)}"
-                        if decay:  # the weight-decay penalty (λ/2)w² adds λw to the gradient
-                            lines.append(f"∂C/∂w = a_in · δ_out + λw = {product} + {num(decay)} × "
-                                         f"{num(w_before, True)} = {num(g, True)}")
+                        if decay:  # the penalty on the weights adds λ·φ′(w) to the gradient
+                            term = f"{num(decay)} × {penalty.text_slope(num(w_before, True))}"
+                            lines.append(f"∂C/∂w = a_in · δ_out + {penalty.words} = {product} + {term} = {num(g, True)}")
                         else:
                             lines.append(f"∂C/∂w = a_in · δ_out = {product} = {num(g, True)}")
                     else:
@@ -583,6 +583,7 @@ def slider_model(state, example=None) -> dict:
         "loss": spec.loss,
         "logits": uses_logits(spec),  # the output's δ straight from z (engine.uses_logits)
         "decay": state.train.weight_decay,
+        "penalty": state.train.penalty,
         "W": [None] + [w.tolist() for w in state.params.W[1:]],
         "b": [None] + [b.tolist() for b in state.params.b[1:]],
         "x": example.x[0].tolist(),

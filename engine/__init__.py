@@ -8,7 +8,8 @@ Pure NumPy and the standard library: no dash, no plotly. Conventions, stated onc
 - z[l] = a[l-1] @ W[l].T + b[l];  a[l] = f_l(z[l]).
 - delta[l] = ∂C/∂z[l] per example; grad_W[l] = delta[l].T @ a[l-1] / batch (+ λ W[l]);
   grad_b[l] = mean of delta[l] over the batch.
-- C is the mean over the batch of the per-example loss, plus (λ/2) Σ‖W‖² with weight decay λ.
+- C is the mean over the batch of the per-example loss, plus λ Σ φ(w) over the weights: (λ/2) Σ w² for
+  L2 (weight decay), λ Σ |w| for L1 (engine/penalties.py).
 - Values never change in place: every step returns new frozen dataclasses and new arrays.
 - Activations, losses, optimizers, datasets and presets are registries of names;
   the state stores names, never functions.
@@ -25,6 +26,7 @@ from .losses import LOSSES
 from .network import INITS, NetworkSpec, Params, explicit_params, init_params
 from .optimizers import OPTIMIZERS, OptimizerState, update
 from .passes import BackwardPass, ForwardPass, backward, cost, forward, uses_logits
+from .penalties import PENALTIES
 from .phases import Cursor, Phase, Revealed, phases
 from .presets import PRESETS
 from .state import History, LabState, TrainConfig
@@ -54,6 +56,7 @@ __all__ = [
     "INITS",
     "LOSSES",
     "OPTIMIZERS",
+    "PENALTIES",
     "PRESETS",
     "STOP_RULES",
     "BackwardPass",

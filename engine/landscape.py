@@ -26,6 +26,7 @@ from .errors import LabInputError
 from .losses import LOSSES
 from .network import NetworkSpec, Params
 from .passes import forward, uses_logits
+from .penalties import PENALTIES
 from .training import dataset, run_passes
 
 _REF = re.compile(r"^(W)(\d)\[(\d),(\d)\]$|^(b)(\d)\[(\d)\]$")
@@ -158,10 +159,10 @@ def _grid_costs(state, refs: tuple[ParamRef, ...], columns: np.ndarray, rows_use
         above[:-1] = today.a[first].T[:, None, :]
         above[-1] = 1.0
         W_above = np.column_stack([rest.W[first + 1], rest.b[first + 1]])
-    decay = state.train.weight_decay
+    decay, phi = state.train.weight_decay, PENALTIES[state.train.penalty].each
     if decay:
         weights = [j for j, ref in enumerate(refs) if ref.kind == "W"]
-        sq_rest = sum(float(np.sum(w * w)) for w in rest.W[1:])
+        sq_rest = sum(float(np.sum(phi(w))) for w in rest.W[1:])
     out = np.empty(columns.shape[0])
     with np.errstate(all="ignore"):  # far out on the map the loss may overflow: those points are inf
         for start in range(0, columns.shape[0], chunk):
@@ -187,8 +188,8 @@ def _grid_costs(state, refs: tuple[ParamRef, ...], columns: np.ndarray, rows_use
                 loss = _mean_bce_from_logits(z, y.T[:, None, :])
             else:  # the losses take (g, batch, n_L)
                 loss = np.mean(LOSSES[spec.loss].per_example(f[L](z).transpose(1, 2, 0), y), axis=-1)
-            if decay:
-                loss = loss + 0.5 * decay * (sq_rest + np.sum(v[:, weights] ** 2, axis=-1))
+            if decay:  # the penalty, λ·Σφ(w): the varying weights' own, and the rest's
+                loss = loss + decay * (sq_rest + np.sum(phi(v[:, weights]), axis=-1))
             out[start : start + g] = loss
     return out
 

@@ -2,11 +2,12 @@
 
 forward:  z[l] = a[l-1] @ W[l].T + b[l],  a[l] = f_l(z[l]),  a[0] = x.
 backward: δ[L] = ∂C/∂a[L] ⊙ f_L′(z[L]);  δ[l] = (δ[l+1] @ W[l+1]) ⊙ f_l′(z[l]);
-          ∂C/∂W[l] = δ[l].T @ a[l-1] / batch + λ W[l];  ∂C/∂b[l] = mean over the batch of δ[l].
+          ∂C/∂W[l] = δ[l].T @ a[l-1] / batch + λ φ′(W[l]);  ∂C/∂b[l] = mean over the batch of δ[l].
 
 δ is kept per example (the blame of one example, as the picture shows it) and as
-the batch mean. C is the mean loss over the batch plus the weight-decay penalty
-(λ/2) Σ‖W‖² (weights only, never biases). Nothing here updates weights.
+the batch mean. C is the mean loss over the batch plus the penalty λ Σ φ(w) on the weights
+(never the biases): φ = w²/2 for L2, weight decay, or |w| for L1 (engine/penalties.py).
+Nothing here updates weights.
 """
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import numpy as np
 from .activations import ACTIVATIONS
 from .losses import LOSSES, bce_from_logits
 from .network import NetworkSpec, Params
+from .penalties import penalty_cost, penalty_slope
 
 
 @dataclass(frozen=True)
@@ -91,14 +93,14 @@ def per_example_loss(spec: NetworkSpec, fwd: ForwardPass, y: np.ndarray) -> np.n
     return LOSSES[spec.loss].per_example(fwd.a[-1], y)
 
 
-def decay_penalty(params: Params, weight_decay: float) -> float:
-    if weight_decay == 0:
-        return 0.0
-    return 0.5 * weight_decay * sum(float(np.sum(w * w)) for w in params.W[1:])
+def decay_penalty(params: Params, weight_decay: float, penalty: str = "l2") -> float:
+    """λ·Σφ(w) over every weight (engine/penalties.py); the biases are never penalised."""
+    return penalty_cost(params.W[1:], weight_decay, penalty)
 
 
 def backward(
-    spec: NetworkSpec, params: Params, fwd: ForwardPass, y: np.ndarray, weight_decay: float = 0.0
+    spec: NetworkSpec, params: Params, fwd: ForwardPass, y: np.ndarray, weight_decay: float = 0.0,
+    penalty: str = "l2",
 ) -> BackwardPass:
     """Pull the blame back from the output, given the forward pass on the same batch.
 
@@ -110,7 +112,10 @@ def backward(
     y : array_like, shape (batch, n_L)
         The targets.
     weight_decay : float
-        λ: the cost is the mean loss plus λ/2·Σw², so each ∂C/∂W gains λ·W.
+        λ, the rate of the penalty: the cost is the mean loss plus λ·Σφ(w), so each ∂C/∂W gains
+        λ·φ′(W) (engine/penalties.py).
+    penalty : str
+        φ: "l2" (φ = w²/2, weight decay) or "l1" (φ = |w|).
 
     Returns
     -------
@@ -132,7 +137,9 @@ def backward(
     grad_b = [None] * (L + 1)
     delta[L] = d
     for l in range(L, 0, -1):
-        grad_W[l] = delta[l].T @ fwd.a[l - 1] / batch + weight_decay * params.W[l]
+        grad_W[l] = delta[l].T @ fwd.a[l - 1] / batch
+        if weight_decay:
+            grad_W[l] = grad_W[l] + penalty_slope(params.W[l], weight_decay, penalty)
         grad_b[l] = delta[l].mean(axis=0)
         if l > 1:
             delta[l - 1] = (delta[l] @ params.W[l]) * ACTIVATIONS[spec.activations[l - 2]].df(fwd.z[l - 1])
@@ -143,11 +150,13 @@ def backward(
         grad_W=tuple(grad_W),
         grad_b=tuple(grad_b),
         loss=loss,
-        cost=loss + decay_penalty(params, weight_decay),
+        cost=loss + decay_penalty(params, weight_decay, penalty),
         per_example=per_example,
     )
 
 
-def cost(spec: NetworkSpec, params: Params, x: np.ndarray, y: np.ndarray, weight_decay: float = 0.0) -> float:
-    """C on a batch: mean loss plus the weight-decay penalty. What the gradients differentiate."""
-    return float(np.mean(per_example_loss(spec, forward(spec, params, x), y))) + decay_penalty(params, weight_decay)
+def cost(spec: NetworkSpec, params: Params, x: np.ndarray, y: np.ndarray, weight_decay: float = 0.0,
+         penalty: str = "l2") -> float:
+    """C on a batch: mean loss plus the penalty on the weights. What the gradients differentiate."""
+    loss = float(np.mean(per_example_loss(spec, forward(spec, params, x), y)))
+    return loss + decay_penalty(params, weight_decay, penalty)

@@ -15,6 +15,7 @@ from .datasets import DataSpec
 from .errors import LabInputError
 from .network import NetworkSpec, Params
 from .optimizers import OPTIMIZERS, OptimizerState, all_settings
+from .penalties import PENALTIES
 from .phases import Cursor
 from .stopping import STOP_RULES
 
@@ -24,7 +25,8 @@ FORMAT = 1
 @dataclass(frozen=True)
 class TrainConfig:
     """How the lab trains: the optimizer's name (engine.OPTIMIZERS), its learning rate η, the
-    examples per update, the weight decay λ (added to the cost as λ/2·Σw²), whether the biases stay
+    examples per update, the regularization rate λ (weight_decay: the cost gains λ·Σφ(w), φ the
+    `penalty`'s, w²/2 for L2 or |w| for L1), whether the biases stay
     as they are (the classic worked example), and the optimizers' own settings (momentum's μ …),
     name → value. A setting not given has its default (engine.optimizers.Setting), so a lab saved
     before an optimizer gained a setting still loads; `setting(name)` reads one."""
@@ -35,6 +37,7 @@ class TrainConfig:
     weight_decay: float = 0.0
     freeze_biases: bool = False
     settings: tuple = ()
+    penalty: str = "l2"  # what weight_decay, the rate λ, multiplies: engine/penalties.py (L2, or L1)
     stop_rule: str = "none"  # when Play stops by itself (engine/stopping.py), and at what target
     stop_at: float = 0.0  # (name, value) pairs, every optimizer's setting, sorted; a dict may be given
 
@@ -63,6 +66,7 @@ class TrainConfig:
             "batch_size": self.batch_size,
             "weight_decay": self.weight_decay,
             "freeze_biases": self.freeze_biases,
+            "penalty": self.penalty,
             "stop_rule": self.stop_rule,
             "stop_at": self.stop_at,
         }
@@ -71,7 +75,7 @@ class TrainConfig:
     def from_dict(cls, d) -> "TrainConfig":
         known = all_settings()
         d = validate.mapping(d, "training", ("optimizer", "learning_rate", "batch_size", "weight_decay",
-                                             "freeze_biases"), (*known, "stop_rule", "stop_at"))
+                                             "freeze_biases"), (*known, "penalty", "stop_rule", "stop_at"))
         # A lab saved before Play had stop rules has none.
         rule = STOP_RULES[validate.choice(d.get("stop_rule", "none"), "training.stop_rule", tuple(STOP_RULES))]
         stop_at = validate.number(d.get("stop_at", 0.0), f"The target of “{rule.title}”", rule.low, rule.high)
@@ -81,9 +85,11 @@ class TrainConfig:
             optimizer=validate.choice(d["optimizer"], "training.optimizer", tuple(OPTIMIZERS)),
             learning_rate=validate.number(d["learning_rate"], "the learning rate", 1e-9, limits.MAX_LEARNING_RATE),
             batch_size=validate.integer(d["batch_size"], "the batch size", 1, limits.MAX_BATCH),
-            weight_decay=validate.number(d["weight_decay"], "the weight decay", 0.0, limits.MAX_WEIGHT_DECAY),
+            weight_decay=validate.number(d["weight_decay"], "the regularization rate λ", 0.0, limits.MAX_WEIGHT_DECAY),
             freeze_biases=validate.boolean(d["freeze_biases"], "training.freeze_biases"),
             settings={k: validate.number(d[k], s.label, s.low, s.high) for k, s in known.items() if k in d},
+            # A lab saved before L1 existed decays its weights with L2.
+            penalty=validate.choice(d.get("penalty", "l2"), "training.penalty", tuple(PENALTIES)),
             stop_rule=rule.name,
             stop_at=float(stop_at),
         )

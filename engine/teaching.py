@@ -113,6 +113,6 @@ def gradient_check(state, ref: ParamRef, h: float = 1e-6) -> GradientCheck:
     x, y, lam = data.x_train, data.y_train, state.train.weight_decay
     bwd = run_passes(state, state.params, x, y).bwd
     p = ref.get(state.params)
-    up = cost(state.spec, ref.set(state.params, p + h), x, y, lam)
-    down = cost(state.spec, ref.set(state.params, p - h), x, y, lam)
+    up = cost(state.spec, ref.set(state.params, p + h), x, y, lam, state.train.penalty)
+    down = cost(state.spec, ref.set(state.params, p - h), x, y, lam, state.train.penalty)
     return GradientCheck(ref, ref.gradient(bwd.grad_W, bwd.grad_b), (up - down) / (2 * h))

@@ -77,7 +77,7 @@ class Passes:
 
 def run_passes(state: LabState, params: Params, x: np.ndarray, y: np.ndarray) -> Passes:
     fwd = forward(state.spec, params, x)
-    return Passes(x, y, fwd, backward(state.spec, params, fwd, y, state.train.weight_decay))
+    return Passes(x, y, fwd, backward(state.spec, params, fwd, y, state.train.weight_decay, state.train.penalty))
 
 
 def batch_passes(state: LabState) -> Passes:
@@ -175,7 +175,8 @@ def _apply_update(state: LabState, record: bool = True) -> LabState:
         )
         # Only the batch's cost is wanted after the update: a forward pass, not passes with a backward.
         too_big = _too_big(new_params)
-        after = np.inf if too_big else cost(state.spec, new_params, passes.x, passes.y, state.train.weight_decay)
+        after = np.inf if too_big else cost(state.spec, new_params, passes.x, passes.y, state.train.weight_decay,
+                                            state.train.penalty)
     if not np.isfinite(after):
         return state.replace(diverged=_divergence_reason(state, "the weights grew without bound"))
     # A finite step can still teach nothing (a layer of dead ReLUs, or saturated): take it, then pause.

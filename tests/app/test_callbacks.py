@@ -55,12 +55,15 @@ def shown(state) -> list:
 
 def test_control_values_show_the_state():
     assert shown(default()) == ["2", "sigmoid", "sigmoid", "squared_error", "explicit", 0, 0.1, 0.0, [], 1.0, 1, "sgd",
-                                "none", 0, 0]
+                                "none", 0.0, "none", 0, 0]
     circle = engine.PRESETS["circle"].state(7)
-    assert shown(circle) == ["4, 4", "tanh", "sigmoid", "bce", "circle", 7, 0.05, 0.5, [], 0.3, 10, "sgd", "none", 0, 0]
+    assert shown(circle) == ["4, 4", "tanh", "sigmoid", "bce", "circle", 7, 0.05, 0.5, [], 0.3, 10, "sgd", "none", 0.0,
+                             "none", 0, 0]
+    # A penalty shows with its rate; none while the rate is 0.
+    assert shown(actions.regularization(circle, "l1", 0.03))[12:14] == ["l1", 0.03]
     # A stop rule's target shows as typed: a step count whole, a loss as it is.
-    assert shown(actions.stop_settings(circle, "steps", 500))[12:14] == ["steps", 500]
-    assert shown(actions.stop_settings(circle, "train_loss", 0.05))[12:14] == ["train_loss", 0.05]
+    assert shown(actions.stop_settings(circle, "steps", 500))[14:16] == ["steps", 500]
+    assert shown(actions.stop_settings(circle, "train_loss", 0.05))[14:16] == ["train_loss", 0.05]
     one_layer = engine.LabState("t", 0, engine.NetworkSpec((2, 1), ("tanh",)), engine.init_params(
         engine.NetworkSpec((2, 1), ("tanh",)), np.random.default_rng(0)), engine.TrainConfig(), default().data)
     assert shown(one_layer)[:3] == ["0", "tanh", "tanh"]

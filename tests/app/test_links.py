@@ -75,6 +75,8 @@ GRID = [
     (("dataset", "moons"), ("noise", 0.3), ("test-share", 0.2)),
     (("dataset", "xor"), ("features", ["x1_x2", "sin_x1"]), ("new-data", 1), ("new-data", 1)),
     (("dataset", "spiral"), ("features", ["x1_sq", "x2_sq"]), ("seed", 9), ("dataset", "sine")),
+    (("penalty", "l1"), ("penalty-rate", 0.3)),
+    (("penalty-rate", 0.01), ("penalty", "none")),
 ]
 
 
@@ -115,6 +117,8 @@ CHANGES = st.one_of(
     st.tuples(st.just("test-share"), st.sampled_from(actions.TEST_SHARES)),
     st.tuples(st.just("features"), st.lists(st.sampled_from(list(engine.FEATURES)), unique=True)),
     st.tuples(st.just("new-data"), st.just(1)),
+    st.tuples(st.just("penalty"), st.sampled_from(["none", *engine.PENALTIES])),
+    st.tuples(st.just("penalty-rate"), st.sampled_from(actions.PENALTY_RATES)),
 )
 
 
@@ -196,6 +200,8 @@ def test_any_learning_rate_the_engine_allows_is_taken_not_only_the_dropdowns():
     ("present=maybe", "presenting flag (present='maybe')"),
     ("lesson=default&from=circle", "both 'lesson' and 'from'"),
     ("lesson=circle&stop=soon", "stop rule (stop='soon') was not used"),
+    ("lesson=circle&reg=l3:0.1", "regularization (reg='l3:0.1') was not used"),
+    ("lesson=circle&reg=l1:99", "reg='l1:99'"),
     ("lesson=circle&noise=0.07", "data settings (noise='0.07') were not used"),
     ("lesson=circle&test=1", "test='1'"),
     ("lesson=circle&feat=x3", "feat='x3'"),

@@ -62,8 +62,9 @@ def walk(state):
     return states
 
 
-def lesson(sizes, activations, loss, seed=0, decay=0.0):
-    """A one-example lesson with random weights, biases, input and target (targets in (0, 1) for BCE)."""
+def lesson(sizes, activations, loss, seed=0, decay=0.0, penalty="l2"):
+    """A one-example lesson with random weights, biases, input and target (targets in (0, 1) for BCE),
+    its weights penalised at rate `decay` by `penalty` (engine/penalties.py)."""
     spec = engine.NetworkSpec(sizes, activations, loss, "uniform", init_scale=1.0)
     rng = np.random.default_rng(seed)
     params = engine.init_params(spec, rng)
@@ -72,7 +73,7 @@ def lesson(sizes, activations, loss, seed=0, decay=0.0):
     low = 0.05 if loss == "bce" else -1.0
     y = tuple(float(v) for v in rng.uniform(low, 0.95, sizes[-1]))
     data = engine.DataSpec(name="explicit", x=(x,), y=(y,), test_fraction=0.0, seed=seed, kind="regression")
-    train = engine.TrainConfig("sgd", 0.5, batch_size=1, weight_decay=decay)
+    train = engine.TrainConfig("sgd", 0.5, batch_size=1, weight_decay=decay, penalty=penalty)
     return engine.LabState("test lesson", seed, spec, params, train, data)
 
 
@@ -270,7 +271,19 @@ def test_weight_decay_adds_lambda_w_to_the_chain():
         decay = 0.3 * ref.get(params) if ref.kind == "W" else 0.0  # biases are never decayed
         assert product + decay == pytest.approx(edge_gradient(state, ref), rel=1e-12)
     text = chain_rule_markdown(state, "W1[0,0]")
-    assert r"+ \lambda w" in text and "weight-decay" in text
+    assert r"+ \lambda w" in text and "L2 penalty's term λw" in text
+
+
+def test_an_l1_penalty_adds_lambda_sign_w_to_the_chain():
+    state = at(lesson((2, 2, 1), ("tanh", "sigmoid"), "squared_error", seed=2, decay=0.3, penalty="l1"), 4)
+    params, _, _ = shown_passes(state)
+    for ref in engine.all_refs(state.spec):
+        product = math.prod(v for _, v in chain_factors(state, ref))
+        penalty = 0.3 * np.sign(ref.get(params)) if ref.kind == "W" else 0.0
+        assert product + penalty == pytest.approx(edge_gradient(state, ref), rel=1e-12)
+    text = chain_rule_markdown(state, "W1[0,0]")
+    assert r"+ \lambda \operatorname{sign}(w)" in text and "L1 penalty's term λ·sign(w)" in text
+    assert r"0.300 \cdot \operatorname{sign}(" in text
 
 
 @st.composite

@@ -38,31 +38,32 @@ process.stdin.on("end", () => {
   process.stdout.write(JSON.stringify(answers));
 });
 """
-DECAYS = (0.0, 0.05)
+DECAYS = ((0.0, "l2"), (0.05, "l2"), (0.05, "l1"))  # (λ, penalty)
 HIDDEN_SHAPES = ((), (2,), (3, 2))  # no hidden layer, one, two of different widths
 MOVES = (("W1[0,0]", -2.5), ("W{L}[0,0]", 0.75), ("b{L}[0]", 3.1), ("b1[0]", -0.4))
 
 
-def lab(base, hidden, hidden_act, output_act, loss, decay, seed=0):
+def lab(base, hidden, hidden_act, output_act, loss, decay, seed=0, penalty="l2"):
     n_in, n_out = base.spec.sizes[0], base.spec.sizes[-1]
     spec = dataclasses.replace(base.spec, sizes=(n_in, *hidden, n_out), init="uniform",
                                activations=(hidden_act,) * len(hidden) + (output_act,), loss=loss)
     return base.replace(spec=spec, params=engine.init_params(spec, np.random.default_rng(seed)),
-                        train=dataclasses.replace(base.train, weight_decay=decay), cursor=engine.Cursor(spec.n_layers))
+                        train=dataclasses.replace(base.train, weight_decay=decay, penalty=penalty),
+                        cursor=engine.Cursor(spec.n_layers))
 
 
 def labs():
     """Every pair the engine allows, on one output (the default lesson's data) and on two (the worked
-    example's), with and without weight decay, with no, one and two hidden layers; and six of 8."""
+    example's), with no penalty on the weights, L2 and L1, with no, one and two hidden layers; and six of 8."""
     pairs = [(o, loss) for o in engine.ACTIVATIONS for loss in engine.LOSSES if not refusal(loss, o)]
     for base_name, shapes in (("default", HIDDEN_SHAPES), ("worked_example", ((2,),))):
         base = actions.preset(base_name)
         for hidden in shapes:
             for hidden_act in (engine.ACTIVATIONS if hidden else ("linear",)):
                 for output_act, loss in pairs:
-                    for decay in DECAYS:
-                        yield f"{base_name} {hidden} {hidden_act}/{output_act} {loss} decay {decay}", lab(
-                            base, hidden, hidden_act, output_act, loss, decay)
+                    for decay, penalty in DECAYS:
+                        yield f"{base_name} {hidden} {hidden_act}/{output_act} {loss} {penalty} {decay}", lab(
+                            base, hidden, hidden_act, output_act, loss, decay, penalty=penalty)
     yield "six layers of 8", lab(actions.preset("circle"), (8,) * 6, "tanh", "sigmoid", "bce", 0.0, seed=3)
 
 

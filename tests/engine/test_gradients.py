@@ -1,5 +1,5 @@
 """Backprop against central differences, over every activation × loss, random
-architectures, batch sizes and weight decay (hypothesis)."""
+architectures, batch sizes and penalties on the weights, L2 and L1 (hypothesis)."""
 
 import numpy as np
 import pytest
@@ -12,19 +12,19 @@ from engine.passes import backward, cost, forward
 H = 1e-6
 
 
-def numeric_gradients(spec, params, x, y, decay):
+def numeric_gradients(spec, params, x, y, decay, penalty="l2"):
     """(C(p + h) − C(p − h)) / 2h for every parameter, in all_refs order."""
     out = []
     for ref in engine.all_refs(spec):
         p = ref.get(params)
-        up = cost(spec, ref.set(params, p + H), x, y, decay)
-        down = cost(spec, ref.set(params, p - H), x, y, decay)
+        up = cost(spec, ref.set(params, p + H), x, y, decay, penalty)
+        down = cost(spec, ref.set(params, p - H), x, y, decay, penalty)
         out.append((up - down) / (2 * H))
     return np.array(out)
 
 
-def backprop_gradients(spec, params, x, y, decay):
-    bwd = backward(spec, params, forward(spec, params, x), y, decay)
+def backprop_gradients(spec, params, x, y, decay, penalty="l2"):
+    bwd = backward(spec, params, forward(spec, params, x), y, decay, penalty)
     return np.array([ref.gradient(bwd.grad_W, bwd.grad_b) for ref in engine.all_refs(spec)])
 
 
@@ -47,7 +47,8 @@ def problems(draw, activation=None, loss=None):
     x = rng.uniform(-1.5, 1.5, (batch, n_in))
     y = rng.uniform(0.05, 0.95, (batch, n_out)) if loss == "bce" else rng.uniform(-1, 1, (batch, n_out))
     decay = draw(st.sampled_from([0.0, 0.01, 0.3]))
-    return spec, params, x, y, decay
+    penalty = draw(st.sampled_from(tuple(engine.PENALTIES)))
+    return spec, params, x, y, decay, penalty
 
 
 def _kinks(spec, params, x):
@@ -57,11 +58,12 @@ def _kinks(spec, params, x):
 
 
 def check(problem):
-    spec, params, x, y, decay = problem
-    if _kinks(spec, params, x):
+    spec, params, x, y, decay, penalty = problem
+    # |w| has a kink at 0 too: the weights are drawn uniformly, so one within h of it is as rare as z's.
+    if _kinks(spec, params, x) or (penalty == "l1" and any(np.any(np.abs(w) < 1e-4) for w in params.W[1:])):
         return
-    bp = backprop_gradients(spec, params, x, y, decay)
-    num = numeric_gradients(spec, params, x, y, decay)
+    bp = backprop_gradients(spec, params, x, y, decay, penalty)
+    num = numeric_gradients(spec, params, x, y, decay, penalty)
     np.testing.assert_allclose(bp, num, rtol=1e-4, atol=1e-7)
 
 
@@ -103,3 +105,16 @@ def test_weight_decay_adds_lambda_w():
     # The penalty is (λ/2)‖W‖² = 0.05 · 5 = 0.25; biases are never decayed.
     assert decayed.cost == pytest.approx(0.25)
     assert decayed.grad_b[1].tolist() == [0.0]
+
+
+def test_an_l1_penalty_adds_lambda_sign_w_by_hand():
+    spec = engine.NetworkSpec((3, 1), ("linear",), "squared_error", "uniform")
+    params = engine.explicit_params(spec, [[[2.0, -0.5, 0.0]]], [[0.0]])
+    x, y = np.array([[1.0, 2.0, 7.0]]), np.array([[1.0]])
+    l1 = backward(spec, params, forward(spec, params, x), y, 0.1, "l1")
+    # o = 2 − 1 + 0 = 1 = t: only λ·sign(W) = 0.1·(1, −1, 0) remains. At w = 0, |w| has no slope; the
+    # lab takes 0 of the subgradients [−λ, λ], so a weight at exactly 0 feels no push from the penalty.
+    assert l1.grad_W[1][0].tolist() == pytest.approx([0.1, -0.1, 0.0])
+    # The penalty is λ‖W‖₁ = 0.1 · 2.5 = 0.25; biases are never penalised.
+    assert l1.cost == pytest.approx(0.25)
+    assert l1.grad_b[1].tolist() == [0.0]

@@ -29,6 +29,7 @@ class TourStep:
     phases: int  # Step presses from the lesson's start
     param: str  # the selected weight or bias
     panel: str
+    training: tuple = ()  # (TrainConfig field, value) pairs the step sets, e.g. a penalty on the weights
 
 
 TOUR = (
@@ -138,6 +139,26 @@ TOUR = (
         "deep_sigmoid", 13, "W1[0,0]", "blame",
     ),
     TourStep(
+        "Overfitting: learning the noise",
+        "Two blobs of points that overlap: the noise puts some points on the wrong side, and only 40 of the "
+        "200 are for training (a test share of 80 %). The network, two layers of 5, is far bigger than the line "
+        "between two blobs needs.\n\nChoose **As fast as it goes** and press **Play**. In **Loss over "
+        "training** the train loss keeps falling, to about 0.14 by step 3,000, while the test loss turns and "
+        "climbs, from about 0.4 to 0.75. The **Data** panel shows why: the boundary bends around single noisy "
+        "training points. The network is learning the noise, and it does worse on new points.",
+        "overfitting", 0, "W1[0,0]", "surface",
+    ),
+    TourStep(
+        "A penalty on big weights",
+        "The same network, with **L2 regularization** at λ = 0.01 (Settings, Training). The cost gains "
+        "λ/2·Σw², so each weight's gradient gains λw, and every update pulls each weight a little towards 0: "
+        "the **Equations** tab shows the extra term on this weight.\n\nPress **Play** again. The train loss "
+        "stays near 0.29 and the test loss near 0.31: small weights cannot bend the boundary around single "
+        "points, so the network learns the blobs, not the noise. Try **L1**, which pushes weights all the way "
+        "to 0, or a rate ten times larger: the weights are held so small that both losses stay near 0.4.",
+        "overfitting", 7, "W1[0,0]", "equations", training=(("penalty", "l2"), ("weight_decay", 0.01)),
+    ),
+    TourStep(
         "The classic worked example, number by number",
         "Finally, a check against a famous calculation done by hand. Two inputs, 0.05 and 0.10; two hidden and "
         "two output sigmoid neurons; targets 0.01 and 0.99; learning rate 0.5.\n\nThe **Worked example** panel "
@@ -159,9 +180,11 @@ def step_index(value) -> int | None:
 
 
 def step_state(index: int) -> engine.LabState:
-    """The lab as tour step `index` sets it up: its lesson, with its phases revealed."""
+    """The lab as tour step `index` sets it up: its lesson, with its training settings, and its phases revealed."""
     step = TOUR[index]
     state = engine.PRESETS[step.preset].state()
+    if step.training:
+        state = state.replace(train=engine.TrainConfig.from_dict(state.train.to_dict() | dict(step.training)))
     for _ in range(step.phases):
         state = engine.advance(state)
     return state

@@ -175,3 +175,13 @@ def test_the_lesson_list_follows_the_lab_on_screen():
     assert _lesson_key("Circle: a ring around a disc", "default") == "circle"
     assert _lesson_key("Circle: a ring around a disc", "circle") is no_update  # already shown
     assert _lesson_key("A network of my own", "default") is no_update  # no such lesson: leave the list alone
+
+
+def test_the_regularization_steps_set_up_what_they_say():
+    plain, penalised = step_state(_index("Overfitting: learning the noise")), step_state(_index("A penalty on big weights"))
+    assert (plain.train.weight_decay, penalised.train.weight_decay, penalised.train.penalty) == (0.0, 0.01, "l2")
+    assert penalised.cursor.revealed().backward_from == 1  # the Equations tab has the λw term to show
+    data = engine.dataset(plain.data)
+    assert (data.x_train.shape[0], data.x_test.shape[0]) == (40, 160)
+    assert "λ = 0.01" in TOUR[_index("A penalty on big weights")].text
+    # The numbers they quote: tests/engine/test_overfitting_lesson.py trains both to step 3,000.

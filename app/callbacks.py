@@ -273,6 +273,8 @@ ACT = {
         "handled": Output("handled-clicks", "data"),
         # Play's stop rule was met on this tick: the page pauses Play (assets/play.js, playback).
         "stopped": Output("play-stopped", "data"),
+        # Generated data's settings, out of reach while the lab's examples are its own.
+        "generated": Output("generated-data", "disabled"),
         # An arrival is emptied once read: Dash sends every input with every request, and a
         # loaded file would otherwise travel with each Step.
         "cleared": {name: Output(name, prop) for name, prop in arrivals.CLEARED},
@@ -299,6 +301,7 @@ ACT = {
         "painted": State("painted-key", "data"),
         "shown_message": State("message", "children"),
         "handled": State("handled-clicks", "data"),
+        "own_examples": State("generated-data", "disabled"),
     },
 }
 
@@ -333,7 +336,7 @@ def take_clicks(state, owed):
 
 def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, data_click=None, sliders=(),
         tour=None, arrived, stored, stored_start=None, speed=None, keys=None, playing=None, painted=None,
-        shown_message=None, handled=None) -> dict:
+        shown_message=None, handled=None, own_examples=None) -> dict:
     """The answer to one action on the page, shaped like ACT["output"].
 
     trigger: what fired (Dash's triggered_id: a control's id, a slider's id dict, or None when
@@ -408,6 +411,7 @@ def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, d
         "cleared": {name: None if name == source or name in waiting else no_update for name, _ in arrivals.CLEARED},
         "handled": {name: _count(n) for name, n in clicks.items()} if owed and isinstance(clicks, dict) else no_update,
         "stopped": {"reason": stopped, "step": state.counters.step} if stopped else no_update,
+        "generated": no_update if (state.data.name == "explicit") is own_examples else state.data.name == "explicit",
     }
 
 

@@ -156,6 +156,9 @@ def settings():
                 dcc.Input(id="seed", type="number", value=0, min=0, max=limits.MAX_SEED, step=1, debounce=True,
                           className="text-input"),
             ]),
+            # Generated data's own settings: put out of reach for a lab whose examples are its own
+            # (a lesson's or uploaded), where they would do nothing (app/callbacks.py, "generated").
+            html.Fieldset(id="generated-data", className="generated-data", disabled=True, children=[
             html.Div(
                 className="pair",
                 children=[
@@ -171,6 +174,7 @@ def settings():
             ]),
             html.Button("New data", id="new-data", className="btn small", n_clicks=0,
                         title="Draw the dataset's points again with a new seed; the network starts over"),
+            ]),
             html.H2("Training", className="settings-head"),
             html.Div(
                 className="pair",

@@ -298,3 +298,13 @@ def test_the_tick_that_meets_the_stop_rule_tells_the_page_to_pause_and_says_why(
     # A tick that does not meet it trains on, and says nothing of the kind.
     answer = tick(actions.stop_settings(lab, "steps", 100), "brisk", moves=5)
     assert trained_to(answer).counters.step == 5 and answer["stopped"] is no_update
+
+
+def test_generated_data_settings_are_put_out_of_reach_for_a_labs_own_examples():
+    default = engine.PRESETS["default"].state()
+    assert act("step", [], **on_page(default, own_examples=True))["generated"] is no_update
+    circle = engine.PRESETS["circle"].state()
+    answer = act("preset", [], **on_page(default, preset="circle", own_examples=True))
+    assert trained_to(answer).data.name == circle.data.name and answer["generated"] is False
+    back = act("preset", [], **on_page(circle, preset="default", own_examples=False))
+    assert back["generated"] is True

@@ -57,8 +57,12 @@ def test_play_stops_by_itself_at_the_rule_and_the_scores_tab_counts_the_decision
 
 def test_the_data_settings_draw_new_points_and_add_inputs_to_the_network(dash_duo):
     open_page(dash_duo)
+    # The default lesson's one example is its own: generated data's settings are out of reach.
+    disabled = lambda: dash_duo.driver.execute_script("return document.getElementById('generated-data').disabled")
+    assert disabled() is True
     choose(dash_duo, "dataset", engine.DATASETS["xor"].title)
     dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
+    wait_until(lambda: disabled() is False, "the data settings within reach")
     wait_until(lambda: node_and_edge_counts(dash_duo)[0] == 2 + 2 + 1, "the xor network (2 inputs)")
 
     # An extra input is one more input neuron, named on the graph by its place and, on hover, by what it computes.

@@ -246,18 +246,27 @@ def _build(given: dict, notices: list) -> tuple[LabState, str]:
 
 
 def _regularization(given, lab: LabState, notices) -> LabState:
-    value = given.get("reg")
+    def apply(kind, rate):
+        if kind == actions.NO_PENALTY or rate == 0:
+            return actions.regularization(lab, actions.NO_PENALTY, 0.0)
+        return actions.regularization(lab, kind, rate or 0.0)  # no rate: the list's first
+    return _pair(given, "reg", "regularization", (actions.NO_PENALTY, *engine.PENALTIES), "l2:0.01", apply, lab,
+                 notices)
+
+
+def _pair(given, key, what, names, example, apply, lab: LabState, notices) -> LabState:
+    """A link's "name:number" setting (reg=l1:0.01, stop=steps:500; the number may be left out),
+    applied by apply(name, number or None); what cannot be applied is a notice."""
+    value = given.get(key)
     if value is None:
         return lab
-    kind, _, rate = value.partition(":")
+    name, _, number = value.partition(":")
     try:
-        if kind == actions.NO_PENALTY and not rate:
-            return actions.regularization(lab, kind, 0.0)
-        if kind not in engine.PENALTIES or not _NUMBER.fullmatch(rate):
-            raise LabInputError(f"it is not none, or a penalty ({', '.join(engine.PENALTIES)}) and a rate, e.g. l2:0.01.")
-        return actions.regularization(lab, kind if float(rate) else actions.NO_PENALTY, float(rate))
+        if name not in names or not (number == "" or _NUMBER.fullmatch(number)):
+            raise LabInputError(f"it is not one of {', '.join(names)} with a number, e.g. {example}.")
+        return apply(name, float(number) if number else None)
     except LabInputError as e:
-        notices.append(f"The link's regularization (reg={_shown(value)}) was not used: {e}")
+        notices.append(f"The link's {what} ({key}={_shown(value)}) was not used: {e}")
         return lab
 
 
@@ -294,18 +303,9 @@ def _number(text: str):
 
 
 def _stop(given, lab: LabState, notices) -> LabState:
-    value = given.get("stop")
-    if value is None:
-        return lab
-    rule, _, target = value.partition(":")
-    try:
-        if rule not in engine.STOP_RULES or not (target == "" or _NUMBER.fullmatch(target)):
-            raise LabInputError(f"it is not a rule ({', '.join(engine.STOP_RULES)}) and a number, e.g. steps:500.")
-        at = float(target) if target else engine.STOP_RULES[rule].default
-        return actions.stop_settings(lab, rule, at)
-    except LabInputError as e:
-        notices.append(f"The link's stop rule (stop={_shown(value)}) was not used: {e}")
-        return lab
+    def apply(rule, at):
+        return actions.stop_settings(lab, rule, engine.STOP_RULES[rule].default if at is None else at)
+    return _pair(given, "stop", "stop rule", tuple(engine.STOP_RULES), "steps:500", apply, lab, notices)
 
 
 def _rebuild(state: LabState, settings: tuple) -> LabState:

@@ -496,6 +496,26 @@ def register_callbacks(app) -> None:
         return output_options(loss), loss_options(output)
 
     # The page's clientside functions are in assets/clientside.js, under the namespace "backpropLab".
+    # The extra inputs' toggles beside the network: a press ticks or unticks the feature in Settings' list,
+    # which the lab follows (act); the toggles show what the list holds.
+    toggles = [f"feature-{name}" for name in engine.FEATURES]
+    app.clientside_callback(
+        ClientsideFunction(namespace="backpropLab", function_name="toggleFeature"),
+        Output("features", "value", allow_duplicate=True),
+        [Input(t, "n_clicks") for t in toggles],
+        State("features", "value"),
+        State("feature-info", "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="backpropLab", function_name="showFeatures"),
+        Output("input-toggles", "hidden"),
+        [Output(t, "aria-pressed") for t in toggles],
+        Input("features", "value"),
+        Input("generated-data", "disabled"),
+        Input("dataset", "value"),
+        State("feature-info", "data"),
+    )
     app.clientside_callback(READOUT, READOUT_OUTPUT, READOUT_INPUT)
     app.clientside_callback(
         ClientsideFunction(namespace="backpropLab", function_name="dataClick"),

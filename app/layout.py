@@ -289,12 +289,25 @@ def network_panel():
             html.Div(id="message", className="message", role="alert"),
             server_down(),
             html.Div("", id="travel-status", className="travel-status", role="status"),  # when looking back
+            input_toggles(),
             html.Div(id="network", className="network", **{"aria-label": "The network"}),
             html.Div(id="example-note", className="example-note"),
             html.Div(className="legend-row", children=[legend(), html.Div(
                 className="network-tools", children=png_button("network", "the network", "⤓ PNG"))]),
         ],
     )
+
+
+def input_toggles():
+    """Generated data's extra inputs as toggles beside the network, as in Playground: each press adds
+    or takes away an input neuron (the same list as Settings › Data, which stays in sync). Shown
+    for generated data with two inputs (assets/clientside.js, showFeatures), in presentation mode too."""
+    return html.Div(id="input-toggles", className="input-toggles", hidden=True, children=[
+        html.Span("Extra inputs", className="input-toggles-label"),
+        *(html.Button(f.label, id=f"feature-{f.name}", className="btn small feature-toggle", n_clicks=0,
+                      title=f"Add {f.label} as an input, or take it away", **{"aria-pressed": "false"})
+          for f in engine.FEATURES.values()),
+    ])
 
 
 def server_down():
@@ -395,6 +408,10 @@ def build_layout():
             dcc.Store(id="handled-clicks"),  # how many clicks of Step and Full step the lab has taken
             dcc.Store(id="drawn-keys"),  # what the page shows already (charts, texts, shape): not sent again
             dcc.Store(id="speed-paces", data={k: v.pace() for k, v in SPEEDS.items()}),
+            # The extra inputs in their order, and the datasets that take them (two raw inputs): the toggles
+            # beside the network show for those (assets/clientside.js, showFeatures).
+            dcc.Store(id="feature-info", data={"features": list(engine.FEATURES),
+                                               "datasets": [k for k, d in engine.DATASETS.items() if d.n_raw_inputs == 2]}),
             dcc.Store(id="playing", data=False),
             dcc.Store(id="play-stopped"),  # why Play stopped by itself (its stop rule), set by the tick that met it
             dcc.Store(id="play-tick"),  # set by the browser: one tick at a time, the next after the answer

@@ -38,6 +38,25 @@
     // Copy link, time travel and the display (display.js, timeline.js; app/sharing.py).
     copyLink: (share) => window.backpropLabDisplay.copyLink(share),
     dataOptions: (search, ticked) => window.backpropLabDisplay.dataOptions(search, ticked),
+
+    // The extra inputs' toggles beside the network (app/layout.py, input_toggles): a press ticks or
+    // unticks its feature in Settings' list, in the list's order; the toggles show the list.
+    toggleFeature: (...args) => {
+      const [ticked, info] = args.slice(-2);
+      const order = (info && Array.isArray(info.features)) ? info.features : [];
+      const id = window.dash_clientside.callback_context.triggered_id;
+      const feature = typeof id === "string" && id.startsWith("feature-") ? id.slice("feature-".length) : null;
+      if (!feature || !order.includes(feature)) return noUpdate();
+      const on = Array.isArray(ticked) ? ticked : [];
+      const next = on.includes(feature) ? on.filter((f) => f !== feature) : [...on, feature];
+      return order.filter((f) => next.includes(f));
+    },
+    showFeatures: (ticked, ownExamples, dataset, info) => {
+      const order = (info && Array.isArray(info.features)) ? info.features : [];
+      const shown = ownExamples !== true && Array.isArray(info?.datasets) && info.datasets.includes(dataset);
+      const on = Array.isArray(ticked) ? ticked : [];
+      return [!shown, ...order.map((f) => (on.includes(f) ? "true" : "false"))];
+    },
     record: (stored, start, limits) => window.backpropLabTimeline.record(stored, start, limits),
     move: (back, forward) => window.backpropLabTimeline.move(),
     choose: (present, theme, settings, search, shown) =>

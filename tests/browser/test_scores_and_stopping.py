@@ -60,9 +60,11 @@ def test_the_data_settings_draw_new_points_and_add_inputs_to_the_network(dash_du
     # The default lesson's one example is its own: generated data's settings are out of reach.
     disabled = lambda: dash_duo.driver.execute_script("return document.getElementById('generated-data').disabled")
     assert disabled() is True
+    assert not dash_duo.find_element("#input-toggles").is_displayed()  # nor the toggles beside the network
     choose(dash_duo, "dataset", engine.DATASETS["xor"].title)
     dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
     wait_until(lambda: disabled() is False, "the data settings within reach")
+    wait_until(lambda: dash_duo.find_element("#input-toggles").is_displayed(), "the extra inputs beside the network")
     wait_until(lambda: node_and_edge_counts(dash_duo)[0] == 2 + 2 + 1, "the xor network (2 inputs)")
 
     # An extra input is one more input neuron, named on the graph by its place and, on hover, by what it computes.
@@ -70,6 +72,17 @@ def test_the_data_settings_draw_new_points_and_add_inputs_to_the_network(dash_du
     label.click()
     wait_until(lambda: node_and_edge_counts(dash_duo)[0] == 3 + 2 + 1, "a third input neuron")
     dash_duo.wait_for_contains_text("#example-note", "x₃ = x₁x₂ = ", timeout=10)
+    # The toggle beside the network says so, and one press of another adds its input; the list follows.
+    pressed = lambda name: dash_duo.find_element(f"#feature-{name}").get_attribute("aria-pressed")
+    wait_until(lambda: pressed("x1_x2") == "true", "the x₁x₂ toggle pressed")
+    dash_duo.find_element("#feature-x1_sq").click()
+    wait_until(lambda: node_and_edge_counts(dash_duo)[0] == 4 + 2 + 1, "x₁² as a fourth input neuron")
+    dash_duo.wait_for_contains_text("#example-note", "x₃ = x₁² = ", timeout=10)  # in the list's order
+    assert pressed("x1_sq") == "true"
+    assert dash_duo.find_element("#features input[value='x1_sq']").is_selected()
+    dash_duo.find_element("#feature-x1_sq").click()
+    wait_until(lambda: node_and_edge_counts(dash_duo)[0] == 3 + 2 + 1 and pressed("x1_sq") == "false",
+               "x₁² taken away again")
 
     # Noise and the test share draw the points again: the note under the graph and the test loss follow.
     choose(dash_duo, "test-share", "20 %")

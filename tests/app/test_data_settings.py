@@ -97,3 +97,17 @@ def test_echoing_the_data_controls_back_changes_nothing():
     for control in ("noise", "test-share", "features"):
         new, _ = change(lab, control, control_values(lab)[control])
         assert new is lab
+
+
+def test_a_saved_lab_keeps_its_data_settings_and_regularization():
+    lab, _ = change(circle(), "noise", 0.3)
+    lab, _ = change(lab, "test-share", 0.2)
+    lab, _ = change(lab, "features", ["x1_sq", "sin_x2"])
+    lab, _ = apply("new-data", control_values(lab) | {"preset": "circle"}, lab, lab, "normal")
+    lab = engine.train_steps(actions.regularization(lab, "l1", 0.03), 4)
+    back = engine.LabState.from_json(lab.to_json())  # the file Save lab writes and Load lab… reads
+    assert back.to_dict() == lab.to_dict()
+    assert (back.data.noise, back.data.test_fraction, back.data.features, back.data.seed) == (
+        0.3, 0.2, ("x1_sq", "sin_x2"), lab.seed + 1)
+    assert (back.train.penalty, back.train.weight_decay) == ("l1", 0.03)
+    np.testing.assert_array_equal(engine.dataset(back.data).x_train, engine.dataset(lab.data).x_train)

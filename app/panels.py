@@ -97,10 +97,10 @@ def _data_options(shown) -> set:
     return {o for o in shown if isinstance(o, str) and o in DATA_OPTIONS} if isinstance(shown, list) else {"test"}
 
 
-def surface_panel(state, hover, shown=("test",)):
+def surface_panel(state, hover, shown=None):
     """The data chart with the output's (or the hovered neuron's) surface, and its caption. `shown`:
     the chart's options ticked: the test points, and the output read as a decision (class 0 or 1)."""
-    options = _data_options(list(shown) if isinstance(shown, tuple) else shown)
+    options = _data_options(shown)  # None (or junk): the test points, as the boxes start
     test = "test" in options
     data = engine.dataset(state.data)
     if data.raw_train.shape[1] > 2:

@@ -68,32 +68,35 @@ def measure(state, rule: StopRule) -> float | None:
     return 100.0 * metrics.confusion(fwd.output, y).accuracy
 
 
+def _reached(state) -> float | None:
+    """The rule's measure when the lab has met its rule, else None (no rule, no such measure, not yet)."""
+    rule = STOP_RULES[state.train.stop_rule]
+    value = measure(state, rule) if rule.measure else None
+    if value is None:
+        return None
+    target = state.train.stop_at
+    return value if (value <= target if rule.at_most else value >= target) else None
+
+
 def met(state) -> bool:
     """Has the lab met its stop rule? Never for "none", nor for a measure the lab does not have."""
-    rule = STOP_RULES[state.train.stop_rule]
-    if not rule.measure:
-        return False
-    value = measure(state, rule)
-    if value is None:
-        return False
-    target = state.train.stop_at
-    return value <= target if rule.at_most else value >= target
+    return _reached(state) is not None
 
 
 def reason(state) -> str:
     """Why Play stopped, in words, or "" when the rule is not met."""
-    if not met(state):
+    value = _reached(state)
+    if value is None:
         return ""
-    rule = STOP_RULES[state.train.stop_rule]
-    value, target = measure(state, rule), state.train.stop_at
+    rule, target = STOP_RULES[state.train.stop_rule], state.train.stop_at
     if rule.measure == "steps":
         return f"Play stopped at step {state.counters.step}: the stop rule is step {target:g}."
     what = rule.measure.replace("_", " ")
-    shown = f"{value:.1f}%" if rule.measure.endswith("accuracy") else f"{value:.4g}"
+    percent = rule.measure.endswith("accuracy")
+    shown = f"{value:.1f}%" if percent else f"{value:.4g}"
     sign = "≤" if rule.at_most else "≥"
-    unit = "%" if rule.measure.endswith("accuracy") else ""
-    return (f"Play stopped at step {state.counters.step}: {what} {shown} {sign} {target:g}{unit}, the stop rule. "
-            "Change the rule (Training) to train on.")
+    return (f"Play stopped at step {state.counters.step}: {what} {shown} {sign} {target:g}{'%' if percent else ''}, "
+            "the stop rule. Change the rule (Training) to train on.")
 
 
 def refusal(state, name: str) -> str:

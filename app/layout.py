@@ -103,15 +103,22 @@ def shortcuts_overlay():
 
 def output_options(loss) -> list:
     """The output activations, those the loss cannot follow shown but not offered, with why."""
-    need = engine.LOSSES[loss].output if isinstance(loss, str) and loss in engine.LOSSES else ""
-    return [{"label": a.title if not need or k == need else f"{a.title} (not with {engine.LOSSES[loss].title})",
-             "value": k, "disabled": bool(need) and k != need}
+    title = engine.LOSSES[loss].title if isinstance(loss, str) and loss in engine.LOSSES else ""
+    return [{"label": f"{a.title} (not with {title})" if refusal(loss, k) else a.title,
+             "value": k, "disabled": bool(refusal(loss, k))}
             for k, a in engine.ACTIVATIONS.items()]
+
+
+def _refused_loss(loss: engine.losses.Loss, output) -> str:
+    """What the loss list says after a loss this output cannot precede."""
+    if loss.output:
+        return f"{loss.title} (needs a {loss.output} output)"
+    return f"{loss.title} (not after {engine.ACTIVATIONS[output].title.lower()})"
 
 
 def loss_options(output) -> list:
     """The losses, those that cannot follow this output activation shown but not offered, with why."""
-    return [{"label": f"{v.title} (needs a {v.output} output)" if refusal(k, output) else v.title,
+    return [{"label": _refused_loss(v, output) if refusal(k, output) else v.title,
              "value": k, "disabled": bool(refusal(k, output))}
             for k, v in engine.LOSSES.items()]
 
@@ -120,7 +127,7 @@ def settings():
     presets = {k: p.title for k, p in engine.PRESETS.items()}
     # "explicit": the lesson's own examples, or a person's CSV.
     datasets = {"explicit": "Own examples"} | {k: v.title for k, v in engine.DATASETS.items()}
-    acts = {k: v.title for k, v in engine.ACTIVATIONS.items()}
+    acts = {k: engine.ACTIVATIONS[k].title for k in engine.HIDDEN_ACTIVATIONS}
     optimizers = {k: v.title for k, v in engine.OPTIMIZERS.items()}
     return html.Aside(
         id="settings",

@@ -22,7 +22,10 @@ def scores_panel(state, scores: dict) -> list:
     classifying = scores["train_confusion"] is not None
     body = [_confusion(title, scores[f"{name}_confusion"]) if classifying
             else _regression(title, scores[f"{name}_rmse"], scores[f"{name}_fit"]) for title, name in shown]
-    if classifying:
+    if classifying and state.data.class_names():
+        lead = (f"Each example is read as a decision: the class with the largest probability p. "
+                f"Counted with the weights {as_of(state)}.")
+    elif classifying:
         lead = (f"Each output is read as a decision: class 1 above {metrics.BOUNDARY:g}, halfway between the "
                 f"targets 0 and 1, else class 0. Counted with the weights {as_of(state)}.")
     else:
@@ -34,12 +37,13 @@ def scores_panel(state, scores: dict) -> list:
 
 def _confusion(title: str, matrix: metrics.Confusion) -> html.Div:
     counts = matrix.counts
+    names, k = matrix.classes, range(len(matrix.classes))
     head = html.Tr([html.Th("target ↓ · decision →", scope="col", className="scores-corner"),
-                    *(html.Th(f"class {p}", scope="col") for p in metrics.CLASSES)])
-    rows = [html.Tr([html.Th(f"class {t}", scope="row"),
+                    *(html.Th(f"class {names[p]}", scope="col") for p in k)])
+    rows = [html.Tr([html.Th(f"class {names[t]}", scope="row"),
                      *(html.Td(str(counts[t][p]), className="scores-right" if t == p else "scores-wrong")
-                       for p in metrics.CLASSES)])
-            for t in metrics.CLASSES]
+                       for p in k)])
+            for t in k]
     right = " + ".join(str(counts[k][k]) for k in range(len(counts)))
     accuracy = matrix.accuracy
     words = (f"Accuracy = right / all = ({right}) / {matrix.total} = {100 * accuracy:.1f}%"

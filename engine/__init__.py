@@ -18,7 +18,7 @@ Pure NumPy and the standard library: no dash, no plotly. Conventions, stated onc
   raises LabInputError with a message fit for the page.
 """
 
-from .activations import ACTIVATIONS
+from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from .datasets import DATASETS, FEATURES, Dataset, DataSpec, make_dataset
 from .errors import LabInputError
 from .landscape import LossGrid, LossSlice, ParamRef, all_refs, grid_work, loss_grid, loss_slice, sample_rows
@@ -53,6 +53,7 @@ __all__ = [
     "CURVES",
     "DATASETS",
     "FEATURES",
+    "HIDDEN_ACTIVATIONS",
     "INITS",
     "LOSSES",
     "OPTIMIZERS",

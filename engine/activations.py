@@ -37,6 +37,9 @@ class Activation:
     saturated_z: |z| beyond which f′(z) < 1e-5, so the blame through the unit shrinks at least
     100,000-fold (engine/health.py); None when f′ never fades like that.
     in_place: f written into z's own memory, the loss maps' fast path (engine/landscape.py).
+    output_only: f mixes the layer's neurons (softmax: each output depends on every z), so it is
+    offered for the output layer alone, where the loss it is paired with (`loss`) starts the blame
+    from z and never needs f′ on its own (engine/losses.py says why for each pair).
     assets/instant.js computes f and f′ in the page under the same name:
     tests/components/test_instant_parity.py fails for a name it does not know."""
 
@@ -50,6 +53,8 @@ class Activation:
     bounded: bool = False
     saturated_z: float | None = None
     in_place: Callable[[np.ndarray], np.ndarray] | None = None
+    output_only: bool = False
+    loss: str = ""  # the one loss this output is taught with ("" for any)
 
 
 def _sigmoid(z):
@@ -82,6 +87,21 @@ def _leaky_into(z: np.ndarray) -> np.ndarray:
     """The leaky ReLU, where(z > 0, z, s·z), as max(z, s·z) for 0 < s < 1 (equal for every z, NaN
     included): one temporary instead of three."""
     return np.maximum(z, LEAKY_SLOPE * z, out=z)
+
+
+def _softmax(z):
+    """p_k = e^{z_k} / Σ_j e^{z_j} along the last axis (the layer's neurons). Subtracting the
+    largest z first changes nothing (e^{−max} cancels) and keeps exp from overflowing."""
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def _softmax_diagonal(z):
+    """∂p_k/∂z_k = p_k(1 − p_k): only the diagonal of softmax's Jacobian, ∂p_j/∂z_k = p_j(δ_jk − p_k).
+    The backward pass never uses it (cross-entropy's δ is p − t straight from z); it is here for a
+    reader who asks how steep one output is in its own z."""
+    p = _softmax(z)
+    return p * (1.0 - p)
 
 
 def _tanh_prime(z):
@@ -123,4 +143,17 @@ ACTIVATIONS = {
         formula="z",
         source="def linear(z):\n    return z\n",
         tex=Tex(r"f", "f(z) = z", "f'")),
+    "softmax": Activation(
+        "softmax", "Softmax", _softmax, _softmax_diagonal,
+        formula="exp(z_k) / sum_j exp(z_j)",
+        source=("def softmax(z):\n"
+                "    e = np.exp(z - z.max(axis=-1, keepdims=True))  # the shift cancels and keeps exp finite\n"
+                "    return e / e.sum(axis=-1, keepdims=True)\n"),
+        tex=Tex(r"\mathrm{softmax}", r"p_k = \mathrm{softmax}(z)_k = \frac{e^{z_k}}{\sum_j e^{z_j}}",
+                r"\mathrm{softmax}'"),
+        bounded=True, output_only=True, loss="cross_entropy"),
 }
+
+
+# The activations a hidden layer may use: softmax shares one probability among the outputs.
+HIDDEN_ACTIVATIONS = tuple(name for name, a in ACTIVATIONS.items() if not a.output_only)

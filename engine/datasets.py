@@ -14,9 +14,15 @@ circle     classification  disc r ≤ 0.5 (label 1) inside a ring 0.7 ≤ r ≤ 
 gaussians  classification  blobs around (-0.5, -0.5) (0) and (0.5, 0.5) (1), σ 0.25
 spiral     classification  two interleaved arms of 1.5 turns in [-1, 1]²
 moons      classification  two interlocking half circles in [-1.5, 1.5]×[-0.75, 0.75]
+spiral3    3 classes       three interleaved arms of 1.25 turns in [-1, 1]²
+blobs4     4 classes       blobs around (±0.5, ±0.5), σ 0.2, one class per quadrant
 sine       regression      x in [-π, π], y = sin(x)
 plane      regression      x in [-1, 1]², y = 0.6·x₁ − 0.4·x₂ + 0.1
 =========  ==============  =====================================================
+
+Two classes have one target column, 0 or 1. More classes (`DatasetInfo.classes`, or a DataSpec's own
+`classes` for explicit rows) have one column per class and one class per example: the target row is
+one-hot, t_k = 1 for the example's class k and 0 for the others, as a softmax output is trained on.
 
 `noise` is the standard deviation of Gaussian jitter added to the inputs (classification; labels come
 from the clean points, so noise pushes points across the boundary) or to the target (regression).
@@ -45,6 +51,7 @@ class DatasetInfo:
     kind: str
     n_raw_inputs: int
     generate: Callable[[np.random.Generator, int, float], tuple[np.ndarray, np.ndarray]]
+    classes: tuple[str, ...] = ()  # names of 3 or more classes, one-hot targets; () for 0/1 targets
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,25 @@ def _moons(rng, n, noise):
     return _jitter(rng, clean, noise), _column(label)
 
 
+def _one_hot(label, k):
+    return np.eye(k)[label]
+
+
+def _spiral3(rng, n, noise):
+    label = np.arange(n) % 3
+    r = rng.uniform(0.05, 1.0, n)
+    angle = 2.5 * np.pi * r + 2 * np.pi * label / 3  # each arm is the first turned a third of a turn
+    clean = r[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
+    return _jitter(rng, clean, noise), _one_hot(label, 3)
+
+
+def _blobs4(rng, n, noise):
+    label = np.arange(n) % 4
+    centre = np.array([[0.5, 0.5], [-0.5, 0.5], [-0.5, -0.5], [0.5, -0.5]])[label]
+    clean = centre + 0.2 * rng.normal(size=(n, 2))
+    return _jitter(rng, clean, noise), _one_hot(label, 4)
+
+
 def _sine(rng, n, noise):
     x = rng.uniform(-np.pi, np.pi, size=(n, 1))
     return x, _jitter(rng, np.sin(x), noise)
@@ -123,6 +149,8 @@ DATASETS = {
         DatasetInfo("gaussians", "Two Gaussian blobs", "classification", 2, _gaussians),
         DatasetInfo("spiral", "Two spirals", "classification", 2, _spiral),
         DatasetInfo("moons", "Two moons", "classification", 2, _moons),
+        DatasetInfo("spiral3", "Three spirals (3 classes)", "classification", 2, _spiral3, ("A", "B", "C")),
+        DatasetInfo("blobs4", "Four blobs (4 classes)", "classification", 2, _blobs4, ("A", "B", "C", "D")),
         DatasetInfo("sine", "Sine wave", "regression", 1, _sine),
         DatasetInfo("plane", "Plane", "regression", 2, _plane),
     )
@@ -178,13 +206,31 @@ def _table(value, field, max_columns):
     return tuple(out)
 
 
+def _classes(value, name: str, kind: str, y) -> tuple[str, ...]:
+    """Checked class names for explicit rows with one-hot targets (one row of y per example)."""
+    names = validate.sequence(value, "data.classes", 0, limits.MAX_OUTPUTS)
+    if not names:
+        return ()
+    names = tuple(validate.text(c, "a class name", 40) for c in names)
+    if name != EXPLICIT:
+        raise LabInputError(f"data.classes are for name 'explicit'; '{name}' has classes of its own.")
+    if kind != "classification" or len(names) < 2 or len(set(names)) != len(names) or not all(map(str.strip, names)):
+        raise LabInputError("data.classes names 2 to 4 different classes of classification data.")
+    for i, row in enumerate(y, start=1):
+        if len(row) != len(names) or sorted(row) != [0.0] * (len(names) - 1) + [1.0]:
+            raise LabInputError(f"data.y row {i}: with {len(names)} classes each target row is one 1 (the "
+                                f"example's class) and {len(names) - 1} zeros, not {list(row)[:6]}.")
+    return names
+
+
 @dataclass(frozen=True)
 class DataSpec:
     """What data to use, as plain values; `make_dataset` builds the arrays.
 
     Construction checks every field (so no invalid spec exists) and normalises lists to tuples and
     whole numbers given as floats to ints. `x`, `y` and `kind` matter only when `name` is "explicit";
-    `n_points` and `noise` only for generated data.
+    `n_points` and `noise` only for generated data. `classes` names the classes of explicit rows
+    whose targets are one-hot (one column per class); () for 0/1 targets or regression.
     """
 
     name: str = "xor"
@@ -196,6 +242,7 @@ class DataSpec:
     x: tuple[tuple[float, ...], ...] = ()
     y: tuple[tuple[float, ...], ...] = ()
     kind: str = "classification"
+    classes: tuple[str, ...] = ()
 
     def __post_init__(self):
         def put(field, value):  # frozen: the checked, normalised value replaces what was given
@@ -213,6 +260,7 @@ class DataSpec:
         put("kind", validate.choice(self.kind, "data.kind", KINDS))
         put("x", _table(self.x, "data.x", limits.MAX_INPUTS))
         put("y", _table(self.y, "data.y", limits.MAX_OUTPUTS))
+        put("classes", _classes(self.classes, self.name, self.kind, self.y))
         if self.name == EXPLICIT:
             if not self.x:
                 raise LabInputError("data.x is empty: explicit data needs at least one row of inputs.")
@@ -220,7 +268,7 @@ class DataSpec:
                 raise LabInputError(f"data.x has {len(self.x)} row(s) but data.y has {len(self.y)}; "
                                     "each row of inputs needs one row of targets.")
             bad = [v for row in self.y for v in row if v not in (0.0, 1.0)]
-            if self.kind == "classification" and bad:
+            if self.kind == "classification" and bad and not self.classes:
                 raise LabInputError(f"data.y: classification targets must be 0 or 1, not {bad[0]:g}; "
                                     "use kind 'regression' for other values.")
         elif self.x or self.y:
@@ -254,12 +302,18 @@ class DataSpec:
         raw = tuple(f"x{i}".translate(_SUBSCRIPTS) for i in range(1, self.n_raw_inputs + 1))
         return raw + tuple(FEATURES[f].label for f in self.features)
 
+    def class_names(self) -> tuple[str, ...]:
+        """The classes when each example belongs to one of several (one-hot targets); () otherwise."""
+        return self.classes if self.name == EXPLICIT else DATASETS[self.name].classes
+
     def input_size(self) -> int:
         """Columns of `x_train`: raw inputs plus extra features."""
         return self.n_raw_inputs + len(self.features)
 
     def output_size(self) -> int:
-        """Columns of `y_train`."""
+        """Columns of `y_train`: one per class for several classes, else one per target."""
+        if self.class_names():
+            return len(self.class_names())
         return len(self.y[0]) if self.name == EXPLICIT else 1
 
     def to_dict(self) -> dict:
@@ -273,6 +327,7 @@ class DataSpec:
             "x": [list(row) for row in self.x],
             "y": [list(row) for row in self.y],
             "kind": self.kind,
+            "classes": list(self.classes),
         }
 
     @classmethod
@@ -310,6 +365,9 @@ class Dataset:
         A label per input column, e.g. ("x₁", "x₂", "x₁²").
     raw_train, raw_test : ndarray, shape (n_train, n_raw) / (n_test, n_raw)
         The raw inputs alone, for plotting points in their own plane.
+    classes : tuple of str
+        The class names when each example is one of several classes (y one-hot, a column per
+        class); () for 0/1 targets and for regression.
     """
 
     x_train: np.ndarray
@@ -320,6 +378,7 @@ class Dataset:
     input_names: tuple[str, ...]
     raw_train: np.ndarray
     raw_test: np.ndarray
+    classes: tuple[str, ...] = ()
 
 
 def _frozen(a):
@@ -369,4 +428,5 @@ def make_dataset(spec: DataSpec) -> Dataset:
         input_names=spec.input_names(),
         raw_train=_frozen(raw[train]),
         raw_test=_frozen(raw[test]),
+        classes=spec.class_names(),
     )

@@ -184,8 +184,10 @@ def _grid_costs(state, refs: tuple[ParamRef, ...], columns: np.ndarray, rows_use
             if first == L and rows.size < spec.sizes[L]:  # only some outputs vary: the others are today's
                 z_rows, z = z, np.repeat(today.z[L].T[:, None, :], g, axis=1)
                 z[rows] = z_rows
-            if uses_logits(spec):
+            if uses_logits(spec) and spec.loss == "bce":
                 loss = _mean_bce_from_logits(z, y.T[:, None, :])
+            elif uses_logits(spec):  # the losses take (g, batch, n_L)
+                loss = np.mean(LOSSES[spec.loss].from_logits(z.transpose(1, 2, 0), y), axis=-1)
             else:  # the losses take (g, batch, n_L)
                 loss = np.mean(LOSSES[spec.loss].per_example(f[L](z).transpose(1, 2, 0), y), axis=-1)
             if decay:  # the penalty, λ·Σφ(w): the varying weights' own, and the rest's

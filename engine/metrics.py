@@ -1,6 +1,8 @@
 """How well the network does on a whole data set besides its loss.
 
-Classification: the decisions, as a confusion matrix, and the accuracy it gives. Regression: the
+Classification: the decisions, as a confusion matrix, and the accuracy it gives. With 0/1 targets
+each output unit decides on its own (above BOUNDARY is class 1); with several classes (one-hot
+targets, a column per class) the example's decision is the class of its largest output. Regression: the
 root-mean-square error and R². Each is a plain function of the outputs and the targets (arrays of
 shape (examples, outputs)), so a reader can check it by hand.
 """
@@ -23,6 +25,7 @@ class Confusion:
     units, each unit's decision counts once."""
 
     counts: tuple[tuple[int, ...], ...]
+    classes: tuple[str, ...] = ("0", "1")
 
     @property
     def total(self) -> int:
@@ -37,20 +40,28 @@ class Confusion:
         return self.correct / self.total if self.total else None
 
     def to_dict(self) -> dict:
-        return {"classes": list(CLASSES), "counts": [list(row) for row in self.counts]}
+        return {"classes": list(self.classes), "counts": [list(row) for row in self.counts]}
 
 
-def decisions(output: np.ndarray) -> np.ndarray:
-    """Each output read as a class: 1 above BOUNDARY, else 0."""
-    return (np.asarray(output) > BOUNDARY).astype(int)
+def decisions(output: np.ndarray, several: bool = False) -> np.ndarray:
+    """Each output read as a class: 1 above BOUNDARY, else 0, shape of output; or, for `several`
+    classes, the index of each example's largest output, shape (examples,)."""
+    output = np.asarray(output)
+    if several:
+        return np.argmax(output, axis=-1)
+    return (output > BOUNDARY).astype(int)
 
 
-def confusion(output: np.ndarray, y: np.ndarray) -> Confusion:
-    """The confusion matrix of the outputs' decisions against 0/1 targets."""
-    predicted = decisions(output).ravel()
-    target = (np.asarray(y) > BOUNDARY).astype(int).ravel()
-    return Confusion(tuple(tuple(int(np.sum((target == t) & (predicted == p))) for p in CLASSES)
-                           for t in CLASSES))
+def confusion(output: np.ndarray, y: np.ndarray, classes: tuple[str, ...] = ()) -> Confusion:
+    """The confusion matrix of the outputs' decisions against 0/1 targets, or against one-hot targets
+    of the named `classes`."""
+    if classes:
+        predicted, target = decisions(output, True), decisions(y, True)
+        k = range(len(classes))
+    else:
+        predicted, target = decisions(output).ravel(), decisions(y).ravel()
+        k, classes = CLASSES, tuple(map(str, CLASSES))
+    return Confusion(tuple(tuple(int(np.sum((target == t) & (predicted == p))) for p in k) for t in k), classes)
 
 
 def rmse(output: np.ndarray, y: np.ndarray) -> float:

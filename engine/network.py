@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import limits, validate
-from .activations import ACTIVATIONS
+from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from .errors import LabInputError
 from .losses import LOSSES, refusal
 
@@ -93,6 +93,13 @@ def check_spec(spec: NetworkSpec) -> None:
     for a in spec.activations:
         if not isinstance(a, str) or a not in ACTIVATIONS:
             raise LabInputError(f"Unknown activation {a!r}; choose from {', '.join(ACTIVATIONS)}.")
+    for i, a in enumerate(spec.activations[:-1], start=1):
+        if ACTIVATIONS[a].output_only:
+            raise LabInputError(f"{ACTIVATIONS[a].title} is for the output layer, not hidden layer {i}: it shares "
+                                f"one probability among the outputs. Choose from {', '.join(HIDDEN_ACTIVATIONS)}.")
+    if ACTIVATIONS[spec.activations[-1]].output_only and sizes[-1] < 2:
+        raise LabInputError(f"A {ACTIVATIONS[spec.activations[-1]].title.lower()} output shares one probability "
+                            f"among its classes, so it needs at least 2 output neurons, not {sizes[-1]}.")
     if not isinstance(spec.loss, str) or spec.loss not in LOSSES:
         raise LabInputError(f"Unknown loss {spec.loss!r}; choose from {', '.join(LOSSES)}.")
     if reason := refusal(spec.loss, spec.activations[-1]):

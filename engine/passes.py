@@ -1,7 +1,8 @@
 """The forward and backward passes, keeping every intermediate value.
 
 forward:  z[l] = a[l-1] @ W[l].T + b[l],  a[l] = f_l(z[l]),  a[0] = x.
-backward: δ[L] = ∂C/∂a[L] ⊙ f_L′(z[L]);  δ[l] = (δ[l+1] @ W[l+1]) ⊙ f_l′(z[l]);
+backward: δ[L] = ∂C/∂a[L] ⊙ f_L′(z[L]) (or straight from z for a loss paired with its output: σ(z) − t,
+          p − t);  δ[l] = (δ[l+1] @ W[l+1]) ⊙ f_l′(z[l]);
           ∂C/∂W[l] = δ[l].T @ a[l-1] / batch + λ φ′(W[l]);  ∂C/∂b[l] = mean over the batch of δ[l].
 
 δ is kept per example (the blame of one example, as the picture shows it) and as
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import ACTIVATIONS
-from .losses import LOSSES, bce_from_logits
+from .losses import LOSSES
 from .network import NetworkSpec, Params
 from .penalties import penalty_cost, penalty_slope
 
@@ -89,7 +90,7 @@ def uses_logits(spec: NetworkSpec) -> bool:
 def per_example_loss(spec: NetworkSpec, fwd: ForwardPass, y: np.ndarray) -> np.ndarray:
     """The loss of each example, shape (..., batch)."""
     if uses_logits(spec):
-        return bce_from_logits(fwd.z[-1], y)
+        return LOSSES[spec.loss].from_logits(fwd.z[-1], y)
     return LOSSES[spec.loss].per_example(fwd.a[-1], y)
 
 
@@ -128,8 +129,9 @@ def backward(
     batch = y.shape[0]
     per_example = per_example_loss(spec, fwd, y)
     if uses_logits(spec):
-        # σ(z) − t: the sigmoid's slope cancels the loss's, so nothing divides by o(1−o).
-        d = (fwd.a[L] - y) / y.shape[1]
+        # σ(z) − t after a sigmoid, p − t after a softmax: the output's slope cancels the loss's, so
+        # nothing divides by o(1−o) or p (engine/losses.py).
+        d = LOSSES[spec.loss].logits_delta(fwd.a[L], y)
     else:
         d = LOSSES[spec.loss].grad(fwd.a[L], y) * ACTIVATIONS[spec.activations[L - 1]].df(fwd.z[L])
     delta = [None] * (L + 1)

@@ -65,7 +65,7 @@ def measure(state, rule: StopRule) -> float | None:
     fwd = forward(state.spec, state.params, x)
     if score == "loss":
         return float(np.mean(per_example_loss(state.spec, fwd, y)))
-    return 100.0 * metrics.confusion(fwd.output, y).accuracy
+    return 100.0 * metrics.confusion(fwd.output, y, data.classes).accuracy
 
 
 def _reached(state) -> float | None:

@@ -131,7 +131,7 @@ def evaluate(state: LabState, params: Params | None = None) -> dict:
             fwd = forward(state.spec, params, x)
             scores["loss"] = float(np.mean(per_example_loss(state.spec, fwd, y)))
             if classifying:
-                scores["confusion"] = metrics.confusion(fwd.output, y)
+                scores["confusion"] = metrics.confusion(fwd.output, y, data.classes)
                 scores["accuracy"] = scores["confusion"].accuracy
             else:
                 scores["rmse"], scores["fit"] = metrics.rmse(fwd.output, y), metrics.fit(fwd.output, y)

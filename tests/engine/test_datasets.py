@@ -24,7 +24,7 @@ def everything(name, noise=0.0):
 # --- the registry ------------------------------------------------------------------------------
 
 def test_registry_order_and_kinds():
-    assert list(DATASETS) == ["xor", "circle", "gaussians", "spiral", "moons", "sine", "plane"]
+    assert list(DATASETS) == ["xor", "circle", "gaussians", "spiral", "moons", "spiral3", "blobs4", "sine", "plane"]
     assert {n: i.kind for n, i in DATASETS.items() if i.kind == "regression"} == {
         "sine": "regression", "plane": "regression"}
     assert DATASETS["sine"].n_raw_inputs == 1 and DATASETS["moons"].title == "Two moons"
@@ -35,17 +35,19 @@ def test_registry_order_and_kinds():
 def test_every_generator_shapes_and_ranges(name):
     info = DATASETS[name]
     x, y = info.generate(np.random.default_rng(1), 37, 0.1)
-    assert x.shape == (37, info.n_raw_inputs) and y.shape == (37, 1)
+    assert x.shape == (37, info.n_raw_inputs) and y.shape == (37, max(1, len(info.classes)))
     assert x.dtype == y.dtype == np.float64
     assert np.all(np.abs(x) <= 6)
     if info.kind == "classification":
         assert set(np.unique(y)) == {0.0, 1.0}
+    if info.classes:  # one class per example: each target row is one-hot
+        assert np.all(y.sum(axis=1) == 1.0)
 
 
 def test_classes_are_balanced():
     # Classes alternate with the row index: 400 points -> 200 of each.
     for name, info in DATASETS.items():
-        if info.kind == "classification":
+        if info.kind == "classification" and not info.classes:
             assert everything(name)[1].sum() == 200, name
 
 
@@ -229,7 +231,7 @@ def json_round_trip(spec):
 def test_default_round_trip_and_plain_json_types():
     d = DataSpec().to_dict()
     assert d == {"name": "xor", "n_points": 200, "noise": 0.1, "test_fraction": 0.5, "seed": 0,
-                 "features": [], "x": [], "y": [], "kind": "classification"}
+                 "features": [], "x": [], "y": [], "kind": "classification", "classes": []}
     assert json_round_trip(DataSpec()) == DataSpec()
     assert DataSpec.from_dict({}) == DataSpec()  # missing fields take their defaults
 

@@ -46,13 +46,17 @@ def run_snippet(source: str) -> dict:
 
 
 def state_with(activations, data: DataSpec, sizes=(2, 3, 1), seed=3) -> LabState:
-    spec = NetworkSpec(sizes, activations, "squared_error", "he")
+    spec = NetworkSpec(sizes, activations, ACTIVATIONS[activations[-1]].loss or "squared_error", "he")
     return LabState("test", seed, spec, engine.init_params(spec, np.random.default_rng(seed)), TrainConfig(), data)
 
 
 # Inputs on both sides of zero, and large enough to push z far into every activation's tails.
 WIDE = DataSpec(name="explicit", x=((0.0, 0.0), (1.0, -2.0), (-3.0, 0.5), (800.0, -800.0), (-900.0, 700.0)),
                 y=((0.0,), (1.0,), (0.0,), (1.0,), (0.0,)), test_fraction=0.0)
+
+# The same inputs as three classes, for a softmax output.
+WIDE3 = DataSpec(name="explicit", x=WIDE.x, y=((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0), (1.0, 0.0, 0.0),
+                                               (0.0, 1.0, 0.0)), test_fraction=0.0, classes=("a", "b", "c"))
 
 
 # --- the NumPy script ------------------------------------------------------------------------------
@@ -76,8 +80,12 @@ def test_default_lesson_by_hand():
 @pytest.mark.parametrize("name", list(ACTIVATIONS))
 def test_every_activation_is_written_out_and_matches(name):
     assert ACTIVATIONS[name].formula and ACTIVATIONS[name].source.startswith(f"def {name}(z):")
-    for acts in ((name, name), (name, "linear"), ("tanh", name)):
-        state = state_with(acts, WIDE)
+    if ACTIVATIONS[name].output_only:  # softmax: an output of three classes
+        cases = [(("tanh", name), WIDE3, (2, 3, 3))]
+    else:
+        cases = [(acts, WIDE, (2, 3, 1)) for acts in ((name, name), (name, "linear"), ("tanh", name))]
+    for acts, data, sizes in cases:
+        state = state_with(acts, data, sizes)
         source = numpy_snippet(state)
         x = all_inputs(state)
         got = run_snippet(source)["predict"](x)

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
+from engine.losses import refusal
 from engine import ParamRef, all_refs, landscape
 
 # How the two parameters sit in the network: each takes a different path through loss_grid.
@@ -36,20 +37,18 @@ def related(refs, relation):
 def lab_states(draw):
     n_in = draw(st.integers(1, 4))
     hidden = draw(st.lists(st.integers(1, 8), min_size=0, max_size=3))
-    n_out = draw(st.integers(1, 3))
-    sizes = (n_in, *hidden, n_out)
-    names = tuple(engine.ACTIVATIONS)
     loss = draw(st.sampled_from(tuple(engine.LOSSES)))
-    acts = tuple(draw(st.sampled_from(names)) for _ in sizes[1:])
-    if loss == "bce":
-        acts = (*acts[:-1], "sigmoid")  # BCE follows only a sigmoid output
+    out = draw(st.sampled_from([a for a in engine.ACTIVATIONS if not refusal(loss, a)]))  # BCE σ, cross-entropy softmax
+    n_out = draw(st.integers(2 if engine.ACTIVATIONS[out].output_only else 1, 3))
+    sizes = (n_in, *hidden, n_out)
+    acts = (*(draw(st.sampled_from(engine.HIDDEN_ACTIVATIONS)) for _ in hidden), out)
     spec = engine.NetworkSpec(sizes, acts, loss, "uniform", init_scale=1.0)
     rng = np.random.default_rng(draw(st.integers(0, 2**16)))
     params = engine.init_params(spec, rng)
     params = engine.Params(params.W, (None,) + tuple(rng.uniform(-0.5, 0.5, b.shape) for b in params.b[1:]))
     rows = draw(st.integers(1, 30))
     x = rng.uniform(-1.5, 1.5, (rows, n_in))
-    y = rng.uniform(0.05, 0.95, (rows, n_out)) if loss == "bce" else rng.uniform(-1, 1, (rows, n_out))
+    y = rng.uniform(0.05, 0.95, (rows, n_out)) if loss in ("bce", "cross_entropy") else rng.uniform(-1, 1, (rows, n_out))
     data = engine.DataSpec(
         name="explicit", x=tuple(map(tuple, x)), y=tuple(map(tuple, y)), test_fraction=0.0, kind="regression"
     )

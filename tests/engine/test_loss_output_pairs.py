@@ -24,7 +24,7 @@ def offered(out: str, loss: str) -> bool:
 
 def buildable(out: str, loss: str) -> bool:
     try:
-        NetworkSpec((1, 2, 1), ("tanh", out), loss, "xavier")
+        NetworkSpec((1, 2, 2), ("tanh", out), loss, "xavier")
     except LabInputError:
         return False
     return True
@@ -38,11 +38,34 @@ def test_the_page_offers_exactly_what_the_engine_builds(out, loss):
 @pytest.mark.parametrize("out", [a for a in engine.ACTIVATIONS if a != "sigmoid"])
 def test_cross_entropy_after_another_output_is_refused_with_the_reason(out):
     with pytest.raises(LabInputError) as refused:
-        NetworkSpec((1, 1), (out,), "bce", "explicit")
+        NetworkSpec((1, 2), (out,), "bce", "explicit")
     words = str(refused.value)
     assert "needs a sigmoid output" in words and "probability" in words and "another loss" in words
     # The settings say the same thing before anyone tries.
     assert {o["value"]: o["label"] for o in loss_options(out)}["bce"].endswith("(needs a sigmoid output)")
+
+
+@pytest.mark.parametrize("out", [a for a in engine.ACTIVATIONS if a != "softmax"])
+def test_categorical_cross_entropy_needs_a_softmax_output(out):
+    with pytest.raises(LabInputError, match="needs a softmax output.*add up to 1"):
+        NetworkSpec((1, 3), (out,), "cross_entropy", "explicit")
+    assert {o["value"]: o["disabled"] for o in loss_options(out)}["cross_entropy"]
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "mse"])
+def test_a_softmax_output_is_taught_with_cross_entropy_alone(loss):
+    with pytest.raises(LabInputError) as refused:
+        NetworkSpec((1, 3), ("softmax",), loss, "explicit")
+    assert "collapse to δ = p − t" in str(refused.value) and "Jacobian" in str(refused.value)
+    assert {o["value"]: o["label"] for o in loss_options("softmax")}[loss].endswith("(not after softmax)")
+    assert {o["value"]: o["disabled"] for o in output_options(loss)}["softmax"]
+
+
+def test_softmax_is_for_the_output_layer_of_two_or_more_classes():
+    with pytest.raises(LabInputError, match="for the output layer, not hidden layer 1"):
+        NetworkSpec((2, 3, 3), ("softmax", "softmax"), "cross_entropy", "explicit")
+    with pytest.raises(LabInputError, match="at least 2 output neurons, not 1"):
+        NetworkSpec((2, 3, 1), ("tanh", "softmax"), "cross_entropy", "explicit")
 
 
 def test_the_reported_case_is_refused_not_given_a_false_gradient():
@@ -62,9 +85,9 @@ def test_a_link_or_a_saved_lab_cannot_smuggle_the_pair_in():
 @st.composite
 def offered_problems(draw):
     out, loss = draw(st.sampled_from([p for p in PAIRS if offered(*p)]))
-    n_in, n_out = draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    n_in, n_out = draw(st.integers(1, 3)), draw(st.integers(2 if out == "softmax" else 1, 3))
     hidden = draw(st.lists(st.integers(1, 4), max_size=2))
-    acts = tuple(draw(st.sampled_from(tuple(engine.ACTIVATIONS))) for _ in hidden)
+    acts = tuple(draw(st.sampled_from(engine.HIDDEN_ACTIVATIONS)) for _ in hidden)
     spec = NetworkSpec((n_in, *hidden, n_out), (*acts, out), loss, "uniform", init_scale=1.0)
     rng = np.random.default_rng(draw(st.integers(0, 2**16)))
     # Up to 4× larger weights than an initialisation: outputs of ±10 and more, sigmoids near 0 and 1.
@@ -73,7 +96,10 @@ def offered_problems(draw):
     b = (None,) + tuple(rng.uniform(-scale, scale, m) for m in spec.sizes[1:])
     batch = draw(st.integers(1, 4))
     x = rng.uniform(-3, 3, (batch, n_in))
-    y = rng.uniform(0, 1, (batch, n_out)) if loss == "bce" else rng.uniform(-2, 2, (batch, n_out))
+    if loss == "cross_entropy":
+        y = np.eye(n_out)[rng.integers(0, n_out, batch)]
+    else:
+        y = rng.uniform(0, 1, (batch, n_out)) if loss == "bce" else rng.uniform(-2, 2, (batch, n_out))
     return spec, engine.Params(W, b), x, y
 
 

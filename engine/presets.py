@@ -11,6 +11,8 @@
 - overfitting: two overlapping blobs with much noise, 40 points to train on and 160 to test, and
   a network far bigger than a line between two blobs needs: it learns the noise (the test loss
   climbs while the train loss falls), unless its weights are penalised (L2, a tour step).
+- three_classes: three interleaved spiral arms, one class each, and a softmax output of three
+  probabilities trained with cross-entropy: the blame at the output is p − t per class.
 - local_minimum: one hidden sigmoid neuron, a switch, on five points shaped like a V with a taller
   right arm. The switch can fit only one arm, so the real loss along its input weight has two
   valleys with a bump between them, and training from the start settles in the nearer, shallower one.
@@ -92,6 +94,21 @@ def _overfitting(title: str, seed: int) -> LabState:
     )
 
 
+def _three_classes(title: str, seed: int) -> LabState:
+    # Measured at seed 0 (tests/engine/test_classes.py): 47% train accuracy after 500 steps, 88% after
+    # 2,000 and 96% after 5,000 (89% on the test set). Plain SGD at 0.3 reaches 90% by 5,000.
+    return _random_lesson(
+        title,
+        seed,
+        (2, 6, 6, 3),
+        ("tanh", "tanh", "softmax"),
+        "cross_entropy",
+        "xavier",
+        DataSpec("spiral3", n_points=300, noise=0.05, test_fraction=0.3, seed=seed),
+        TrainConfig("adam", 0.03, batch_size=10),
+    )
+
+
 def _local_minimum(title: str, seed: int) -> LabState:
     # The hidden neuron is σ(w·x − 3), a switch: with w < 0 it turns on towards x = −4, with w > 0
     # towards x = 4, and near w = 0 for no point at all (σ(−3) = 0.047): the bump between the valleys.
@@ -134,6 +151,7 @@ PRESETS = {p.name: p for p in (
     Preset("circle", "Circle: a ring around a disc", _circle),
     Preset("local_minimum", "Local minimum: two valleys", _local_minimum),
     Preset("overfitting", "Overfitting: learning the noise", _overfitting),
+    Preset("three_classes", "Three classes: softmax", _three_classes),
 )}
 
 default_lesson = PRESETS["default"].state

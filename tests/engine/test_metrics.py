@@ -76,7 +76,7 @@ def test_every_lesson_is_scored_from_its_own_outputs(lesson):
     data = engine.dataset(state.data)
     output = engine.forward(state.spec, state.params, data.x_train).output
     if data.kind == "classification":
-        assert scores["train_confusion"] == metrics.confusion(output, data.y_train)
+        assert scores["train_confusion"] == metrics.confusion(output, data.y_train, data.classes)
         assert scores["train_accuracy"] == scores["train_confusion"].accuracy
         assert scores["train_rmse"] is None and scores["train_fit"] is None
     else:

@@ -28,6 +28,13 @@ TEST = LINE  # held-back data: the neutral mid-tone, also dotted (loss) or hollo
 SURFACE_NEGATIVE = "#eebc4d"
 SURFACE_POSITIVE = "#4d9cc9"
 
+# Classes, when an example is one of several (a softmax output): class k's colour, its mark on the
+# data chart (never colour alone) and its decision surface at 70% on white, like the two above.
+# Two classes keep the sign colours (class 0 orange, class 1 blue).
+CLASS_COLOURS = (NEGATIVE, POSITIVE, FLOW, "#CC79A7")  # orange, blue, bluish green, reddish purple
+CLASS_SYMBOLS = ("circle", "square", "diamond", "triangle-up")
+SURFACE_CLASSES = (SURFACE_NEGATIVE, SURFACE_POSITIVE, "#4dbb9d", "#dba1c1")
+
 
 def sign_colour(value: float) -> str:
     return POSITIVE if value >= 0 else NEGATIVE

@@ -130,6 +130,32 @@ def _offered(value, field: str, offered: tuple) -> float:
     return float(value)
 
 
+def hidden_activation(spec: engine.NetworkSpec) -> str:
+    """What the hidden-activation list shows: the hidden layers' own, or without any, the output's
+    (a layer added takes it) unless that is for outputs alone (softmax), then tanh."""
+    if spec.n_layers > 1:
+        return spec.activations[0]
+    return spec.activations[-1] if spec.activations[-1] in engine.HIDDEN_ACTIVATIONS else "tanh"
+
+
+def output_for(old: str, new: str, output_activation, loss) -> tuple:
+    """The output activation and loss once the data moves from dataset `old` to `new` (names):
+    regression gets a linear output with MSE (a sigmoid cannot reach targets outside (0, 1)), several
+    classes a softmax with cross-entropy (one probability per class, adding up to 1), and two classes
+    after a softmax a sigmoid with BCE (a softmax shares among two outputs or more). Otherwise, and
+    when the data stays, what was chosen."""
+    info = engine.DATASETS.get(new)  # None for "explicit": the examples' own kind is not a dataset's
+    if info is None or new == old:
+        return output_activation, loss
+    if info.kind == "regression":
+        return "linear", "mse"
+    if info.classes:
+        return "softmax", "cross_entropy"
+    shared = isinstance(output_activation, str) and output_activation in engine.ACTIVATIONS \
+        and engine.ACTIVATIONS[output_activation].output_only
+    return ("sigmoid", "bce") if shared else (output_activation, loss)
+
+
 def rebuild(state: LabState, start: LabState, hidden, activation, output_activation, loss, dataset, seed,
             data: engine.DataSpec | None = None):
     """A new network and data from the settings; keeps the weights when the shape is unchanged.
@@ -139,13 +165,10 @@ def rebuild(state: LabState, start: LabState, hidden, activation, output_activat
     """
     seed = _seed(seed)
     data = data_for(state, start, dataset, seed) if data is None else data
-    # DataSpec.kind describes explicit examples only; a named dataset's kind is in the registry.
-    if data.name != "explicit" and engine.DATASETS[data.name].kind == "regression" and data.name != state.data.name:
-        # A sigmoid output cannot reach targets outside (0, 1): regression gets a linear output.
-        output_activation, loss = "linear", "mse"
+    output_activation, loss = output_for(state.data.name, data.name, output_activation, loss)
     sizes = (data.input_size(), *parse_hidden(hidden), data.output_size())
     # NetworkSpec looks names up with `in`, which raises TypeError for a list or dict from a client.
-    validate.choice(activation, "The hidden activation", tuple(engine.ACTIVATIONS))
+    validate.choice(activation, "The hidden activation", engine.HIDDEN_ACTIVATIONS)
     validate.choice(output_activation, "The output activation", tuple(engine.ACTIVATIONS))
     validate.choice(loss, "The loss", tuple(engine.LOSSES))
     acts = tuple([activation] * (len(sizes) - 2) + [output_activation])
@@ -206,7 +229,8 @@ def regularization(state: LabState, kind, rate) -> LabState:
                             f"{str(kind)[:20]!r} is not.")
     if isinstance(rate, bool) or not isinstance(rate, (int, float)):
         raise LabInputError(f"The regularization rate must be a number, not {str(rate)[:20]!r}.")
-    penalty = state.train.penalty if kind == NO_PENALTY else kind
+    # None is λ = 0 with the usual penalty: a lab without one is the same lab however it got there.
+    penalty = engine.TrainConfig().penalty if kind == NO_PENALTY else kind
     rate = 0.0 if kind == NO_PENALTY else (rate or PENALTY_RATES[1])
     config = engine.TrainConfig.from_dict(state.train.to_dict() | {"penalty": penalty, "weight_decay": rate})
     return state if config == state.train else state.replace(train=config)

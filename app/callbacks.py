@@ -47,7 +47,7 @@ def control_values(state) -> dict:
     acts = state.spec.activations
     return {
         "hidden-sizes": actions.format_hidden(state.spec),
-        "activation": acts[0] if len(acts) > 1 else acts[-1],
+        "activation": actions.hidden_activation(state.spec),
         "output-activation": acts[-1],
         "loss": state.spec.loss,
         "dataset": state.data.name,

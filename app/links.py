@@ -152,12 +152,10 @@ def _settings(state: LabState) -> dict:
 
 
 def _output_for(base: LabState, data: str) -> dict:
-    """The output and loss a link means when it names none: rebuild switches to a linear output
-    with MSE when it moves to regression data, so that is what the page shows after it too."""
-    info = engine.DATASETS.get(data)
-    if info is not None and info.kind == "regression" and data != base.data.name:
-        return {"out": "linear", "loss": "mse"}
-    return {"out": base.spec.activations[-1], "loss": base.spec.loss}
+    """The output and loss a link means when it names none: what rebuild switches to when the data
+    moves (actions.output_for), so that is what the page shows after it too."""
+    out, loss = actions.output_for(base.data.name, data, base.spec.activations[-1], base.spec.loss)
+    return {"out": out, "loss": loss}
 
 
 def _fresh(start: LabState, train) -> LabState:
@@ -215,8 +213,8 @@ def _build(given: dict, notices: list) -> tuple[LabState, str]:
 
     usual = _settings(base)
     hidden = _hidden(given, usual["hidden"], notices)
-    act = _choice(given, "act", "hidden activation", _names(engine.ACTIVATIONS), base.spec.activations[0],
-                  notices)
+    act = _choice(given, "act", "hidden activation", _names(engine.HIDDEN_ACTIVATIONS),
+                  actions.hidden_activation(base.spec), notices)
     # "explicit" means the lesson's own examples: only a lesson with examples of its own has them.
     datasets = _names(engine.DATASETS) | ({"explicit": "explicit"} if base.data.name == "explicit" else {})
     data = _choice(given, "data", "dataset", datasets, usual["data"], notices)
@@ -293,7 +291,7 @@ def _data(given, lab: LabState, notices) -> LabState:
         return lab
     if data == lab.data:
         return lab
-    new, _ = actions.rebuild(lab, lab, actions.format_hidden(lab.spec), lab.spec.activations[0],
+    new, _ = actions.rebuild(lab, lab, actions.format_hidden(lab.spec), actions.hidden_activation(lab.spec),
                              lab.spec.activations[-1], lab.spec.loss, data.name, lab.seed, data=data)
     return engine.reset(new, new.params)
 

@@ -20,6 +20,8 @@ HOW_TO_USE = (
     "z = a @ W[l].T + b[l]; a = f_l(z) with f_l = activations[l]; the last a holds the outputs."
 )
 
+CLASSES_HOW = " Output k is the probability of class k of 'classes'; the answer is the class of the largest."
+
 
 def network_json(state: LabState) -> str:
     """The network as readable JSON (indent 2).
@@ -36,21 +38,23 @@ def network_json(state: LabState) -> str:
         "loss", "how_to_use", and "W" / "b": for layers 1 … L, W[l] as n_l rows of n_{l-1} floats and
         b[l] as n_l floats, exact to the last bit.
     """
-    spec = state.spec
+    spec, data = state.spec, dataset(state.data)
     doc = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "title": state.title,
         "trained_steps": state.counters.step,
         "sizes": list(spec.sizes),
-        "inputs": list(dataset(state.data).input_names),
+        "inputs": list(data.input_names),
         "activations": list(spec.activations),
         "formulas": {name: ACTIVATIONS[name].formula for name in dict.fromkeys(spec.activations)},
         "loss": spec.loss,
-        "how_to_use": HOW_TO_USE,
+        "how_to_use": HOW_TO_USE + (CLASSES_HOW if data.classes else ""),
         "W": [w.tolist() for w in state.params.W[1:]],
         "b": [b.tolist() for b in state.params.b[1:]],
     }
+    if data.classes:
+        doc["classes"] = list(data.classes)
     return _dumps(doc)
 
 
@@ -94,6 +98,15 @@ def numpy_snippet(state: LabState) -> str:
     weights = "".join(f"    {_literal(w.tolist(), '    ')},\n" for w in params.W[1:])
     biases = "".join(f"    {_literal(v.tolist(), '    ')},\n" for v in params.b[1:])
     sizes = "-".join(map(str, spec.sizes))
+    if data.classes:  # name each example's class: the largest probability
+        report = ("    for x_i, p_i, t_i in zip(x, predict(x), targets):\n"
+                  '        print("input", x_i.tolist(), "-> class", CLASSES[int(np.argmax(p_i))], '
+                  '"p", np.round(p_i, 3).tolist(), " target", CLASSES[int(np.argmax(t_i))])\n')
+        classes = f"CLASSES = {list(data.classes)!r}  # output k is the probability of class k\n"
+    else:
+        report = ("    for x_i, o_i, t_i in zip(x, predict(x), targets):\n"
+                  '        print("input", x_i.tolist(), "-> output", o_i.tolist(), " target", t_i.tolist())\n')
+        classes = ""
     # The title is a person's text: without quotes, backslashes or line breaks it cannot end the docstring.
     title = "".join(c for c in state.title if c.isprintable() and c not in '"\\')
     return (
@@ -110,6 +123,7 @@ def numpy_snippet(state: LabState) -> str:
         + "\n\n".join(ACTIVATIONS[name].source for name in used)
         + f"\n\n"
         f"LAYERS = list(zip(W, b, [{', '.join(spec.activations)}]))\n"
+        f"{classes}"
         f"\n\n"
         f"def predict(x):\n"
         f'    """x of shape (n, {spec.sizes[0]}) -> the outputs, shape (n, {spec.sizes[-1]})."""\n'
@@ -121,6 +135,5 @@ def numpy_snippet(state: LabState) -> str:
         f'if __name__ == "__main__":\n'
         f"    x = {_literal(data.x_train[:k].tolist(), '    ')}\n"
         f"    targets = {_literal(data.y_train[:k].tolist(), '    ')}\n"
-        f"    for x_i, o_i, t_i in zip(x, predict(x), targets):\n"
-        f'        print("input", x_i.tolist(), "-> output", o_i.tolist(), " target", t_i.tolist())\n'
+        + report
     )

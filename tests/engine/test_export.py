@@ -192,3 +192,22 @@ def test_json_follows_the_how_to_use_note():
         a = f[name](a @ np.array(W).T + np.array(b))
     np.testing.assert_allclose(a, engine.forward(state.spec, state.params, all_inputs(state)).output,
                                rtol=0, atol=1e-12)
+
+
+def test_a_network_of_classes_names_them_in_both_formats(tmp_path):
+    state = trained("three_classes", 3)
+    data = engine.dataset(state.data)
+    doc = json.loads(network_json(state))
+    assert doc["classes"] == ["A", "B", "C"] and "probability of class k" in doc["how_to_use"]
+    assert "classes" not in json.loads(network_json(trained("circle", 1)))  # two classes: one 0/1 output
+    path = tmp_path / "classes.py"
+    path.write_text(numpy_snippet(state), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-I", str(path)], check=False, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    p = engine.forward(state.spec, state.params, data.x_train[:5]).output
+    for line, p_i, t_i in zip(result.stdout.splitlines(), p, data.y_train):
+        printed = re.fullmatch(r"input \[.*\] -> class (\w) p (\[.*\])  target (\w)", line)
+        assert printed, line
+        # The class printed is the largest probability's, the target the one-hot row's.
+        assert printed[1] == "ABC"[int(np.argmax(p_i))] and printed[3] == "ABC"[int(np.argmax(t_i))]
+        assert ast.literal_eval(printed[2]) == pytest.approx(np.round(p_i, 3).tolist())

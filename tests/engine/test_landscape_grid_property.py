@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
-from engine.losses import refusal
 from engine import ParamRef, all_refs, landscape
+from engine.losses import refusal
 
 # How the two parameters sit in the network: each takes a different path through loss_grid.
 RELATIONS = ("same neuron", "same layer", "different layers", "two biases", "any")

@@ -159,6 +159,24 @@ TOUR = (
         "overfitting", 7, "W1[0,0]", "equations", training=(("penalty", "l2"), ("weight_decay", 0.01)),
     ),
     TourStep(
+        "Three classes: one probability each",
+        "Three spiral arms, one class each: A, B and C. The output layer is a **softmax**: one neuron per "
+        "class, each pₖ = e^zₖ ∕ Σ e^zⱼ. Every p is between 0 and 1 and the three add up to 1, so they "
+        "read as the network's belief in each class.\n\nFour Steps have sent this example forward: it is of "
+        "class C, and the untrained network gives C only 0.42. The loss is **cross-entropy**, −log p of the "
+        "true class: −log 0.42 = 0.86. The **Equations** tab works out each p with the numbers.",
+        "three_classes", 4, "W3[2,0]", "equations",
+    ),
+    TourStep(
+        "The blame at the output is p − t",
+        "One more Step and the blame arrives at the output: δ = p − t for each class. The true class, C, gets "
+        "0.42 − 1 = −0.58 (raise its z); A and B get their whole p (lower theirs). Each p depends on every z, "
+        "yet the sum of those paths collapses to p − t: the **Blame** tab shows how.\n\nNow choose **As fast "
+        "as it goes** and press **Play**. The **Data** panel colours the plane by the most likely class, and "
+        "**Scores** counts a 3 × 3 confusion matrix: about 88 % right by step 2,000.",
+        "three_classes", 5, "W3[2,0]", "blame",
+    ),
+    TourStep(
         "The classic worked example, number by number",
         "Finally, a check against a famous calculation done by hand. Two inputs, 0.05 and 0.10; two hidden and "
         "two output sigmoid neurons; targets 0.01 and 0.99; learning rate 0.5.\n\nThe **Worked example** panel "

@@ -185,3 +185,19 @@ def test_the_regularization_steps_set_up_what_they_say():
     assert (data.x_train.shape[0], data.x_test.shape[0]) == (40, 160)
     assert "λ = 0.01" in TOUR[_index("A penalty on big weights")].text
     # The numbers they quote: tests/engine/test_overfitting_lesson.py trains both to step 3,000.
+
+
+def test_the_three_class_steps_quote_the_engines_numbers():
+    probabilities, blame = step_state(_index("Three classes: one probability each")), step_state(
+        _index("The blame at the output is p − t"))
+    passes = engine.example_passes(probabilities)
+    p, t = passes.fwd.output[0], passes.y[0]
+    assert t.tolist() == [0.0, 0.0, 1.0]  # class C, as the step says
+    words = TOUR[_index("Three classes: one probability each")].text
+    assert f"C only {p[2]:.2f}" in words and f"−log {p[2]:.2f} = {-np.log(p[2]):.2f}" in words
+    assert probabilities.cursor.revealed().loss and probabilities.cursor.revealed().backward_from == 4  # none yet
+    # One more Step: the output's δ is revealed, and it is p − t.
+    assert blame.cursor.revealed().backward_from == 3
+    delta = engine.example_passes(blame).bwd.delta[3][0]
+    assert f"{p[2]:.2f} − 1 = {delta[2]:.2f}".replace("-", "−") in TOUR[_index("The blame at the output is p − t")].text
+    # "About 88 % right by step 2,000": tests/engine/test_classes.py trains the lesson to check it.

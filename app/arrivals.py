@@ -76,13 +76,16 @@ def with_data(state: LabState, data: engine.DataSpec) -> tuple[LabState, str]:
     """A fresh network for a person's own data, and a sentence on the training settings chosen.
 
     The network keeps the hidden layers and activation the person had, with an input per feature
-    and one output: sigmoid with cross-entropy for labels, linear with mean squared error for
+    and its outputs: a softmax with categorical cross-entropy, one neuron per class, for class
+    labels; one sigmoid with cross-entropy for 0/1 labels; one linear with mean squared error for
     numeric targets. The learning rate and batch size are the lesson's no longer: they are tried
     on the data itself (engine/rate_search.py), as a lesson's rate can blow an upload's weights up.
     """
     hidden = state.spec.sizes[1:-1]
     acts = state.spec.activations[:-1]
-    if data.kind == "classification":
+    if data.class_names():
+        output, loss = "softmax", "cross_entropy"
+    elif data.kind == "classification":
         output, loss = "sigmoid", "bce"
     else:
         output, loss = "linear", "mse"

@@ -231,9 +231,9 @@ def share_and_save():
     return html.Div(className="share", children=[
         html.H2("Your own data", className="settings-head"),
         _file_button("upload-csv", "Upload a CSV…",
-                     f"Two numbers and a 0/1 label per row, or one number and a target; up to "
+                     f"Two numbers and a label per row (0/1, or one of 2–4 classes), or one number and a target; up to "
                      f"{limits.MAX_POINTS:,} rows", limits.MAX_UPLOAD_BYTES, "A CSV file"),
-        html.Div(className="field-hint", children=f"x₁, x₂, label (0 or 1) or x, target; header optional; "
+        html.Div(className="field-hint", children=f"x₁, x₂, label (0/1 or 2–4 classes) or x, target; header optional; "
                                                   f"up to {limits.MAX_POINTS:,} rows"),
         html.H2("Share and save", className="settings-head"),
         html.Div(className="button-row", children=[

@@ -93,6 +93,34 @@ def test_a_csv_with_targets_gets_a_linear_output_and_keeps_the_hidden_layers():
     engine.full_step(state)  # it trains
 
 
+def three_colours(n=30) -> bytes:
+    """Three small clusters, named by colour; row i is class i % 3."""
+    centres = {"red": (0.6, 0.5), "green": (-0.6, 0.5), "blue": (0.0, -0.6)}
+    rows = [(name, centres[name]) for name in ("red", "green", "blue")]
+    return ("x,y,colour\n" + "".join(f"{cx + 0.01 * (i % 7)},{cy - 0.01 * (i % 5)},{name}\n"
+                                      for i, (name, (cx, cy)) in enumerate(rows[i % 3] for i in range(n)))).encode()
+
+
+def test_a_csv_with_three_classes_gets_a_softmax_of_three_that_learns():
+    state, start, note, _ = arrivals.arrive("upload-csv", as_upload(three_colours()), default(), default())
+    assert state.spec.sizes == (2, 2, 3) and state.spec.activations == ("sigmoid", "softmax")
+    assert state.spec.loss == "cross_entropy" and start is state
+    assert state.data.classes == ("blue", "green", "red")
+    assert "a class (colour: blue, green, red)" in note
+    data = engine.dataset(state.data)
+    assert data.classes == state.data.classes and data.y_train.shape == (24, 3)
+    before = engine.evaluate(state)["train_loss"]
+    after = engine.evaluate(engine.train_steps(state, 100))["train_loss"]
+    assert after < before / 2  # about 1.1 (ln 3, a guess among three) falling towards 0
+
+
+def test_a_binary_csv_after_three_classes_gets_its_sigmoid_back():
+    three = engine.PRESETS["three_classes"].state()  # tanh, tanh, softmax of 3
+    state, _, _, _ = arrivals.arrive("upload-csv", as_upload(b"1,2,0\n3,4,1\n"), three, three)
+    assert state.spec.activations == ("tanh", "tanh", "sigmoid") and state.spec.sizes[-1] == 1
+    assert state.spec.loss == "bce" and state.data.classes == ()
+
+
 def test_a_bad_csv_names_the_row():
     with pytest.raises(LabInputError, match="Row 2, column 2"):
         arrivals.arrive("upload-csv", as_upload(b"1,2,0\n3,abc,1\n"), default(), default())

@@ -354,7 +354,7 @@ def test_your_own_csv_good_and_bad(dash_duo, tmp_path):
     cases = {
         "letters.csv": ("1,2,0\n3,abc,1\n", "Row 2, column 2"),
         "columns.csv": ("1,2,0\n1,2,0,5\n", "Row 2 has 4 values"),
-        "labels.csv": ("1,2,0\n1,2,7\n", "0 or 1"),
+        "labels.csv": ("1,2,0\n1,2,0.5\n", "0 or 1"),
         "big.csv": ("1,2,0\n" * 2001, "2001 rows"),
         "huge.csv": ("1,2,0\n" * 50_000, "may be at most 200,000 bytes"),  # refused in the page, unsent
     }

@@ -93,6 +93,142 @@ def test_labels_may_be_written_as_floats():
     assert parse_csv("1,2,1.0\n3,4,0.0\n").spec.y == ((1.0,), (0.0,))
 
 
+# --- class labels: names or whole numbers, one-hot targets -------------------------------------------
+
+IRIS = """sepal length,sepal width,species
+5.1,3.5,setosa
+7.0,3.2,versicolor
+6.3,3.3,virginica
+ 4.9 , 3.0 , setosa
+6.4,3.2,versicolor
+"""
+
+
+def test_three_classes_named_in_a_header_file():
+    up = parse_csv(IRIS)
+    assert up == UploadedData(up.spec, ("sepal length", "sepal width", "species"), 5)
+    spec = up.spec
+    assert spec.name == "explicit" and spec.kind == "classification" and spec.test_fraction == 0.0
+    assert spec.classes == spec.class_names() == ("setosa", "versicolor", "virginica")
+    assert spec.x == ((5.1, 3.5), (7.0, 3.2), (6.3, 3.3), (4.9, 3.0), (6.4, 3.2))
+    # One column per class, in the order above; a 1 in the row's own class. " setosa " is setosa.
+    assert spec.y == ((1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 0, 0), (0, 1, 0))
+    data = make_dataset(spec)
+    assert data.classes == spec.classes and data.y_train.shape == (5, 3) and spec.output_size() == 3
+
+
+def test_class_names_are_sorted_whatever_the_row_order():
+    # The same examples upside down: the same classes in the same columns, so the same colours.
+    head, *rows = IRIS.splitlines()
+    up = parse_csv("\n".join([head, *rows[::-1]]))
+    assert up.spec.classes == ("setosa", "versicolor", "virginica")
+    assert up.spec.y == ((0, 1, 0), (1, 0, 0), (0, 0, 1), (0, 1, 0), (1, 0, 0))
+
+
+def test_classes_without_a_header():
+    # "5.1,3.5,setosa" has numeric features: it is data, not a header, though its label is text.
+    up = parse_csv("5.1,3.5,setosa\n4.9,3.0,virginica\n")
+    assert up.columns == ("x₁", "x₂", "label") and up.n_rows == 2
+    assert up.spec.classes == ("setosa", "virginica") and up.spec.y == ((1, 0), (0, 1))
+
+
+def test_two_named_classes_are_one_hot_too():
+    # Any labels but 0 and 1 are classes: two names give two columns, for a softmax of two.
+    up = parse_csv("a,b,answer\n1,2,yes\n3,4,no\n5,6,yes\n")
+    assert up.spec.classes == ("no", "yes") and up.spec.y == ((0, 1), (1, 0), (0, 1))
+
+
+def test_numeric_classes_in_numeric_order_named_as_they_read():
+    # 10 sorts after 2 as a number (as text it would not); 2.0 and 2 are one class, named "2".
+    up = parse_csv("1,1,10\n2,2,2.0\n3,3,0\n4,4,2\n5,5,-1\n")
+    assert up.spec.classes == ("-1", "0", "2", "10")
+    assert up.spec.y == ((0, 0, 0, 1), (0, 0, 1, 0), (0, 1, 0, 0), (0, 0, 1, 0), (1, 0, 0, 0))
+
+
+def test_classes_0_1_2():
+    up = parse_csv("x,y,digit\n0.1,0.2,0\n0.3,0.4,1\n0.5,0.6,2\n0.7,0.8,1.0\n")
+    assert up.spec.classes == ("0", "1", "2")
+    assert up.spec.y == ((1, 0, 0), (0, 1, 0), (0, 0, 1), (0, 1, 0))
+
+
+@pytest.mark.parametrize("labels", [("0", "1"), ("1.0", "0.0"), ("0", "0"), ("1", "1")])
+def test_labels_all_0_or_1_stay_binary(labels):
+    # One 0/1 column for a sigmoid, as before classes existed (a single class included).
+    up = parse_csv(f"1,2,{labels[0]}\n3,4,{labels[1]}\n")
+    assert up.spec.classes == () and up.spec.kind == "classification"
+    assert up.spec.y == ((float(labels[0]),), (float(labels[1]),))
+
+
+def test_numbers_come_before_names():
+    up = parse_csv("1,1,other\n2,2,3\n3,3,1\n")
+    assert up.spec.classes == ("1", "3", "other") and up.spec.y == ((0, 0, 1), (0, 1, 0), (1, 0, 0))
+
+
+def test_names_are_compared_as_written():
+    # Not guessed at: a capital makes another class, and describe lists both.
+    up = parse_csv("s,t,kind\n1,2,Setosa\n3,4,setosa\n")
+    assert up.spec.classes == ("Setosa", "setosa")
+    assert describe(up).startswith("Your data: 2 rows, two features (s, t) and a class (kind: Setosa, setosa)")
+
+
+def test_describe_names_the_classes():
+    assert describe(parse_csv(IRIS)) == (
+        "Your data: 5 rows, two features (sepal length, sepal width) and a class (species: setosa, versicolor, "
+        "virginica): all for training (from 10 rows on, a fifth is held back for testing).")
+
+
+def test_four_classes_are_accepted_and_a_fifth_is_refused():
+    four = "".join(f"{i},{i},{c}\n" for i, c in enumerate("abcd"))
+    assert parse_csv(four).spec.classes == ("a", "b", "c", "d") == tuple("abcd")[: limits.MAX_OUTPUTS]
+    # The row where the fifth class first appears (row 6: after the header and four rows).
+    assert refused("u,v,w\n" + four + "5,5,e\n6,6,a\n") == (
+        "Row 6, column 3 (w): 'e' makes 5 classes; at most 4 are allowed, an output neuron each (the first 4: "
+        "a, b, c, d). Keep only the rows of at most 4 classes; for a numeric target use two columns: "
+        "a feature and a target.")
+
+
+def test_whole_numeric_targets_are_refused_as_too_many_classes():
+    assert refused("".join(f"{i},{i},{i * 10}\n" for i in range(8))) == (
+        "Row 5, column 3: '40' makes 5 classes; at most 4 are allowed, an output neuron each (the first 4: "
+        "0, 10, 20, 30). Keep only the rows of at most 4 classes; for a numeric target use two columns: "
+        "a feature and a target.")
+
+
+@pytest.mark.parametrize("text, column, label", [
+    ("a,b,species\n1,2,setosa\n3,4,setosa\n", "Column 3 (species)", "'setosa'"),
+    ("1,2,7\n", "Column 3", "'7'"),
+])
+def test_one_class_is_refused(text, column, label):
+    assert refused(text) == (f"{column} holds one class, {label}, in every row; telling classes apart needs "
+                             "examples of at least 2. Add rows of another class.")
+
+
+def test_a_blank_label_is_refused():
+    assert refused("a,b,species\n1,2,setosa\n\n3,4, \n") == (
+        "Row 4, column 3 (species) is empty; every row needs a label: 0 or 1, or the name or number of its class.")
+
+
+def test_a_long_class_name_is_refused():
+    assert refused("1,2,a\n3,4," + "q" * 41 + "\n") == (
+        "Row 2, column 3: the class name '" + "q" * 37 + "...' has 41 characters; at most 40 are allowed.")
+
+
+def test_features_must_still_be_numbers():
+    assert refused("a,b,species\n1,2,setosa\n3,tall,virginica\n") == "Row 3, column 2 (b): 'tall' is not a number."
+
+
+@pytest.mark.parametrize("label, message", [
+    ("nan", "'nan' is not a finite number; use ordinary numbers only."),
+    ("2e6", "'2e6' is too large; values must be between -1,000,000 and 1,000,000."),
+])
+def test_numeric_labels_are_checked_as_numbers(label, message):
+    assert refused(f"1,2,a\n3,4,{label}\n") == f"Row 2, column 3: {message}"
+
+
+def test_a_decimal_comma_in_a_label_gets_its_hint():
+    assert refused("1;2;a\n3;4;2,0\n") == "Row 2, column 3: '2,0' is not a number. Write decimals with a point: 2.0."
+
+
 # --- the split, and the sentence that describes it ------------------------------------------------------
 
 def test_describe_a_named_classification_file():
@@ -155,11 +291,11 @@ def test_values_beyond_the_limit(value):
                                        "-1,000,000 and 1,000,000.")
 
 
-@pytest.mark.parametrize("label", ["2", "0.5", "-1"])
-def test_labels_must_be_0_or_1(label):
+@pytest.mark.parametrize("label", ["0.5", "-1.25", "2.000001"])
+def test_a_fraction_is_a_target_not_a_label(label):
     assert refused(f"f,g,class\n1,2,0\n3,4,{label}\n") == (
-        f"Row 3, column 3 (class): the label is {label}, but labels must be 0 or 1. "
-        "For numeric targets use two columns: a feature and a target.")
+        f"Row 3, column 3 (class): the label is {label}, but a label is 0 or 1, or a class written as a name "
+        "or a whole number. For numeric targets use two columns: a feature and a target.")
 
 
 def test_a_row_with_the_wrong_number_of_values():
@@ -183,8 +319,8 @@ def test_a_separator_at_the_end_of_the_line_gets_a_hint():
 
 @pytest.mark.parametrize("content", ["", b"", "\n \n\r\n", "\ufeff", b"\xef\xbb\xbf", ",,\n,,\n"])
 def test_an_empty_file(content):
-    assert refused(content) == ("The file is empty. It needs rows of numbers: two features and a label (0 or 1), "
-                                "or a feature and a target.")
+    assert refused(content) == ("The file is empty. It needs rows of two numeric features and a label (0 or 1, "
+                                "or the name or number of a class), or of a feature and a numeric target.")
 
 
 def test_a_header_with_no_rows():
@@ -274,6 +410,32 @@ def test_any_table_of_finite_floats_round_trips(rows, delimiter, newline):
     assert up.n_rows == len(rows)
     got = np.hstack([np.array(up.spec.x), np.array(up.spec.y)])
     np.testing.assert_array_equal(got, np.array(rows))  # exact: repr round-trips every float
+
+
+names = st.text(st.characters(codec="utf-8", exclude_characters=",;\t\r\n\"'"), min_size=1, max_size=12).map(
+    str.strip).filter(lambda s: s and not csv_data._looks_numeric(s))
+labels = st.one_of(names, st.integers(-5, 12))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(labels, min_size=2, max_size=limits.MAX_OUTPUTS, unique=True),
+       st.lists(st.tuples(finite, finite, st.integers(0, 3)), min_size=0, max_size=30),
+       st.sampled_from([",", ";", "\t"]), st.booleans())
+def test_any_class_labels_round_trip(classes, rows, delimiter, as_float):
+    # Every class at least once, then rows of any of them; whole numbers written as 2 or 2.0.
+    if set(classes) <= {0, 1}:
+        classes = [*classes, "other"]  # all 0 and 1 would be binary, tested above
+    chosen = list(classes) + [classes[k % len(classes)] for *_, k in rows]
+    table = [(0.5, -0.5)] * len(classes) + [row[:2] for row in rows]
+    written = [f"{c}.0" if as_float and isinstance(c, int) else str(c) for c in chosen]
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows([repr(a), repr(b), c] for (a, b), c in zip(table, written))
+    up = parse_csv(buffer.getvalue())
+
+    expected = sorted(classes, key=lambda c: (0, c, "") if isinstance(c, int) else (1, 0, c))
+    assert up.spec.classes == tuple(map(str, expected)) and up.n_rows == len(chosen)
+    np.testing.assert_array_equal(np.array(up.spec.x), np.array(table))
+    np.testing.assert_array_equal(np.array(up.spec.y), np.eye(len(classes))[[expected.index(c) for c in chosen]])
 
 
 @settings(max_examples=300, deadline=None)

@@ -41,6 +41,8 @@
   }
 
   const round = (v, places) => Math.round(v * 10 ** places) / 10 ** places;
+  const sum = (xs) => xs.reduce((s, v) => s + v, 0);
+  const mean = (xs) => sum(xs) / xs.length;
   const sigmoid = (z) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
   // engine/activations.py's registry, f and f′ of z by the same names (m: the model, for its constants).
   const F = {
@@ -51,14 +53,33 @@
     sigmoid: (z) => sigmoid(z) * (1 - sigmoid(z)), tanh: (z) => 1 - Math.tanh(z) ** 2,
     relu: (z) => (z > 0 ? 1 : 0), leaky_relu: (z, m) => (z > 0 ? 1 : m.leaky_slope), linear: () => 1,
   };
+  // The registry's output-only activations: f of the whole layer, since each output depends on every
+  // z. No f′ here: the loss each is paired with starts the blame from z (LOGITS), and the engine
+  // refuses them in a hidden layer.
+  const LAYER_F = {
+    softmax: (z) => {
+      const top = Math.max(...z);  // e^{−max} cancels, and keeps exp from overflowing (as the engine)
+      const e = z.map((v) => Math.exp(v - top));
+      const total = sum(e);
+      return e.map((v) => v / total);
+    },
+  };
   function known(name) {
-    if (!(name in F) || !(name in DF)) throw new Error(`instant.js has no activation called ${name}`);
+    if (!(name in LAYER_F) && (!(name in F) || !(name in DF))) {
+      throw new Error(`instant.js has no activation called ${name}`);
+    }
     return name;
   }
-  const mean = (xs) => xs.reduce((s, v) => s + v, 0) / xs.length;
+  function slope(name) {  // f′, which an output-only activation never needs (see LAYER_F)
+    if (!(known(name) in DF)) throw new Error(`instant.js has no f′ for ${name}: it is an output's alone`);
+    return DF[name];
+  }
+  // a[l] from z[l]: element by element, or the whole layer at once.
+  const activate = (name, z, m) => (known(name) in LAYER_F ? LAYER_F[name](z) : z.map((v) => F[name](v, m)));
 
   // engine/losses.py's registry by the same names: one example's loss and ∂C/∂o (o, t: arrays).
   const clip = (p) => Math.min(Math.max(p, 1e-12), 1 - 1e-12);  // as losses._bce: log() stays finite
+  const clipBelow = (p) => Math.min(Math.max(p, 1e-12), 1);  // as losses.cross_entropy: where p rounded to 0
   const LOSS = {
     squared_error: (o, t) => [0.5 * o.reduce((s, v, k) => s + (t[k] - v) ** 2, 0), o.map((v, k) => v - t[k])],
     mse: (o, t) => [mean(o.map((v, k) => (t[k] - v) ** 2)), o.map((v, k) => (2 * (v - t[k])) / t.length)],
@@ -66,6 +87,24 @@
       mean(o.map((v, k) => -(t[k] * Math.log(clip(v)) + (1 - t[k]) * Math.log(1 - clip(v))))),
       o.map((v, k) => (clip(v) - t[k]) / (clip(v) * (1 - clip(v))) / t.length),
     ],
+    cross_entropy: (p, t) => [
+      -sum(p.map((v, k) => t[k] * Math.log(clipBelow(v)))), p.map((v, k) => -t[k] / clipBelow(v)),
+    ],
+  };
+  // The same losses from the output's z, after the output each is paired with (Loss.from_logits and
+  // Loss.logits_delta): one example's loss and δ = ∂C/∂z at the output, from z, the output o and t.
+  const logaddexp = (v) => Math.max(0, v) + Math.log1p(Math.exp(-Math.abs(v)));
+  const LOGITS = {
+    // log(1 + e^z) − t·z, and σ(z) − t with no tiny o(1 − o) to divide by
+    bce: (z, o, t) => [mean(z.map((v, k) => logaddexp(v) - t[k] * v)), o.map((v, k) => (v - t[k]) / t.length)],
+    // Σ_k t_k (log Σ_j e^{z_j} − z_k), and p·Σt − t (p − t for one class): the softmax Jacobian
+    // collapses against the loss's −t/p, so no output's blame needs the others' slopes.
+    cross_entropy: (z, p, t) => {
+      const top = Math.max(...z);
+      const logSum = Math.log(sum(z.map((v) => Math.exp(v - top)))) + top;
+      const mass = sum(t);
+      return [sum(z.map((v, k) => t[k] * (logSum - v))), p.map((v, k) => v * mass - t[k])];
+    },
   };
   function knownLoss(name) {
     if (!(name in LOSS)) throw new Error(`instant.js has no loss called ${name}`);
@@ -81,13 +120,14 @@
 
   // The loss of one example and ∂C/∂z at the output (engine/passes.py).
   function outputBlame(m, z, o) {
-    const t = m.t, n = t.length, act = m.activations[m.activations.length - 1];
+    const t = m.t, act = m.activations[m.activations.length - 1];
     const [loss, grad] = LOSS[knownLoss(m.loss)](o, t);  // known even when the logits decide, as the server
-    if (m.logits) {  // from the logits (engine.uses_logits): σ(z) − t, with no tiny o(1 − o) to divide by
-      const logaddexp = (v) => Math.max(0, v) + Math.log1p(Math.exp(-Math.abs(v)));
-      return [mean(z.map((v, k) => logaddexp(v) - t[k] * v)), o.map((v, k) => (v - t[k]) / n)];
+    if (m.logits) {  // from the logits (engine.uses_logits)
+      if (!(m.loss in LOGITS)) throw new Error(`instant.js has no loss from the logits called ${m.loss}`);
+      return LOGITS[m.loss](z, o, t);
     }
-    return [loss, grad.map((g, k) => g * DF[known(act)](z[k], m))];
+    const df = slope(act);
+    return [loss, grad.map((g, k) => g * df(z[k], m))];
   }
 
   function passes(m, W, b) {
@@ -95,17 +135,17 @@
     const a = [m.x], z = [null];
     for (let l = 1; l <= L; l++) {
       z[l] = W[l].map((row, i) => row.reduce((s, w, j) => s + w * a[l - 1][j], 0) + b[l][i]);
-      a[l] = z[l].map((v) => F[known(m.activations[l - 1])](v, m));
+      a[l] = activate(m.activations[l - 1], z[l], m);
     }
     const [loss, dOut] = outputBlame(m, z[L], a[L]);
     const delta = [], gradW = [];
-    const slope = PENALTY_SLOPE[knownPenalty(m.penalty)];
+    const penaltySlope = PENALTY_SLOPE[knownPenalty(m.penalty)];
     delta[L] = dOut;
     for (let l = L; l >= 1; l--) {
       // 0 + …: a matrix product's sum starts at +0, so a −0 product reads "+0.000" as in NumPy.
-      gradW[l] = W[l].map((row, i) => row.map((w, j) => (0 + delta[l][i] * a[l - 1][j]) + m.decay * slope(w)));
+      gradW[l] = W[l].map((row, i) => row.map((w, j) => (0 + delta[l][i] * a[l - 1][j]) + m.decay * penaltySlope(w)));
       if (l > 1) {
-        const df = DF[known(m.activations[l - 2])];
+        const df = slope(m.activations[l - 2]);
         delta[l - 1] = a[l - 1].map((_, j) => W[l].reduce((s, row, i) => s + delta[l][i] * row[j], 0) * df(z[l - 1][j], m));
       }
     }

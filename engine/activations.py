@@ -40,7 +40,8 @@ class Activation:
     output_only: f mixes the layer's neurons (softmax: each output depends on every z), so it is
     offered for the output layer alone, where the loss it is paired with (`loss`) starts the blame
     from z and never needs f′ on its own (engine/losses.py says why for each pair).
-    assets/instant.js computes f and f′ in the page under the same name:
+    assets/instant.js computes f and f′ in the page under the same name (f alone for an output_only
+    one, whose blame its loss starts from z):
     tests/components/test_instant_parity.py fails for a name it does not know."""
 
     name: str

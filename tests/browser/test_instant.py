@@ -12,12 +12,12 @@ import numpy as np
 from selenium.webdriver.common.action_chains import ActionChains
 
 import engine
-from app import actions, create_app
+from app import actions, create_app, links
 from components.network_view import network_view, slider_model
 from components.numbers import num
 from tests.components.test_instant_parity import same
 
-from .test_network_page import choose, wait_until
+from .test_network_page import DASH_CALLBACKS, choose, shape, svg_texts, wait_until
 
 
 def _with(state, activations=None, loss=None, decay=None):
@@ -48,6 +48,7 @@ def cases():
         ("a dead relu", _with(default, ("relu", "sigmoid")), "b1[0]", -4.0),
         ("deep sigmoids, tiny blame", deep, "W1[0,0]", 0.01),
         ("six layers of 8", _six_layers(circle), "W4[7,7]", -3.9),
+        ("three classes, softmax and cross-entropy", actions.preset("three_classes"), "W3[2,1]", 2.4),
     ]
 
 
@@ -133,4 +134,34 @@ def test_a_drag_is_painted_in_the_pointer_event_itself(dash_duo):
     assert len(set(slid)) >= 2
     # Every value the slider took was on the network by the end of a pointer event, the last one too.
     assert set(slid) <= set(labels) and labels[-1] == slid[-1]
+    assert dash_duo.get_logs() == []
+
+
+def test_a_drag_on_the_three_class_lesson_shows_the_servers_probabilities(dash_duo):
+    # A softmax output: every output's probability moves with one weight into any of them, and the
+    # page's own softmax and cross-entropy (assets/instant.js) must show what the server then shows.
+    dash_duo.start_server(create_app())
+    dash_duo.wait_for_element("#network svg .edge", timeout=10)
+    dash_duo.driver.execute_script("window.sessionStorage.clear()")
+    dash_duo.driver.get(dash_duo.server_url + "/?lesson=three_classes")
+    wait_until(lambda: shape(dash_duo.driver) == "Network with layers 2-6-6-3", "the three-class network")
+    start = links.state_from_query("?lesson=three_classes").state
+    output = lambda: svg_texts(dash_duo)["output"]
+    wait_until(lambda: output() == network_view(start)["output"]["lines"], "the lesson's first probabilities")
+    before = output()
+    choose(dash_duo, "pick-param", "W3[0,0]", stays=False)
+    thumb = wait_until(lambda: next(iter(dash_duo.driver.find_elements("css selector", "#sliders [role='slider']")),
+                                    None), "the slider of W3[0,0], chosen from the list")
+    ActionChains(dash_duo.driver).click_and_hold(thumb).move_by_offset(60, 0).perform()
+    wait_until(lambda: output() != before, "the probabilities to follow the slider")
+    ActionChains(dash_duo.driver).release().perform()
+    w = float(dash_duo.find_element("#sliders .weight-slider-readout").text.replace("−", "-"))
+    # The server's answer for the released weight is drawn (the view it brings has the model), and Dash is idle.
+    wait_until(lambda: dash_duo.driver.execute_script(
+        "const view = window.backpropLabNetwork.view; return view && view.model && view.model.W[3][0][0]") == w
+        and dash_duo.driver.execute_script(DASH_CALLBACKS)[1] == 0, "the server's answer for the released weight")
+    expected = network_view(actions.set_param(start, "W3[0,0]", w))["output"]["lines"]
+    assert output() == expected
+    names = expected[0::3][:3]  # each class has three lines (o₁ = 0.161, its target, its error), then the loss
+    assert abs(sum(float(line.split(" = ")[1]) for line in names) - 1) <= 0.002, names
     assert dash_duo.get_logs() == []

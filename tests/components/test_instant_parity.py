@@ -1,6 +1,7 @@
 """The page's own pass (assets/instant.js) draws a slider move exactly as the server does
 (components/network_view.py), for every activation, loss, weight decay and shape the registries
-allow: the page's file is run under Node, with no browser, over all of them at once.
+allow (softmax only at the output, with cross-entropy, on two outputs or more): the page's file is
+run under Node, with no browser, over all of them at once.
 
 An activation or loss added to engine/ without its counterpart in instant.js fails here.
 Node comes from Debian's packages (tests/ensure_node.sh, run by `make test`).
@@ -40,7 +41,8 @@ process.stdin.on("end", () => {
 """
 DECAYS = ((0.0, "l2"), (0.05, "l2"), (0.05, "l1"))  # (λ, penalty)
 HIDDEN_SHAPES = ((), (2,), (3, 2))  # no hidden layer, one, two of different widths
-MOVES = (("W1[0,0]", -2.5), ("W{L}[0,0]", 0.75), ("b{L}[0]", 3.1), ("b1[0]", -0.4))
+MOVES = (("W1[0,0]", -2.5), ("W{L}[0,0]", 0.75), ("b{L}[0]", 3.1), ("b1[0]", -0.4),
+         ("b{L}[0]", 900.0))  # e^900 overflows: the page must shift z as the engine does
 
 
 def lab(base, hidden, hidden_act, output_act, loss, decay, seed=0, penalty="l2"):
@@ -52,18 +54,31 @@ def lab(base, hidden, hidden_act, output_act, loss, decay, seed=0, penalty="l2")
                         cursor=engine.Cursor(spec.n_layers))
 
 
+def allowed_pairs(n_out: int) -> list[tuple[str, str]]:
+    """Every (output activation, loss) the engine allows on n_out outputs: a softmax shares one
+    probability among two or more, and is taught with cross-entropy alone (refusal says both)."""
+    return [(o, loss) for o in engine.ACTIVATIONS for loss in engine.LOSSES
+            if not refusal(loss, o) and (n_out >= 2 or not engine.ACTIVATIONS[o].output_only)]
+
+
 def labs():
-    """Every pair the engine allows, on one output (the default lesson's data) and on two (the worked
-    example's), with no penalty on the weights, L2 and L1, with no, one and two hidden layers; and six of 8."""
-    pairs = [(o, loss) for o in engine.ACTIVATIONS for loss in engine.LOSSES if not refusal(loss, o)]
-    for base_name, shapes in (("default", HIDDEN_SHAPES), ("worked_example", ((2,),))):
+    """Every pair the engine allows, on one output (the default lesson's data), on two (the worked
+    example's) and on three (the three-class lesson's, softmax's own), with no penalty on the weights,
+    L2 and L1, with no, one and two hidden layers of every hidden activation; and six of 8."""
+    for base_name, shapes in (("default", HIDDEN_SHAPES), ("worked_example", ((2,),)),
+                              ("three_classes", ((), (3, 2)))):
         base = actions.preset(base_name)
         for hidden in shapes:
-            for hidden_act in (engine.ACTIVATIONS if hidden else ("linear",)):
-                for output_act, loss in pairs:
+            for hidden_act in (engine.HIDDEN_ACTIVATIONS if hidden else ("linear",)):
+                for output_act, loss in allowed_pairs(base.spec.sizes[-1]):
                     for decay, penalty in DECAYS:
                         yield f"{base_name} {hidden} {hidden_act}/{output_act} {loss} {penalty} {decay}", lab(
                             base, hidden, hidden_act, output_act, loss, decay, penalty=penalty)
+    # A target that is not one class: δ at a softmax output is p·Σt − t, not p − t, and the loss
+    # from z weighs log Σe^z by Σt (engine/losses.py).
+    base = actions.preset("worked_example")
+    halves = base.replace(data=dataclasses.replace(base.data, y=((0.2, 0.3),)))
+    yield "worked example, softmax on a target of mass 0.5", lab(halves, (2,), "tanh", "softmax", "cross_entropy", 0.0)
     yield "six layers of 8", lab(actions.preset("circle"), (8,) * 6, "tanh", "sigmoid", "bce", 0.0, seed=3)
 
 

@@ -1,7 +1,8 @@
 """The blame game: where one neuron's blame δ comes from and whom it hands it to.
 
 A neuron's δ = ∂C/∂z arrives from the next layer as Σ_k w_k·δ_k, times its own slope f′(z)
-(from the loss, for an output). It is then handed back: each incoming weight gets
+(from the loss, for an output: ∂C/∂o·f′(z), or o − t in one go where the engine starts from z,
+cross-entropy after a sigmoid or a softmax). It is then handed back: each incoming weight gets
 a_in·δ = ∂C/∂w, so the most active upstream neuron takes the most blame, and each upstream
 neuron receives w·δ towards its own δ. Across layers the mean |δ| shows blame fading on
 its way back to the inputs.
@@ -18,9 +19,9 @@ from engine import uses_logits  # the engine's own test, as in equations.py
 
 from . import palette
 from .charts import axis, base_layout
-from .equations import output_slope, shown_passes
+from .equations import output_slope, shown_passes, softmax_output
 from .network_view import layer_title, neuron_name
-from .numbers import num
+from .numbers import num, sub
 
 NOT_YET = "Step to the backward phase to see the blame"
 
@@ -82,8 +83,12 @@ def _arriving(state, layer: int, index: int, terms: dict) -> tuple[list, list, s
     if layer < L:
         labels = [n for n, _ in terms["incoming"]] + ["δ = Σ·f′(z)"]
         return labels, [v for _, v in terms["incoming"]] + [d], "Blame arriving (w·δ from the next layer)"
-    if uses_logits(state.spec):  # δ = o − t: no separate ∂C/∂o and f′ to show
-        return [f"δ = {name} − t"], [d], "Blame arriving from the loss"
+    # From logits the engine computes δ in one go (σ(z) − t, p − t): no separate ∂C/∂o and f′ to show.
+    if softmax_output(state.spec):
+        return [f"δ = {name} − t{sub(index + 1)}"], [d], "Blame arriving from the loss"
+    if uses_logits(state.spec):
+        n_out = state.spec.sizes[-1]  # BCE is averaged over the outputs
+        return [f"δ = {name} − t" if n_out == 1 else f"δ = ({name} − t)/{n_out}"], [d], "Blame arriving from the loss"
     _, passes, _ = shown_passes(state)
     labels = [f"∂C/∂{name}", "δ = ∂C/∂o·f′"]
     return labels, [output_slope(state, passes, index), d], "Blame arriving from the loss"
@@ -153,7 +158,11 @@ def blame_figure(state, layer: int, index: int) -> dict:
     x_common = {"range": [-reach, reach], "zeroline": True, "zerolinecolor": palette.LINE, "zerolinewidth": 1.5,
                 "fixedrange": True, "showticklabels": False, "nticks": 5}
     y_common = {"autorange": "reversed", "fixedrange": True, "showgrid": False, "automargin": False}
-    top_axis, bottom_axis = ("w·δ, δ", "a_in·δ = ∂C/∂w") if layer < state.spec.n_layers else ("∂C/∂o, δ", "a_in·δ = ∂C/∂w")
+    if layer < state.spec.n_layers:
+        top_axis = "w·δ, δ"
+    else:
+        top_axis = "δ = ∂C/∂z" if uses_logits(state.spec) else "∂C/∂o, δ"
+    bottom_axis = "a_in·δ = ∂C/∂w"
     layout = base_layout(
         margin={"l": _LABELS_PX, "r": 12, "t": 4, "b": 4},
         bargap=0.3,
@@ -233,6 +242,18 @@ def _fading_title(rows, start: int) -> str:
     return _titled("Blame fades toward the inputs", f"mean |δ|: {rows[0][0]} gets 1/{times} of the output's")
 
 
+def _softmax_words(state, passes, k: int, d: float) -> str:
+    """An output's δ = p − t in words: the probability it gave its class against the target."""
+    L, names = state.spec.n_layers, state.data.class_names()
+    p, t = float(passes.fwd.a[L][0, k]), float(passes.y[0, k])
+    name = neuron_name(L, k, L)
+    what = f"class {names[k]}" if len(names) == state.spec.sizes[-1] else "its class"
+    if not np.isclose(np.sum(passes.y[0]), 1.0, rtol=0, atol=1e-12):  # not one class: δ = p·Σt − t
+        return f"{name} gave {what} a probability of {num(p)}; its share of the blame is δ = {num(d, True)}."
+    return (f"{name} gave {what} a probability of {num(p)} where the target is {num(t)}, so its share of the "
+            f"blame is δ = {num(p)} − {num(t)} = {num(d, True)}.")
+
+
 def blame_note(state, layer: int, index: int) -> str:
     """One or two sentences with the numbers: the neuron's δ and which upstream neuron takes
     the most blame, and why (it was the most active)."""
@@ -247,6 +268,8 @@ def blame_note(state, layer: int, index: int) -> str:
     a_in = passes.fwd.a[layer - 1][0]
     d = terms["delta"]
     first = f"{name}'s share of the blame is δ = {num(d, True)}."
+    if layer == L and softmax_output(state.spec):
+        first = _softmax_words(state, passes, index, d)
     if d == 0:
         return first + " With no blame of its own, it hands none to its weights."
     order = np.argsort(-np.abs(a_in), kind="stable")

@@ -6,8 +6,10 @@ base and AMS TeX is used.
 
 Every number comes from the passes the network graph draws (`shown_passes`, the same rule as
 network_view) and is written with `num()`, so it reads exactly as the graph's. Values the
-current phase has not revealed are "?", as on the graph. The one computation of its own is
-the gradient check's two extra costs on the example shown.
+current phase has not revealed are "?", as on the graph. Computations of its own: the gradient
+check's two extra costs on the example shown, and for a softmax output the steps the engine
+skips (each e^z and their sum, the column of softmax's Jacobian and the terms it makes with the
+loss's slope), written out to show how they collapse to the engine's δ = p − t.
 
 Not here: Dash components, callbacks, or any change to the engine's arithmetic.
 """
@@ -15,11 +17,14 @@ Not here: Dash components, callbacks, or any change to the engine's arithmetic.
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from engine import PENALTIES, ParamRef, example_passes
 from engine.activations import ACTIVATIONS
 from engine.losses import LOSSES
 
-# The engine's own test for BCE computed from logits, so the panel says "δ = o − t" exactly when the engine does.
+# The engine's own test for a loss computed from logits (BCE after a sigmoid, cross-entropy after a
+# softmax), so the panel says "δ = o − t" exactly when the engine does.
 from engine.passes import cost, uses_logits
 
 from .network_view import neuron_name
@@ -89,6 +94,12 @@ def _product_lines(factors: list[str], per_line: int = 5) -> list[str]:
     return lines
 
 
+def softmax_output(spec) -> bool:
+    """Whether the output is a softmax trained with cross-entropy, whose δ = p − t the panel derives
+    through softmax's Jacobian (each p_j depends on every z)."""
+    return uses_logits(spec) and spec.activations[-1] == "softmax"
+
+
 def _where(layer: int, n_layers: int) -> str:
     """The words Cursor.words uses for a layer."""
     return "the output layer" if layer == n_layers else f"layer {layer}"
@@ -113,12 +124,14 @@ def _prime_line(act: str, name: str, z_name: str, a: float, z: float, df: float)
 # ---------------------------------------------------------------- one neuron
 
 
-def _title(layer: int, index: int, n_layers: int, act: str | None) -> str:
+def _title(layer: int, index: int, n_layers: int, act: str | None, classes: tuple = ()) -> str:
+    """The neuron's name and place; an output that stands for a named class says which."""
     name = neuron_name(layer, index, n_layers)
     if layer == 0:
         return f"**{name}** · input {index + 1}"
     where = "output layer" if layer == n_layers else f"hidden layer {layer}"
-    return f"**{name}** · {where}, neuron {index + 1} · {ACTIVATIONS[act].title}"
+    which = f"class {classes[index]}" if layer == n_layers and classes else f"neuron {index + 1}"
+    return f"**{name}** · {where}, {which} · {ACTIVATIONS[act].title}"
 
 
 def neuron_equations(state, layer: int, index: int) -> str:
@@ -134,7 +147,11 @@ def neuron_equations(state, layer: int, index: int) -> str:
         return f"{_title(0, index, L, None)}\n\n${tex_name(0, index, L)} = {_n(x)}$: an input is data, " \
                "with no weights, no z and no δ."
     act = spec.activations[layer - 1]
-    parts = [_title(layer, index, L, act), _forward_block(state, params, passes, shown, layer, index)]
+    names = state.data.class_names()
+    classes = names if len(names) == spec.sizes[-1] else ()
+    parts = [_title(layer, index, L, act, classes), _forward_block(state, params, passes, shown, layer, index)]
+    if layer == L and softmax_output(spec):
+        parts.append(_cross_entropy_block(state, passes, shown))
     parts.append(_delta_block(state, params, passes, shown, layer, index))
     return "\n\n".join(parts)
 
@@ -145,7 +162,8 @@ def _forward_block(state, params, passes, shown, layer: int, index: int) -> str:
     name, z_name = tex_name(layer, index, L), rf"z_{{{tex_name(layer, index, L)}}}"
     t = ACTIVATIONS[act].tex
     if layer > shown.forward_to:
-        return _display([rf"{z_name} &= \;?", rf"{name} &= {t.f}({z_name}) = \;?"]) + \
+        rule = _softmax_rule(name) if layer == L and softmax_output(state.spec) else rf"{t.f}({z_name})"
+        return _display([rf"{z_name} &= \;?", rf"{name} &= {rule} = \;?"]) + \
             f"\n\n*z and {neuron_name(layer, index, L)} appear when the signal reaches {_where(layer, L)} (forward phase).*"
     a_in = passes.fwd.a[layer - 1][0]
     w, b = params.W[layer][index], float(params.b[layer][index])
@@ -153,7 +171,10 @@ def _forward_block(state, params, passes, shown, layer: int, index: int) -> str:
     terms = [rf"{_term(float(w[j]))} \cdot {_term(float(a_in[j]))}" for j in range(len(a_in))] + [_term(b)]
     lines = [rf"{z_name} &= \textstyle\sum_j w_{{j \to {name}}}\, {_generic(layer - 1, L)} + b_{{{name}}}"]
     lines += _sum_lines(terms)
-    lines += [rf"&= {_n(z, True)}", rf"{name} &= {t.f}({z_name}) = {t.f}({_n(z, True)})", rf"&= {_n(a)}"]
+    lines.append(rf"&= {_n(z, True)}")
+    if layer == L and softmax_output(state.spec):
+        return _softmax_lines(state, passes, index, lines)
+    lines += [rf"{name} &= {t.f}({z_name}) = {t.f}({_n(z, True)})", rf"&= {_n(a)}"]
     return _display(lines) + f"\n\n${t.definition}$"
 
 
@@ -164,15 +185,134 @@ def _delta_block(state, params, passes, shown, layer: int, index: int) -> str:
         return _display([rf"\delta_{{{name}}} &= \frac{{\partial C}}{{\partial z_{{{name}}}}} = \;?"]) + \
             f"\n\n*δ, this neuron's share of the blame, appears when the blame reaches {_where(layer, L)} " \
             "(backward phase).*"
+    d = float(passes.bwd.delta[layer][0, index])
+    bias_line = rf"\frac{{\partial C}}{{\partial b_{{{name}}}}} &= \delta_{{{name}}} = {_n(d, True)}"
+    if layer == L and softmax_output(state.spec):
+        return _softmax_delta(state, passes, index, bias_line)
     lines = _output_delta_lines(state, passes, index) if layer == L else \
         _hidden_delta_lines(state, params, passes, layer, index)
-    d = float(passes.bwd.delta[layer][0, index])
-    lines.append(rf"\frac{{\partial C}}{{\partial b_{{{name}}}}} &= \delta_{{{name}}} = {_n(d, True)}")
+    lines.append(bias_line)
     text = _display(lines)
     if layer == L and uses_logits(state.spec):
         text += "\n\n*Cross-entropy after a sigmoid: σ′(z) = o(1 − o) cancels the loss's 1 / (o(1 − o)), " \
                 "so the engine computes δ = o − t straight from z, never dividing by a tiny o(1 − o).*"
     return text
+
+
+# ---------------------------------------------------------------- softmax and cross-entropy at the output
+# The one place where an output's value depends on the other outputs' z: written out in full, with
+# the example's numbers, since this is where students get lost.
+
+
+def _softmax_parts(state, passes):
+    """(z, p, t) of the output layer on the example shown, each of shape (n_out,)."""
+    L = state.spec.n_layers
+    return passes.fwd.z[L][0], passes.fwd.a[L][0], passes.y[0]
+
+
+def _one_hot(t) -> int | None:
+    """The index of the example's class when t is one 1 and zeros, else None."""
+    ones = [j for j, v in enumerate(t) if v == 1.0]
+    return ones[0] if len(ones) == 1 and all(v == 0.0 for j, v in enumerate(t) if j != ones[0]) else None
+
+
+def _class_words(state, j: int) -> str:
+    """"o₂ (B)" when the data names its classes, else "o₂"."""
+    L, names = state.spec.n_layers, state.data.class_names()
+    name = neuron_name(L, j, L)
+    return f"{name} ({names[j]})" if len(names) == state.spec.sizes[-1] else name
+
+
+def _softmax_rule(name: str) -> str:
+    """e^{z_k} / Σ_j e^{z_j} for the output named `name` (TeX)."""
+    return rf"\frac{{e^{{z_{{{name}}}}}}}{{\sum_j e^{{z_{{o_{{j}}}}}}}}"
+
+
+def _softmax_lines(state, passes, k: int, lines: list[str]) -> str:
+    """z's display continued: e^z of every output, their sum, and this output's share of it."""
+    L = state.spec.n_layers
+    z, p, _ = _softmax_parts(state, passes)
+    with np.errstate(over="ignore"):  # e^z beyond the largest float reads "—"; p itself is the engine's
+        e = np.exp(z)
+    total = float(np.sum(e))
+    outs = [tex_name(L, j, L) for j in range(len(z))]
+    name, sum_name = outs[k], r"\textstyle\sum_j e^{z_{o_{j}}}"
+    powers = _sum_lines([rf"e^{{{_n(float(v))}}}" for v in z], per_line=4)
+    powers[0] = f"{sum_name} {powers[0]}"
+    lines += powers + _sum_lines([_n(float(v)) for v in e], per_line=4) + [rf"&= {_n(total)}"]
+    lines += [rf"{name} &= {_softmax_rule(name)} = \frac{{{_n(float(e[k]))}}}{{{_n(total)}}}",
+              rf"&= {_n(float(p[k]))}"]
+    shares = ", ".join(f"{_class_words(state, j)} = {num(float(p[j]))}" for j in range(len(p)))
+    definition = ACTIVATIONS[state.spec.activations[-1]].tex.definition
+    return _display(lines) + f"\n\n*The outputs are the classes' probabilities p, adding up to 1: {shares}. " \
+        "Each depends on every z, through the one sum.*\n\n" + f"${definition}$"
+
+
+def _cross_entropy_block(state, passes, shown) -> str:
+    """C = −Σ t_k log p_k on the example shown: −log of the example's class's probability."""
+    L = state.spec.n_layers
+    rule = r"C &= -\textstyle\sum_k t_{k} \log(o_{k})"  # brackets: MathML sets no space after "log"
+    if not shown.loss:
+        return _display([rf"{rule} = \;?"]) + "\n\n*The loss appears at the loss phase.*"
+    _, p, t = _softmax_parts(state, passes)
+    true = _one_hot(t)
+    terms = [rf"{_term(float(t[j]))} \cdot \log({_n(float(p[j]))})" for j in range(len(p))]
+    lines = [rule + (rf" = -\log({tex_name(L, true, L)})" if true is not None else "")]
+    for start in range(0, len(terms), 2):  # two terms a line: the maths panel is narrow
+        chunk = " + ".join(terms[start : start + 2])
+        lines.append(("&= -(" if start == 0 else r"&\quad + ") + chunk + (")" if start + 2 >= len(terms) else ""))
+    if true is not None:
+        lines.append(rf"&= -\log({_n(float(p[true]))})")
+    lines.append(rf"&= {_n(float(passes.bwd.per_example[0]))}")
+    text = _display(lines)
+    if true is not None:
+        text += f"\n\n*Only the example's class counts, {_class_words(state, true)}: the loss is near 0 when " \
+                "its probability is near 1, and grows without end as it falls to 0.*"
+    return text
+
+
+def _softmax_delta(state, passes, k: int, bias_line: str) -> str:
+    """δ = ∂C/∂z_k through softmax's Jacobian, ∂p_j/∂z_k = p_j(δ_jk − p_k), with the example's
+    numbers, and how the sum collapses to p_k·Σt − t_k, the engine's δ (p − t for one class)."""
+    spec = state.spec
+    L = spec.n_layers
+    _, p, t = _softmax_parts(state, passes)
+    n_out = len(p)
+    outs = [tex_name(L, j, L) for j in range(n_out)]
+    name, z_name = outs[k], rf"z_{{{outs[k]}}}"
+    d = float(passes.bwd.delta[L][0, k])
+    jacobian = p * ((np.arange(n_out) == k) - p[k])  # the column of ∂p_j/∂z_k for this k
+    slope = LOSSES[spec.loss].slope_tex("o_{j}", "t_{j}", n_out)
+    lines = [rf"\delta_{{{name}}} &= {_frac('C', z_name)} = \textstyle\sum_j {_frac('C', 'o_{j}')}\, {_frac('o_{j}', z_name)}",
+             rf"{_frac('C', 'o_{j}')} &= {slope}"]
+    for j in range(n_out):
+        pj, pk = _n(float(p[j])), _n(float(p[k]))
+        rule = rf"{name}\,(1 - {name}) = {pk}\,(1 - {pk})" if j == k else rf"-{outs[j]}\, {name} = -{pj} \cdot {pk}"
+        lines.append(rf"{_frac(outs[j], z_name)} &= {rule} = {_n(float(jacobian[j]), True)}")
+    # Each term as the loss's slope times the Jacobian's entry; its value as it collapses,
+    # −t_j·(δ_jk − p_k), which stays finite when a probability rounded to 0.
+    terms = [rf"-\frac{{{_n(float(t[j]))}}}{{{_n(float(p[j]))}}} \cdot {_term(float(jacobian[j]))}" for j in range(n_out)]
+    for start in range(0, n_out, 2):
+        lines.append((rf"\delta_{{{name}}} &= " if start == 0 else r"&\quad ") + " ".join(terms[start : start + 2]))
+    products = [-float(t[j]) * ((j == k) - float(p[k])) for j in range(n_out)]
+    lines += _sum_lines([_term(v) for v in products], per_line=4) + [rf"&= {_n(d, True)}"]
+    intro = (f"*The probabilities share one sum, so raising ${z_name}$ lifts {neuron_name(L, k, L)} and lowers "
+             r"every other one: the blame comes through every class j, each term the loss's slope "
+             rf"$\partial C / \partial o_{{j}}$ times how $o_{{j}}$ moves with ${z_name}$ "
+             "(this column of softmax's Jacobian).*")
+    one = math.isclose(float(np.sum(t)), 1.0, abs_tol=1e-12)  # one-hot, or any targets adding up to 1
+    collapse = [rf"\delta_{{{name}}} &= -t_{{{k + 1}}}\,(1 - {name}) + \textstyle\sum_{{j \ne {k + 1}}} t_{{j}}\, {name}",
+                rf"&= {name} \textstyle\sum_j t_{{j}} - t_{{{k + 1}}}"]
+    if one:
+        collapse.append(rf"&= {name} - t_{{{k + 1}}} = {_n(float(p[k]))} - {_n(float(t[k]))} = {_n(d, True)}")
+    else:
+        total = _term(float(np.sum(t)))
+        collapse.append(rf"&= {_n(float(p[k]))} \cdot {total} - {_term(float(t[k]))} = {_n(d, True)}")
+    words = "*The $o_{j}$ cancel, and the targets add up to 1:*" if one else "*The $o_{j}$ cancel:*"
+    engine_words = ("*So the engine computes δ = o − t straight from z: it never builds the Jacobian, and never "
+                    "divides by a tiny probability.*" if one else
+                    "*So the engine computes δ = o·Σt − t straight from z, never building the Jacobian.*")
+    return "\n\n".join([intro, _display(lines), words, _display(collapse + [bias_line]), engine_words])
 
 
 def _loss_slope(state, passes, k: int) -> tuple[str, str]:
@@ -257,7 +397,8 @@ def _last_factor(ref: ParamRef, passes, shown, n_layers: int) -> _Factor:
 
 
 def _output_factors(state, passes, shown, k: int) -> list[_Factor]:
-    """∂C/∂o · ∂o/∂z for output k; one factor ∂C/∂z = (o − t)/n when BCE is computed from logits."""
+    """∂C/∂o · ∂o/∂z for output k; one factor ∂C/∂z when the loss is computed from logits
+    ((o − t)/n for BCE, p − t after a softmax, whose o_k depends on every z: no one ∂o/∂z to show)."""
     spec = state.spec
     L = spec.n_layers
     name, z_name = tex_name(L, k, L), rf"z_{{{tex_name(L, k, L)}}}"

@@ -26,7 +26,7 @@ from components.blame import (
     layer_blame_figure,
 )
 from components.equations import shown_passes
-from components.numbers import MINUS, num
+from components.numbers import MINUS, num, sub
 from engine.activations import ACTIVATIONS
 
 from .test_equations import NETWORKS, at, default, lesson, walk
@@ -158,6 +158,33 @@ def test_blame_figure_of_the_output_shows_the_loss_slope():
     bce = at(lesson((2, 3, 1), ("tanh", "sigmoid"), "bce", seed=4), 3)
     top, _ = blame_figure(bce, 2, 0)["data"]
     assert top["y"] == ["δ = o₁ − t"] and len(top["x"]) == 1
+    two = at(lesson((2, 3, 2), ("tanh", "sigmoid"), "bce", seed=4), 3)  # BCE is averaged over the outputs
+    assert blame_figure(two, 2, 1)["data"][0]["y"] == ["δ = (o₂ − t)/2"]
+
+
+@pytest.mark.parametrize("steps", [0, 3])
+def test_a_softmax_output_takes_p_minus_t_in_every_phase(steps):
+    # Cross-entropy after a softmax: the engine's δ is p − t straight from z, so the picture shows that
+    # one bar, never a ∂C/∂o and a softmax′ the backward pass does not compute.
+    for state in walk(engine.train_steps(engine.PRESETS["three_classes"].state(), steps)):
+        _, passes, shown = shown_passes(state)
+        L = state.spec.n_layers
+        p, t, d = passes.fwd.a[L][0], passes.y[0], passes.bwd.delta[L][0]
+        for k in range(3):
+            fig, note = blame_figure(state, L, k), blame_note(state, L, k)
+            if shown.backward_from > L:
+                assert fig["data"] == [] and note == NOT_YET + "."
+                continue
+            assert d[k] == pytest.approx(p[k] - t[k], abs=1e-15)
+            top, bottom = fig["data"]
+            assert top["y"] == [f"δ = o{sub(k + 1)} − t{sub(k + 1)}"] and top["x"] == [float(d[k])]
+            assert not any("∂C/∂o" in label for label in top["y"])
+            assert fig["layout"]["xaxis"]["title"]["text"] == "δ = ∂C/∂z"
+            assert bottom["x"] == pytest.approx(passes.bwd.grad_W[L][k].tolist(), rel=1e-12, abs=1e-300)
+            assert blame_figure_height(state, L, k) == blame_figure_height(state, L, 0)  # one bar above the inputs'
+            assert note.startswith(f"o{sub(k + 1)} gave class {'ABC'[k]} a probability of {num(float(p[k]))} "
+                                   f"where the target is {num(float(t[k]))}, so its share of the blame is "
+                                   f"δ = {num(float(p[k]))} − {num(float(t[k]))} = {num(float(d[k]), True)}.")
 
 
 def test_blame_figure_waits_for_the_backward_phase():

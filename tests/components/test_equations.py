@@ -33,9 +33,11 @@ from components.equations import (
 )
 from components.network_view import network_view
 from components.numbers import MINUS, num
+from components.tex import term
 from components.update_maths import update_terms
 from engine import ParamRef
 from engine.activations import ACTIVATIONS
+from engine.losses import refusal
 
 # Cursor indices of the default lesson (L = 2): −1 ready, 0 forward 1, 1 forward 2, 2 loss,
 # 3 backward 2, 4 backward 1, 5 update.
@@ -62,16 +64,21 @@ def walk(state):
     return states
 
 
-def lesson(sizes, activations, loss, seed=0, decay=0.0, penalty="l2"):
-    """A one-example lesson with random weights, biases, input and target (targets in (0, 1) for BCE),
-    its weights penalised at rate `decay` by `penalty` (engine/penalties.py)."""
+def lesson(sizes, activations, loss, seed=0, decay=0.0, penalty="l2", y=None):
+    """A one-example lesson with random weights, biases, input and target (targets in (0, 1) for BCE,
+    one class of the outputs, one-hot, for cross-entropy; or `y`), its weights penalised at rate
+    `decay` by `penalty` (engine/penalties.py)."""
     spec = engine.NetworkSpec(sizes, activations, loss, "uniform", init_scale=1.0)
     rng = np.random.default_rng(seed)
     params = engine.init_params(spec, rng)
     params = engine.Params(params.W, (None,) + tuple(rng.uniform(-0.5, 0.5, b.shape) for b in params.b[1:]))
     x = tuple(float(v) for v in rng.uniform(-1.5, 1.5, sizes[0]))
     low = 0.05 if loss == "bce" else -1.0
-    y = tuple(float(v) for v in rng.uniform(low, 0.95, sizes[-1]))
+    if y is None:
+        y = tuple(float(v) for v in rng.uniform(low, 0.95, sizes[-1]))
+        if loss == "cross_entropy":
+            true = int(rng.integers(sizes[-1]))
+            y = tuple(float(k == true) for k in range(sizes[-1]))
     data = engine.DataSpec(name="explicit", x=(x,), y=(y,), test_fraction=0.0, seed=seed, kind="regression")
     train = engine.TrainConfig("sgd", 0.5, batch_size=1, weight_decay=decay, penalty=penalty)
     return engine.LabState("test lesson", seed, spec, params, train, data)
@@ -85,6 +92,8 @@ NETWORKS = {
     "bce sigmoid 3-2-2 relu": lambda: lesson((3, 2, 2), ("relu", "sigmoid"), "bce", seed=5),
     "circle (bce, many examples)": lambda: engine.PRESETS["circle"].state(),
     "one path through two layers": lambda: lesson((2, 2, 1, 1), ("leaky_relu", "tanh", "linear"), "mse", seed=6),
+    "three_classes (softmax, cross-entropy)": lambda: engine.PRESETS["three_classes"].state(),
+    "softmax 3-2-4 relu": lambda: lesson((3, 2, 4), ("relu", "softmax"), "cross_entropy", seed=7),
 }
 
 
@@ -290,10 +299,10 @@ def test_an_l1_penalty_adds_lambda_sign_w_to_the_chain():
 def random_lessons(draw):
     n_in = draw(st.integers(1, 3))
     hidden = draw(st.lists(st.integers(1, 3), min_size=0, max_size=2))
-    n_out = draw(st.integers(1, 2))
     loss = draw(st.sampled_from(tuple(engine.LOSSES)))
-    acts = tuple(draw(st.sampled_from(tuple(engine.ACTIVATIONS))) for _ in hidden)
-    out = "sigmoid" if loss == "bce" else draw(st.sampled_from(tuple(engine.ACTIVATIONS)))
+    acts = tuple(draw(st.sampled_from(engine.HIDDEN_ACTIVATIONS)) for _ in hidden)
+    out = draw(st.sampled_from(tuple(a for a in engine.ACTIVATIONS if not refusal(loss, a))))
+    n_out = draw(st.integers(2 if ACTIVATIONS[out].output_only else 1, 3))  # a softmax shares among 2 or more
     state = lesson((n_in, *hidden, n_out), (*acts, out), loss, seed=draw(st.integers(0, 2**16)))
     if draw(st.booleans()):
         state = engine.full_step(state)
@@ -309,6 +318,10 @@ def test_the_chain_is_the_gradient_on_random_networks(state):
         factors = chain_factors(state, ref)
         assert all(np.isfinite(v) for _, v in factors)
         assert math.prod(v for _, v in factors) == pytest.approx(edge_gradient(state, ref), rel=1e-12, abs=1e-300)
+    for l in range(1, state.spec.n_layers + 1):  # and every neuron's own panel is well-formed TeX
+        for i in range(state.spec.sizes[l]):
+            for tex, _ in maths(neuron_equations(state, l, i)):
+                check_tex(tex)
 
 
 # ---------------------------------------------------------------- gradient check
@@ -426,7 +439,8 @@ def test_every_number_on_the_panel_is_an_engine_number(index):
 # converts every panel of every phase): a new one is added here on purpose, and checked there.
 TEX_COMMANDS = {"frac", "dfrac", "partial", "cdot", "sigma", "tanh", "max", "mathrm", "text", "textstyle", "sum",
                 "delta", "lambda", "quad", "le", "to", "begin", "end", ";", ",", " ", "\\",
-                "bar", "eta", "mu", "beta", "hat", "sqrt", "epsilon", "times"}  # the update's rules (base TeX)
+                "bar", "eta", "mu", "beta", "hat", "sqrt", "epsilon", "times",  # the update's rules (base TeX)
+                "log", "ne"}  # softmax with cross-entropy
 
 
 def maths(markdown):
@@ -458,3 +472,133 @@ def test_the_tex_is_well_formed_in_every_phase(name):
             assert found
             for tex, _ in found:
                 check_tex(tex)
+
+
+# ---------------------------------------------------------------- softmax with cross-entropy at the output
+
+
+def three_classes():
+    return engine.PRESETS["three_classes"].state()
+
+
+def line_of(text: str, start: str) -> str:
+    """The one line of the panel's TeX that starts with `start`, without its row break."""
+    found = [line.removesuffix(" \\\\") for line in text.splitlines() if line.startswith(start)]
+    assert len(found) == 1, (start, found)
+    return found[0]
+
+
+def softmax_by_hand(z, t, k):
+    """p = e^z / Σe^z; the column ∂p_j/∂z_k = p_j(δ_jk − p_k) of softmax's Jacobian; each term
+    (−t_j/p_j)·∂p_j/∂z_k of ∂C/∂z_k; and C = −Σ t log p: all from z and t alone."""
+    e = np.exp(z)
+    p = e / e.sum()
+    jacobian = np.array([p[j] * ((j == k) - p[k]) for j in range(len(p))])
+    return e, p, jacobian, -t / p * jacobian, -float(np.sum(t * np.log(p)))
+
+
+@pytest.mark.parametrize("steps", [0, 3])
+def test_softmax_output_written_out_with_the_engines_numbers_in_every_phase(steps):
+    for state in walk(engine.train_steps(three_classes(), steps)):
+        _, passes, shown = shown_passes(state)
+        L = state.spec.n_layers
+        z, t = passes.fwd.z[L][0], passes.y[0]
+        p, d = passes.fwd.a[L][0], passes.bwd.delta[L][0]
+        true = int(np.argmax(t))
+        for k in range(3):
+            e, p_hand, jacobian, terms, c_hand = softmax_by_hand(z, t, k)
+            assert p == pytest.approx(p_hand, rel=1e-12)  # the engine's probabilities
+            text = neuron_equations(state, L, k)
+            assert text.startswith(f"**o{'₁₂₃'[k]}** · output layer, class {'ABC'[k]} · Softmax")
+            o = f"o_{{{k + 1}}}"
+            if shown.forward_to < L:
+                assert f"{o} &= \\frac{{e^{{z_{{{o}}}}}}}{{\\sum_j e^{{z_{{o_{{j}}}}}}}} = \\;?" in text
+                assert not numbers_written(text)
+                continue
+            # p_k = e^{z_k} / Σ_j e^{z_j}: the z's, each e^z, the sum, the division
+            assert line_of(text, r"\textstyle\sum_j e^{z_{o_{j}}} &=").endswith(
+                " + ".join(f"e^{{{num(float(v))}}}" for v in z))
+            assert "&= " + " + ".join(num(float(v)) for v in e) + " \\\\\n" in text
+            assert f"\\frac{{{num(float(e[k]))}}}{{{num(float(e.sum()))}}}" in line_of(text, f"{o} &=")
+            assert f"&= {num(float(p[k]))}\n" in text
+            assert ", ".join(f"o{'₁₂₃'[j]} ({'ABC'[j]}) = {num(float(p[j]))}" for j in range(3)) in text
+            # C = −Σ t log p = −log p of the example's class, the engine's loss on it
+            c = float(passes.bwd.per_example[0])
+            assert c == pytest.approx(c_hand, rel=1e-12)
+            if not shown.loss:
+                assert r"C &= -\textstyle\sum_k t_{k} \log(o_{k}) = \;?" in text and num(c) not in text
+            else:
+                assert line_of(text, "C &=").endswith(f"= -\\log(o_{{{true + 1}}})")
+                assert f"&= -\\log({num(float(p[true]))}) \\\\\n&= {num(c)}\n" in text
+                for j in range(3):  # every class's term, each t_k·log(p_k)
+                    assert f"{term(float(t[j]))} \\cdot \\log({num(float(p[j]))})" in text
+            if shown.backward_from > L:
+                assert r"\delta_{" + o + r"} &= \frac{\partial C}{\partial z_{" + o + r"}} = \;?" in text
+                assert "Jacobian" not in text
+                continue
+            # δ_k = Σ_j ∂C/∂p_j · ∂p_j/∂z_k: the Jacobian's column, each term, and p_k − t_k
+            assert d[k] == pytest.approx(float(np.sum(terms)), abs=1e-12)
+            assert d[k] == pytest.approx(p[k] - t[k], abs=1e-15)
+            for j in range(3):
+                entry = line_of(text, rf"\frac{{\partial o_{{{j + 1}}}}}{{\partial z_{{{o}}}}} &=")
+                assert entry.endswith(f"= {num(float(jacobian[j]), True)}")
+                assert f"-\\frac{{{num(float(t[j]))}}}{{{num(float(p[j]))}}} \\cdot {term(float(jacobian[j]))}" in text
+            assert "\n&= " + " + ".join(term(float(v)) for v in terms) + " \\\\\n" in text
+            assert f"&= {o} - t_{{{k + 1}}} = {num(float(p[k]))} - {num(float(t[k]))} = {num(float(d[k]), True)}" in text
+            assert f"\\delta_{{{o}}} = {num(float(d[k]), True)}" in text  # ∂C/∂b = δ, the graph's δ
+            assert "Jacobian" in text and "δ = o − t" in text and "after a sigmoid" not in text
+
+
+def test_every_number_on_the_softmax_panel_is_the_engines_or_softmaxs():
+    start = engine.train_steps(three_classes(), 2)
+    for index in range(start.cursor.n_phases):
+        state = at(start, index)
+        _, passes, _ = shown_passes(state)
+        L = state.spec.n_layers
+        z, t = passes.fwd.z[L][0], passes.y[0]
+        allowed = engine_numbers(state) | {num(float(passes.bwd.per_example[0]))}
+        for k in range(3):
+            e, _, jacobian, terms, _ = softmax_by_hand(z, t, k)
+            allowed |= {num(float(v), signed) for v in (*e, e.sum(), *jacobian, *terms) for signed in (False, True)}
+        for ref in engine.all_refs(state.spec):
+            if ref.layer == L or ref.row == 0:  # the outputs' panels, and a hidden neuron's of each layer
+                # Up to the update: Adam's rule writes its own constants (tests/components/test_update_maths.py).
+                shown = numbers_written(equations_markdown(state, ref).split("#### The update")[0])
+                assert set(shown) <= allowed, (ref, set(shown) - allowed)
+
+
+def test_softmax_after_targets_that_are_not_one_class():
+    # Explicit data may ask for a share of two classes, or targets that do not add up to 1; the engine's
+    # δ is then p·Σt − t, and the panel writes the same.
+    for y, total in (((0.25, 0.75), None), ((0.5, 1.0), 1.5)):
+        state = at(lesson((2, 3, 2), ("tanh", "softmax"), "cross_entropy", seed=8, y=y), 4)
+        _, passes, _ = shown_passes(state)
+        p, d = passes.fwd.a[2][0], passes.bwd.delta[2][0]
+        assert d == pytest.approx(p * sum(y) - np.array(y), abs=1e-15)
+        for k in range(2):
+            text = neuron_equations(state, 2, k)
+            assert r"= -\log(o_" not in text  # no one class to take the log of
+            assert f"&= {num(float(passes.bwd.per_example[0]))}\n" in text
+            if total is None:
+                assert f"= {num(float(p[k]))} - {num(y[k])} = {num(float(d[k]), True)}" in text
+            else:
+                assert f"= {num(float(p[k]))} \\cdot {num(total)} - {num(y[k])} = {num(float(d[k]), True)}" in text
+                assert "o·Σt − t" in text
+
+
+def test_the_sigmoid_note_is_for_bce_alone():
+    bce = neuron_equations(at(lesson((2, 3, 2), ("tanh", "sigmoid"), "bce", seed=4), 3), 2, 0)
+    assert "after a sigmoid" in bce and "Jacobian" not in bce
+    assert r"\,/\, 2" in bce  # BCE is averaged over its two outputs; cross-entropy over classes is not
+    softmax = neuron_equations(at(three_classes(), 4), 3, 0)
+    assert "after a sigmoid" not in softmax and r"\,/\," not in softmax
+
+
+def test_the_chain_of_a_softmax_output_weight_starts_from_delta():
+    state = at(three_classes(), 4)
+    _, passes, _ = shown_passes(state)
+    factors = chain_factors(state, "W3[2,1]")
+    assert [label for label, _ in factors] == [r"\frac{\partial C}{\partial z_{o_{3}}}",
+                                               r"\frac{\partial z_{o_{3}}}{\partial w}"]
+    p, t = passes.fwd.a[3][0, 2], passes.y[0, 2]
+    assert [v for _, v in factors] == pytest.approx([p - t, passes.fwd.a[2][0, 1]], rel=1e-12)

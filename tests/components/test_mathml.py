@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import engine
-from components.equations import equations_markdown
+from components.equations import equations_markdown, neuron_equations
 from components.mathml import equations_html, formula
 from components.update_maths import update_markdown
 from tests.components.test_equations import NETWORKS, maths, walk
@@ -101,3 +101,14 @@ def test_tables_and_emphasis_are_html():
     page = equations_html("| method | ∂C/∂w |\n|:--|--:|\n| backprop | $+0.125$ |\n\n*A note.*")
     assert "<table>" in page and 'style="text-align:right"' in page and "<em>A note.</em>" in page
     assert text_of(page).count("0.125") == 1
+
+
+def test_the_softmax_derivation_converts():
+    # The output of the three-class lesson at its backward phase: e^z, log, ≠ and the Jacobian's column.
+    state = engine.PRESETS["three_classes"].state()
+    while state.cursor.revealed().backward_from > state.spec.n_layers:
+        state = engine.advance(state)
+    markdown = neuron_equations(state, 3, 1)
+    check_page(markdown)
+    shown = text_of(equations_html(markdown))
+    assert "\u2260" in shown and "log" in shown and "Jacobian" in shown

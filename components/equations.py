@@ -308,7 +308,7 @@ def _softmax_delta(state, passes, k: int, bias_line: str) -> str:
     else:
         total = _term(float(np.sum(t)))
         collapse.append(rf"&= {_n(float(p[k]))} \cdot {total} - {_term(float(t[k]))} = {_n(d, True)}")
-    words = "*The $o_{j}$ cancel, and the targets add up to 1:*" if one else "*The $o_{j}$ cancel:*"
+    words = "*The oⱼ cancel, and the targets add up to 1:*" if one else "*The oⱼ cancel:*"
     engine_words = ("*So the engine computes δ = o − t straight from z: it never builds the Jacobian, and never "
                     "divides by a tiny probability.*" if one else
                     "*So the engine computes δ = o·Σt − t straight from z, never building the Jacobian.*")

@@ -99,29 +99,45 @@ def _data_options(shown) -> set:
 
 def surface_panel(state, hover, shown=None):
     """The data chart with the output's (or the hovered neuron's) surface, and its caption. `shown`:
-    the chart's options ticked: the test points, and the output read as a decision (class 0 or 1)."""
+    the chart's options ticked: the test points, and the output read as a decision (class 0 or 1, or
+    for several classes the class of the largest output)."""
     options = _data_options(shown)  # None (or junk): the test points, as the boxes start
     test = "test" in options
     data = engine.dataset(state.data)
+    classes = data.classes if data.kind == "classification" else ()
     if data.raw_train.shape[1] > 2:
         return data_figure(data.raw_train[:, :2], data.y_train, data.raw_test[:, :2], data.y_test,
-                           data.kind, state.example, show_test=test), "Data with more than two inputs: the first two shown."
+                           data.kind, state.example, show_test=test,
+                           classes=classes), "Data with more than two inputs: the first two shown."
     hovered = _hovered(state, hover)
-    layer, neuron = hovered or (state.spec.n_layers, 0)
+    L = state.spec.n_layers
+    layer, neuron = hovered or (L, 0)
+    # Several classes: the decision is read from the whole output layer at once, not one neuron.
+    whole = bool(classes) and not hovered and state.spec.sizes[L] == len(classes)
     # Discretized: the output as the decision the Scores tab counts; a hidden neuron or a fit has none.
     discrete = "discrete" in options and not hovered and data.kind == "classification"
-    surf = surface(state, 50 if data.raw_train.shape[1] == 2 else 100, layer, neuron)
-    name = neuron_name(layer, neuron, state.spec.n_layers)
+    surf = surface(state, 50 if data.raw_train.shape[1] == 2 else 100, layer, None if whole else neuron)
+    # A hovered output of several classes is that class's probability, drawn in its colour.
+    of_class = neuron if hovered and classes and layer == L and neuron < len(classes) else None
+    name = neuron_name(layer, neuron, L)
     if hovered:
-        caption = (f"Neuron {name}'s own activation over the inputs, with the weights {as_of(state)} (move off the "
-                   "neuron to see the output).")
+        what = f" (the probability of class {classes[of_class]})" if of_class is not None else ""
+        caption = (f"Neuron {name}'s own activation{what} over the inputs, with the weights {as_of(state)} (move "
+                   "off the neuron to see the output).")
+    elif whole:
+        outputs = f"{neuron_name(L, 0, L)} … {neuron_name(L, len(classes) - 1, L)}"
+        caption = (f"The network's decision over the inputs: the class of the largest output ({outputs}), "
+                   + ("" if discrete else "pale where the network is unsure, ")
+                   + f"with the weights {as_of(state)}. Click a point to show it on the graph; hover a neuron "
+                   "to see its own surface.")
     else:
         caption = (f"The output {name} over the inputs, with the weights {as_of(state)}. Click a point to show it "
                    "on the graph; hover a neuron to see its own surface.")
         if discrete:
             caption = (f"The network's decision over the inputs: class 1 where {name} is above "
                        f"{metrics.BOUNDARY:g}, else class 0, with the weights {as_of(state)}.")
-    return charts.surface_figure(surf, data, state.example, show_test=test, discrete=discrete), caption
+    return charts.surface_figure(surf, data, state.example, show_test=test, discrete=discrete,
+                                 of_class=of_class), caption
 
 
 def slice_panel(state, name):

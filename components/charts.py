@@ -60,12 +60,15 @@ def history_figure(entries) -> dict:
 
 
 def data_figure(raw_train, y_train, raw_test, y_test, kind: str, example: int, curve=None,
-                show_test: bool = True) -> dict:
+                show_test: bool = True, classes: tuple = ()) -> dict:
     """The data as a person sees it: 2-D points by class, or 1-D y against x.
 
     The example on show gets a large ring; each training point carries its index
     so a click can choose it. `curve` (xs, ys) draws the network's fit for 1-D data.
     `show_test`: the test points too (hollow rings).
+    `classes`: the names of several classes (one-hot targets, a column per class); each point then
+    has its class's colour and mark, its hover and a legend name the class, and 1-D data is drawn
+    as class against x.
 
     Every mark has a dark part and a colour or light part, so it stands out on the light plot,
     the dark theme's plot and the decision surface alike: points have an ink rim, a test point's
@@ -73,39 +76,94 @@ def data_figure(raw_train, y_train, raw_test, y_test, kind: str, example: int, c
     """
     example = min(example, len(raw_train) - 1)
     one_d = raw_train.shape[1] == 1
-    if one_d:
-        xs_tr, ys_tr = raw_train[:, 0], y_train[:, 0]
-        xs_te, ys_te = raw_test[:, 0], y_test[:, 0]
+    several = bool(classes) and kind == "classification"
+    if several:
+        label_tr, label_te = class_of(y_train), class_of(y_test)
+        colour_tr, colour_te = class_colours(y_train, classes), class_colours(y_test, classes)
+        ys_tr, ys_te = ((np.array(label_tr, dtype=float), np.array(label_te, dtype=float)) if one_d
+                        else (raw_train[:, 1], raw_test[:, 1]))
+    elif one_d:
+        ys_tr, ys_te = y_train[:, 0], y_test[:, 0]
         colour_tr, colour_te = palette.TRAIN, palette.TEST
     else:
-        xs_tr, ys_tr = raw_train[:, 0], raw_train[:, 1]
-        xs_te, ys_te = raw_test[:, 0], raw_test[:, 1]
+        ys_tr, ys_te = raw_train[:, 1], raw_test[:, 1]
         colour_tr = class_colours(y_train) if kind == "classification" else palette.TRAIN
         colour_te = class_colours(y_test) if kind == "classification" else palette.TEST
-    traces = [
-        {"type": "scatter", "mode": "markers", "name": "train", "x": xs_tr.tolist(), "y": ys_tr.tolist(),
-         "customdata": list(range(len(xs_tr))), "hovertemplate": "example %{customdata}<extra>train</extra>",
-         "marker": {"color": colour_tr, "size": 9, "line": {"color": palette.INK, "width": 1}}},
-    ]
+    xs_tr, xs_te = raw_train[:, 0], raw_test[:, 0]
+    train = {"type": "scatter", "mode": "markers", "name": "train", "x": xs_tr.tolist(), "y": ys_tr.tolist(),
+             "customdata": list(range(len(xs_tr))), "hovertemplate": "example %{customdata}<extra>train</extra>",
+             "marker": {"color": colour_tr, "size": 9, "line": {"color": palette.INK, "width": 1}}}
+    traces = [train]
+    if several:
+        # A little larger than two classes' dots: a square, diamond or triangle of 9 px is hard to
+        # tell from a circle at the back of a room.
+        train["marker"].update(symbol=class_symbols(label_tr), size=11)
+        train["text"] = [f"class {classes[k]}" for k in label_tr]
+        train["hovertemplate"] = "example %{customdata}, %{text}<extra>train</extra>"
     if len(xs_te) and show_test:
-        traces += _ringed("test", xs_te.tolist(), ys_te.tolist(), 8, colour_te, 2, palette.INK)
+        symbols = class_symbols(label_te) if several else None
+        traces += _ringed("test", xs_te.tolist(), ys_te.tolist(), 10 if several else 8, colour_te, 2, palette.INK,
+                          symbols)
+        if several:
+            traces[-1]["text"] = [f"class {classes[k]}" for k in label_te]
+            traces[-1]["hovertemplate"] = "%{text}<extra>test</extra>"
+            traces[-1].pop("hoverinfo")
     if curve is not None:
         traces.append({"type": "scatter", "mode": "lines", "name": "network", "x": list(curve[0]),
                        "y": list(curve[1]), "hoverinfo": "skip", "line": {"color": palette.OUTPUT, "width": 3}})
+    if several:
+        traces += _class_legend(classes)
     traces += _ringed("on show", [float(xs_tr[example])], [float(ys_tr[example])], 24, palette.INK, 3, "#ffffff")
-    xlabel, ylabel = ("x₁", "target") if one_d else ("x₁", "x₂")
-    return {"data": traces, "layout": base_layout(xaxis=axis(xlabel), yaxis=axis(ylabel), clickmode="event",
-                                               hovermode="closest")}
+    xlabel, ylabel = ("x₁", "class" if several else "target") if one_d else ("x₁", "x₂")
+    yaxis = axis(ylabel)
+    if several and one_d:
+        yaxis.update(tickvals=list(range(len(classes))), ticktext=list(classes))
+    layout = base_layout(xaxis=axis(xlabel), yaxis=yaxis, clickmode="event", hovermode="closest")
+    if several:
+        for trace in traces:
+            trace.setdefault("showlegend", False)  # only the keys
+        # Right of the plot, at its top: the chart is wider than tall and its plot square-ish, so the
+        # width has room to spare. A click on a key would only hide the key, not its class.
+        layout.update(showlegend=True, legend={"x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top",
+                                               "itemclick": False, "itemdoubleclick": False})
+    return {"data": traces, "layout": layout}
 
 
-def _ringed(name: str, xs: list, ys: list, size: int, colour, width: float, casing: str) -> list:
-    """Hollow rings in `colour` over a ring 2.5 px wider in `casing`: two traces, the ring itself last."""
+def _class_legend(classes) -> list:
+    """One key per class, its colour and mark: traces with no point of their own, so the points stay
+    in one trace (a click's customdata is the example) and the legend still names every class."""
+    return [{"type": "scatter", "mode": "markers", "name": f"class {name}", "x": [None], "y": [None],
+             "showlegend": True, "hoverinfo": "skip",
+             "marker": {"color": palette.CLASS_COLOURS[k], "symbol": palette.CLASS_SYMBOLS[k], "size": 12,
+                        "line": {"color": palette.INK, "width": 1}}}
+            for k, name in enumerate(classes)]
+
+
+def _ringed(name: str, xs: list, ys: list, size: int, colour, width: float, casing: str, symbols=None) -> list:
+    """Hollow rings in `colour` over a ring 2.5 px wider in `casing`: two traces, the ring itself last.
+    `symbols`: each ring's mark (a class's), instead of a circle."""
     def ring(line_colour, line_width, trace_name):
+        marker = {"color": "rgba(0,0,0,0)", "size": size, "line": {"color": line_colour, "width": line_width}}
+        if symbols is not None:
+            marker["symbol"] = symbols
         return {"type": "scatter", "mode": "markers", "name": trace_name, "x": xs, "y": ys, "hoverinfo": "skip",
-                "marker": {"color": "rgba(0,0,0,0)", "size": size, "line": {"color": line_colour, "width": line_width}}}
+                "marker": marker}
 
     return [ring(casing, width + 2.5, f"{name} (casing)"), ring(colour, width, name)]
 
 
-def class_colours(y) -> list:
+def class_of(y) -> list:
+    """Each example's class index, from one-hot targets (a column per class)."""
+    return np.argmax(np.asarray(y), axis=1).tolist()
+
+
+def class_colours(y, classes: tuple = ()) -> list:
+    """Each point's colour: for 0/1 targets the sign colours (1 blue, 0 orange); for several
+    `classes` (one-hot targets) its class's colour."""
+    if classes:
+        return [palette.CLASS_COLOURS[k] for k in class_of(y)]
     return [palette.POSITIVE if v > 0.5 else palette.NEGATIVE for v in np.asarray(y)[:, 0]]
+
+
+def class_symbols(labels) -> list:
+    return [palette.CLASS_SYMBOLS[k] for k in labels]

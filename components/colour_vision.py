@@ -53,7 +53,14 @@ MEANINGS = {
     "input": palette.INPUT,
     "hidden": palette.HIDDEN,
     "output": palette.OUTPUT,
+    # Several classes (a softmax output): a point's colour (with its mark) names its class...
+    **{f"class {name}": colour for name, colour in zip("ABCD", palette.CLASS_COLOURS)},
+    # ...and the decision surface's colour the class the network decides on there.
+    **{f"surface {name}": colour for name, colour in zip("ABCD", palette.SURFACE_CLASSES)},
 }
+# The surfaces are the plot's fill under the marks, never a mark on the page: they are held apart from
+# one another, not from the page's backgrounds.
+FILLS = tuple(name for name in MEANINGS if name.startswith("surface "))
 # --bg in assets/style.css (the page) and --card (panels).
 BACKGROUNDS = {"page": "#f4f6f9", "card": "#ffffff"}
 # The dark theme (assets/theme-dark.css) keeps every meaning colour; only words in the blame
@@ -63,6 +70,7 @@ DARK_BACKGROUNDS = {"page": "#12161d", "card": "#1b212b"}
 THEMES = {"light": (MEANINGS, BACKGROUNDS), "dark": (DARK_MEANINGS, DARK_BACKGROUNDS)}
 
 DICHROMATIC = ("normal", "protanopia", "deuteranopia", "tritanopia")
+_CLASS_PAIRS = tuple(combinations("ABCD", 2))
 # The pairs that are drawn together and must not be read as one another, each under the kinds
 # of vision it must hold for. Red-green deficiency is about 1 boy in 12, one or two students in most
 # classes (severity 1.0 is its worst case), and tritanopia costs nothing to add: every pair holds
@@ -72,6 +80,10 @@ DICHROMATIC = ("normal", "protanopia", "deuteranopia", "tritanopia")
 # blame by thickness, rings, δ labels and arrows; forward vs backward by the direction the
 # pulse travels; roles by column. Pairs left out share a meaning or never meet: a role colour
 # *is* the positive fill, the pulse runs on edges and never over a node, inputs get no blame.
+# Classes: a point's class is told by its mark too, and the surface's regions by the points in them
+# and the colour bar's names, so greyscale is not required of them (four hues cannot sit 10 apart
+# in lightness alone, and stay light enough for the ink-rimmed points on them). Class A and B are
+# the sign colours, as they are for two classes.
 REQUIREMENTS = (
     ("positive", "negative", DEFICIENCIES, "sign of a weight (edge colour; also dashed)"),
     ("input", "negative", DEFICIENCIES, "sign of an input's value (node fill)"),
@@ -87,6 +99,10 @@ REQUIREMENTS = (
     ("input", "hidden", DICHROMATIC, "neuron roles"),
     ("input", "output", DICHROMATIC, "neuron roles"),
     ("hidden", "output", DICHROMATIC, "neuron roles"),
+    *((f"class {p}", f"class {q}", DICHROMATIC, "classes of points (each with its own mark too)")
+      for p, q in _CLASS_PAIRS),
+    *((f"surface {p}", f"surface {q}", DICHROMATIC, "the network's decision: regions of the surface")
+      for p, q in _CLASS_PAIRS),
 )
 
 
@@ -284,7 +300,7 @@ def _checks(colours, backgrounds, requirements):
     """(first, second, visions) for every required pair and every colour against every background."""
     named = {**colours, **{f"bg:{k}": v for k, v in backgrounds.items()}}
     checks = [(p, q, visions) for p, q, visions, _ in requirements]
-    checks += [(c, f"bg:{b}", DEFICIENCIES) for b in backgrounds for c in colours]
+    checks += [(c, f"bg:{b}", DEFICIENCIES) for b in backgrounds for c in colours if c not in FILLS]
     return named, checks
 
 

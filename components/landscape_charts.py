@@ -5,6 +5,8 @@ Trace order is fixed and documented per figure, because the app patches single
 traces (the ball moves without resending the curve).
 """
 
+import dataclasses
+
 import numpy as np
 
 from engine import metrics
@@ -276,9 +278,64 @@ def waiting_figure(text: str) -> dict:
 
 
 _SURFACE_SCALE = [[0, palette.SURFACE_NEGATIVE], [0.5, "#ffffff"], [1, palette.SURFACE_POSITIVE]]
+# Several classes: where the network is unsure of its decision the surface fades towards white, as the
+# two-class surface does at its boundary: to this share of the class's surface colour at "no idea".
+UNSURE = 0.25
+# A class map's z is class + sureness, the sureness kept inside (0, 1): at a whole number the
+# colourscale would meet the next class's segment.
+SURE_RANGE = (0.01, 0.99)
 
 
-def surface_figure(surf, data, example: int, show_test: bool = True, discrete: bool = False) -> dict:
+# Several classes have a legend at the plot's top right (charts.data_figure): a colour bar goes under it.
+_UNDER_THE_KEYS = {"len": 0.5, "x": 1.02, "xanchor": "left", "y": 0, "yanchor": "bottom"}
+
+
+def _on_white(colour: str, share: float) -> str:
+    """`colour` (#rrggbb) at `share` on white, opaque: the same on either theme's plot."""
+    rgb = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(share * c + (1 - share) * 255):02x}" for c in rgb)
+
+
+def class_scale(n: int, discrete: bool = False) -> list:
+    """A colourscale of one segment per class, k/n … (k + 1)/n: class k's surface colour, from pale
+    (unsure) to full (sure); `discrete`: full all along. Segments meet at repeated stops, which Plotly
+    takes as a jump."""
+    scale = []
+    for k, full in enumerate(palette.SURFACE_CLASSES[:n]):
+        scale += [[k / n, full if discrete else _on_white(full, UNSURE)], [(k + 1) / n, full]]
+    return scale
+
+
+def class_map(probabilities: np.ndarray, discrete: bool = False) -> list:
+    """The heatmap's z over a grid of class probabilities (shape (..., n), n ≥ 2): the decided class k
+    (metrics.decisions, the largest probability) plus how sure the network is, (p_k − 1/n)/(1 − 1/n)
+    (0 when all n are equal, 1 when p_k is 1), kept within SURE_RANGE. `discrete`: the class alone.
+    A point with a non-finite probability is None, a gap."""
+    p = np.asarray(probabilities, dtype=float)
+    n = p.shape[-1]
+    finite = np.isfinite(p).all(axis=-1)
+    p = np.where(finite[..., None], p, 0.0)
+    decided = metrics.decisions(p, several=True)
+    if discrete:
+        z = decided.astype(float)
+    else:
+        sure = (p.max(axis=-1) - 1 / n) / (1 - 1 / n)
+        z = np.round(decided + np.clip(sure, *SURE_RANGE), 3)
+    return np.where(finite, z, None).tolist() if not finite.all() else z.tolist()
+
+
+def _class_heatmap(surf, names: tuple, discrete: bool) -> dict:
+    """One heatmap for every class: a trace per class would cost a replot each."""
+    n = surf.values.shape[-1]
+    ticks = list(range(n)) if discrete else [k + 0.5 for k in range(n)]
+    return {"type": "heatmap", "x": round_sig(surf.xs), "y": round_sig(surf.ys), "z": class_map(surf.values, discrete),
+            "zmin": -0.5 if discrete else 0.0, "zmax": n - 0.5 if discrete else float(n),
+            "colorscale": class_scale(n, discrete), "hoverinfo": "skip",
+            "colorbar": {**_UNDER_THE_KEYS, "thickness": 14, "tickvals": ticks, "ticktext": list(names), "ticks": ""}}
+
+
+def surface_figure(surf, data, example: int, show_test: bool = True, discrete: bool = False,
+                   of_class: int | None = None) -> dict:
     """The data (see charts.data_figure) over what the network computes there.
 
     2-D data: a heatmap of the neuron's activation under the points, on a fixed scale
@@ -286,22 +343,46 @@ def surface_figure(surf, data, example: int, show_test: bool = True, discrete: b
     read as a decision instead (metrics.decisions: class 1 above the boundary, else 0), in the
     scale's two end colours. 1-D data: the neuron's curve drawn through the points.
     `show_test`: the test points too.
+
+    Several classes (`data.classes`): a surface of the whole output layer (`surf.neuron` None) is
+    the network's decision, the class of the largest probability, in that class's colour, pale
+    where it is unsure (class_map); `discrete`: flat class colours. 1-D: the decided class against
+    x. `of_class`: the surface is class k's own output (its probability), drawn from white at 0 to
+    class k's colour at 1.
     """
+    names = tuple(data.classes) if data.kind == "classification" else ()
+    whole = surf.neuron is None and surf.values.shape[-1] > 1
+    if surf.neuron is None and not whole:  # a layer of one neuron is that neuron
+        surf = dataclasses.replace(surf, values=surf.values[..., 0], neuron=0)
+    # The colour bar names the classes; a layer that is not the data's classes gets numbers.
+    map_names = names if len(names) == surf.values.shape[-1] else tuple(map(str, range(1, surf.values.shape[-1] + 1)))
     if surf.ys is None:
-        return data_figure(data.raw_train, data.y_train, data.raw_test, data.y_test, data.kind, example,
-                           (surf.xs.tolist(), surf.values.tolist()), show_test=show_test)
+        values = metrics.decisions(surf.values, several=True) if whole else surf.values
+        figure = data_figure(data.raw_train, data.y_train, data.raw_test, data.y_test, data.kind, example,
+                             (surf.xs.tolist(), values.tolist()), show_test=show_test, classes=names)
+        if whole:
+            next(t for t in figure["data"] if t["name"] == "network")["line"]["shape"] = "hv"
+        return figure
     figure = data_figure(data.raw_train, data.y_train, data.raw_test, data.y_test, data.kind, example,
-                         show_test=show_test)
-    if discrete:
-        values, (zmin, zmax) = metrics.decisions(surf.values).astype(float), (0.0, 1.0)
+                         show_test=show_test, classes=names)
+    if whole:
+        heatmap = _class_heatmap(surf, map_names, discrete)
     else:
-        values = round_sig(surf.values)
-        lo, hi = _finite_range(surf.values)
-        zmin, zmax = (0.0, 1.0) if lo >= 0 and hi <= 1 else (-1.0, 1.0) if lo >= -1 and hi <= 1 else (lo, hi)
-    heatmap = {"type": "heatmap", "x": round_sig(surf.xs), "y": round_sig(surf.ys),
-               "z": values.tolist() if discrete else values,
-               "zmin": zmin, "zmax": zmax, "colorscale": _SURFACE_SCALE, "hoverinfo": "skip",
-               "colorbar": {"thickness": 10, "len": 0.9}}
+        if discrete:
+            values, (zmin, zmax) = metrics.decisions(surf.values).astype(float), (0.0, 1.0)
+        else:
+            values = round_sig(surf.values)
+            lo, hi = _finite_range(surf.values)
+            zmin, zmax = (0.0, 1.0) if lo >= 0 and hi <= 1 else (-1.0, 1.0) if lo >= -1 and hi <= 1 else (lo, hi)
+        scale = _SURFACE_SCALE
+        if of_class is not None and not discrete and 0 <= of_class < len(palette.SURFACE_CLASSES):
+            scale, (zmin, zmax) = [[0, "#ffffff"], [1, palette.SURFACE_CLASSES[of_class]]], (0.0, 1.0)
+        heatmap = {"type": "heatmap", "x": round_sig(surf.xs), "y": round_sig(surf.ys),
+                   "z": values.tolist() if discrete else values,
+                   "zmin": zmin, "zmax": zmax, "colorscale": scale, "hoverinfo": "skip",
+                   "colorbar": {"thickness": 10, "len": 0.9}}
+        if names:
+            heatmap["colorbar"].update(_UNDER_THE_KEYS)
     figure["data"] = [heatmap] + figure["data"]
     figure["layout"]["xaxis"]["range"] = [float(surf.xs[0]), float(surf.xs[-1])]
     figure["layout"]["yaxis"]["range"] = [float(surf.ys[0]), float(surf.ys[-1])]

@@ -29,11 +29,15 @@ SURFACE_NEGATIVE = "#eebc4d"
 SURFACE_POSITIVE = "#4d9cc9"
 
 # Classes, when an example is one of several (a softmax output): class k's colour, its mark on the
-# data chart (never colour alone) and its decision surface at 70% on white, like the two above.
-# Two classes keep the sign colours (class 0 orange, class 1 blue).
+# data chart (never colour alone) and its decision surface, like the two above. Two classes keep the
+# sign colours (class 0 orange, class 1 blue).
 CLASS_COLOURS = (NEGATIVE, POSITIVE, FLOW, "#CC79A7")  # orange, blue, bluish green, reddish purple
 CLASS_SYMBOLS = ("circle", "square", "diamond", "triangle-up")
-SURFACE_CLASSES = (SURFACE_NEGATIVE, SURFACE_POSITIVE, "#4dbb9d", "#dba1c1")
+# C and D are lighter than 70% on white (#4dbb9d, #dba1c1), and D a little bluer: at 70%, with
+# tritanopia green met blue and purple met orange (ΔE2000 7.6 and 8.6), and purple met blue with
+# protanopia (9.5) and green with deuteranopia (9.3); a discretized surface has only its colours to
+# tell its regions apart. Now every pair is at least 11 (components/colour_vision.py).
+SURFACE_CLASSES = (SURFACE_NEGATIVE, SURFACE_POSITIVE, "#4dcda9", "#dbb9d9")
 
 
 def sign_colour(value: float) -> str:

@@ -6,6 +6,7 @@ import pytest
 import engine
 from app import actions, links
 from app.panels import surface_panel
+from components import palette
 from engine import metrics
 from engine.surface import surface
 
@@ -55,3 +56,44 @@ def test_a_link_may_set_them_and_a_bad_flag_is_noticed():
     assert links.state_from_query("?lesson=circle&points=0&discrete=1").notices == ()
     notices = links.state_from_query("?lesson=circle&points=maybe").notices
     assert any("test points flag (points='maybe')" in n for n in notices)
+
+
+# --- several classes: the decision is read from every output at once ---
+
+
+def three_class_lab():
+    return engine.train_steps(actions.preset("three_classes"), 25)
+
+
+def test_three_classes_draw_the_class_of_the_largest_output():
+    lab = three_class_lab()
+    figure, caption = surface_panel(lab, None, ["test"])
+    z = heatmap(figure)
+    probabilities = surface(lab, 50, lab.spec.n_layers, None).values
+    np.testing.assert_array_equal(np.floor(z), metrics.decisions(probabilities, several=True))
+    assert len(np.unique(np.round(z - np.floor(z), 2))) > 10  # shaded by how sure the network is
+    assert caption.startswith("The network's decision over the inputs: the class of the largest output "
+                              "(o₁ … o₃), pale where the network is unsure")
+    assert [t["name"] for t in figure["data"] if t.get("showlegend")] == ["class A", "class B", "class C"]
+
+
+def test_three_classes_discretized_are_the_decisions_alone():
+    lab = three_class_lab()
+    figure, caption = surface_panel(lab, None, ["discrete"])
+    z = heatmap(figure)
+    assert set(np.unique(z)) <= {0.0, 1.0, 2.0}
+    np.testing.assert_array_equal(z, metrics.decisions(surface(lab, 50, lab.spec.n_layers, None).values, several=True))
+    assert "pale" not in caption and "test" not in traces(figure)
+
+
+def test_three_classes_hovered_neurons_keep_their_own_values():
+    lab = three_class_lab()
+    # A hidden neuron: its own tanh, as for two classes, even with "discretize" ticked.
+    hidden, caption = surface_panel(lab, "n1-0", ["discrete"])
+    np.testing.assert_allclose(heatmap(hidden), surface(lab, 50, 1, 0).values, rtol=5e-4)
+    assert caption.startswith("Neuron h₁,₁'s own activation over the inputs")
+    # An output: that class's probability, from white to its colour.
+    output, caption = surface_panel(lab, "n3-1", ["test"])
+    np.testing.assert_allclose(heatmap(output), surface(lab, 50, 3, 1).values, rtol=5e-4)
+    assert caption.startswith("Neuron o₂'s own activation (the probability of class B)")
+    assert next(t for t in output["data"] if t["type"] == "heatmap")["colorscale"][-1] == [1, palette.SURFACE_CLASSES[1]]

@@ -92,3 +92,83 @@ def test_the_default_lessons_single_example():
     assert [t["name"] for t in fig["data"]] == ["train", "on show (casing)", "on show"]  # no test points
     assert fig["data"][0]["customdata"] == [0]
     assert (fig["data"][1]["x"], fig["data"][1]["y"]) == ([1.0], [0.5])  # x = (1, 0.5)
+
+
+# --- several classes: colour and mark ---
+
+
+def three_class_data():
+    return engine.dataset(engine.PRESETS["three_classes"].state().data)  # spiral3: classes A, B, C
+
+
+def test_three_classes_are_coloured_and_marked_by_class():
+    d = three_class_data()
+    assert d.classes == ("A", "B", "C")
+    fig = data_figure(d.raw_train, d.y_train, d.raw_test, d.y_test, d.kind, 4, classes=d.classes)
+    train = next(t for t in fig["data"] if t["name"] == "train")
+    labels = np.argmax(d.y_train, axis=1)  # one-hot targets: the class is the column holding the 1
+    assert set(labels) == {0, 1, 2}
+    assert train["marker"]["color"] == [palette.CLASS_COLOURS[k] for k in labels]
+    assert train["marker"]["symbol"] == [palette.CLASS_SYMBOLS[k] for k in labels]
+    # Class B is blue squares, wherever its points are.
+    b = labels == 1
+    assert {c for c, is_b in zip(train["marker"]["color"], b) if is_b} == {palette.POSITIVE}
+    assert {s for s, is_b in zip(train["marker"]["symbol"], b) if is_b} == {"square"}
+    # The hover names the class; the click still gets the example's index.
+    assert train["text"][int(np.argmax(b))] == "class B"
+    assert "%{text}" in train["hovertemplate"] and train["customdata"] == list(range(len(labels)))
+    # Test points: hollow, in their class's colour and mark, over an ink casing.
+    test = next(t for t in fig["data"] if t["name"] == "test")
+    casing = next(t for t in fig["data"] if t["name"] == "test (casing)")
+    test_labels = np.argmax(d.y_test, axis=1)
+    assert test["marker"]["color"] == "rgba(0,0,0,0)"
+    assert test["marker"]["line"]["color"] == [palette.CLASS_COLOURS[k] for k in test_labels]
+    assert test["marker"]["symbol"] == casing["marker"]["symbol"] == [palette.CLASS_SYMBOLS[k] for k in test_labels]
+    assert casing["marker"]["line"]["color"] == palette.INK
+    assert fig["data"][-1]["name"] == "on show"  # still drawn last
+    json.dumps(fig, allow_nan=False)
+
+
+def test_a_legend_names_each_class_with_its_colour_and_mark():
+    d = three_class_data()
+    fig = data_figure(d.raw_train, d.y_train, d.raw_test, d.y_test, d.kind, 0, classes=d.classes)
+    assert fig["layout"]["showlegend"] is True
+    keys = [t for t in fig["data"] if t.get("showlegend")]
+    assert [t["name"] for t in keys] == ["class A", "class B", "class C"]
+    assert [(t["marker"]["color"], t["marker"]["symbol"]) for t in keys] == [
+        (palette.NEGATIVE, "circle"), (palette.POSITIVE, "square"), (palette.FLOW, "diamond")]
+    assert all(t["x"] == [None] for t in keys)  # keys only: every point stays in its one trace
+    # Every other trace stays out of the legend, and a click on a key hides nothing.
+    assert all(t["showlegend"] is False for t in fig["data"] if t not in keys)
+    assert fig["layout"]["legend"]["itemclick"] is False
+
+
+def test_four_classes_use_all_four_marks():
+    d = engine.dataset(engine.DataSpec("blobs4", n_points=80, noise=0.1, test_fraction=0.25, seed=0))
+    fig = data_figure(d.raw_train, d.y_train, d.raw_test, d.y_test, d.kind, 0, classes=d.classes)
+    train = fig["data"][0]
+    assert set(train["marker"]["symbol"]) == set(palette.CLASS_SYMBOLS)
+    assert set(train["marker"]["color"]) == set(palette.CLASS_COLOURS)
+
+
+def test_one_input_several_classes_plots_class_against_x():
+    x = ((-1.0,), (0.0,), (1.0,), (0.5,))
+    y = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0), (0.0, 1.0, 0.0))
+    d = engine.dataset(engine.DataSpec("explicit", x=x, y=y, classes=("a", "b", "c"), test_fraction=0.0))
+    fig = data_figure(d.raw_train, d.y_train, d.raw_test, d.y_test, d.kind, 0, classes=d.classes)
+    train = fig["data"][0]
+    assert sorted(zip(train["x"], train["y"])) == [(-1.0, 0.0), (0.0, 1.0), (0.5, 1.0), (1.0, 2.0)]
+    assert fig["layout"]["yaxis"]["ticktext"] == ["a", "b", "c"]
+    assert fig["layout"]["yaxis"]["tickvals"] == [0, 1, 2]
+
+
+def test_two_classes_look_as_before():
+    # 0/1 targets have no class names: sign colours, round dots, no legend, no class keys.
+    d, fig = circle_figure(7)
+    assert d.classes == ()
+    assert [t["name"] for t in fig["data"]] == ["train", "test (casing)", "test", "on show (casing)", "on show"]
+    train = fig["data"][0]
+    assert "symbol" not in train["marker"] and "text" not in train and train["marker"]["size"] == 9
+    assert train["hovertemplate"] == "example %{customdata}<extra>train</extra>"
+    assert fig["layout"]["showlegend"] is False and "legend" not in fig["layout"]
+    assert all("showlegend" not in t and "symbol" not in t["marker"] for t in fig["data"])

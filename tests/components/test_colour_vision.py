@@ -68,7 +68,9 @@ def test_meanings_mirror_the_palette_and_the_stylesheet():
              "output": "output"}
     assert cv.MEANINGS == {"positive": palette.POSITIVE, "negative": palette.NEGATIVE, "blame": palette.BLAME,
                            "flow": palette.FLOW, "input": palette.INPUT, "hidden": palette.HIDDEN,
-                           "output": palette.OUTPUT}
+                           "output": palette.OUTPUT,
+                           **{f"class {n}": c for n, c in zip("ABCD", palette.CLASS_COLOURS)},
+                           **{f"surface {n}": c for n, c in zip("ABCD", palette.SURFACE_CLASSES)}}
     for ours, css in names.items():
         assert light[css] == cv.MEANINGS[ours].lower(), ours
     assert cv.BACKGROUNDS == {"page": light["bg"], "card": light["card"]}
@@ -127,3 +129,30 @@ def test_greyscale_blame_is_a_known_tradeoff():
 def test_table_prints():
     text = cv.format_table()
     assert "worst required" in text and "positive / negative" in text and "(1.0)" in text
+
+
+def test_every_pair_of_classes_is_checked_points_and_surfaces():
+    required = {(p, q) for p, q, _, _ in cv.REQUIREMENTS}
+    for kind in ("class", "surface"):
+        names = [f"{kind} {n}" for n in "ABCD"]
+        assert {(p, q) for i, p in enumerate(names) for q in names[i + 1:]} <= required
+    # Two classes are the sign colours, points and surface alike.
+    assert palette.CLASS_COLOURS[:2] == (palette.NEGATIVE, palette.POSITIVE)
+    assert palette.SURFACE_CLASSES[:2] == (palette.SURFACE_NEGATIVE, palette.SURFACE_POSITIVE)
+    # A surface fills the plot under the marks: it is held apart from the other surfaces, not from the page.
+    _, checks = cv._checks(cv.MEANINGS, cv.BACKGROUNDS, cv.REQUIREMENTS)
+    assert not [c for c in checks if c[0] in cv.FILLS and c[1].startswith("bg:")]
+    assert ("class D", "bg:card", cv.DEFICIENCIES) in checks
+
+
+def test_surfaces_at_seventy_percent_were_confused_and_are_no_more():
+    # C and D at 70% on white, like A and B: told from each other and from A and B by colour alone
+    # (a discretized surface has nothing else), four pairs fell below 10 with colour-blind eyes.
+    at_70 = {**cv.MEANINGS, "surface C": "#4dbb9d", "surface D": "#dba1c1"}
+    failing = {(f.first, f.second): f.deficiency for f in cv.failures(at_70)}
+    assert failing == {("surface B", "surface C"): "tritanopia", ("surface A", "surface D"): "tritanopia",
+                       ("surface C", "surface D"): "deuteranopia", ("surface B", "surface D"): "protanopia"}
+    # Today's lighter C and D clear every pair by at least 11.
+    surfaces = [(p, q, v) for p, q, v, _ in cv.REQUIREMENTS if p.startswith("surface ")]
+    worst = min(cv.worst_pairs(cv.MEANINGS, pairs=[(p, q)], visions=v)[0].delta_e for p, q, v in surfaces)
+    assert worst > 11

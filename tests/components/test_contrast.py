@@ -590,6 +590,12 @@ def _states():
                                  "mse" if regression else circle.spec.loss, "xavier", 1.0)
         out[data_name] = engine.LabState(data_name, 0, net, engine.init_params(net, np.random.default_rng(0)),
                                          circle.train, spec)
+    # Four classes: every class colour, mark and surface colour drawn (the three-class lesson is a preset).
+    three = engine.PRESETS["three_classes"].state()
+    blobs = engine.DataSpec("blobs4", n_points=80, noise=0.1, test_fraction=0.25, seed=0)
+    net = engine.NetworkSpec((2, 6, 4), ("tanh", "softmax"), "cross_entropy", "xavier")
+    out["blobs4"] = engine.train_steps(engine.LabState("blobs4", 0, net, engine.init_params(net, np.random.default_rng(0)),
+                                                       three.train, blobs), 40)
     return {name: _backward_shown(state) for name, state in out.items()}
 
 
@@ -610,7 +616,17 @@ def _figures():
         surf = surface(state, 30 if data.raw_train.shape[1] == 2 else 60)
         figures[f"data ({name})"] = landscape_charts.surface_figure(surf, data, state.example)
         figures[f"data without a surface ({name})"] = charts.data_figure(
-            data.raw_train[:, :2], data.y_train, data.raw_test[:, :2], data.y_test, data.kind, state.example)
+            data.raw_train[:, :2], data.y_train, data.raw_test[:, :2], data.y_test, data.kind, state.example,
+            classes=data.classes)
+        if data.classes:
+            # The decision, shaded by sureness and discretized, and one class's own probability.
+            whole = surface(state, 30, neuron=None)
+            figures[f"decision ({name})"] = landscape_charts.surface_figure(whole, data, state.example)
+            figures[f"decision, discretized ({name})"] = landscape_charts.surface_figure(whole, data, state.example,
+                                                                                         discrete=True)
+            last = len(data.classes) - 1
+            figures[f"class {data.classes[last]}'s probability ({name})"] = landscape_charts.surface_figure(
+                surface(state, 30, neuron=last), data, state.example, of_class=last)
         refs = engine.all_refs(state.spec)
         w = refs[0].get(state.params)
         s = engine.loss_slice(state, refs[0], np.linspace(w - 4, w + 4, 41))

@@ -19,6 +19,7 @@ from components.landscape_charts import BALL, CURVE, PICK, TANGENT, TRAIL
 from components.numbers import MINUS, num
 from engine.surface import surface
 from engine.toy_curves import CURVES, descend, path_through
+from tests.engine.test_surface import one_input_classes_state
 
 
 def finite_json(fig):
@@ -371,3 +372,137 @@ def test_one_input_draws_the_networks_curve_through_the_points():
     assert_shown(network["y"], surf.values, 4)
     assert any(t.get("name") == "on show" for t in fig["data"])
     finite_json(fig)
+
+
+# --- the decision surface for several classes ---
+
+
+def three_class_lab(steps=25):
+    return engine.train_steps(engine.PRESETS["three_classes"].state(), steps)  # 2-6-6-3, softmax over A, B, C
+
+
+def colour_at(scale, t):
+    """The colour a colourscale paints at t in [0, 1], its segment chosen as Plotly does: at a repeated
+    stop the later one (a jump). Returns (start colour, end colour, share along the segment)."""
+    i = max(k for k, (p, _) in enumerate(scale) if p <= t)
+    j = min(i + 1, len(scale) - 1)
+    (p0, c0), (p1, c1) = scale[i], scale[j]
+    return c0, c1, 0.0 if p1 == p0 else (t - p0) / (p1 - p0)
+
+
+def test_class_map_by_hand():
+    # Three classes, so sure = (p_max − 1/3)/(2/3):
+    #   (0.2, 0.7, 0.1): class 1, sure (0.7 − 1/3)·1.5 = 0.55           → z = 1.55
+    #   (0.5, 0.25, 0.25): class 0, sure (0.5 − 1/3)·1.5 = 0.25           → z = 0.25
+    #   (0, 0, 1): class 2, sure 1, kept below 1 (SURE_RANGE)             → z = 2.99
+    #   (1/3, 1/3, 1/3): no idea; the first class, sure 0, kept above 0 → z = 0.01
+    p = np.array([[[0.2, 0.7, 0.1], [0.5, 0.25, 0.25]], [[0.0, 0.0, 1.0], [1 / 3, 1 / 3, 1 / 3]]])
+    assert charts.class_map(p) == [[1.55, 0.25], [2.99, 0.01]]
+    assert charts.class_map(p, discrete=True) == [[1.0, 0.0], [2.0, 0.0]]
+    # A point whose probabilities overflowed is a gap.
+    assert charts.class_map(np.array([[0.2, np.nan, 0.8], [0.1, 0.1, 0.8]]), True) == [None, 2.0]
+
+
+def test_class_scale_has_a_segment_per_class_from_pale_to_its_surface_colour():
+    pale = [charts._on_white(c, charts.UNSURE) for c in palette.SURFACE_CLASSES]
+    assert pale[0] == "#fbeed2"  # #eebc4d at a quarter on white: 255 − (255 − 238)/4 = 250.75 → fb, …
+    assert charts.class_scale(3) == [[0.0, pale[0]], [1 / 3, palette.SURFACE_CLASSES[0]],
+                                     [1 / 3, pale[1]], [2 / 3, palette.SURFACE_CLASSES[1]],
+                                     [2 / 3, pale[2]], [1.0, palette.SURFACE_CLASSES[2]]]
+    flat = charts.class_scale(4, discrete=True)
+    assert [c for _, c in flat] == [c for c in palette.SURFACE_CLASSES for _ in range(2)]
+    assert flat[-1][0] == 1.0
+
+
+def test_three_class_surface_is_the_argmax_of_the_forward_pass_at_every_grid_point():
+    state = three_class_lab()
+    data = engine.dataset(state.data)
+    surf = surface(state, 24, neuron=None)
+    fig = charts.surface_figure(surf, data, 5)
+    heatmap = fig["data"][0]
+    assert heatmap["type"] == "heatmap" and (heatmap["zmin"], heatmap["zmax"]) == (0.0, 3.0)
+    assert sum(t["type"] == "heatmap" for t in fig["data"]) == 1  # one trace for every class
+    z = np.array(heatmap["z"])
+    # The forward pass at every grid point, by itself (not through engine.surface's values).
+    assert_shown(heatmap["x"], surf.xs, 4)
+    assert_shown(heatmap["y"], surf.ys, 4)
+    gx, gy = np.meshgrid(surf.xs, surf.ys)
+    out = engine.forward(state.spec, state.params, np.column_stack([gx.ravel(), gy.ravel()])).output
+    decided = np.argmax(out, axis=1).reshape(24, 24)
+    assert len(np.unique(decided)) == 3  # the trained network already draws all three classes somewhere
+    np.testing.assert_array_equal(np.floor(z), decided)
+    # The rest is how sure it is: (p_max − 1/3)/(2/3), within SURE_RANGE.
+    sure = np.clip((out.max(axis=1) - 1 / 3) * 1.5, *charts.SURE_RANGE).reshape(24, 24)
+    np.testing.assert_allclose(z - decided, sure, atol=5e-4 + 1e-9)  # z is rounded to 3 decimals
+    # So each point is painted within its class's segment: between that class's pale and full colour.
+    scale = heatmap["colorscale"]
+    for (i, j) in ((0, 0), (12, 5), (23, 23), (7, 19)):
+        start, end, share = colour_at(scale, z[i, j] / 3)
+        k = decided[i, j]
+        assert (start, end) == (charts._on_white(palette.SURFACE_CLASSES[k], charts.UNSURE),
+                                palette.SURFACE_CLASSES[k])
+        assert share == pytest.approx(sure[i, j], abs=1e-3)
+    assert heatmap["colorbar"]["ticktext"] == ["A", "B", "C"] and heatmap["colorbar"]["tickvals"] == [0.5, 1.5, 2.5]
+    finite_json(fig)
+
+
+def test_discretized_classes_are_flat_class_colours():
+    state = three_class_lab()
+    surf = surface(state, 20, neuron=None)
+    fig = charts.surface_figure(surf, engine.dataset(state.data), 0, discrete=True)
+    heatmap = fig["data"][0]
+    z = np.array(heatmap["z"])
+    np.testing.assert_array_equal(z, np.argmax(surf.values, axis=-1))  # the class alone
+    assert (heatmap["zmin"], heatmap["zmax"]) == (-0.5, 2.5)
+    for k in np.unique(z):
+        start, end, _ = colour_at(heatmap["colorscale"], (k + 0.5) / 3)
+        assert start == end == palette.SURFACE_CLASSES[int(k)]  # flat: no shading by sureness
+    assert heatmap["colorbar"]["tickvals"] == [0, 1, 2]
+    finite_json(fig)
+
+
+def test_a_hovered_hidden_neuron_of_a_three_class_lab_keeps_its_own_values():
+    state = three_class_lab()
+    surf = surface(state, 10, 1, 2)
+    fig = charts.surface_figure(surf, engine.dataset(state.data), 0)
+    heatmap = fig["data"][0]
+    assert_shown(heatmap["z"], surf.values, 4)
+    assert heatmap["colorscale"] == charts._SURFACE_SCALE and (heatmap["zmin"], heatmap["zmax"]) == (-1.0, 1.0)
+    # The points are still drawn by class.
+    assert fig["data"][1]["name"] == "train" and "symbol" in fig["data"][1]["marker"]
+
+
+def test_a_hovered_class_output_is_its_probability_in_its_colour():
+    state = three_class_lab()
+    surf = surface(state, 10, 3, 2)
+    heatmap = charts.surface_figure(surf, engine.dataset(state.data), 0, of_class=2)["data"][0]
+    assert_shown(heatmap["z"], surf.values, 4)
+    assert heatmap["colorscale"] == [[0, "#ffffff"], [1, palette.SURFACE_CLASSES[2]]]
+    assert (heatmap["zmin"], heatmap["zmax"]) == (0.0, 1.0)
+
+
+def test_one_input_several_classes_draws_the_decided_class():
+    state = one_input_classes_state()
+    surf = surface(state, 30, neuron=None)
+    fig = charts.surface_figure(surf, engine.dataset(state.data), 0)
+    network = next(t for t in fig["data"] if t["name"] == "network")
+    assert network["y"] == np.argmax(surf.values, axis=1).tolist() and network["line"]["shape"] == "hv"
+    assert fig["layout"]["yaxis"]["ticktext"] == ["a", "b", "c"]
+    finite_json(fig)
+
+
+@pytest.mark.parametrize("discrete", [False, True])
+def test_two_class_surfaces_are_unchanged(discrete):
+    # The circle lesson has one sigmoid output: the whole output layer is that one neuron, drawn as before.
+    state = engine.PRESETS["circle"].state()
+    data = engine.dataset(state.data)
+    fig = charts.surface_figure(surface(state, 20), data, 7, discrete=discrete)
+    assert charts.surface_figure(surface(state, 20, neuron=None), data, 7, discrete=discrete) == fig
+    heatmap = fig["data"][0]
+    assert heatmap["colorscale"] == [[0, palette.SURFACE_NEGATIVE], [0.5, "#ffffff"], [1, palette.SURFACE_POSITIVE]]
+    assert heatmap["colorbar"] == {"thickness": 10, "len": 0.9}
+    assert [t.get("name") for t in fig["data"][1:]] == ["train", "test (casing)", "test", "on show (casing)",
+                                                         "on show"]
+    assert fig["layout"]["showlegend"] is False
+    if discrete:
+        assert set(np.unique(heatmap["z"])) <= {0.0, 1.0}

@@ -22,6 +22,7 @@ from components import landscape_charts as lc
 from components.network_view import network_view
 from components.readouts import counters_text, example_note, numbers_panel
 from engine import ACTIVATIONS, LOSSES, OPTIMIZERS, DataSpec, LabState, NetworkSpec, TrainConfig, limits
+from engine.activations import HIDDEN_ACTIVATIONS
 from engine.network import Params
 from engine.surface import Surface, surface
 
@@ -55,11 +56,13 @@ VALUE = st.one_of(st.floats(-3, 3), st.sampled_from([0.0, 1e3, -1e3, limits.MAX_
 
 @st.composite
 def extreme_states(draw):
-    n_in, n_out = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    loss = draw(st.sampled_from(sorted(LOSSES)))
+    # A softmax output (only after cross-entropy, and only there) shares a probability among 2 or more classes.
+    several = bool(LOSSES[loss].output) and ACTIVATIONS[LOSSES[loss].output].output_only
+    n_in, n_out = draw(st.integers(1, 2)), draw(st.integers(2 if several else 1, 3 if several else 2))
     hidden = draw(st.lists(st.integers(1, 3), max_size=2))
     sizes = (n_in, *hidden, n_out)
-    loss = draw(st.sampled_from(sorted(LOSSES)))
-    acts = tuple(draw(st.sampled_from(sorted(ACTIVATIONS))) for _ in sizes[1:])
+    acts = tuple(draw(st.sampled_from(sorted(HIDDEN_ACTIVATIONS))) for _ in sizes[1:])
     acts = (*acts[:-1], LOSSES[loss].output or acts[-1])  # BCE follows only a sigmoid output
     spec = NetworkSpec(sizes, acts, loss, "explicit")
     # Weights: ordinary, large, or at the limit, some exactly ±10⁶.
@@ -71,7 +74,7 @@ def extreme_states(draw):
         W[1][0, 0] = draw(st.sampled_from([-1.0, 1.0])) * limits.MAX_ABS_VALUE
     # Data: one to five rows; the inputs or the labels may all be the same.
     rows = draw(st.integers(1, 5))
-    kind = draw(st.sampled_from(["classification", "regression"]))
+    kind = "classification" if several else draw(st.sampled_from(["classification", "regression"]))
     if draw(st.booleans()):
         x = (tuple(draw(VALUE) for _ in range(n_in)),) * rows
     else:
@@ -81,7 +84,13 @@ def extreme_states(draw):
         y = (tuple(draw(label) for _ in range(n_out)),) * rows
     else:
         y = tuple(tuple(draw(label) for _ in range(n_out)) for _ in range(rows))
-    data = DataSpec("explicit", x=x, y=y, kind=kind, test_fraction=draw(st.sampled_from([0.0, 0.5])))
+    classes = ()
+    if several:  # one-hot rows: each example one of n_out named classes
+        labels = [draw(st.integers(0, n_out - 1)) for _ in range(rows)]
+        y = tuple(tuple(float(k == c) for k in range(n_out)) for c in labels)
+        classes = tuple("ABC"[:n_out])
+    data = DataSpec("explicit", x=x, y=y, kind=kind, classes=classes,
+                    test_fraction=draw(st.sampled_from([0.0, 0.5])))
     train = TrainConfig(
         optimizer=draw(st.sampled_from(sorted(OPTIMIZERS))),
         learning_rate=draw(st.sampled_from([1e-3, 0.5, 10.0, limits.MAX_LEARNING_RATE])),
@@ -122,6 +131,10 @@ def drawn(state) -> dict:
     for layer, neuron in ((L, 0), (1, 0)):
         surf = surface(state, 50 if data.raw_train.shape[1] == 2 else 100, layer, neuron)
         out[f"surface {layer}"] = lc.surface_figure(surf, data, state.example)
+    # The whole output layer at once: the decision of several outputs (a softmax's classes).
+    whole = surface(state, 50 if data.raw_train.shape[1] == 2 else 100, L, None)
+    for discrete in (False, True):
+        out[f"decision {discrete}"] = lc.surface_figure(whole, data, state.example, discrete=discrete)
     w = rx.get(state.params)
     s = engine.loss_slice(state, rx, np.linspace(w - SLICE_HALF_WIDTH, w + SLICE_HALF_WIDTH, SLICE_POINTS))
     out["slice"], out["slice note"] = lc.slice_figure(s), lc.slice_note(s)

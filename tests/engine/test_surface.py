@@ -185,6 +185,43 @@ def test_every_grid_point_is_the_forward_pass_there():
             assert surf.values[i, j] == pytest.approx(out, rel=1e-12)
 
 
+def test_the_whole_output_layer_is_every_class_probability_and_its_largest_the_decision():
+    # Three spiral arms, 2-6-6-3 with a softmax output: neuron None gives all three outputs at once.
+    state = engine.train_steps(engine.PRESETS["three_classes"].state(), 20)
+    surf = surface(state, 9, neuron=None)
+    assert surf.neuron is None and surf.layer == state.spec.n_layers == 3
+    assert surf.values.shape == (9, 9, 3)  # values[i, j, k]: class k's probability at (xs[j], ys[i])
+    gx, gy = np.meshgrid(surf.xs, surf.ys)
+    out = engine.forward(state.spec, state.params, np.column_stack([gx.ravel(), gy.ravel()])).output
+    np.testing.assert_allclose(surf.values.reshape(81, 3), out, rtol=1e-12)
+    np.testing.assert_allclose(surf.values.sum(axis=-1), 1.0)  # a softmax: each point's probabilities add up to 1
+    # The decision at each point is the class the Scores tab would count there.
+    np.testing.assert_array_equal(engine.metrics.decisions(surf.values, several=True).ravel(),
+                                  engine.metrics.decisions(out, several=True))
+    for k in range(3):  # the same numbers as one neuron at a time
+        np.testing.assert_array_equal(surf.values[..., k], surface(state, 9, neuron=k).values)
+
+
+def one_input_classes_state():
+    """Three classes along one input, by hand: x < −0.3 is a, −0.3 … 0.3 is b, above is c; 1-4-3 softmax."""
+    xs = (-1.0, -0.6, -0.2, 0.0, 0.2, 0.6, 1.0)
+    labels = (0, 0, 1, 1, 1, 2, 2)
+    data = engine.DataSpec(name="explicit", x=tuple((x,) for x in xs),
+                           y=tuple(tuple(float(k == c) for k in range(3)) for c in labels),
+                           classes=("a", "b", "c"), test_fraction=0.0)
+    spec = engine.NetworkSpec((1, 4, 3), ("tanh", "softmax"), "cross_entropy", "xavier")
+    return engine.LabState("one input, three classes", 0, spec, engine.init_params(spec, np.random.default_rng(2)),
+                           engine.TrainConfig(), data)
+
+
+def test_one_input_whole_layer_is_a_curve_per_class():
+    state = one_input_classes_state()
+    surf = surface(state, 15, neuron=None)
+    assert surf.ys is None and surf.values.shape == (15, 3)
+    np.testing.assert_allclose(surf.values, engine.forward(state.spec, state.params, surf.xs[:, None]).output,
+                               rtol=1e-12)
+
+
 def features_state():
     """XOR with two extra inputs, x₁² and x₁x₂: a 4-3-1 network."""
     data = engine.DataSpec("xor", n_points=40, noise=0.1, seed=3, features=("x1_sq", "x1_x2"))
@@ -277,7 +314,8 @@ def test_limits_of_resolution_are_inclusive():
     {"neuron": 1},
     {"neuron": -1},
     {"neuron": "0"},
-    {"neuron": None},
+    {"neuron": 0.0},
+    {"layer": 1, "neuron": 2.5},
 ])
 def test_bad_requests_are_refused_in_words(kwargs):
     with pytest.raises(LabInputError):

@@ -228,14 +228,25 @@
     }
 
     const lines = [];
-    m.outputs.forEach((name, k) => {
-      const o = p.a[L][k];
-      lines.push(`${name} = ${num(o)}`, `target ${num(m.t[k])}`, `${name} − t = ${num(o - m.t[k], true)}`);
-    });
+    if (!m.rows) {
+      m.outputs.forEach((name, k) => {
+        const o = p.a[L][k];
+        lines.push(`${name} = ${num(o)}`, `target ${num(m.t[k])}`, `${name} − t = ${num(o - m.t[k], true)}`);
+      });
+    }
     lines.push(`loss C = ${num(p.loss)}`);
+    // network_view._output_rows: a row beside each of several outputs; class targets read 1 and 0.
+    const ones = m.t.flatMap((v, k) => (v === 1 ? [k] : []));
+    const one = m.rows && m.rows.classes && ones.length === 1 && m.t.every((v, k) => v === 0 || k === ones[0])
+      ? ones[0] : null;
+    const rows = m.rows && m.rows.labels.map((label, k) => {
+      const o = p.a[L][k];
+      const target = one !== null ? (k === one ? "1" : "0") : num(m.t[k]);
+      return [`${label} = ${num(o)}`, `t = ${target}, ${m.rows.symbol} − t = ${num(o - m.t[k], true)}`];
+    });
     return {
       key: m.sizes.join("-"), labels: m.labels, phase: m.phase, nodes, edges,
-      output: {x: m.box[0], y: m.box[1], lines, loss: true},
+      output: {x: m.box[0], y: m.box[1], lines, loss: true, ...(rows ? {rows, target: one, marks: m.rows.classes} : {})},
     };
   }
 

@@ -112,6 +112,16 @@
       parts.nodes.set(n.id, {g, ring, base, fill, text, sub, arrow, name, tip: "", at: n});
     }
     parts.outputText = el("text", {class: "output-box", "font-size": font.output}, groups.output);
+    // Several outputs: a row beside each, at its height (its class's mark, its name and value; its
+    // target and error below). Where they sit and their marks' colours never change for a shape.
+    parts.rows = (geometry.output.rows || []).map((r) => {
+      // The line starts at the text's own x and y, with or without a mark before the name.
+      const row = el("text", {class: "output-row", x: r.x, y: r.y, "font-size": font.output}, groups.output);
+      const mark = el("tspan", {class: "class-mark", fill: r.colour}, row);
+      const first = el("tspan", {}, row);
+      const second = el("tspan", {x: r.x, y: r.y + geometry.line}, row);
+      return {row, mark, first, second, at: r};
+    });
     container._parts = parts;
     showSelected(parts);
     return parts;
@@ -218,6 +228,14 @@
       set(span, {x: view.output.x, y: view.output.y + parts.line * i, class: loss ? "loss-line" : "",
         "font-size": loss ? parts.font.loss : parts.font.output});
       setText(span, line);
+    });
+    const rows = view.output.rows || [];
+    parts.rows.forEach((p, k) => {
+      const [first, second] = rows[k] || ["", ""];
+      set(p.row, {class: view.output.target === k ? "output-row target" : "output-row"});
+      setText(p.mark, view.output.marks ? p.at.mark : "");
+      setText(p.first, first);
+      setText(p.second, second);
     });
   }
 

@@ -13,7 +13,8 @@ import numpy as np
 
 # Advance widths in em for the characters the picture writes (DejaVu Sans Bold, rounded up).
 _WIDE = {"→": 0.84, "−": 0.84, "+": 0.84, "=": 0.84, "▲": 0.78, "▼": 0.78, "δ": 0.62, "∂": 0.56, "Σ": 0.72,
-         " ": 0.35, ".": 0.38, ",": 0.38, "·": 0.38, "?": 0.58, "%": 1.0}
+         " ": 0.35, ".": 0.38, ",": 0.38, "·": 0.38, "?": 0.58, "%": 1.0, "…": 1.0,
+         "●": 1.1, "■": 1.1, "◆": 1.1}  # the classes' marks (an output's row): 0.87–0.94 em in regular
 _DIGIT, _LETTER, _SUBSCRIPT = 0.70, 0.66, 0.45
 ASCENT, DESCENT = 0.80, 0.24  # of the font size, above and below the baseline
 MARGIN = 3.0  # clear space kept around every box

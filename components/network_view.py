@@ -67,6 +67,36 @@ def layer_title(layer: int, n_layers: int, short: bool = False) -> str:
     return f"H{layer}" if short else f"Hidden {layer}"
 
 
+def output_classes(state) -> tuple[str, ...]:
+    """The class each output stands for, where the data names one per output; () otherwise."""
+    names = state.data.class_names()
+    return tuple(names) if len(names) == state.spec.sizes[-1] else ()
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= CLASS_CHARS else name[:CLASS_CHARS - 1].rstrip() + "…"
+
+
+def output_labels(state) -> list[str]:
+    """What each output's row calls it: a softmax output is its class's probability, "p(A)" (or
+    "p₁" where the data names no classes); any other output is o₁, with its class if it has one."""
+    L, classes = state.spec.n_layers, output_classes(state)
+    softmax = state.spec.activations[-1] == "softmax"
+    labels = []
+    for k in range(state.spec.sizes[-1]):
+        if softmax:
+            labels.append(f"p({_short(classes[k])})" if classes else f"p{sub(k + 1)}")
+        else:
+            labels.append(f"{neuron_name(L, k, L)} ({_short(classes[k])})" if classes else neuron_name(L, k, L))
+    return labels
+
+
+def _one_class(t) -> int | None:
+    """The example's class when its target is one 1 among zeros (one-hot), else None."""
+    ones = [k for k, v in enumerate(t) if v == 1.0]
+    return ones[0] if len(ones) == 1 and all(v == 0.0 for k, v in enumerate(t) if k != ones[0]) else None
+
+
 def blame_scale(value: float) -> float:
     """Where |value| sits between BLAME_LOW (0) and BLAME_HIGH (1), by tenfolds."""
     v = abs(float(value))
@@ -83,27 +113,57 @@ def glow_width(grad: float) -> float:
     return round(GLOW_MIN + (GLOW_MAX - GLOW_MIN) * blame_scale(grad), 2)
 
 
-def _output_lines(n_outputs: int) -> list[str]:
-    """The output box at its fullest (the update phase), with wide numbers: the room it needs."""
+def _rows(sizes) -> bool:
+    """Whether each output's numbers sit in a row beside it, at its own height: where there are
+    several outputs (a class each, with a softmax), a box of their lines would not say which line
+    is whose. One output keeps its box; so does a small network of two (the worked example's), whose
+    names above its neurons say whose lines are whose."""
+    return sizes[-1] >= 3 or (sizes[-1] == 2 and not _labelled(sizes))
+
+
+LOSS_LINES = ["loss C = 0.000", "C after update = 0.000"]
+
+
+def _output_lines(sizes) -> list[str]:
+    """The output box at its fullest (the update phase), with wide numbers: the room it needs.
+    Beside rows, the box holds the loss alone."""
     lines = []
-    for k in range(n_outputs):
+    for k in range(0 if _rows(sizes) else sizes[-1]):
         name = f"o{sub(k + 1)}"
         lines += [f"{name} = 0.000", "target 0.000", f"{name} − t = −0.000"]
-    return lines + ["loss C = 0.000", "C after update = 0.000"]
+    return lines + LOSS_LINES
 
 
-def _output_box_width(n_outputs: int) -> float:
-    return max(max(lay.text_width(t, FONT["output"], bold=False) for t in _output_lines(n_outputs)),
+def _output_box_width(sizes) -> float:
+    return max(max(lay.text_width(t, FONT["output"], bold=False) for t in _output_lines(sizes)),
                lay.text_width("loss C = 0.000", FONT["loss"]))
+
+
+# A class's mark as the data chart draws its points (palette.CLASS_SYMBOLS): never colour alone.
+CLASS_MARKS = tuple({"circle": "●", "square": "■", "diamond": "◆", "triangle-up": "▲"}[s]
+                    for s in palette.CLASS_SYMBOLS)
+# An output's row: its name and value, then its target and error (below). A class's name is cut to
+# CLASS_CHARS so that the row's room, reserved once per shape, holds any (the tooltip has it whole).
+CLASS_CHARS = 8
+WIDEST_ROW = (f"● o₁ ({'W' * CLASS_CHARS}) = −0.000", "t = 0.000, o − t = −0.000")
+# Where a row starts right of its neuron: past the ▲ of δ (larger networks) or the thickest ring.
+ROW_GAP = {True: RING_ROOM + 3 * lay.MARGIN, False: BESIDE}  # by _labelled
+
+
+def _row_width() -> float:
+    # bold: the row of the example's class is drawn bold
+    return max(lay.text_width(t, FONT["output"], bold=True) for t in WIDEST_ROW)
 
 
 def _output_room(sizes, radius: float) -> float:
     """Room right of the output column: half the output box under it and half an output's δ (small
-    networks), or the whole box beside it (larger ones, whose last hidden layer fills the height)."""
+    networks), or the whole box beside it (larger ones, whose last hidden layer fills the height);
+    with rows, the rows beside the outputs too."""
+    rows = radius + ROW_GAP[_labelled(sizes)] + _row_width() + lay.MARGIN if _rows(sizes) else 0.0
     if _labelled(sizes):
-        half = max(_output_box_width(sizes[-1]), lay.text_width(WIDEST["delta"], FONT["delta"])) / 2
-        return max(radius + RING_ROOM, half + lay.MARGIN)
-    return radius + BESIDE + _output_box_width(sizes[-1]) + lay.MARGIN
+        half = max(_output_box_width(sizes), lay.text_width(WIDEST["delta"], FONT["delta"])) / 2
+        return max(radius + RING_ROOM, half + lay.MARGIN, rows)
+    return max(radius + BESIDE + _output_box_width(sizes) + lay.MARGIN, rows)
 
 
 def _positions(sizes):
@@ -121,8 +181,15 @@ def _place_columns(sizes, skew: float = 0.0):
     radius = max(7.0, min(34.0, spacing * 0.3))
     if _labelled(sizes):  # the name above a neuron and its δ below must clear the next neuron's
         radius = min(radius, spacing / 2 - NAME_ROOM - lay.MARGIN)
+    # Neighbours' thickest rings stay apart: blame is on one scale everywhere, so a neuron is smaller
+    # where its layer is crowded (six in a layer: 23.5 against 24). Not below the size that holds a
+    # value, though: in a layer of seven or eight the value inside matters more than the rings of
+    # the largest blame touching.
+    radius = min(radius, max(spacing / 2 - RING_ROOM - lay.MARGIN / 2, min(radius, VALUE_FITS_RADIUS)))
     left = LEFT if _labelled(sizes) else LEFT_NAMED
     right = (WIDTH if _labelled(sizes) else WIDTH_LARGE) - _output_room(sizes, radius)
+    if _labelled(sizes):  # neighbouring columns' δ stay apart: where rows take the room, the picture is wider
+        right = max(right, left + L * (lay.text_width(WIDEST["delta"], FONT["delta"]) + 2 * lay.MARGIN + 1))
     # Neighbouring columns' thickest rings stay apart too.
     radius = max(5.0, min(radius, ((right - left) / L - 2 * RING_ROOM - 4 * lay.MARGIN) / 2))
     xs = [left + (right - left) * (l / L) ** (1 + skew) for l in range(L + 1)]
@@ -266,18 +333,38 @@ def _output_box_at(xs, ys, r, sizes) -> tuple[float, float, lay.Box]:
     """The output box's left edge and first baseline. Small networks: under the outputs (and their
     δ), centred on their column; the picture is then about as tall as it is wide, like the room it
     has on a screen, and it is drawn larger. Larger networks: beside the outputs, centred on them."""
-    n_lines = len(_output_lines(sizes[-1]))
-    width = _output_box_width(sizes[-1])
+    n_lines = len(_output_lines(sizes))
+    width = _output_box_width(sizes)
     if _labelled(sizes):
         x = xs[-1] - width / 2
         below = max(ys[-1]) + r + RING_ROOM + 2 * lay.MARGIN + 1 + (lay.ASCENT + lay.DESCENT) * FONT["delta"]
         top = below + 2 * lay.MARGIN + lay.ASCENT * FONT["loss"]
+    elif _rows(sizes):  # the loss under the last row, or over the first where the picture ends
+        rows = _rows_at(xs, ys, r, sizes)
+        x = rows[0][0]
+        top = rows[-1][1] + 2 * LINE + 14  # a little apart from the rows: it is all of theirs
+        if top + (n_lines - 1) * LINE > HEIGHT - BOTTOM:
+            top = rows[0][1] - lay.ASCENT * FONT["output"] - 2 * lay.MARGIN - 2 - lay.DESCENT * FONT["loss"] \
+                - (n_lines - 1) * LINE
     else:
         x = xs[-1] + r + BESIDE
         mid = sum(ys[-1]) / len(ys[-1])
         top = min(max(mid - (n_lines - 1) * LINE / 2, TOP), HEIGHT - BOTTOM - (n_lines - 1) * LINE)
     return round(x, 1), round(top, 1), lay.Box(x, top - lay.ASCENT * FONT["loss"], x + width,
                                                top + (n_lines - 1) * LINE + lay.DESCENT * FONT["loss"])
+
+
+def _rows_at(xs, ys, r, sizes) -> list[tuple[float, float]]:
+    """Each output's row: its left edge and its first line's baseline, the two lines centred on the
+    neuron's height."""
+    x = xs[-1] + r + ROW_GAP[_labelled(sizes)]
+    return [(round(x, 1), round(y - LINE / 2 + 0.35 * FONT["output"], 1)) for y in ys[-1]]
+
+
+def _row_boxes(x: float, y: float, first: str, second: str, bold: bool = True) -> list[lay.Box]:
+    """A row's two lines (the second bold when it is the example's class: bold=True is the most room)."""
+    return [lay.text_box(x, y, first, FONT["output"], "start", bold=bold),
+            lay.text_box(x, y + LINE, second, FONT["output"], "start", bold=bold)]
 
 
 SKEWS = (0.0, 0.1, 0.2, 0.3)
@@ -353,7 +440,8 @@ def _geometry_with(sizes: tuple, L: int, skew: float, kinds: list, tries: int) -
     for l, n in enumerate(sizes):
         for i in range(n):
             x, y = xs[l], ys[l][i]
-            edge_named = not labels and l in (0, L)  # larger networks: only the inputs and outputs
+            # larger networks: only the inputs and outputs, whose rows (if any) name them instead
+            edge_named = not labels and (l == 0 or (l == L and not _rows(sizes)))
             value_at = _value_at(sizes, l, r)
             node = {"id": f"n{l}-{i}", "x": round(x, 1), "y": round(y, 1), "r": round(r, 1),
                     "stroke": palette.role_colour(l, L),
@@ -370,6 +458,8 @@ def _geometry_with(sizes: tuple, L: int, skew: float, kinds: list, tries: int) -
             nodes.append(node)
     out_x, out_y, out_box = _output_box_at(xs, ys, r, sizes)
     taken = [b for n in nodes for _, b in _node_boxes(n)] + [out_box]
+    rows = _rows_at(xs, ys, r, sizes) if _rows(sizes) else []
+    taken += [b for x, y in rows for b in _row_boxes(x, y, *WIDEST_ROW)]
     short = (xs[1] - xs[0]) < 110
     columns = [{"x": round(x, 1), "y": TITLE_Y, "text": layer_title(l, L, short=short)} for l, x in enumerate(xs)]
     taken += [lay.text_box(c["x"], c["y"], c["text"], FONT["title"]) for c in columns]
@@ -397,7 +487,12 @@ def _geometry_with(sizes: tuple, L: int, skew: float, kinds: list, tries: int) -
         "grad_labels": "grad" in spots,
         "fonts": FONT,
         "line": LINE,
-        "output": {"x": out_x, "y": out_y},
+        # where the loss is written; and each output's row, with its class's mark and colour (a
+        # view's rows say whether they are classes)
+        "output": {"x": out_x, "y": out_y,
+                   **({"rows": [{"x": x, "y": y, "mark": CLASS_MARKS[k % len(CLASS_MARKS)] + " ",
+                                 "colour": palette.CLASS_COLOURS[k % len(palette.CLASS_COLOURS)]}
+                                for k, (x, y) in enumerate(rows)]} if rows else {})},
         "columns": columns,
         "nodes": nodes,
         "edges": edges,
@@ -434,6 +529,10 @@ def label_boxes(geometry: dict, view: dict) -> list[tuple[str, lay.Box]]:
                  for k, line in enumerate(out["lines"])]
         boxes.append(("output box", lay.Box(min(b.left for b in lines), lines[0].top, max(b.right for b in lines),
                                             lines[-1].bottom)))
+    for k, (at, (first, second)) in enumerate(zip(geometry["output"].get("rows", []), out.get("rows", []))):
+        mark = at["mark"] if out["marks"] else ""
+        for n, box in enumerate(_row_boxes(at["x"], at["y"], mark + first, second, bold=out["target"] == k)):
+            boxes.append((f"output row {k} line {n + 1}", box))
     return boxes
 
 
@@ -465,6 +564,9 @@ def network_view(state, geometry: bool = True, tips: bool = True, aria: bool = T
 
     nodes = []
     inputs = state.data.input_names()
+    classes = output_classes(state)
+    labels_out = output_labels(state)
+    softmax = spec.activations[-1] == "softmax"
     for l, n in enumerate(sizes):
         act = None if l == 0 else spec.activations[l - 1]
         known = l <= shown.forward_to
@@ -489,10 +591,14 @@ def network_view(state, geometry: bool = True, tips: bool = True, aria: bool = T
                 d = float(bwd.delta[l][0, i])
                 node["arrow"] = "▼" if d > 0 else "▲" if d < 0 else ""
                 node["sub"] = f"δ {num(d, True)} {node['arrow']}".rstrip() if labels else ""
-            if tips:
-                node["tip"] = _neuron_tip(name, l, i, L, act, known, blamed, fwd, bwd)
+            cls = classes[i] if l == L and classes else ""
+            if tips and l == L and softmax:
+                node["tip"] = _softmax_tip(_neuron_head(name, l, i, L, cls), labels_out[i], i, known, blamed,
+                                           passes, classes)
+            elif tips:
+                node["tip"] = _neuron_tip(name, l, i, L, act, known, blamed, fwd, bwd, cls)
             if aria:
-                node["aria"] = _neuron_head(name, l, i, L) + (f", activation {num(a)}" if known else "")
+                node["aria"] = _neuron_head(name, l, i, L, cls) + (f", activation {num(a)}" if known else "")
             nodes.append(node)
 
     # Blame rings on an absolute scale (ring_width): the same |δ| draws the same ring at every step.
@@ -606,19 +712,61 @@ def slider_model(state, example=None) -> dict:
         "outputs": [neuron_name(L, k, L) for k in range(spec.sizes[-1])],
         # what a screen reader says of each neuron and edge (network_view's "aria"): names per layer
         "names": [[neuron_name(l, i, L) for i in range(n)] for l, n in enumerate(spec.sizes)],
-        "heads": [[_neuron_head(neuron_name(l, i, L), l, i, L) for i in range(n)] for l, n in enumerate(spec.sizes)],
+        "heads": _heads(state),
+        # each output's row beside it (_output_rows), where the outputs have rows: what it calls the
+        # output, whether they are classes (targets read 1 and 0) and the error's letter
+        "rows": {"labels": output_labels(state), "classes": bool(output_classes(state)),
+                 "symbol": "p" if spec.activations[-1] == "softmax" else "o"} if _rows(spec.sizes) else None,
         "box": list(_output_box_at(xs, ys, r, spec.sizes)[:2]),
     }
 
 
-def _neuron_head(name, l, i, L) -> str:
-    """A neuron's tooltip's first line (a screen reader's words for it, with its activation)."""
-    return f"{name} — {layer_title(l, L).lower()} layer, neuron {i + 1}"
+def _neuron_head(name, l, i, L, cls: str = "") -> str:
+    """A neuron's tooltip's first line (a screen reader's words for it, with its activation); an
+    output that stands for a class says which."""
+    return f"{name} — {layer_title(l, L).lower()} layer, " + (f"class {cls}" if cls else f"neuron {i + 1}")
 
 
-def _neuron_tip(name, l, i, L, act, known, blamed, fwd, bwd) -> str:
+def _heads(state) -> list[list[str]]:
+    """Every neuron's _neuron_head, layer by layer."""
+    L, classes = state.spec.n_layers, output_classes(state)
+    return [[_neuron_head(neuron_name(l, i, L), l, i, L, classes[i] if l == L and classes else "")
+             for i in range(n)] for l, n in enumerate(state.spec.sizes)]
+
+
+def _softmax_tip(head, label, i, known, blamed, passes, classes) -> str:
+    """A softmax output's tooltip: its probability from every output's z, and δ = p − t."""
+    L = len(passes.fwd.z) - 1
+    z, p, t = passes.fwd.z[L][0], passes.fwd.a[L][0], passes.y[0]
+    lines = [head]
+    if known:
+        # Past z = 30, e^z has too many digits to read (and past 709 it overflows): every e^z is then
+        # written as e^(z − m), m the largest z, which cancels in the quotient (the engine's own way).
+        top = float(np.max(z)) if float(np.max(z)) > 30 else 0.0
+        e = np.exp(z - top)
+        power = "e^z" if not top else f"e^(z − {num(top, digits=2)})"
+        lines.append(f"z = Σ w·a + b = {num(float(z[i]), True)}")
+        lines.append(f"Σ {power} = " + " + ".join(f"e^{num(float(v - top), digits=2)}" for v in z)
+                     + " = " + " + ".join(num(float(v)) for v in e) + f" = {num(float(np.sum(e)))}")
+        lines.append(f"{label} = softmax(z){sub(i + 1)} = e^z{sub(i + 1)} / Σ e^z = "
+                     f"{num(float(e[i]))} / {num(float(np.sum(e)))} = {num(float(p[i]))}")
+    else:
+        lines.append("not computed yet")
+    if blamed:
+        d = float(passes.bwd.delta[L][0, i])
+        one = _one_class(t) if classes else None
+        if one is not None or np.isclose(float(np.sum(t)), 1.0):
+            target = ("1" if i == one else "0") if one is not None else num(float(t[i]))
+            lines.append(f"δ = ∂C/∂z = p − t = {num(float(p[i]))} − {target} = {num(d, True)}  (its share of the blame)")
+        else:  # a target that is not one class: the softmax Jacobian leaves p·Σt − t (engine/losses.py)
+            lines.append(f"δ = ∂C/∂z = p·Σt − t = {num(float(p[i]))} × {num(float(np.sum(t)))} − "
+                         f"{num(float(t[i]))} = {num(d, True)}  (its share of the blame)")
+    return "\n".join(lines)
+
+
+def _neuron_tip(name, l, i, L, act, known, blamed, fwd, bwd, cls: str = "") -> str:
     a = float(fwd.a[l][0, i])
-    lines = [_neuron_head(name, l, i, L)]
+    lines = [_neuron_head(name, l, i, L, cls)]
     if l == 0:
         lines.append(f"input {name} = {num(a)}")
     elif known:
@@ -632,10 +780,12 @@ def _neuron_tip(name, l, i, L, act, known, blamed, fwd, bwd) -> str:
 
 
 def _output_box(state, passes, shown, x, y) -> dict:
-    """Target, output, error and loss beside the output neurons, as far as the phase reveals."""
+    """Target, output, error and loss beside the output neurons, as far as the phase reveals; with
+    rows (_rows), each output's in a row beside it and the loss alone in the box."""
     o, t = passes.fwd.output[0], passes.y[0]
     lines = []
-    for k in range(len(t)):
+    rows = _rows(state.spec.sizes)
+    for k in range(0 if rows else len(t)):
         name = neuron_name(state.spec.n_layers, k, state.spec.n_layers)
         if shown.forward_to == state.spec.n_layers:
             lines.append(f"{name} = {num(float(o[k]))}")
@@ -646,7 +796,27 @@ def _output_box(state, passes, shown, x, y) -> dict:
         lines.append(f"loss C = {num(passes.bwd.loss)}")
     if shown.updated and state.last_update is not None:
         lines.append(f"C after update = {num(example_passes(state).bwd.loss)}")
-    return {"x": x, "y": y, "lines": lines, "loss": shown.loss}
+    box = {"x": x, "y": y, "lines": lines, "loss": shown.loss}
+    return {**box, **_output_rows(state, passes, shown)} if rows else box
+
+
+def _output_rows(state, passes, shown) -> dict:
+    """Each output's row: its name (its class's probability, "p(A)", for a softmax) and value, then
+    its target and o − t (which for a softmax with cross-entropy is δ). Class targets read 1 and 0,
+    and the example's class is the row drawn bold ("target"); "marks": whether the rows are classes
+    (the geometry's marks and colours are then drawn)."""
+    L = state.spec.n_layers
+    o, t = passes.fwd.output[0], passes.y[0]
+    classes = output_classes(state)
+    one = _one_class(t) if classes else None
+    symbol = "p" if state.spec.activations[-1] == "softmax" else "o"
+    rows = []
+    for k, label in enumerate(output_labels(state)):
+        first = f"{label} = {num(float(o[k]))}" if shown.forward_to == L else label
+        target = ("1" if k == one else "0") if one is not None else num(float(t[k]))
+        error = f", {symbol} − t = {num(float(o[k] - t[k]), True)}" if shown.loss else ""
+        rows.append([first, f"t = {target}{error}"])
+    return {"rows": rows, "target": one, "marks": bool(classes)}
 
 
 def packed(view: dict) -> dict:

@@ -428,6 +428,52 @@ def test_changing_the_shape_and_reset(dash_duo):
     assert dash_duo.get_logs() == []
 
 
+# The rows beside several outputs: each row's words, whether it is the example's class (bold), its
+# mark and the mark's colour; and every pair of the network's texts whose drawn boxes overlap.
+ROWS_JS = """
+const rows = Array.from(document.querySelectorAll('#network svg .output-row')).map((t) => {
+  const [mark, first, second] = t.querySelectorAll('tspan');
+  return {mark: mark.textContent, colour: mark.getAttribute('fill'), first: first.textContent,
+          second: second.textContent, bold: getComputedStyle(t).fontWeight === '700'};
+});
+const boxes = Array.from(document.querySelectorAll('#network svg text')).filter((t) => t.textContent.trim())
+  .map((t) => ({text: t.textContent, r: t.getBoundingClientRect()}));
+const overlaps = [];
+boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b) => {
+  const x = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+  const y = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+  if (x > 1 && y > 1) overlaps.push(`${a.text} | ${b.text}`);
+}));
+return {rows, overlaps};
+"""
+
+
+def test_three_classes_show_each_class_probability_beside_its_output(dash_duo):
+    from components import palette
+
+    state = engine.PRESETS["three_classes"].state()
+    dash_duo.start_server(create_app())
+    dash_duo.driver.set_window_size(1280, 800)
+    dash_duo.driver.get(f"{dash_duo.server_url}/?lesson=three_classes")
+    dash_duo.wait_for_element("#network svg .output-row", timeout=10)
+    for index in range(2 * state.spec.n_layers + 2):  # every phase, each row as the view model says
+        if index:
+            state = engine.advance(state)
+            dash_duo.find_element("#step").click()
+        dash_duo.wait_for_text_to_equal("#phase-text", state.cursor.words(), timeout=10)
+        out = network_view(state)["output"]
+        expected = [{"mark": mark, "colour": colour, "first": first, "second": second, "bold": k == out["target"]}
+                    for k, (mark, colour, (first, second)) in enumerate(zip(("● ", "■ ", "◆ "), palette.CLASS_COLOURS,
+                                                                            out["rows"]))]
+        drawn = wait_for_equal(lambda: dash_duo.driver.execute_script(ROWS_JS)["rows"], expected)
+        assert drawn[0]["first"].startswith("p(A)") and drawn[2]["second"].startswith("t = 1")  # class C's example
+        laid_out(dash_duo.driver)
+        assert dash_duo.driver.execute_script(ROWS_JS)["overlaps"] == [], state.cursor.words()
+        if state.cursor.phase and state.cursor.phase.kind == "loss":
+            screenshot(dash_duo, "three-classes-loss")
+    assert dash_duo.get_logs() == []
+
+
 def _diverging_circle():
     """The circle lesson with learning rate 10 and linear hidden layers, as the page builds it."""
     state = engine.PRESETS["circle"].state()

@@ -85,6 +85,47 @@ def test_no_label_overlaps_another_or_a_neuron_in_any_phase(lesson):
     assert seen == {"ready", "forward", "loss", "backward", "update"}
 
 
+# Several classes, one output each, in the shapes a teacher makes of the three-class lesson: with no
+# hidden layer and small ones (every number on the graph), the lesson's own and larger ones; three
+# classes and four. Each output has a row beside it, clear of everything in every phase.
+CLASS_SHAPES = [f"?lesson=three_classes{data}&hidden={hidden}" for data in ("", "&data=blobs4")
+                for hidden in ("0", "1", "3", "2,2", "4", "3,3", "6,6", "1,1,1,1,1,1")]
+
+
+@pytest.mark.parametrize("query", CLASS_SHAPES)
+def test_class_rows_overlap_nothing_in_any_phase(query):
+    from app.links import state_from_query
+
+    state = state_from_query(query).state
+    geometry = nv.network_geometry(state.spec)
+    assert state.spec.sizes[-1] == len(state.data.class_names()) == len(geometry["output"]["rows"])
+    for _ in range(2 * state.spec.n_layers + 3):  # every phase, and the next step's ready
+        view = nv.network_view(state)
+        boxes = nv.label_boxes(geometry, view)
+        assert sum(name.startswith("output row") for name, _ in boxes) == 2 * state.spec.sizes[-1]
+        assert lay.collisions(boxes) == [], f"{query}, {state.cursor.words()}"
+        x0, y0, w, h = geometry["view"]
+        for name, box in boxes:
+            assert x0 <= box.left and box.right <= x0 + w and y0 <= box.top and box.bottom <= y0 + h, name
+        state = engine.advance(state)
+
+
+def test_a_class_name_too_long_for_its_row_is_cut_and_its_row_still_fits():
+    import dataclasses
+
+    from app.links import state_from_query
+
+    state = state_from_query("?lesson=three_classes").state
+    data = engine.dataset(state.data)
+    long = ("a very long class name", "b", "Iris-versicolor")
+    explicit = engine.DataSpec(name="explicit", x=tuple(map(tuple, data.x_train[:6].tolist())),
+                               y=tuple(map(tuple, data.y_train[:6].tolist())), classes=long, test_fraction=0.0)
+    state = engine.full_step(state.replace(data=explicit, spec=dataclasses.replace(state.spec)))
+    view = nv.network_view(state)
+    assert [row[0].split(" = ")[0] for row in view["output"]["rows"]] == ["p(a very…)", "p(b)", "p(Iris-ve…)"]
+    assert lay.collisions(nv.label_boxes(nv.network_geometry(state.spec), view)) == []
+
+
 def test_the_default_lesson_shows_weights_gradients_and_the_update_step():
     state = engine.full_step(engine.PRESETS["default"].state())
     view = nv.network_view(state)

@@ -364,3 +364,155 @@ def test_a_packed_picture_reads_back_as_the_view_in_a_fifth_of_the_bytes():
     before = packed(network_view(engine.advance(state), geometry=False, tips=False, aria=False))
     assert before["edges"]["grad"] == "" and isinstance(before["edges"]["width"], list)
     assert len(before["edges"]["width"]) == 344
+
+
+# ---------------------------------------------------------------- several classes: a softmax output
+
+
+def three_classes():
+    return engine.PRESETS["three_classes"].state()
+
+
+def softmax_by_hand(z):
+    e = [math.exp(v) for v in z]
+    return [v / sum(e) for v in e]
+
+
+def test_each_softmax_output_has_a_row_with_its_class_and_its_probability():
+    # 2-6-6-3, tanh then softmax, on three spiral arms A, B, C: every row names its class and shows
+    # its p, which is the engine's softmax output: e^z_k / Σ e^z, adding up to 1.
+    for state in walk(three_classes()):
+        view = network_view(state)
+        out, L = view["output"], state.spec.n_layers
+        # after the update the picture still shows the pass that led to it
+        p = engine.example_passes(state, state.last_update.params_before if view["phase"] == "update" else None)
+        z, probs, t = p.fwd.z[L][0], p.fwd.a[L][0], p.y[0]
+        assert list(probs) == pytest.approx(softmax_by_hand(z), abs=1e-12) and sum(probs) == pytest.approx(1.0)
+        assert state.data.class_names() == ("A", "B", "C") and out["marks"] is True
+        assert list(t).count(1.0) == 1 and out["target"] == list(t).index(1.0)  # one-hot: the example's class
+        nodes, _ = by_id(view)
+        for k, (name, (first, second)) in enumerate(zip("ABC", out["rows"])):
+            known = state.cursor.revealed().forward_to == L
+            assert first == (f"p({name}) = {num(float(probs[k]))}" if known else f"p({name})")
+            assert nodes[f"n{L}-{k}"]["text"] == (num(float(probs[k]), digits=2) if known else "?")  # as any a
+            target = "1" if k == out["target"] else "0"
+            error = f", p − t = {num(float(probs[k] - t[k]), True)}" if out["loss"] else ""
+            assert second == f"t = {target}{error}"
+        assert out["lines"] == [line for line in out["lines"] if line.startswith(("loss C", "C after"))]
+
+
+def test_three_classes_at_the_loss_by_hand():
+    state = three_classes()
+    for _ in range(state.spec.n_layers + 1):  # to the loss phase
+        state = engine.advance(state)
+    out = network_view(state)["output"]
+    # The engine's p = (0.309, 0.268, 0.423) for the first example of class C: the rows read
+    # p − t = +0.309, +0.268 and 0.423 − 1 = −0.577; the loss is −ln 0.423 = 0.861.
+    assert out["rows"] == [["p(A) = 0.309", "t = 0, p − t = +0.309"], ["p(B) = 0.268", "t = 0, p − t = +0.268"],
+                           ["p(C) = 0.423", "t = 1, p − t = −0.577"]]
+    assert out["target"] == 2 and out["lines"] == ["loss C = 0.861"]
+    assert math.log(1 / 0.423) == pytest.approx(0.861, abs=1e-3)
+
+
+def test_the_rows_marks_colours_and_places_come_once_with_the_shape():
+    from components.network_view import CLASS_MARKS, network_geometry
+
+    state = three_classes()
+    geometry = network_geometry(state.spec)
+    rows = geometry["output"]["rows"]
+    assert [r["mark"].strip() for r in rows] == ["●", "■", "◆"] == list(CLASS_MARKS[:3])  # the data chart's marks
+    assert [r["colour"] for r in rows] == list(palette.CLASS_COLOURS[:3])
+    outputs = [n for n in geometry["nodes"] if n["id"].startswith("n3-")]
+    for row, node in zip(rows, outputs, strict=True):
+        # beside its own neuron, right of it, its two lines around the neuron's height
+        assert row["x"] > node["x"] + node["r"]
+        assert row["y"] < node["y"] < row["y"] + geometry["line"]
+        assert node["name"] == ""  # the row names it: a name above would sit on the neuron above
+    # A picture carries the rows' words only: no marks, colours or places, in every packed picture.
+    view = packed(network_view(engine.full_step(state), geometry=False, tips=False, aria=False))
+    assert set(view["output"]) == {"x", "y", "lines", "loss", "rows", "target", "marks"}
+    assert "●" not in json.dumps(view, ensure_ascii=False)
+    assert len(json.dumps(view, ensure_ascii=False).encode()) < 4_000
+
+
+def test_four_classes_have_four_rows_with_four_marks():
+    from app.links import state_from_query
+
+    state = engine.full_step(state_from_query("?lesson=three_classes&data=blobs4").state)
+    view = network_view(state)
+    assert state.spec.sizes[-1] == 4 and state.data.class_names() == ("A", "B", "C", "D")
+    assert [first.split(" = ")[0] for first, _ in view["output"]["rows"]] == ["p(A)", "p(B)", "p(C)", "p(D)"]
+    probs = [float(first.split(" = ")[1]) for first, _ in view["output"]["rows"]]
+    assert sum(probs) == pytest.approx(1.0, abs=2e-3)  # four numbers of three decimals
+    assert [r["colour"] for r in view["geometry"]["output"]["rows"]] == list(palette.CLASS_COLOURS)
+
+
+def test_a_softmax_outputs_tooltip_works_its_probability_out_and_its_delta_is_p_minus_t():
+    state = three_classes()
+    for _ in range(state.spec.n_layers + 2):  # to the output's blame
+        state = engine.advance(state)
+    nodes, _ = by_id(network_view(state))
+    p = engine.example_passes(state)
+    z, probs = p.fwd.z[3][0], p.fwd.a[3][0]
+    e = [math.exp(v) for v in z]
+    tip = nodes["n3-1"]["tip"].split("\n")
+    assert tip[0] == "o₂ — output layer, class B"
+    assert tip[2] == "Σ e^z = " + " + ".join(f"e^{num(float(v), digits=2)}" for v in z) + " = " \
+        + " + ".join(num(v) for v in e) + f" = {num(sum(e))}"
+    assert tip[3] == f"p(B) = softmax(z)₂ = e^z₂ / Σ e^z = {num(e[1])} / {num(sum(e))} = {num(float(probs[1]))}"
+    # B is not the example's class (C): t = 0, and δ = p − t is p itself.
+    delta = float(p.bwd.delta[3][0, 1])
+    assert delta == pytest.approx(float(probs[1]), abs=1e-12)
+    assert tip[4] == f"δ = ∂C/∂z = p − t = {num(float(probs[1]))} − 0 = {num(delta, True)}  (its share of the blame)"
+    assert f"− 1 = {num(float(p.bwd.delta[3][0, 2]), True)}" in nodes["n3-2"]["tip"]
+    assert nodes["n3-2"]["aria"].startswith("o₃ — output layer, class C, activation ")
+
+
+def test_a_softmax_tooltip_stays_finite_where_e_to_the_z_overflows():
+    state = three_classes()
+    state = state.replace(params=engine.ParamRef("b", 3, 0).set(state.params, 900.0))  # e^900 is inf
+    for _ in range(state.spec.n_layers + 2):
+        state = engine.advance(state)
+    view = network_view(state)
+    text = json.dumps(view, allow_nan=False, ensure_ascii=False)
+    assert not re.search(r"\binf\b", text) and "= —" not in view["nodes"][-3]["tip"]  # num's word for inf
+    assert "Σ e^(z − 9" in view["nodes"][-3]["tip"]  # each e^z as e^(z − max z), which cancels
+    assert view["output"]["rows"][0][0] == "p(A) = 1.000"
+
+
+def test_a_softmax_on_a_target_of_several_classes_says_its_delta_is_p_sum_t_minus_t():
+    # A target of mass Σt = 0.5, (0.2, 0.3), after a softmax: δ = p·Σt − t (engine/losses.py), not p − t;
+    # the worked example names no classes, so its outputs are neurons 1 and 2.
+    import dataclasses
+
+    base = engine.PRESETS["worked_example"].state()
+    spec = dataclasses.replace(base.spec, activations=("sigmoid", "softmax"), loss="cross_entropy")
+    state = base.replace(spec=spec, data=dataclasses.replace(base.data, y=((0.2, 0.3),)))
+    state = engine.advance(engine.advance(engine.advance(engine.advance(state))))  # the output's blame
+    nodes, _ = by_id(network_view(state))
+    p = engine.example_passes(state)
+    assert "δ = ∂C/∂z = p·Σt − t = " in nodes["n2-0"]["tip"]
+    assert nodes["n2-0"]["tip"].endswith(f"= {num(float(p.bwd.delta[2][0, 0]), True)}  (its share of the blame)")
+    assert nodes["n2-0"]["tip"].split("\n")[0] == "o₁ — output layer, neuron 1"  # no classes named
+
+
+@pytest.mark.parametrize("lesson", ["default", "worked_example", "circle", "local_minimum", "overfitting",
+                                    "deep_sigmoid"])
+def test_one_or_two_outputs_keep_their_box_and_names(lesson):
+    # Binary and regression lessons look as before: the output box under or beside the outputs,
+    # their names o₁ (o₂) above them, no rows.
+    from components.network_view import network_geometry
+
+    state = engine.PRESETS[lesson].state()
+    geometry = network_geometry(state.spec)
+    assert set(geometry["output"]) == {"x", "y"}
+    L = state.spec.n_layers
+    assert [n["name"] for n in geometry["nodes"] if n["id"].startswith(f"n{L}-")] == \
+        [f"o{'₁₂'[k]}" for k in range(state.spec.sizes[-1])]
+    for moment in walk(state):
+        view = network_view(moment)
+        assert set(view["output"]) == {"x", "y", "lines", "loss"}
+        t = engine.example_passes(moment).y[0]
+        assert [line for line in view["output"]["lines"] if line.startswith("target")] == \
+            [f"target {num(float(v))}" for v in t]
+        assert view["nodes"][-1]["aria"].startswith(f"o{'₁₂'[state.spec.sizes[-1] - 1]} — output layer, neuron ")

@@ -177,7 +177,7 @@ STATUS_IDS = {"phase": "phase-text", "counters": "counters", "numbers": "numbers
               "note": "example-note"}
 
 
-def drawing(state, keys, brief=False, painted=None, playing=False, frames=None) -> dict:
+def drawing(state, keys, brief=False, painted=None, playing=False, frames=None, maps=False) -> dict:
     """Everything drawn from the state, by component id (DRAWN): the network's view model, the
     words and numbers, and the charts that changed.
 
@@ -191,14 +191,15 @@ def drawing(state, keys, brief=False, painted=None, playing=False, frames=None) 
     (network_view.packed: a fifth of the bytes). Each picture carries its counters, and the page
     writes them as it paints it; a tick's counters travel only so, not as the counters' output:
     set at once on arrival, they would run ahead of the pictures still to be painted.
+    maps: the neurons' own pictures are on (network_options): every picture brings its weights.
     """
     keys = keys if isinstance(keys, dict) else {}
     shown_before = keys.get("shown") if isinstance(keys.get("shown"), dict) else {}
     view = _with_next_phase(network_view(state, geometry=painted != "-".join(map(str, state.spec.sizes)),
-                                         tips=not brief, aria=not brief), state, playing)
+                                         tips=not brief, aria=not brief, maps=maps), state, playing, maps)
     view["counters"] = counters_text(state)
     if frames:
-        view["frames"] = [{**packed(network_view(f, geometry=False, tips=False, aria=False)),
+        view["frames"] = [{**packed(network_view(f, geometry=False, tips=False, aria=False, maps=maps)),
                            "counters": counters_text(f)} for f in frames]
     ticked = frames is not None
     if brief:
@@ -240,7 +241,7 @@ def drawing(state, keys, brief=False, painted=None, playing=False, frames=None) 
     }
 
 
-def _with_next_phase(view: dict, state, playing) -> dict:
+def _with_next_phase(view: dict, state, playing, maps=False) -> dict:
     """Add the pictures of the next phase ("next") and of the end of the next update ("after"),
     so that the browser paints a Step or a Full step at once and the server's answer (the same
     picture, with its tooltips and numbers) follows. "after" is the string "next" when the next
@@ -248,14 +249,14 @@ def _with_next_phase(view: dict, state, playing) -> dict:
     if playing is True or state.diverged:
         return view
     following = engine.advance(state)
-    view["next"] = network_view(following, geometry=False, tips=False)
+    view["next"] = network_view(following, geometry=False, tips=False, maps=maps)
     if not state.cursor.at_update and following.cursor.at_update:
         view["after"] = "next"
         return view
     after = engine.full_step(state)
     # A refused update paints nothing ahead: the answer says why.
     if not after.diverged:
-        view["after"] = network_view(after, geometry=False, tips=False)
+        view["after"] = network_view(after, geometry=False, tips=False, maps=maps)
     return view
 
 
@@ -302,6 +303,8 @@ ACT = {
         "shown_message": State("message", "children"),
         "handled": State("handled-clicks", "data"),
         "own_examples": State("generated-data", "disabled"),
+        # Ways of looking at the network (layout.network_options): each picture brings what they need.
+        "network_options": State("network-options", "value"),
     },
 }
 
@@ -336,7 +339,7 @@ def take_clicks(state, owed):
 
 def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, data_click=None, sliders=(),
         tour=None, arrived, stored, stored_start=None, speed=None, keys=None, playing=None, painted=None,
-        shown_message=None, handled=None, own_examples=None) -> dict:
+        shown_message=None, handled=None, own_examples=None, network_options=None) -> dict:
     """The answer to one action on the page, shaped like ACT["output"].
 
     trigger: what fired (Dash's triggered_id: a control's id, a slider's id dict, or None when
@@ -406,7 +409,8 @@ def act(trigger, slider_ids, *, clicks=None, tick=None, preset=None, controls, d
         "sliders": [no_update if isinstance(trigger, dict) else _slider_value(state, ids["aio_id"])
                     for ids in slider_ids],
         "drawn": dict.fromkeys(DRAWN, no_update) if unchanged
-        else drawing(state, keys, brief_tick(trigger, playing, tick), painted, playing, frames),
+        else drawing(state, keys, brief_tick(trigger, playing, tick), painted, playing, frames,
+                     maps_on(network_options)),
         "lesson": _lesson_key(state.title, preset, lesson),
         "cleared": {name: None if name == source or name in waiting else no_update for name, _ in arrivals.CLEARED},
         "handled": {name: _count(n) for name, n in clicks.items()} if owed and isinstance(clicks, dict) else no_update,
@@ -427,17 +431,18 @@ def register_callbacks(app) -> None:
             "playing": Input("playing", "data"),  # on Pause, catch up with the charts skipped while playing
             "painted": Input("painted-key", "data"),  # null: the browser has lost the network's geometry
         },
-        state={"stored": State("lab-state", "data"), "keys": State("drawn-keys", "data")},
+        state={"stored": State("lab-state", "data"), "keys": State("drawn-keys", "data"),
+               "options": State("network-options", "value")},
         prevent_initial_call=True,
     )
-    def catch_up(playing, painted, stored, keys):
+    def catch_up(playing, painted, stored, keys, options):
         nothing = dict.fromkeys(DRAWN, no_update)
         if ctx.triggered_id == "painted-key" and painted is not None:
             return nothing  # the usual answer to a drawing: nothing to catch up
         # The counters sent by brief ticks are not in drawn-keys: on Pause every word is sent again.
         keys = {k: v for k, v in keys.items() if k != "shown"} if isinstance(keys, dict) else keys
         try:
-            return drawing(actions.load(stored), keys, painted=painted, playing=playing)
+            return drawing(actions.load(stored), keys, painted=painted, playing=playing, maps=maps_on(options))
         except LabInputError:
             return nothing
 
@@ -553,6 +558,11 @@ def register_callbacks(app) -> None:
         State("playing", "data"),
         State("speed-paces", "data"),
     )
+
+
+def maps_on(options) -> bool:
+    """Whether the network options (untrusted: any JSON) have the neurons' own pictures on."""
+    return isinstance(options, list) and "maps" in options
 
 
 def tick_asks(tick) -> tuple:

@@ -300,9 +300,20 @@ def network_panel():
             html.Div(id="network", className="network", **{"aria-label": "The network"}),
             html.Div(id="example-note", className="example-note"),
             html.Div(className="legend-row", children=[legend(), html.Div(
-                className="network-tools", children=png_button("network", "the network", "⤓ PNG"))]),
+                className="network-tools", children=[network_options(), png_button("network", "the network", "⤓ PNG")])]),
         ],
     )
+
+
+# Ways of looking at the network; the page draws them (assets/neuron-maps.js) and every picture the
+# server sends brings what they need (app/callbacks.maps_on). Kept for the browser tab; a link's
+# maps=1 ticks it (assets/display.js).
+NETWORK_OPTIONS = {"maps": " neuron pictures"}
+
+
+def network_options():
+    return dcc.Checklist(id="network-options", className="checks network-options", inline=True, value=[],
+                         options=options(NETWORK_OPTIONS), persistence=True, persistence_type="session")
 
 
 def input_toggles():

@@ -37,7 +37,8 @@ MAX_UNKNOWN_NOTICES = 3  # then one line for the rest, so junk cannot flood the 
 OWN_TITLE = "Your network"  # what actions.rebuild calls a network of a person's own
 NETWORK = ("hidden", "act", "out", "loss", "data")
 LAB = ("lesson", "from", *NETWORK, "seed", "dseed", "noise", "test", "feat", "lr", "batch", "opt", "reg", "stop")
-DISPLAY = ("present", "theme", "points", "discrete")  # points, discrete: the data chart's options
+# points, discrete: the data chart's options; maps: the neurons' own pictures (the page reads them: assets/display.js)
+DISPLAY = ("present", "theme", "points", "discrete", "maps")
 _WHOLE = re.compile(r"[0-9]{1,12}")  # ASCII only: str.isdigit() accepts "²", which int() refuses
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?")
 _FLAGS = {"1": True, "true": True, "0": False, "false": False}
@@ -198,6 +199,7 @@ def _read(search) -> Linked:
     # The data chart's test points and discretized output: the page reads them (assets/display.js).
     _choice(given, "points", "test points flag", _FLAGS, None, notices)
     _choice(given, "discrete", "discretize flag", _FLAGS, None, notices)
+    _choice(given, "maps", "neuron pictures flag", _FLAGS, None, notices)
     state, lesson = _build(given, notices) if any(name in given for name in LAB) else (None, None)
     return Linked(state, tuple(notices), present, theme, lesson)
 

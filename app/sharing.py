@@ -110,6 +110,12 @@ def register_sharing_callbacks(app) -> None:
         State("data-options", "value"),
     )
     app.clientside_callback(
+        ClientsideFunction(namespace="backpropLab", function_name="networkOptions"),
+        Output("network-options", "value"),
+        Input("url", "search"),
+        State("network-options", "value"),
+    )
+    app.clientside_callback(
         ClientsideFunction(namespace="backpropLab", function_name="show"),
         Output("page", "className"),
         Output("present-toggle", "aria-pressed"),

@@ -38,6 +38,7 @@
     // Copy link, time travel and the display (display.js, timeline.js; app/sharing.py).
     copyLink: (share) => window.backpropLabDisplay.copyLink(share),
     dataOptions: (search, ticked) => window.backpropLabDisplay.dataOptions(search, ticked),
+    networkOptions: (search, ticked) => window.backpropLabDisplay.networkOptions(search, ticked),
 
     // The extra inputs' toggles beside the network (app/layout.py, input_toggles): a press ticks or
     // unticks its feature in Settings' list, in the list's order; the toggles show the list.

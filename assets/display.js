@@ -106,18 +106,23 @@
   }
   dressFirstScreen();
 
-  // A link's points= and discrete= flags tick the data chart's options (app/panels.py DATA_OPTIONS).
-  function dataOptions(search, ticked) {
+  // A link's flags tick a list of options: `flags` maps a flag to the option it ticks, `usual` is
+  // what the list starts with. Without any of its flags in the link the list stays as the tab has it.
+  function linkedOptions(search, ticked, flags, usual) {
     const params = new URLSearchParams(typeof search === "string" ? search : "");
-    const flags = {test: (params.get("points") || "").toLowerCase(), discrete: (params.get("discrete") || "").toLowerCase()};
-    if (!Object.values(flags).some((v) => YES.includes(v) || NO.includes(v))) return window.dash_clientside.no_update;
-    const shown = new Set(Array.isArray(ticked) ? ticked : ["test"]);
-    for (const [option, flag] of Object.entries(flags)) {
+    const said = Object.entries(flags).map(([flag, option]) => [option, (params.get(flag) || "").toLowerCase()]);
+    if (!said.some(([, v]) => YES.includes(v) || NO.includes(v))) return window.dash_clientside.no_update;
+    const shown = new Set(Array.isArray(ticked) ? ticked : usual);
+    for (const [option, flag] of said) {
       if (YES.includes(flag)) shown.add(option);
       if (NO.includes(flag)) shown.delete(option);
     }
-    return ["test", "discrete"].filter((o) => shown.has(o));
+    return Object.values(flags).filter((o) => shown.has(o));
   }
+  // The data chart's test points and discretized output (app/panels.py DATA_OPTIONS), and the
+  // neurons' own pictures (app/layout.py NETWORK_OPTIONS).
+  const dataOptions = (search, ticked) => linkedOptions(search, ticked, {points: "test", discrete: "discrete"}, ["test"]);
+  const networkOptions = (search, ticked) => linkedOptions(search, ticked, {maps: "maps"}, []);
 
-  window.backpropLabDisplay = {choose, show, copyLink, dataOptions};
+  window.backpropLabDisplay = {choose, show, copyLink, dataOptions, networkOptions};
 })();

@@ -247,8 +247,10 @@
     return {
       key: m.sizes.join("-"), labels: m.labels, phase: m.phase, nodes, edges,
       output: {x: m.box[0], y: m.box[1], lines, loss: true, ...(rows ? {rows, target: one, marks: m.rows.classes} : {})},
+      maps: {W, b},  // the neurons' own pictures follow the drag too (neuron-maps.js)
     };
   }
 
-  window.backpropLabInstant = {instantView, valueOf, num};
+  // activate and level: the neurons' own pictures (neuron-maps.js) compute and light each cell as here.
+  window.backpropLabInstant = {instantView, valueOf, num, activate, level};
 })();

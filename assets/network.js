@@ -237,6 +237,7 @@
       setText(p.first, first);
       setText(p.second, second);
     });
+    net.drawMaps?.(parts, view);  // the neurons' own pictures, when ticked (neuron-maps.js)
   }
 
   net.view = null;  // the last view drawn: Step and Full step paint its `next` and `after` at once (play.js, paintAhead)

@@ -762,6 +762,9 @@ def collect(playground: str | None = None) -> list[Row]:
         rows += slider_series(driver, "six layers of 8", None, None)
         rows += flow_fps(driver, "six layers of 8", 2)
         rows += autoplay(driver, "six layers of 8", 38)
+        # Every neuron's own picture, computed in the page for each picture it paints.
+        driver.find_element(By.CSS_SELECTOR, "#network-options input[value='maps']").click()
+        rows += autoplay(driver, "six layers of 8, neuron pictures", 38)
         errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
         if errors:
             print(f"browser console errors: {errors[:3]}", file=sys.stderr)

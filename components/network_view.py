@@ -16,7 +16,7 @@ from engine.cache import byte_cached
 from engine.training import batch_indices
 
 from . import label_layout as lay
-from . import palette
+from . import neuron_maps, palette
 from .numbers import num, sub
 
 # The picture's units; the page shows the part anything is drawn in (the geometry's "view").
@@ -536,7 +536,7 @@ def label_boxes(geometry: dict, view: dict) -> list[tuple[str, lay.Box]]:
     return boxes
 
 
-def network_view(state, geometry: bool = True, tips: bool = True, aria: bool = True) -> dict:
+def network_view(state, geometry: bool = True, tips: bool = True, aria: bool = True, maps: bool = False) -> dict:
     """What the state shows on the network: every colour, width, number and tooltip.
 
     geometry=False leaves out network_geometry (the browser already has it for this shape);
@@ -544,6 +544,8 @@ def network_view(state, geometry: bool = True, tips: bool = True, aria: bool = T
     aria=False leaves out what a screen reader says of each neuron and edge (the tooltip's first
     line). A picture the page paints ahead of the server (Step's next phase, a slider move) has
     them, so that the server's answer, the same picture, changes nothing on the page.
+    maps=True: the neurons' own pictures are on (components/neuron_maps.py), so a picture without
+    the model (which has the weights) brings its weights, rounded.
     """
     spec, cursor = state.spec, state.cursor
     L, sizes = spec.n_layers, spec.sizes
@@ -671,6 +673,8 @@ def network_view(state, geometry: bool = True, tips: bool = True, aria: bool = T
     }
     if tips:  # views without tooltips are in-between pictures (Play, Step's next phase)
         view["model"] = slider_model(state, passes)
+    elif maps:
+        view["maps"] = neuron_maps.weights(state.params)
     return view
 
 
@@ -692,6 +696,7 @@ def slider_model(state, example=None) -> dict:
         "penalty": state.train.penalty,
         "W": [None] + [w.tolist() for w in state.params.W[1:]],
         "b": [None] + [b.tolist() for b in state.params.b[1:]],
+        "plane": neuron_maps.plane(state),  # the neurons' own pictures span it (assets/neuron-maps.js)
         "x": example.x[0].tolist(),
         "t": example.y[0].tolist(),
         "labels": labels,

@@ -41,6 +41,17 @@ def _extent(values: np.ndarray) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
+def extents(state) -> list[tuple[float, float]]:
+    """The plane's (lo, hi) along each raw input: the data's extent, train and test, padded by PAD on
+    each side. The grid of every surface, and of the neurons' own pictures (assets/neuron-maps.js,
+    which spaces its points as np.linspace does), spans these."""
+    data = dataset(state.data)
+    raw = np.concatenate([data.raw_train, data.raw_test])
+    if raw.shape[1] > 2:
+        raise LabInputError("A surface can be drawn for data with one or two inputs only.")
+    return [_extent(raw[:, k]) for k in range(raw.shape[1])]
+
+
 def surface(state, resolution: int = 50, layer: int | None = None, neuron: int | None = 0) -> Surface:
     """The activation of one neuron (default: the first output), or of a whole layer, over the input
     plane or line.
@@ -63,12 +74,8 @@ def surface(state, resolution: int = 50, layer: int | None = None, neuron: int |
                 isinstance(neuron, int) and 0 <= neuron < spec.sizes[layer]))):
         raise LabInputError(f"This network has no neuron {neuron + 1 if isinstance(neuron, int) else neuron} "
                             f"in layer {layer}.")
-    data = dataset(state.data)
-    raw = np.concatenate([data.raw_train, data.raw_test])
-    if raw.shape[1] > 2:
-        raise LabInputError("A surface can be drawn for data with one or two inputs only.")
-    axes = [np.linspace(*_extent(raw[:, k]), resolution) for k in range(raw.shape[1])]
-    if raw.shape[1] == 1:
+    axes = [np.linspace(lo, hi, resolution) for lo, hi in extents(state)]
+    if len(axes) == 1:
         grid = axes[0][:, None]
     else:
         gx, gy = np.meshgrid(axes[0], axes[1])
@@ -76,6 +83,6 @@ def surface(state, resolution: int = 50, layer: int | None = None, neuron: int |
     x = np.column_stack([grid] + [FEATURES[f].fn(grid) for f in state.data.features])
     a = forward(spec, state.params, x).a[layer]
     values = a if neuron is None else a[:, neuron]
-    if raw.shape[1] == 1:
+    if len(axes) == 1:
         return Surface(axes[0], None, values, layer, neuron)
     return Surface(axes[0], axes[1], values.reshape((resolution, resolution) + values.shape[1:]), layer, neuron)

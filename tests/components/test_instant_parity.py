@@ -133,9 +133,13 @@ def test_every_activation_and_loss_in_the_registries_is_drawn_by_the_page_as_by_
     page = drawn_in_node([[slider_model(state), param, value] for _, state, param, value in all_cases])
     for (label, state, param, value), drawn in zip(all_cases, page, strict=True):
         assert drawn is not None and "error" not in drawn, (label, drawn)
-        server = json.loads(json.dumps(network_view(actions.set_param(state, param, value), geometry=False,
-                                                    tips=False)))
+        moved = actions.set_param(state, param, value)
+        server = json.loads(json.dumps(network_view(moved, geometry=False, tips=False)))
         server.pop("geometry")
+        # The neurons' own pictures follow the drag from the moved weights, exactly (neuron-maps.js).
+        maps = drawn.pop("maps")
+        assert maps == {"W": [None] + [w.tolist() for w in moved.params.W[1:]],
+                        "b": [None] + [b.tolist() for b in moved.params.b[1:]]}, label
         same(drawn, server, label)
 
 

@@ -52,6 +52,14 @@
       to[i].setAttribute("style", STYLED.map((p) => `${p}:${style.getPropertyValue(p)}`).join(";"));
     });
     clone.querySelectorAll(".g-pulses").forEach((g) => g.remove());  // an animation has no still
+    // The neurons' own pictures are canvases, which a copy leaves blank: each goes as an image.
+    const copies = clone.querySelectorAll(".node-map canvas");
+    svg.querySelectorAll(".node-map canvas").forEach((canvas, i) => {
+      const image = document.createElementNS("http://www.w3.org/1999/xhtml", "img");
+      image.setAttribute("src", canvas.toDataURL("image/png"));
+      image.setAttribute("style", "display:block;width:100%;height:100%;border-radius:50%");
+      copies[i].replaceWith(image);
+    });
     const network = {width: (x1 - x0) * unit, height: (y1 - y0) * unit, markup: (x, y) => {
       clone.setAttribute("viewBox", `${x0} ${y0} ${x1 - x0} ${y1 - y0}`);
       for (const [k, v] of Object.entries({x, y, width: network.width, height: network.height})) {

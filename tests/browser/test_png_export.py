@@ -127,3 +127,20 @@ def test_network_png_has_the_heading_the_step_and_the_legend_and_nothing_cut(das
         assert (image[0, 0].mean() > 128) == (theme == "light"), (theme, image[0, 0])
 
     assert dash_duo.get_logs() == []
+
+
+def test_the_neurons_own_pictures_come_out_in_the_png(dash_duo):
+    open_page(dash_duo)
+    dash_duo.driver.get(dash_duo.server_url + "/?lesson=circle")
+    dash_duo.wait_for_contains_text("#counters", "Step 0", timeout=10)
+    wait_until(lambda: len(dash_duo.find_elements("#network .node")) == 11, "the circle lesson's network")
+    # Before the forward pass the neurons are unlit: the pictures are all the PNG can gain.
+    plain = export_network(dash_duo)
+    dash_duo.find_element("#network-options input[value='maps']").click()
+    wait_until(lambda: "with-maps" in dash_duo.find_element("#network").get_attribute("class"), "the pictures")
+    pictured = export_network(dash_duo)
+    assert pictured.shape == plain.shape
+    changed = np.abs(pictured - plain).max(axis=2) > 40
+    # Eleven neurons of about 2 × 40 px across, mostly lit: thousands of pixels, not a blank copy's few.
+    assert changed.sum() > 4000, changed.sum()
+    assert dash_duo.get_logs() == []

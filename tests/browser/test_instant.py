@@ -63,6 +63,8 @@ def test_the_page_draws_a_slider_move_exactly_as_the_server_does(dash_duo):
             "return window.backpropLabInstant.instantView(arguments[0], arguments[1], arguments[2])",
             json.loads(json.dumps(slider_model(state))), param, value)
         assert page is not None, label
+        # The neurons' own pictures follow a drag from the moved weights (tests/components/test_neuron_maps.py).
+        assert page.pop("maps")["W"][1:] == [w.tolist() for w in actions.set_param(state, param, value).params.W[1:]]
         same(page, server, label)
     assert dash_duo.get_logs() == []
 
@@ -160,8 +162,13 @@ def test_a_drag_on_the_three_class_lesson_shows_the_servers_probabilities(dash_d
     wait_until(lambda: dash_duo.driver.execute_script(
         "const view = window.backpropLabNetwork.view; return view && view.model && view.model.W[3][0][0]") == w
         and dash_duo.driver.execute_script(DASH_CALLBACKS)[1] == 0, "the server's answer for the released weight")
-    expected = network_view(actions.set_param(start, "W3[0,0]", w))["output"]["lines"]
-    assert output() == expected
-    names = expected[0::3][:3]  # each class has three lines (o₁ = 0.161, its target, its error), then the loss
-    assert abs(sum(float(line.split(" = ")[1]) for line in names) - 1) <= 0.002, names
+    moved = network_view(actions.set_param(start, "W3[0,0]", w))["output"]
+    assert output() == moved["lines"]  # the loss
+    # A row beside each class: "p(A) = 0.161", then its target and p − t.
+    page_rows = dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#network .output-row')].map((r) => "
+        "[...r.querySelectorAll('tspan')].slice(1).map((t) => t.textContent))")
+    assert page_rows == [list(row) for row in moved["rows"]]
+    probabilities = [float(first.split(" = ")[1]) for first, _ in moved["rows"]]
+    assert abs(sum(probabilities) - 1) <= 0.002, probabilities
     assert dash_duo.get_logs() == []

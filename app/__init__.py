@@ -21,10 +21,13 @@ def create_app(**options) -> dash.Dash:
     from .maths import register_maths_callbacks
     from .page import LabDash
     from .panels import register_panel_callbacks
+    from .predict import register_predict_callbacks
     from .security import add_security_headers
     from .sharing import register_sharing_callbacks
     from .statics import add_missing_file_guard
     from .tour import register_tour_callbacks
+    from .twin_panel import register_twin_callbacks
+    from .worksheet import add_worksheet, register_worksheet_callbacks
 
     if not (ASSETS / "network.js").is_file():  # a page without its scripts would draw no network, silently
         raise RuntimeError(f"Backprop Lab's assets are missing: no {ASSETS / 'network.js'}. Reinstall it.")
@@ -45,11 +48,15 @@ def create_app(**options) -> dash.Dash:
     register_panel_callbacks(app)
     register_maths_callbacks(app)
     register_tour_callbacks(app)
+    register_predict_callbacks(app)
+    register_twin_callbacks(app)
     register_sharing_callbacks(app)
+    register_worksheet_callbacks(app)
     add_security_headers(app)
     add_request_guard(app)
     add_missing_file_guard(app)
     add_delivery(app)
+    add_worksheet(app)
     # Everything made so far (Dash, Flask, Plotly's validators: hundreds of thousands of objects)
     # lives as long as the server. Frozen, the garbage collector's full passes skip it: they cost
     # the largest requests 40 ms each, one request in two.

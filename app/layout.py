@@ -8,11 +8,12 @@ default lesson unless their browser tab already holds one (session storage).
 from dash import dcc, html
 
 import engine
+from components import predict
 from components.network_view import ring_width
 from engine import limits
 from engine.losses import refusal
 
-from . import actions, maths, panels
+from . import actions, lessons, maths, panels
 from .actions import SPEEDS
 from .bounds import BOUNDS
 from .fields import options, select
@@ -52,6 +53,7 @@ def toolbar():
                             **{"aria-pressed": "false", "aria-controls": "settings"}),
                 html.Button("▶ Tour", id="tour-start", className="btn tour-start", n_clicks=0,
                             title="A short guided tour of how a network learns, one idea at a time"),
+                predict.toggle(),
                 html.Button("Present", id="present-toggle", className="btn", n_clicks=0,
                             title="Presentation mode: large type for a projector, advanced controls hidden",
                             **{"aria-pressed": "false"}),
@@ -81,6 +83,7 @@ SHORTCUTS = (
     ("P", "play or pause"),
     ("R", "reset"),
     ("←  →", "back and forward in time"),
+    ("1–4", "answer the question (Predict mode)"),
     ("?", "show or hide this list"),
     ("Esc", "close this list"),
 )
@@ -252,6 +255,9 @@ def share_and_save():
             _small_button("export-json", "Network JSON", "The trained network's weights and shape as JSON"),
             _small_button("export-numpy", "NumPy code",
                           "A short Python script with the weights that makes the same predictions"),
+            # Opens a page of its own (app/worksheet.py), to print or to download as Markdown.
+            _small_button("open-worksheet", "Worksheet…",
+                          "One step of this network as a worksheet with blanks and an answer key, to print"),
         ]),
         html.Div(className="field-hint", children="PNG: the ⤓ button on each picture."),
         dcc.Download(id="download"),
@@ -288,6 +294,7 @@ def network_panel():
                 ]),
                 html.Div(id="numbers", className="numbers"),
             ]),
+            predict.card(lessons.predict_steps()),
             tour_card(),
             html.Div(id="diverged", className="diverged", hidden=True, role="alert", children=[
                 html.Span("", id="diverged-text"),

@@ -30,6 +30,8 @@ class TourStep:
     param: str  # the selected weight or bias
     panel: str
     training: tuple = ()  # (TrainConfig field, value) pairs the step sets, e.g. a penalty on the weights
+    predict: bool = False  # the step turns Predict, then reveal on (app/predict.py); leaving it leaves it on
+    twin: str = ""  # a twin run the step compares the lab with (engine/twins.py TWINS), in the Twin run panel
 
 
 TOUR = (
@@ -111,6 +113,16 @@ TOUR = (
         "default", 6, "W2[0,0]", "surface",
     ),
     TourStep(
+        "Predict, then reveal",
+        "Your turn to think like the network. **Predict** mode is now on (the **Predict** button in the toolbar "
+        "turns it off). Before each phase, the card under the heading asks one question about it: which neuron "
+        "will be most active, will the loss go down, which sign a neuron's δ will have, which weight takes the "
+        "most blame or moves most.\n\nAnswer with a click or the keys 1–4, or let the class vote by a show of "
+        "hands and press **Space**. The answer comes up with the numbers that decided it, and the phase with "
+        "it; the next **Space** asks the next question. The score counts the answers given in this tab.",
+        "default", 0, "W1[0,0]", "slice", predict=True,
+    ),
+    TourStep(
         "Why backprop runs in reverse",
         "We could also find the gradient going forwards: for every weight, follow how a tiny change in it "
         "spreads to the loss. That is forward-mode differentiation, and it needs the work of one pass for each "
@@ -137,6 +149,16 @@ TOUR = (
         "shrinking layer by layer, so the first layers barely learn. This is the vanishing gradient, and it is "
         "why deep networks usually use ReLU-like activations.",
         "deep_sigmoid", 13, "W1[0,0]", "blame",
+    ),
+    TourStep(
+        "Twins: sigmoid or ReLU",
+        "Two labs from the same start, the same weights and the same batches, differing in one setting: the "
+        "lab keeps its sigmoids, its **twin** has ReLU. The **Twins** panel draws both losses in one chart, "
+        "and under it, per neuron, how the twin's blame differs from the lab's.\n\nChoose **As fast as it goes** "
+        "and press **Play**. The lab's loss hardly moves; the twin's falls, because ReLU's slope is 1 where it "
+        "is on, so its first layers still get blame. Other classic twins are in the panel's list: a learning "
+        "rate too small or too large, momentum or none.",
+        "deep_sigmoid", 0, "W1[0,0]", "twin", twin="relu_deep",
     ),
     TourStep(
         "Overfitting: learning the noise",
@@ -186,6 +208,11 @@ TOUR = (
         "worked_example", 0, "W2[0,0]", "worked",
     ),
 )
+
+
+def predict_steps() -> tuple[int, ...]:
+    """The steps that turn Predict, then reveal on (the page turns it on as it shows them)."""
+    return tuple(i for i, step in enumerate(TOUR) if step.predict)
 
 
 def step_index(value) -> int | None:

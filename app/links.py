@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 import engine
-from engine import LabInputError, LabState, limits
+from engine import LabInputError, LabState, limits, twins
 
 from . import actions
 
@@ -38,7 +38,8 @@ OWN_TITLE = "Your network"  # what actions.rebuild calls a network of a person's
 NETWORK = ("hidden", "act", "out", "loss", "data")
 LAB = ("lesson", "from", *NETWORK, "seed", "dseed", "noise", "test", "feat", "lr", "batch", "opt", "reg", "stop")
 # points, discrete: the data chart's options; maps: the neurons' own pictures (the page reads them: assets/display.js)
-DISPLAY = ("present", "theme", "points", "discrete", "maps")
+# twin: the Twin run panel's (app/twin_panel.py); predict: the Predict, then reveal mode (assets/predict.js)
+DISPLAY = ("present", "theme", "points", "discrete", "maps", "twin", "predict")
 _WHOLE = re.compile(r"[0-9]{1,12}")  # ASCII only: str.isdigit() accepts "²", which int() refuses
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?")
 _FLAGS = {"1": True, "true": True, "0": False, "false": False}
@@ -200,6 +201,12 @@ def _read(search) -> Linked:
     _choice(given, "points", "test points flag", _FLAGS, None, notices)
     _choice(given, "discrete", "discretize flag", _FLAGS, None, notices)
     _choice(given, "maps", "neuron pictures flag", _FLAGS, None, notices)
+    _choice(given, "predict", "predict flag", _FLAGS, None, notices)
+    if "twin" in given:
+        try:
+            twins.parse_link(given["twin"])
+        except LabInputError as e:
+            notices.append(f"The link's twin run (twin={_shown(given['twin'])}) was not used: {e}")
     state, lesson = _build(given, notices) if any(name in given for name in LAB) else (None, None)
     return Linked(state, tuple(notices), present, theme, lesson)
 

@@ -21,7 +21,7 @@ from engine import LabInputError, limits, metrics, validate
 from engine.surface import surface
 from engine.toy_curves import flew_off_reason, path_through
 
-from . import actions, fairness
+from . import actions, fairness, twin_panel
 from .fields import options, select
 from .panel import Panel, asks_of, by_name, outputs_of
 
@@ -306,6 +306,8 @@ LANDSCAPES = (
         keys=lambda state, asked: {"pair": asked["pair"], "path_len": len(asked["path"]), **_revealed(state)},
         chart="contour-chart", note="contour-note",
     ),
+    # Its own callbacks (app/twin_panel.py): it reads the lab's start, which the others need not carry.
+    Panel("twin", "Twins", twin_panel.body),
 )
 # The lists of the lab's weights, refilled when the network's shape changes.
 CHOOSERS = ("slice-param", "contour-x", "contour-y")

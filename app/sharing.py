@@ -13,7 +13,7 @@ from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 from engine import LabInputError
 from engine.export import network_json, numpy_snippet
 
-from . import actions, links
+from . import actions, links, twin_panel
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +39,12 @@ def register_sharing_callbacks(app) -> None:
         State("lab-state", "data"),
         State("start-state", "data"),
         State("preset", "value"),
+        State("panel-tabs", "value"),
+        State("twin-setting", "value"),
+        State("twin-value", "value"),
         prevent_initial_call=True,
     )
-    def share(_clicks, stored, stored_start, shown_lesson):
+    def share(_clicks, stored, stored_start, shown_lesson, tab=None, twin_setting=None, twin_value=None):
         try:
             state = actions.load(stored)
             start = actions.load(stored_start) if stored_start is not None else state
@@ -51,7 +54,7 @@ def register_sharing_callbacks(app) -> None:
         except Exception:  # never a traceback on the page
             log.exception("the link could not be made")
             return {"query": None, "notice": "The link could not be made. Try again, or press Reset."}
-        return {"query": query, "notice": notice}
+        return {"query": query + twin_panel.link_part(tab, twin_setting, twin_value), "notice": notice}
 
     @app.callback(
         Output("download", "data"),

@@ -15,6 +15,20 @@
     options.some((o) => o && o.value === param);
 
   clientside.backpropLab = {
+    // The Twins panel (app/twin_panel.py): the lab's chart ticks pass only while its tab is open,
+    // stamped so that the same tick seen twice still fires.
+    twinDue: (due, tab) => (tab !== "twin" ? noUpdate() : {due, at: Date.now()}),
+    // A link's twin= opens the panel once the first screen is down (it waits for the first tab's chart).
+    openTwinFromLink: async (search) => {
+      const twin = new URLSearchParams(typeof search === "string" ? search : "").get("twin");
+      if (!twin) return noUpdate();
+      const shell = window.backpropLabShell;
+      for (let i = 0; i < 150 && shell && shell.up(); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return "twin";
+    },
+
     // The network (network.js and play.js; app/callbacks.py).
     render: (view) => window.backpropLab.render("network", view),
     reportFirstView: () => window.backpropLab.reportFirstView(),
@@ -35,8 +49,16 @@
       return noUpdate();
     },
 
+    // Predict, then reveal: the question card (predict.js; app/predict.py).
+    predictMode: (...args) => window.backpropLabPredict.mode(...args),
+    predictMoment: (...args) => window.backpropLabPredict.moment(...args),
+    predictQuestion: (answer) => window.backpropLabPredict.question(answer),
+    predictScore: (kept) => window.backpropLabPredict.score(kept),
+
     // Copy link, time travel and the display (display.js, timeline.js; app/sharing.py).
     copyLink: (share) => window.backpropLabDisplay.copyLink(share),
+    // The worksheet of the lab on screen, in a new tab (worksheet.js; app/worksheet.py).
+    openWorksheet: (...args) => window.backpropLabWorksheet.open(...args),
     dataOptions: (search, ticked) => window.backpropLabDisplay.dataOptions(search, ticked),
     networkOptions: (search, ticked) => window.backpropLabDisplay.networkOptions(search, ticked),
 

@@ -70,7 +70,8 @@ def test_a_dropdown_shows_its_chosen_options_label_or_its_placeholder(shell):
 
 def test_tabs_show_their_row_and_only_the_open_tabs_content(shell):
     row = shell.find(attrs={"data-id": "panel-tabs"})
-    assert [t.get_text() for t in row.find_all(class_="tab")] == ["One weight", "Toy curves", "Data", "Two weights"]
+    assert [t.get_text() for t in row.find_all(class_="tab")] == ["One weight", "Toy curves", "Data", "Two weights",
+                                                                 "Twins"]
     assert row.find(class_="tab--selected").get_text() == "One weight"
     assert "tab-selected" in row.find(class_="tab--selected")["class"]
     content = row.find_next_sibling(class_="tab-content")

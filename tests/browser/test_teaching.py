@@ -9,6 +9,8 @@ from selenium.webdriver.common.action_chains import ActionChains
 
 import engine
 from app.lessons import LANDSCAPE_PANELS, TOUR, step_state
+from app.maths import MATHS
+from app.panels import LANDSCAPES
 from components.numbers import num
 from tests.browser.test_network_page import open_page, screenshot, wait_until
 
@@ -17,9 +19,8 @@ const tabs = document.getElementById(arguments[0]);
 const selected = tabs && tabs.querySelector('.tab-selected');
 return selected ? selected.textContent : null;
 """
-TAB_LABELS = {"surface": "Data", "ball": "Toy curves", "slice": "One weight", "contour": "Two weights",
-              "equations": "Equations", "blame": "Blame", "reverse": "Why reverse", "brute": "Try them all",
-              "worked": "Worked example"}
+# Each tab's words, from the panels' own records (app/panels.py, app/maths.py).
+TAB_LABELS = {p.name: p.label for p in (*LANDSCAPES, *MATHS)}
 
 
 def _selected_tab(dash_duo, tabs_id) -> str | None:

@@ -40,9 +40,11 @@ def loss_figure(pair, lab_words: str, twin_words: str) -> dict:
     losses = [v for t in traces for v in t["y"] if v is not None]
     positive = [v for v in losses if v > 0]
     log = bool(positive) and len(positive) == len(losses) and max(positive) / min(positive) > LOG_SPREAD
+    # On a log axis, ticks at the powers of ten alone (dtick 1 = one decade): Plotly's own labels its
+    # minor ticks too, "5 2 10 5 2 1", which reads as a jumble.
     layout = base_layout(
         xaxis=axis("step", rangemode="tozero"),
-        yaxis=axis("train loss" + (" (log scale)" if log else ""), **({"type": "log"} if log else
+        yaxis=axis("train loss" + (" (log scale)" if log else ""), **({"type": "log", "dtick": 1} if log else
                                                                        {"rangemode": "tozero"})),
         showlegend=True,
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},

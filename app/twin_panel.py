@@ -20,7 +20,7 @@ from components.numbers import num
 from engine import PRESETS, LabInputError, twins
 from engine.twins import TWIN_SETTINGS, TWINS
 
-from . import actions
+from . import actions, fairness
 from .fields import options
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ def draw(stored, stored_start, setting, value) -> dict:
         chosen = chosen_of(setting, value)
         lab = actions.load(stored)
         start = actions.load(stored_start) if stored_start is not None else lab
-        pair = twins.pair(lab, start, chosen)
+        pair, waited = _pair(lab, start, chosen)
     except LabInputError as e:
         return {"twin-chart": waiting_figure("No twin to show"), "twin-delta": waiting_figure(""),
                 "twin-note": str(e), "twin-lesson": "", "twin-retry": True}
@@ -96,8 +96,31 @@ def draw(stored, stored_start, setting, value) -> dict:
     mine = record.of(lab)
     figure = twin_charts.loss_figure(pair, record.show(mine) if mine is not None else "", chosen.words())
     delta = twin_charts.delta_figure(twins.delta_difference(lab, pair), lab.spec.sizes)
-    return {"twin-chart": figure, "twin-delta": delta, "twin-note": note(lab, pair, mine == chosen.value),
+    words = note(lab, pair, mine == chosen.value)
+    if waited:
+        words = f"{WAITED} {words}"
+    return {"twin-chart": figure, "twin-delta": delta, "twin-note": words,
             "twin-lesson": lesson_words(lab, chosen), "twin-retry": pair.caught_up}
+
+
+# Following the lab once the runs are cached costs a few milliseconds a step (20 steps of six layers
+# of 8: 17 ms). More than this is a catch-up, which takes the server's one slot for heavy work
+# (app/fairness.py), as a large loss map does: a class opening the panel at once must not fill
+# every thread for seconds. Refused, the answer shows how far the runs got and asks again.
+CHEAP_SECONDS = 0.05
+WAITED = "The server is busy with another large computation; the twin carries on in a moment."
+
+
+def _pair(lab, start, chosen) -> tuple:
+    """Both runs towards the lab's step, and whether the heavy part had to wait for the slot."""
+    quick = twins.pair(lab, start, chosen, seconds=CHEAP_SECONDS)
+    if quick.caught_up:
+        return quick, False
+    try:
+        with fairness.EXPENSIVE.take():
+            return twins.pair(lab, start, chosen), False
+    except fairness.Busy:
+        return quick, True
 
 
 def note(lab, pair, same_setting: bool) -> str:

@@ -8,7 +8,7 @@ import pytest
 from dash import no_update
 
 import engine
-from app import actions, create_app, links, twin_panel
+from app import actions, create_app, fairness, links, twin_panel
 from app.lessons import TOUR
 from engine import twins
 
@@ -55,6 +55,26 @@ def test_a_lab_far_past_the_bound_is_followed_to_it_and_says_so():
     far = far.replace(counters=engine.state.Counters(step=twins.MAX_TWIN_STEPS + 1))
     out = twin_panel.draw(far.to_dict(), LAB, "learning_rate", 3.0)
     assert "Catching up" in out["twin-note"] and out["twin-retry"] is False  # the page asks again
+
+
+def test_a_catch_up_waits_for_the_servers_heavy_slot_and_following_does_not(monkeypatch):
+    stored, start = _trained(300)
+    # No time without the slot (the machine's speed decides nothing here): all of it is the catch-up.
+    monkeypatch.setattr(twin_panel, "CHEAP_SECONDS", 0.0)
+    with fairness.EXPENSIVE.take():  # another request's loss map is being computed
+        out = twin_panel.draw(stored, start, "learning_rate", 0.03)
+    assert out["twin-note"].startswith(twin_panel.WAITED) and out["twin-retry"] is False  # asks again
+    for _ in range(100):  # the slot is free: it catches up, 0.4 s an answer
+        out = twin_panel.draw(stored, start, "learning_rate", 0.03)
+        if out["twin-retry"] is True:
+            break
+    assert out["twin-chart"]["data"][1]["x"][-1] == 300 and twin_panel.WAITED not in out["twin-note"]
+    # Following the lab by a few steps, with the runs cached, is done in the quick share alone.
+    monkeypatch.setattr(twin_panel, "CHEAP_SECONDS", 60.0)
+    further, _ = _trained(310)
+    with fairness.EXPENSIVE.take():
+        out = twin_panel.draw(further, start, "learning_rate", 0.03)
+    assert out["twin-retry"] is True and out["twin-chart"]["data"][1]["x"][-1] == 310
 
 
 def test_preset_link_and_tour_choose_the_twin():

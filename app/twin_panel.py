@@ -14,10 +14,12 @@ import logging
 
 from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 
+import engine
 from components import twin_charts
 from components.landscape_charts import waiting_figure
+from components.network_view import network_view
 from components.numbers import num
-from engine import PRESETS, LabInputError, twins
+from engine import PRESETS, Cursor, LabInputError, twins
 from engine.twins import TWIN_SETTINGS, TWINS
 
 from . import actions, fairness
@@ -42,6 +44,10 @@ def body() -> list:
         ]),
         dcc.Graph(id="twin-chart", config={"displayModeBar": False}, className="chart tall twin-chart"),
         html.P("", id="twin-note", className="card-hint", role="status"),
+        # The twin's own network at the same step, drawn as the lab's is (assets/network.js, still).
+        html.P("The twin's network at this step, on the example on show:", className="card-hint"),
+        html.Div(id="twin-network", className="twin-network", **{"aria-label": "The twin's network"}),
+        dcc.Store(id="twin-view"),
         html.P("δ twin − δ lab on the example on show, per neuron:", className="card-hint twin-delta-head"),
         dcc.Graph(id="twin-delta", config={"displayModeBar": False}, className="chart twin-delta"),
         html.P("", id="twin-lesson", className="card-hint"),
@@ -79,7 +85,7 @@ def chosen_of(setting, value) -> twins.Change:
 
 # What the panel's drawing fills in (component id: property).
 DRAWN = {"twin-chart": "figure", "twin-delta": "figure", "twin-note": "children", "twin-lesson": "children",
-         "twin-retry": "disabled"}
+         "twin-retry": "disabled", "twin-view": "data"}
 
 
 def draw(stored, stored_start, setting, value) -> dict:
@@ -91,7 +97,7 @@ def draw(stored, stored_start, setting, value) -> dict:
         pair, waited = _pair(lab, start, chosen)
     except LabInputError as e:
         return {"twin-chart": waiting_figure("No twin to show"), "twin-delta": waiting_figure(""),
-                "twin-note": str(e), "twin-lesson": "", "twin-retry": True}
+                "twin-note": str(e), "twin-lesson": "", "twin-retry": True, "twin-view": None}
     record = TWIN_SETTINGS[chosen.setting]
     mine = record.of(lab)
     figure = twin_charts.loss_figure(pair, record.show(mine) if mine is not None else "", chosen.words())
@@ -100,7 +106,18 @@ def draw(stored, stored_start, setting, value) -> dict:
     if waited:
         words = f"{WAITED} {words}"
     return {"twin-chart": figure, "twin-delta": delta, "twin-note": words,
-            "twin-lesson": lesson_words(lab, chosen), "twin-retry": pair.caught_up}
+            "twin-lesson": lesson_words(lab, chosen), "twin-retry": pair.caught_up,
+            "twin-view": twin_view(lab, pair)}
+
+
+def twin_view(lab, pair) -> dict:
+    """The twin's network as the lab's is drawn (components/network_view.py), at the step the twin
+    has reached and on the lab's example, with the whole step known: the twin is not walked phase by
+    phase. Without tooltips: it is a picture to compare, not to work in."""
+    twin = pair.twin.state
+    shown = twin.replace(example=min(lab.example, engine.dataset(twin.data).x_train.shape[0] - 1),
+                         cursor=Cursor.all_known(twin.spec.n_layers))
+    return network_view(shown, tips=False, aria=False)
 
 
 # Following the lab once the runs are cached costs a few milliseconds a step (20 steps of six layers
@@ -222,6 +239,8 @@ def register_twin_callbacks(app) -> None:
                             Output("panel-tabs", "value", allow_duplicate=True),
                             Input("url", "search"), prevent_initial_call="initial_duplicate")
     # The lab's chart ticks reach the twin's callback only while its tab is open (assets/clientside.js).
+    app.clientside_callback(ClientsideFunction(namespace="backpropLab", function_name="twinNetwork"),
+                            Output("twin-network", "className"), Input("twin-view", "data"))
     app.clientside_callback(ClientsideFunction(namespace="backpropLab", function_name="twinDue"),
                             Output("twin-due", "data"), Input("charts-due", "data"), Input("panel-tabs", "value"))
 

@@ -17,6 +17,8 @@
   clientside.backpropLab = {
     // The Twins panel (app/twin_panel.py): the lab's chart ticks pass only while its tab is open,
     // stamped so that the same tick seen twice still fires.
+    // The twin's own network, drawn in its box beside the lab's (network.js, still).
+    twinNetwork: (view) => window.backpropLab.still("twin-network", view),
     twinDue: (due, tab) => (tab !== "twin" ? noUpdate() : {due, at: Date.now()}),
     // A link's twin= opens the panel once the first screen is down (it waits for the first tab's chart).
     openTwinFromLink: async (search) => {

@@ -176,7 +176,9 @@
     const card = document.getElementById(button.dataset.target);
     if (!card) return;
     const name = `backprop-lab-${button.dataset.name || button.dataset.target}${stamp()}`;
-    const svg = card.querySelector(".network-svg");
+    // The lab's network as a picture with its heading and legend; a card that holds another network
+    // (the Twins panel's) is a card like any other.
+    const svg = button.dataset.target === "network" ? card.querySelector(".network-svg") : null;
     if (svg) { networkPng(svg, `${name}.png`); return; }
     const charts = [...card.querySelectorAll(".js-plotly-plot")].filter(visible);
     if (!charts.length || !window.Plotly) {

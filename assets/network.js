@@ -481,11 +481,27 @@
     return window.dash_clientside.no_update;
   }
 
+  // Another network in its own box (the Twins panel's twin): built and updated as the lab's, but
+  // never the page's last view, so Step's paint-ahead, a drag and Play keep to the lab's network.
+  function still(containerId, view) {
+    const container = document.getElementById(containerId);
+    if (!container || !view) return window.dash_clientside?.no_update;
+    let parts = container._parts;
+    if (!parts || parts.key !== view.key || !container.contains(parts.svg)) {
+      if (!view.geometry) return window.dash_clientside?.no_update;
+      parts = build(container, view.geometry);
+      // Out of the tab order: its neurons would pick the lab's own biases (build's handlers).
+      container.querySelectorAll("[tabindex]").forEach((node) => node.setAttribute("tabindex", "-1"));
+    }
+    update(parts, view);
+    return window.dash_clientside?.no_update;
+  }
+
   net.paint = paint;
   net.whenPainted = whenPainted;
   net.redraw = redraw;
   // The page's hooks; play.js adds playback and playing. paints…: the measurement hook (notePaint).
-  window.backpropLab = Object.assign(window.backpropLab || {}, {render, reportFirstView, adoptFirstView, select, redraw,
+  window.backpropLab = Object.assign(window.backpropLab || {}, {render, still, reportFirstView, adoptFirstView, select, redraw,
     paints: 0, lastPaint: null, firstPaint: null, paintTimes: []});
 
   if (early) earlyKey = drawFirst(early);

@@ -30,6 +30,19 @@ def test_the_panel_draws_both_runs_at_the_labs_step():
     assert out["twin-delta"]["data"][0]["type"] == "heatmap"
 
 
+def test_the_twins_own_network_is_its_run_at_the_labs_step_on_the_labs_example():
+    stored, start = _trained(25)
+    lab = engine.LabState.from_dict(stored).replace(example=7)
+    view = twin_panel.draw(lab.to_dict(), start, "learning_rate", 3.0)["twin-view"]
+    twin = engine.train_steps(engine.LabState.from_dict(start).replace(
+        train=engine.TrainConfig.from_dict(lab.train.to_dict() | {"learning_rate": 3.0})), 25)
+    passes = engine.example_passes(twin.replace(example=7))
+    hidden = [n["level"] for n in view["nodes"]][2:6]
+    assert hidden == [round(min(1.0, abs(a)), 3) for a in passes.fwd.a[1][0]]  # tanh lights by |a|
+    assert view["phase"] == engine.Cursor.all_known(3).phase.kind  # every value of the step known
+    assert view["geometry"] is not None and "tip" not in view["nodes"][0]
+
+
 @pytest.mark.parametrize(("setting", "value"), [
     ("learning_rate", "lots"), ("learning_rate", float("inf")), ("learning_rate", 10**400), ("learning_rate", None),
     ("batch_size", -3), ("batch_size", True), ("optimizer", ["sgd"]), ("activation", {"relu": 1}),

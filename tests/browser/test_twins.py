@@ -4,6 +4,7 @@ sees both runs' loss curves and the δ difference follow the lab, with the engin
 from selenium.webdriver.common.by import By
 
 import engine
+from app import twin_panel
 from components.numbers import num
 from engine import twins
 
@@ -76,4 +77,13 @@ def test_a_twin_preset_trains_with_the_lab_and_shows_both_curves_and_the_differe
     drawn = curves(dash_duo)
     assert abs(drawn[1][2] - pair.twin.curve()[-1][1]) < 1e-9
     dash_duo.wait_for_contains_text("#twin-note", f"Step {steps:,}, both from the same start")
+    # The twin's own network beside the lab's: its neurons' values are the twin's at this step.
+    lab = engine.train_steps(start, steps)
+    # (each neuron after the inputs, whose values the picture writes beside their names)
+    expected = [n["text"] for n in twin_panel.twin_view(lab, pair)["nodes"]][lab.spec.sizes[0]:]
+    wait_until(lambda: dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#twin-network .node-value')].slice(arguments[0])"
+        ".map((t) => t.textContent)", lab.spec.sizes[0]) == expected, "the twin's network at the lab's step")
+    assert dash_duo.driver.execute_script(
+        "return document.querySelector('#network svg').getAttribute('aria-label')") == "Network with layers 2-4-4-1"
     assert dash_duo.get_logs() == []

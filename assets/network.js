@@ -82,10 +82,11 @@
         target.addEventListener("mouseleave", hideTip);
       }
       for (const path of [line, hit, glow, pulse]) path.setAttribute("d", e.d);
+      hit.dataset.id = e.id;  // what a click names (predict.js answers a question with it)
       parts.edges.set(e.id, {glow, line, hit, pulse, label, grad, tip: "", at: e});
     }
     for (const n of geometry.nodes) {
-      const g = el("g", {class: "node", tabindex: "0", role: "button"}, groups.nodes);
+      const g = el("g", {class: "node", tabindex: "0", role: "button", "data-id": n.id}, groups.nodes);
       const ring = el("circle", {class: "ring"}, g);
       const base = el("circle", {class: "node-base"}, g);
       const fill = el("circle", {class: "node-fill"}, g);

@@ -47,7 +47,10 @@
     const choices = q.choices.filter((c) => typeof c === "string").slice(0, KEYS.length);
     const right = Array.isArray(q.right) ? q.right.filter((i) => Number.isInteger(i) && i >= 0 && i < choices.length) : [];
     if (choices.length < 2 || !right.length) return null;
-    return {prompt: q.prompt, choices, right, answer: String(q.answer || ""), why: String(q.why || "")};
+    // The graph's ids of the choices, one each, or none (a click on the graph then picks as usual).
+    const targets = Array.isArray(q.targets) && q.targets.length === choices.length &&
+      q.targets.every((t) => typeof t === "string") ? q.targets : null;
+    return {prompt: q.prompt, choices, targets, right, answer: String(q.answer || ""), why: String(q.why || "")};
   }
 
   function el(tag, className, text) {
@@ -97,7 +100,8 @@
         choices.append(button);
       });
       body.append(line, choices);
-      hint.textContent = `Click or press 1–${q.choices.length} · Space (Step): reveal the answer and the phase`;
+      const where = q.targets ? "Click it on the graph or here, or press" : "Click or press";
+      hint.textContent = `${where} 1–${q.choices.length} · Space (Step): reveal the answer and the phase`;
       return;
     }
     if (card.shown === "result" && q) {
@@ -169,6 +173,19 @@
       if (next) ask(next);
       else render();
     }
+  }, true);
+
+  // A question about neurons or weights is answered on the graph too: a click on one of its choices
+  // there answers it (and does not pick the weight, as a click on the graph otherwise does).
+  window.addEventListener("click", (ev) => {
+    const q = card.question;
+    if (card.shown !== "asking" || !q || !q.targets || !(ev.target instanceof Element)) return;
+    const hit = ev.target.closest("#network [data-id]");
+    const index = hit ? q.targets.indexOf(hit.dataset.id) : -1;
+    if (index < 0) return;
+    ev.stopImmediatePropagation();
+    ev.preventDefault();
+    choose(index);
   }, true);
 
   document.addEventListener("click", (ev) => {

@@ -8,6 +8,7 @@ a score: the page does both, for its tab.
 
 from dash import dcc, html
 
+from engine import ParamRef
 from engine.questions import Question
 
 from .network_view import neuron_name
@@ -52,6 +53,20 @@ def labels(q: Question, n_layers: int) -> list[str]:
         layer, j = q.subject
         return [weight_name(layer, j, i, n_layers) for i in q.choices]
     return [weight_name(*w, n_layers) for w in q.choices]
+
+
+def targets(q: Question) -> list[str] | None:
+    """Each choice's neuron or edge on the graph, by the id the view model gives it
+    (components/network_view.py), so that a click on the graph answers; None where the choices are
+    not on the graph (a sign, up or down)."""
+    if q.kind == "active":
+        return [f"n{q.subject[0]}-{i}" for i in q.choices]
+    if q.kind == "blame":
+        layer, j = q.subject
+        return [str(ParamRef("W", layer, j, i)) for i in q.choices]
+    if q.kind == "move":
+        return [str(ParamRef("W", *w)) for w in q.choices]
+    return None
 
 
 def prompt(q: Question, n_layers: int) -> str:
@@ -144,6 +159,7 @@ def payload(q: Question | None, n_layers: int, n) -> dict:
         "phase": q.index,
         "prompt": prompt(q, n_layers),
         "choices": names,
+        "targets": targets(q),
         "right": list(q.right),
         "answer": " or ".join(names[i] for i in q.right),
         "why": why(q, n_layers),

@@ -123,3 +123,22 @@ def test_the_tour_step_turns_the_mode_on_and_step_still_reveals_after_exit(dash_
     if following is not None:
         dash_duo.wait_for_contains_text("#predict-card", f"Answer: {following['answer']}", timeout=10)
     assert dash_duo.get_logs() == []
+
+
+def test_a_question_about_neurons_is_answered_on_the_graph(dash_duo):
+    state = engine.PRESETS["default"].state()
+    open_page(dash_duo)
+    dash_duo.find_element("#predict-toggle").click()
+    first = asked(state)
+    dash_duo.wait_for_contains_text("#predict-card", first["prompt"], timeout=10)
+    assert first["targets"] == ["n1-0", "n1-1"] and first["right"] == [1]
+    dash_duo.wait_for_contains_text("#predict-hint", "Click it on the graph", timeout=10)
+    # A click on h₂ itself, as a person points at the picture.
+    dash_duo.find_element("#network g.node[data-id='n1-1'] .node-fill").click()
+    dash_duo.wait_for_text_to_equal("#phase-text", engine.advance(state).cursor.words(), timeout=10)
+    dash_duo.wait_for_contains_text("#predict-card", "✓ Right: h₂", timeout=10)
+    assert "Score: 1 of 1 right" in card_text(dash_duo)
+    # The click answered the question; it did not also pick h₂'s bias for a slider.
+    dash_idle(dash_duo, "the answer's phase")
+    assert dash_duo.find_elements("#sliders [role='slider']") == []
+    assert dash_duo.get_logs() == []

@@ -82,11 +82,12 @@
         target.addEventListener("mouseleave", hideTip);
       }
       for (const path of [line, hit, glow, pulse]) path.setAttribute("d", e.d);
-      hit.dataset.id = e.id;  // what a click names (predict.js answers a question with it)
+      hit.dataset.graph = e.id;  // what a click names (predict.js answers a question with it)
       parts.edges.set(e.id, {glow, line, hit, pulse, label, grad, tip: "", at: e});
     }
     for (const n of geometry.nodes) {
-      const g = el("g", {class: "node", tabindex: "0", role: "button", "data-id": n.id}, groups.nodes);
+      // data-graph, not data-id: the first screen waits for the live page to have each data-id (shell.js).
+      const g = el("g", {class: "node", tabindex: "0", role: "button", "data-graph": n.id}, groups.nodes);
       const ring = el("circle", {class: "ring"}, g);
       const base = el("circle", {class: "node-base"}, g);
       const fill = el("circle", {class: "node-fill"}, g);

@@ -180,8 +180,8 @@
   window.addEventListener("click", (ev) => {
     const q = card.question;
     if (card.shown !== "asking" || !q || !q.targets || !(ev.target instanceof Element)) return;
-    const hit = ev.target.closest("#network [data-id]");
-    const index = hit ? q.targets.indexOf(hit.dataset.id) : -1;
+    const hit = ev.target.closest("#network [data-graph]");
+    const index = hit ? q.targets.indexOf(hit.dataset.graph) : -1;
     if (index < 0) return;
     ev.stopImmediatePropagation();
     ev.preventDefault();

@@ -134,7 +134,7 @@ def test_a_question_about_neurons_is_answered_on_the_graph(dash_duo):
     assert first["targets"] == ["n1-0", "n1-1"] and first["right"] == [1]
     dash_duo.wait_for_contains_text("#predict-hint", "Click it on the graph", timeout=10)
     # A click on h₂ itself, as a person points at the picture.
-    dash_duo.find_element("#network g.node[data-id='n1-1'] .node-fill").click()
+    dash_duo.find_element("#network g.node[data-graph='n1-1'] .node-fill").click()
     dash_duo.wait_for_text_to_equal("#phase-text", engine.advance(state).cursor.words(), timeout=10)
     dash_duo.wait_for_contains_text("#predict-card", "✓ Right: h₂", timeout=10)
     assert "Score: 1 of 1 right" in card_text(dash_duo)

@@ -7,10 +7,9 @@ from selenium.webdriver.common.by import By
 import engine
 from app import actions
 from components import palette
-from components.readouts import counters_text
 
 from .test_landscapes import open_tab
-from .test_network_page import choose, dash_idle, open_page, wait_until
+from .test_network_page import choose, dash_idle, open_page, play_a_while, wait_until
 
 POINTS = """
 const g = document.querySelector('#data-chart .js-plotly-plot');
@@ -43,15 +42,7 @@ def test_three_classes_from_the_settings_to_the_scores(dash_duo):
     assert abs(sum(round(v, 3) for v in p) - 1) <= 0.002
 
     # Train a little, then look at the data in class colours and marks.
-    choose(dash_duo, "speed", "As fast as it goes")
-    dash_duo.find_element("#play").click()
-    wait_until(lambda: int(dash_duo.find_element("#counters").text.split()[1].replace(",", "")) > 50, "training")
-    dash_duo.find_element("#play").click()
-    dash_duo.wait_for_text_to_equal("#play", "Play", timeout=10)
-    dash_idle(dash_duo, "the pause")
-    step = int(dash_duo.find_element("#counters").text.split()[1].replace(",", ""))
-    trained = engine.train_steps(lab, step - lab.counters.step)
-    wait_until(lambda: dash_duo.find_element("#counters").text == counters_text(trained), "the counters")
+    trained = play_a_while(dash_duo, lab, 50)
     open_tab(dash_duo, "surface")
     points = wait_until(lambda: dash_duo.driver.execute_script(POINTS), "the training points")
     data = engine.dataset(trained.data)

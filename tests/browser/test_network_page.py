@@ -197,6 +197,20 @@ def screenshot(dash_duo, name: str, element: str | None = None, folder: Path = S
     driver.set_window_size(1280, 800)
 
 
+def play_a_while(dash_duo, start, past: int):
+    """Play as fast as it goes until the step counter passes `past`, then Pause: the lab as the engine
+    trains `start` to the step the page shows, once the page shows it."""
+    choose(dash_duo, "speed", "As fast as it goes")
+    dash_duo.find_element("#play").click()
+    wait_until(lambda: step_count(dash_duo) > past, f"Play to pass step {past}")
+    dash_duo.find_element("#play").click()
+    dash_duo.wait_for_text_to_equal("#play", "Play", timeout=10)
+    dash_idle(dash_duo, "the pause's catch-up")
+    trained = engine.train_steps(start, step_count(dash_duo) - start.counters.step)
+    wait_until(lambda: dash_duo.find_element("#counters").text == counters_text(trained), "the counters")
+    return trained
+
+
 def open_page(dash_duo):
     dash_duo.start_server(create_app())
     dash_duo.driver.set_window_size(1280, 800)

@@ -9,7 +9,7 @@ from components import neuron_maps, palette
 from components.readouts import counters_text
 from engine.surface import surface
 
-from .test_network_page import choose, dash_idle, open_page, wait_until
+from .test_network_page import choose, dash_idle, open_page, play_a_while, wait_until
 
 LESSON = "Circle: a ring around a disc"
 PIXELS = """
@@ -84,15 +84,7 @@ def test_each_neuron_draws_what_it_computes_over_the_plane(dash_duo):
     assert_pictures_show(dash_duo, after)
 
     # Play at full speed, then Pause: the pictures are the trained network's.
-    choose(dash_duo, "speed", "As fast as it goes")
-    dash_duo.find_element("#play").click()
-    wait_until(lambda: int(dash_duo.find_element("#counters").text.split()[1].replace(",", "")) > 30, "training")
-    dash_duo.find_element("#play").click()
-    dash_duo.wait_for_text_to_equal("#play", "Play", timeout=10)
-    dash_idle(dash_duo, "the pause's catch-up")
-    step = int(dash_duo.find_element("#counters").text.split()[1].replace(",", ""))
-    trained = engine.train_steps(start, step)
-    wait_until(lambda: dash_duo.find_element("#counters").text == counters_text(trained), "the counters")
+    trained = play_a_while(dash_duo, start, 30)
     assert_pictures_show(dash_duo, trained)
 
     # Untick: the flat fills again.

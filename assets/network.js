@@ -301,19 +301,36 @@
   // answer's own last, while the next answer is on its way: the network moves at the display's
   // rate, not the round trip's. A newer answer, or a picture the page makes itself (Step ahead, a
   // drag), replaces what is left: those pictures are older.
-  const player = {queue: [], raf: 0, then: []};
+  // An answer that lands while pictures are being painted one per frame waits for the next frame
+  // (painted at once, it and the next frame's picture would both be drawn into that one frame, and
+  // one of them never seen); one that finds the network still is painted at once, and its second
+  // picture waits a frame more for the same reason (`skip`).
+  const player = {queue: [], raf: 0, then: [], skip: false};
   function show(parts, view, live) {
+    const running = player.raf !== 0;
     stopFrames();
     player.queue = Array.isArray(view.frames) ? [...view.frames, view] : [view];
-    const next = () => {
+    const paintNext = () => {
       const picture = unpacked(player.queue.shift(), view);
       update(parts, picture);
       writeCounters(picture.counters);
       notePaint(live);
-      player.raf = player.queue.length ? requestAnimationFrame(next) : 0;
-      if (!player.queue.length) painted();
     };
-    next();
+    const frame = () => {
+      player.raf = 0;
+      if (player.skip) player.skip = false;
+      else paintNext();
+      if (player.queue.length) player.raf = requestAnimationFrame(frame);
+      else painted();
+    };
+    if (running) {
+      player.raf = requestAnimationFrame(frame);
+      return;
+    }
+    paintNext();
+    if (!player.queue.length) return painted();
+    player.skip = true;
+    player.raf = requestAnimationFrame(frame);
   }
   // A picture on the way comes packed (components/network_view.packed): its nodes and edges as
   // columns, in the order of the answer's own view, a column the same for all as one value.
@@ -328,6 +345,8 @@
   }
   function stopFrames() {
     cancelAnimationFrame(player.raf);
+    player.raf = 0;
+    player.skip = false;
     player.queue = [];
     painted();
   }

@@ -34,7 +34,10 @@
   // At full speed a tick also asks for the pictures on the way to it (network.js paints one per
   // display frame): as many as the last round trip lasted frames, so the network moves at the
   // display's rate whatever the round trip, up to the most the speed allows (app/actions.Speed).
+  // Two more than that: the next answer's first picture waits for a frame (network.js), and a round
+  // trip a little slower than the last must not leave a frame without a new picture.
   const DISPLAY_FRAME_MS = 1000 / 60;
+  const SPARE_FRAMES = 2;
 
   function ask() {
     play.scheduled = false;
@@ -45,7 +48,7 @@
     const moves = owed(play.sentAt);
     const charts = play.sentAt - play.chartsAt >= CHART_INTERVAL_MS;
     if (charts) play.chartsAt = play.sentAt;
-    const frames = Math.min(Math.max(Math.round(play.roundTrip / DISPLAY_FRAME_MS), 1), play.frames);
+    const frames = Math.min(Math.ceil(play.roundTrip / DISPLAY_FRAME_MS) + SPARE_FRAMES, play.frames);
     window.dash_clientside.set_props("play-tick", {data: {n: play.tick, charts, moves, frames}});
     watch(play.tick);
   }

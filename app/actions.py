@@ -346,17 +346,20 @@ SPEEDS = {
 }
 # Server time per fast tick: long enough that training outruns drawing on a small network,
 # short enough that the picture still moves many times a second. A tick that brings pictures on
-# the way trains longer, for half the time its pictures fill on the display: its round trip is
-# that long anyway (the page asks for as many pictures as the last round trip lasted frames), and
-# training for only FAST_TICK_SECONDS of it would leave the server idle most of the time. At most
-# FAST_TICK_MOST_SECONDS, so that no tick holds a core for long in a classroom.
+# the way trains longer, for a third of the time its pictures fill on the display. The page asks
+# for as many pictures as its last round trip lasted frames, and two more (assets/play.js), so
+# that a third is about half the round trip: the server trains while the page paints, and is
+# free for other clients the other half (a half of the pictures' time, with the two spare
+# pictures, held a core longer per tick and made another client's Step wait a quarter longer).
+# At most FAST_TICK_MOST_SECONDS, so that no tick holds a core for long in a classroom.
 FAST_TICK_SECONDS = 0.015
 FAST_TICK_MOST_SECONDS = 0.08
 DISPLAY_FRAME_SECONDS = 1 / 60
+TRAINING_SHARE = 1 / 3
 
 
 def fast_tick_seconds(frames: int) -> float:
-    return min(FAST_TICK_MOST_SECONDS, max(FAST_TICK_SECONDS, frames * DISPLAY_FRAME_SECONDS / 2))
+    return min(FAST_TICK_MOST_SECONDS, max(FAST_TICK_SECONDS, frames * DISPLAY_FRAME_SECONDS * TRAINING_SHARE))
 
 
 def play_tick(state: LabState, speed: str, moves=1) -> LabState:
@@ -368,8 +371,8 @@ def play_tick(state: LabState, speed: str, moves=1) -> LabState:
 def play_frames(state: LabState, speed: str, moves=1, frames=1) -> tuple[LabState, ...]:
     """play_tick, and at full speed up to `frames` − 1 labs on the way to it, in order, the last
     one the tick's: the page paints one per display frame while it waits for the next answer
-    (assets/play.js asks for as many as its last round trip lasted frames). Each is a state the
-    engine trained through, so the pictures between two answers are real moments, not blends."""
+    (assets/play.js asks for as many as its last round trip lasted frames, and two more). Each is a
+    state the engine trained through, so the pictures between two answers are real moments, not blends."""
     if not isinstance(speed, str) or speed not in SPEEDS:
         raise LabInputError("Unknown speed.")
     pace = SPEEDS[speed]

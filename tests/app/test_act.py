@@ -216,11 +216,11 @@ def test_at_full_speed_a_tick_brings_the_pictures_on_the_way_each_with_its_step_
         assert frame["counters"] == counters_text(moment)
     steps = [int(f["counters"].split()[1]) for f in frames] + [last.counters.step]
     assert steps == sorted(set(steps))
-    # 6 pictures fill 0.1 s of the display, so the tick trains for 0.05 s. Its clock starts at 1 ms
-    # and reads 1 ms more after each step: step i ends at (i + 1) ms. Pictures are due every 50/6 ms
-    # from the start, at 9.3, 17.7, 26, 34.3 and 42.7 ms (steps 9, 17, 25, 34, 42), and the tick
-    # ends at 51 ms, after step 50.
-    assert steps == [9, 17, 25, 34, 42, 50]
+    # 6 pictures fill 0.1 s of the display, so the tick trains for a third of it, 33.3 ms. Its clock
+    # starts at 1 ms and reads 1 ms more after each step: step i ends at (i + 1) ms. Pictures are due
+    # every 33.3/6 ms from the start, at 6.6, 12.1, 17.7, 23.2 and 28.8 ms (steps 6, 12, 17, 23, 28),
+    # and the tick ends at 34.3 ms, after step 34.
+    assert steps == [6, 12, 17, 23, 28, 34]
     # The counters travel with the pictures, not as their own output, which would run ahead of them.
     assert view["counters"] == counters_text(last) and answer["drawn"]["counters"] is no_update
     # On a chart tick too.

@@ -349,8 +349,7 @@ SPEEDS = {
 # the way trains longer, for a third of the time its pictures fill on the display. The page asks
 # for as many pictures as its last round trip lasted frames, and two more (assets/play.js), so
 # that a third is about half the round trip: the server trains while the page paints, and is
-# free for other clients the other half (a half of the pictures' time, with the two spare
-# pictures, held a core longer per tick and made another client's Step wait a quarter longer).
+# free for other clients the other half.
 # At most FAST_TICK_MOST_SECONDS, so that no tick holds a core for long in a classroom.
 FAST_TICK_SECONDS = 0.015
 FAST_TICK_MOST_SECONDS = 0.08

@@ -25,6 +25,7 @@ def create_app(**options) -> dash.Dash:
     from .security import add_security_headers
     from .sharing import register_sharing_callbacks
     from .statics import add_missing_file_guard
+    from .ticks import add_ticks
     from .tour import register_tour_callbacks
     from .twin_panel import register_twin_callbacks
     from .worksheet import add_worksheet, register_worksheet_callbacks
@@ -41,6 +42,11 @@ def create_app(**options) -> dash.Dash:
         serve_locally=True,
         **options,
     )
+    # Every callback request passes through the page's hook first: while Play runs, the lab it carries is
+    # the one the page holds, newer than the store's (assets/play.js, beforeRequest). Dash's documented
+    # way to set it; the script's hash goes into the security policy with Dash's others (security.py).
+    app.renderer = ("var renderer = new DashRenderer({request_pre: (payload) => "
+                    "window.backpropLab && window.backpropLab.beforeRequest && window.backpropLab.beforeRequest(payload)});")
     # A request bigger than this is refused by Flask (413) before anything reads it.
     app.server.config["MAX_CONTENT_LENGTH"] = limits.MAX_REQUEST_BYTES
     app.layout = build_layout
@@ -57,6 +63,7 @@ def create_app(**options) -> dash.Dash:
     add_missing_file_guard(app)
     add_delivery(app)
     add_worksheet(app)
+    add_ticks(app)
     # Everything made so far (Dash, Flask, Plotly's validators: hundreds of thousands of objects)
     # lives as long as the server. Frozen, the garbage collector's full passes skip it: they cost
     # the largest requests 40 ms each, one request in two.

@@ -3,7 +3,7 @@
  * Dash tells nobody when a callback's request fails: the renderer keeps the error to itself (its
  * dev tools show it, with debug on) and updates nothing, so a Step does nothing and Play's chained
  * ticks stop with the button still saying Pause. This file wraps window.fetch for Dash's
- * "_dash-update-component" requests only (the promise Dash gets is the one fetch returned) and
+ * "_dash-update-component" requests and Play's own ticks (the promise Dash gets is the one fetch returned) and
  * notes which kind failed: a play tick, a Step, anything else. On a failure it shows the notice
  * (#server-down, in app/layout.py) and asks the server, with backoff, whether it is back: a HEAD
  * of the favicon, the cheapest answer it has. The first answer hides the notice and tells the
@@ -13,6 +13,7 @@
 (function () {
   "use strict";
   const UPDATE = "_dash-update-component";
+  const TICK = "_lab-tick";  // Play's brief ticks, which the page sends itself (assets/play.js, app/ticks.py)
   const FIRST_WAIT_MS = 500;  // the first look after a failure; each miss doubles it, up to
   const LONGEST_WAIT_MS = 2000;  // a restarted server is seen within this; a HEAD of a class of tabs every 2 s is nothing
   const PROBE_TIMEOUT_MS = 3000;  // a look that gets no answer in this long counts as a miss
@@ -37,22 +38,23 @@
   const realFetch = window.fetch.bind(window);
   window.fetch = function (input, init) {
     const url = typeof input === "string" ? input : (input && input.url) || "";
-    if (!url.includes(UPDATE)) return realFetch(input, init);
-    link.base = url.slice(0, url.indexOf(UPDATE));
-    const kind = kindOf(init && init.body);
+    const direct = url.includes(TICK);
+    if (!direct && !url.includes(UPDATE)) return realFetch(input, init);
+    link.base = url.slice(0, url.indexOf(direct ? TICK : UPDATE));
+    const kind = direct ? "tick" : kindOf(init && init.body);
     link.pending[kind] += 1;
     link.sent[kind] += 1;
     const request = realFetch(input, init);
     const settle = () => { link.pending[kind] -= 1; };
     const body = init && init.body;
     // The lab's own callback (app/callbacks.py, act): the one that Step's clicks go to.
-    const lab = typeof body === "string" && body.includes('"id":"step","property":"n_clicks"');
+    const lab = !direct && typeof body === "string" && body.includes('"id":"step","property":"n_clicks"');
     if (lab) link.latestLab = body;
     const failed = () => { if (lab) abandon(); lost(kind); };
     // A 5xx is a proxy with no server behind it (502-504), or a server that cannot answer.
     request.then((res) => { settle(); if (res.status >= 500) failed(); else answered(); },
                  () => { settle(); failed(); });
-    return newestOnly(request, body);
+    return direct ? request : newestOnly(request, body);  // a direct tick is never sent while another travels
   };
 
   // Only the answer to a callback's newest request is applied. Each request carries the page as it

@@ -114,5 +114,6 @@
     if (ev.target.closest && ev.target.closest("#network-options")) net.redraw?.();
   });
 
+  net.mapsOn = on;  // Play's own ticks ask for the pictures' weights while it is ticked (play.js)
   window.backpropLabMaps = {grid, activations};
 })();

@@ -21,7 +21,7 @@
   // A tick whose request fails (the server stopped, restarts, or a proxy has nothing behind it)
   // is not retried at once: assets/connection.js shows a notice and looks, with backoff, for the
   // server, and Play carries on by itself when it answers ("back"), with the clock started again.
-  const play = {on: false, scheduled: false, awaiting: false, sentAt: 0, tick: 0, period: 900, most: 1,
+  const play = {on: false, scheduled: false, awaiting: false, sentAt: 0, tick: 0, period: 900, most: 1, speed: null,
                 due: 0, chartsAt: 0, watchdog: null, catchUpLost: false, frames: 1, roundTrip: 0,
                 stopping: false, stopTimer: null};
   const ANSWER_TIMEOUT_MS = 3000;  // an answer that drew nothing (e.g. nothing changed) must not stall Play
@@ -49,8 +49,106 @@
     const charts = play.sentAt - play.chartsAt >= CHART_INTERVAL_MS;
     if (charts) play.chartsAt = play.sentAt;
     const frames = Math.min(Math.ceil(play.roundTrip / DISPLAY_FRAME_MS) + SPARE_FRAMES, play.frames);
-    window.dash_clientside.set_props("play-tick", {data: {n: play.tick, charts, moves, frames}});
+    if (!charts && held.lab && play.speed) askDirect(play.tick, moves, frames);
+    else window.dash_clientside.set_props("play-tick", {data: {n: play.tick, charts, moves, frames}});
     watch(play.tick);
+  }
+
+  // The lab as Play has trained it. A tick between two chart ticks goes straight to the server
+  // (app/ticks.py) with this lab, and its answer is painted here: through Dash, each answer cost the
+  // page 20-25 ms of its renderer's bookkeeping, a dropped frame in three at full speed. The store
+  // ("lab-state", which Dash keeps in the tab's session storage) hears of it from the next chart
+  // tick's answer, or when Play stops (save); until then every callback request carries this lab, not
+  // the store's (beforeRequest), and the tab's storage is written here. `gen` counts the labs the page
+  // did not get from a tick of its own (a control changed during Play, a chart tick): an answer to a
+  // tick sent before one of those started from an older lab, and is not painted.
+  const held = {lab: null, gen: 0, unsaved: false, url: null};
+
+  function tickUrl() {
+    if (held.url === null) {
+      let prefix = "/";
+      try {
+        prefix = JSON.parse(document.getElementById("_dash-config").textContent).requests_pathname_prefix || "/";
+      } catch (err) {}  // no config: the app at the site's root
+      held.url = `${prefix}_lab-tick`;
+    }
+    return held.url;
+  }
+
+  function askDirect(n, moves, frames) {
+    const gen = held.gen;
+    const body = JSON.stringify({lab: held.lab, speed: play.speed, moves, frames, maps: net.mapsOn?.() === true,
+                                 painted: document.getElementById("network")?._parts?.key ?? null});
+    // A request that fails is told to the listeners by assets/connection.js ("lost"), which watches it.
+    window.fetch(tickUrl(), {method: "POST", headers: {"Content-Type": "application/json"}, body})
+      .then((res) => (res.ok ? res.json() : null))
+      .then((answer) => took(n, gen, answer), () => took(n, gen, null));
+  }
+
+  function took(n, gen, answer) {
+    if (n !== play.tick || !play.awaiting || !(play.on || play.stopping)) return;  // a newer tick is awaited, or none
+    const link = window.backpropLabLink;
+    if (!answer || gen !== held.gen || answer.view == null) {
+      // Refused (the callback's answer says why on the page: the next tick goes through it), or from a
+      // lab older than the page's: ask again. A lost one waits for the server (linkChanged).
+      if (!answer) play.chartsAt = 0;
+      if (play.stopping) {  // Play stopped while it travelled (Pause, or a lab that diverged): no more ticks
+        play.awaiting = false;
+        stopped();
+      } else if (!link?.down()) {
+        play.awaiting = false;
+        schedule();
+      }
+      return;
+    }
+    held.lab = answer.lab;
+    held.unsaved = true;
+    try {
+      window.sessionStorage.setItem("lab-state", JSON.stringify(answer.lab));
+    } catch (err) {}  // storage full or refused: the store is written on the next chart tick
+    showStatus(window.backpropLabTimeline?.carryOn(answer.lab));
+    const set = window.dash_clientside.set_props;
+    // Play stops by itself (playback, which the store's change fires); the catch-up draws the rest.
+    if (answer.stopped) {
+      set("message", {children: answer.stopped.reason});
+      set("play-stopped", {data: answer.stopped});
+    }
+    if (answer.stopped || answer.diverged) save();
+    const key = window.backpropLab.render("network", answer.view);
+    if (typeof key === "string") set("painted-key", {data: key});
+    if (key === null) {  // a shape this page has not drawn: the callback's answer brings its geometry
+      play.chartsAt = 0;
+      play.awaiting = false;
+      schedule();
+    }
+  }
+
+  // The time-travel banner and buttons, as the moment recorded says (timeline.js, record).
+  const STATUS_OUTPUTS = [["travel-status", "children"], ["travel-back", "disabled"], ["travel-forward", "disabled"]];
+  function showStatus(values) {
+    if (!Array.isArray(values)) return;
+    values.forEach((value, i) => {
+      if (value !== window.dash_clientside.no_update) window.dash_clientside.set_props(STATUS_OUTPUTS[i][0], {[STATUS_OUTPUTS[i][1]]: value});
+    });
+  }
+
+  // The store hears of the lab the page holds.
+  function save() {
+    if (!held.unsaved) return;
+    held.unsaved = false;
+    window.dash_clientside.set_props("lab-state", {data: held.lab});
+  }
+
+  // Dash's hook before each callback request (app/__init__.py, the renderer's request_pre), given the
+  // request before it is sent: the lab it carries is the one the page holds. A request of the lab's
+  // own callback may answer with a new lab: a tick on its way from the page's older lab is not painted.
+  function beforeRequest(payload) {
+    if (!payload) return;
+    if (typeof payload.output === "string" && payload.output.includes("lab-state.data")) held.gen += 1;
+    if (!held.unsaved) return;
+    for (const item of [payload.inputs, payload.state].flat(Infinity)) {
+      if (item && item.id === "lab-state" && item.property === "data") item.value = held.lab;
+    }
   }
 
   // Until tick `n` is drawn: an answer that drew nothing asks again, a request with no answer
@@ -128,6 +226,13 @@
     // A click can arrive in the same batch as a training tick's new state, in either order:
     // look for it among all triggers, not only the first, or Pause is sometimes lost.
     const triggers = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id || "");
+    // A lab the store was given (not one of the page's own ticks, which do not go through it) is the one
+    // Play carries on from.
+    if (held.lab === null || triggers.includes("lab-state.data")) {
+      held.lab = stored || null;
+      held.gen += 1;
+      held.unsaved = false;
+    }
     let on = playing === true && !play.stopping;
     if (triggers.some((id) => id.startsWith("play."))) on = !on;
     if (stored && stored.diverged) on = false;
@@ -138,6 +243,7 @@
     if (on && (!play.on || pace.period !== play.period)) play.due = performance.now() + pace.period;
     const changed = on !== play.on;
     play.on = on;
+    play.speed = speed;
     play.period = pace.period;
     play.most = pace.most;
     play.frames = pace.frames || 1;
@@ -158,6 +264,7 @@
     // and could land after it: the screen would show a lab older than the one the tab keeps.
     clearTimeout(play.stopTimer);
     play.stopping = !on && playing === true && play.awaiting;
+    if (!on && !play.stopping) save();  // the lab the page holds, before the catch-up reads the store
     if (play.stopping) play.stopTimer = setTimeout(stopped, ANSWER_TIMEOUT_MS);  // an answer that drew nothing
     const kept = play.stopping || on;
     // Setting an output, even to the same value, fires everything that listens to it.
@@ -169,6 +276,7 @@
     if (!play.stopping) return;
     play.stopping = false;
     clearTimeout(play.stopTimer);
+    save();
     window.dash_clientside.set_props("playing", {data: false});
   }
 
@@ -211,5 +319,6 @@
   }, true);
 
   net.nextTick = nextTick;
-  window.backpropLab = Object.assign(window.backpropLab || {}, {playback, playing: () => play.on});
+  window.backpropLab = Object.assign(window.backpropLab || {}, {playback, playing: () => play.on, beforeRequest,
+    held: () => held.lab});
 })();

@@ -49,12 +49,15 @@
     if (!stored) return status();
     const text = JSON.stringify(stored);
     const arriving = line.travelling;
-    line.travelling = null;
     if (arriving !== null && line.moments[arriving]?.text === text) {
+      line.travelling = null;
       line.at = arriving;
       return status();
     }
+    // The lab shown again (e.g. Play's lab given to the store as it pauses, on the way back): the
+    // moment travelled to is still to come.
     if (line.moments[line.at]?.text === text) return status();
+    line.travelling = null;
     for (const dropped of line.moments.splice(line.at + 1)) line.bytes -= dropped.text.length;  // a new branch
     // The start is shared by many moments (the same object until the network changes).
     line.moments.push({text, start: start || stored, step: stored.counters ? stored.counters.step : 0});
@@ -62,6 +65,12 @@
     line.at = line.moments.length - 1;
     trim();
     return status();
+  }
+
+  // A tick of Play the page took without the store (assets/play.js): a moment as the store's are, with
+  // the start of the moment before it (a tick never changes the start).
+  function carryOn(lab) {
+    return record(lab, line.moments[line.at]?.start, null);
   }
 
   // Back or forward one moment (the buttons, or ← and → in assets/keyboard.js).
@@ -76,5 +85,5 @@
     return {state: JSON.parse(line.moments[to].text), start: line.moments[to].start, at: to};
   }
 
-  window.backpropLabTimeline = {record, move, line};
+  window.backpropLabTimeline = {record, carryOn, move, line};
 })();

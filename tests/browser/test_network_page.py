@@ -19,7 +19,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 import engine
-from app import actions, callbacks, create_app
+from app import actions, callbacks, create_app, ticks
 from components.network_view import network_view
 from components.numbers import num
 from components.readouts import counters_text
@@ -300,14 +300,20 @@ def test_play_at_full_speed_paints_the_moments_between_two_answers(dash_duo, mon
     # A server that takes 0.1 s over each tick: the page asks each tick for the pictures on the way to
     # it (about one per display frame of its round trip) and paints one per frame, each with its own
     # step, while the next answer is on its way. The counter a person watches never goes back.
-    real = callbacks.act
+    # Both ways a tick goes: the lab's callback (chart ticks) and the page's own (app/ticks.py).
+    real, real_direct = callbacks.act, ticks.tick
 
     def slow(trigger, *args, **kwargs):
         if trigger == "play-tick":
             time.sleep(0.1)
         return real(trigger, *args, **kwargs)
 
+    def slow_direct(body):
+        time.sleep(0.1)
+        return real_direct(body)
+
     monkeypatch.setattr(callbacks, "act", slow)
+    monkeypatch.setattr(ticks, "tick", slow_direct)
     start = engine.PRESETS["default"].state()
     open_page(dash_duo)
     choose(dash_duo, "speed", "As fast as it goes")
@@ -320,7 +326,8 @@ def test_play_at_full_speed_paints_the_moments_between_two_answers(dash_duo, mon
         const pageFetch = window.fetch;
         window.fetch = function (url, init) {
           const answer = pageFetch.apply(this, arguments);
-          if (String(init && init.body).includes('"play-tick.data"')) answer.then(() => { window.tickAnswers += 1; });
+          const tick = String(url).includes('_lab-tick') || String(init && init.body).includes('"play-tick.data"');
+          if (tick) answer.then(() => { window.tickAnswers += 1; });
           return answer;
         };""")
     dash_duo.find_element("#play").click()
@@ -336,6 +343,60 @@ def test_play_at_full_speed_paints_the_moments_between_two_answers(dash_duo, mon
     assert len(set(shown)) > 2 * answers, (len(set(shown)), answers)
     # The last picture is the lab where Play stopped, as the engine trains it.
     wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(engine.train_steps(start, paused_at)))
+    assert dash_duo.get_logs() == []
+
+
+def test_a_setting_changed_while_play_runs_is_kept_and_no_step_is_lost(dash_duo):
+    # Between two chart ticks the page holds the lab Play trains (assets/play.js) and its ticks go
+    # straight to the server (app/ticks.py). A setting changed meanwhile starts from that lab, not
+    # the older one in the store: the step a person reads never goes back, the new rate is the one
+    # trained with, and on Pause the tab keeps the lab on show.
+    open_page(dash_duo)
+    choose(dash_duo, "speed", "As fast as it goes")
+    dash_duo.driver.execute_script("""
+        const box = document.getElementById('counters');
+        window.shownSteps = [];
+        new MutationObserver(() => window.shownSteps.push(box.textContent))
+          .observe(box, {childList: true, characterData: true, subtree: true});
+        window.ticksBy = {page: 0, callback: 0};
+        const pageFetch = window.fetch;
+        window.fetch = function (url, init) {
+          if (String(url).includes('_lab-tick')) window.ticksBy.page += 1;
+          else if (String(init && init.body).includes('"play-tick.data"')) window.ticksBy.callback += 1;
+          return pageFetch.apply(this, arguments);
+        };""")
+    dash_duo.find_element("#play").click()
+    dash_duo.wait_for_text_to_equal("#play", "Pause", timeout=5)
+    wait_until(lambda: dash_duo.driver.execute_script("return window.ticksBy.page") >= 10, "ten of the page's own ticks")
+    choose(dash_duo, "learning-rate", "0.3")
+    before = step_count(dash_duo)
+    wait_until(lambda: step_count(dash_duo) > before + 200, "Play to carry on with the new rate")
+    dash_duo.find_element("#play").click()
+    dash_duo.wait_for_text_to_equal("#play", "Play", timeout=5)
+    paused_at = wait_until(lambda: _still_for(0.5, lambda: step_count(dash_duo)), "the counters to stop", timeout=5)
+    dash_idle(dash_duo, "the pause's catch-up")
+
+    by = dash_duo.driver.execute_script("return window.ticksBy")
+    assert by["page"] > by["callback"] >= 1, by  # most ticks went straight; the charts' ticks still go through Dash
+    shown = [int(re.search(r"Step (\d+)", text).group(1))
+             for text in dash_duo.driver.execute_script("return window.shownSteps")]
+    assert shown == sorted(shown) and shown[-1] == paused_at, str(shown[-10:])
+    kept = engine.LabState.from_dict(
+        dash_duo.driver.execute_script("return JSON.parse(sessionStorage.getItem('lab-state'))"))
+    assert kept.counters.step == paused_at and kept.train.learning_rate == 0.3
+    # What the page shows is that lab: the network, the counters and the numbers.
+    wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(kept))
+    assert dash_duo.find_element("#counters").text == counters_text(kept)
+    dash_duo.wait_for_contains_text("#numbers", num(engine.evaluate(kept)["train_loss"]))
+    # Time travel recorded the ticks taken without the store: one step back is an earlier moment of the run.
+    dash_duo.find_element("#travel-back").click()
+    wait_until(lambda: step_count(dash_duo) < paused_at, "a step back in time")
+    assert "Looking back" in dash_duo.find_element("#travel-status").text
+    # A reload keeps the lab the tab was showing when it was left (the moment travelled to).
+    back_at = wait_until(lambda: _still_for(0.3, lambda: step_count(dash_duo)), "the moment to settle", timeout=5)
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_element("#network svg", timeout=10)
+    wait_until(lambda: dash_duo.find_element("#counters").text.startswith(f"Step {back_at} "), "the kept lab after a reload")
     assert dash_duo.get_logs() == []
 
 

@@ -1,0 +1,151 @@
+"""POST /_lab-tick, Play's brief ticks straight from the page (app/ticks.py): the same lab and the
+same pictures as the lab's callback gives for the same tick, the stop rule and divergence said, and
+every bad body refused with 400 and one line, never a 500 or a traceback."""
+
+import json
+import logging
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import engine
+from app import actions, create_app
+from app.callbacks import act
+from components.network_view import network_view, packed
+from components.readouts import counters_text
+
+from .test_act import on_page
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_app().server.test_client()
+
+
+def post(client, body, raw=False):
+    data = body if raw else json.dumps(body)
+    return client.post("/_lab-tick", data=data, content_type="application/json")
+
+
+def shape(state) -> str:
+    return "-".join(map(str, state.spec.sizes))
+
+
+def test_a_tick_trains_what_the_callback_would_and_draws_the_same_picture(client):
+    state = engine.PRESETS["circle"].state()
+    answer = post(client, {"lab": state.to_dict(), "speed": "brisk", "moves": 3, "frames": 1,
+                           "painted": shape(state), "maps": False})
+    assert answer.status_code == 200 and answer.headers["Content-Type"] == "application/json"
+    got = answer.get_json()
+    # Three full steps, by the engine, as the callback's brief tick trains them.
+    trained = engine.train_steps(state, 3)
+    assert got["lab"] == json.loads(json.dumps(trained.to_dict()))
+    assert engine.LabState.from_dict(got["lab"]).counters.step == 3
+    by_callback = act("play-tick", [], **on_page(state, speed="brisk", playing=True,
+                                                    tick={"n": 1, "charts": False, "moves": 3, "frames": 1}))
+    assert got["lab"] == json.loads(json.dumps(by_callback["state"]))
+    assert got["view"] == json.loads(json.dumps(by_callback["drawn"]["view"], default=float))
+    # The picture of step 3, without the geometry the page has drawn, with its counters.
+    assert got["view"]["geometry"] is None and got["view"]["counters"] == counters_text(trained) == "Step 3 · Epoch 0"
+    assert got["stopped"] is None and got["diverged"] == ""
+
+
+def test_a_shape_the_page_has_not_drawn_comes_with_its_geometry(client):
+    state = engine.PRESETS["default"].state()
+    for painted in (None, "4-4-1", 7):
+        got = post(client, {"lab": state.to_dict(), "speed": "slow", "moves": 1, "painted": painted}).get_json()
+        assert got["view"]["geometry"] == network_view(state)["geometry"]
+
+
+def test_at_full_speed_a_tick_brings_pictures_on_the_way(client):
+    state = engine.PRESETS["circle"].state()
+    got = post(client, {"lab": state.to_dict(), "speed": "fast", "moves": 1, "frames": 8,
+                        "painted": shape(state)}).get_json()
+    frames, last = got["view"]["frames"], engine.LabState.from_dict(got["lab"])
+    assert 1 <= len(frames) <= 7
+    steps = [int(f["counters"].split()[1]) for f in frames] + [last.counters.step]
+    assert steps == sorted(set(steps)) and steps[0] >= 1
+    # Each is the lab at its step, as the engine trains it.
+    first = engine.train_steps(state, steps[0])
+    assert {k: v for k, v in frames[0].items() if k != "counters"} == json.loads(json.dumps(
+        packed(network_view(first, geometry=False, tips=False, aria=False))))
+
+
+def test_the_neurons_pictures_bring_their_weights_only_when_asked(client):
+    state = engine.PRESETS["circle"].state()
+    body = {"lab": state.to_dict(), "speed": "slow", "moves": 1, "painted": shape(state)}
+    assert "maps" not in post(client, body).get_json()["view"]
+    with_maps = post(client, {**body, "maps": True}).get_json()["view"]["maps"]
+    trained = engine.train_steps(state, 1)
+    assert with_maps == json.loads(json.dumps(network_view(trained, geometry=False, tips=False, maps=True)["maps"]))
+
+
+def test_the_tick_that_meets_the_stop_rule_says_so(client):
+    lab = actions.stop_settings(engine.PRESETS["circle"].state(), "steps", 3)
+    got = post(client, {"lab": lab.to_dict(), "speed": "brisk", "moves": 5}).get_json()
+    assert engine.LabState.from_dict(got["lab"]).counters.step == 3
+    assert got["stopped"] == {"reason": "Play stopped at step 3: the stop rule is step 3.", "step": 3}
+
+
+def test_a_lab_that_diverges_says_why(client):
+    lab = actions.train_settings(engine.PRESETS["local_minimum"].state(), 100.0, 1, "sgd")
+    got = post(client, {"lab": lab.to_dict(), "speed": "brisk", "moves": 20}).get_json()
+    assert got["diverged"].startswith("Training stopped at step 4: the weights")
+    assert engine.LabState.from_dict(got["lab"]).diverged == got["diverged"]
+
+
+BAD = [
+    (b"not json", True, "JSON object"),
+    ([1, 2], False, "JSON object"),
+    ({"speed": "fast"}, False, "carry the lab"),
+    ({"lab": "x", "speed": "fast"}, False, "carry the lab"),
+    ({"lab": {}, "speed": "fast", "extra": 1}, False, "only the lab"),
+    ({"lab": {"spec": 1}, "speed": "brisk", "moves": 1}, False, ""),
+    ({"speed": "brisk", "moves": 1}, False, "carry the lab"),
+    ("LAB", False, "Unknown speed"),  # speed missing
+    ({"speed": "ludicrous", "moves": 1}, False, "Unknown speed"),
+    ({"speed": "brisk", "moves": 0}, False, "whole number of moves"),
+    ({"speed": "brisk", "moves": True}, False, "whole number of moves"),
+    ({"speed": "brisk", "moves": 10**6}, False, "whole number of moves"),
+    ({"speed": "brisk", "moves": 1, "frames": 4}, False, "full speed"),
+    ({"speed": "fast", "moves": 1, "frames": 10**6}, False, "pictures"),
+    ({"speed": "fast", "moves": 1, "frames": [3]}, False, "frames"),
+    ({"speed": "x" * 5000, "moves": 1}, False, "speed"),
+    ({"speed": "fast", "painted": {"a": 1}}, False, "painted"),
+]
+
+
+@pytest.mark.parametrize("body, raw, words", BAD)
+def test_a_bad_tick_is_refused_with_a_reason_and_no_traceback(client, caplog, body, raw, words):
+    lab = engine.PRESETS["default"].state().to_dict()
+    if body == "LAB":
+        body = {"lab": lab}
+    elif isinstance(body, dict) and "lab" not in body and words != "carry the lab":
+        body = {"lab": lab, **body}
+    with caplog.at_level(logging.WARNING):
+        answer = post(client, body, raw=raw)
+    assert answer.status_code == 400
+    error = answer.get_json()["error"]
+    assert words in error and "Traceback" not in error and "\n" not in error
+    assert not caplog.records
+
+
+def test_a_lab_nested_thousands_deep_is_refused(client):
+    deep = "[" * 5000 + "]" * 5000
+    answer = client.post("/_lab-tick", data='{"lab": {"a": ' + deep + '}, "speed": "fast"}',
+                         content_type="application/json")
+    assert answer.status_code == 400 and "deep" in answer.get_json()["error"]
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+                    max_leaves=20)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lab=JSON, speed=JSON, moves=JSON, frames=JSON)
+def test_any_body_is_answered_with_a_tick_or_a_reason(client, lab, speed, moves, frames):
+    answer = post(client, {"lab": lab, "speed": speed, "moves": moves, "frames": frames})
+    assert answer.status_code in (200, 400)
+    assert "Traceback" not in answer.get_data(as_text=True)

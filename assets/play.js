@@ -29,8 +29,12 @@
   // The charts, numbers and words follow Play on one tick in this many milliseconds (a "chart
   // tick"); the ticks between bring the network and the counters only (app/callbacks.py,
   // brief_tick). A replot costs the browser 15-35 ms per chart, and numbers that change
-  // faster than this cannot be read anyway.
+  // faster than this cannot be read anyway. At full speed, once a second: a chart tick costs the page
+  // three or four tasks of 30-50 ms (Dash's bookkeeping and the replots), each a display frame in which
+  // the network does not move; twice a second, a small network was redrawn 43-47 times a second, and
+  // once a second 52-55 times (4,2, counted in the page).
   const CHART_INTERVAL_MS = 500;
+  const FAST_CHART_INTERVAL_MS = 1000;
   // At full speed a tick also asks for the pictures on the way to it (network.js paints one per
   // display frame): as many as the last round trip lasted frames, so the network moves at the
   // display's rate whatever the round trip, up to the most the speed allows (app/actions.Speed).
@@ -46,7 +50,7 @@
     play.sentAt = performance.now();
     play.tick += 1;
     const moves = owed(play.sentAt);
-    const charts = play.sentAt - play.chartsAt >= CHART_INTERVAL_MS;
+    const charts = play.sentAt - play.chartsAt >= (play.period === 0 ? FAST_CHART_INTERVAL_MS : CHART_INTERVAL_MS);
     if (charts) play.chartsAt = play.sentAt;
     const frames = Math.min(Math.ceil(play.roundTrip / DISPLAY_FRAME_MS) + SPARE_FRAMES, play.frames);
     if (!charts && held.lab && play.speed) askDirect(play.tick, moves, frames);

@@ -2,10 +2,11 @@
 
 Starts `python -m app` on loopback (bench/server.py) and plays like one browser tab: it loads the
 page (GET /, /_dash-layout, /_dash-dependencies, the first callback with no trigger), then sends
-play ticks — the `act` callback fired by play-tick.data = {"n": k, "charts": …}, a chart tick every
-500 ms by the clock as assets/play.js marks them — one after another, each with the lab state,
+play ticks as assets/play.js sends them — a chart tick by the clock (every 500 ms, every second at full
+speed) is the `act` callback fired by play-tick.data = {"n": k, "charts": true}, with the lab state,
 drawn-keys and everything else as the last answers left them, and the landscape panel (tab
-"surface") whenever an answer moves charts-due, as the page does. Ticks alternate in blocks
+"surface") whenever its answer moves charts-due; the ticks between are posted to /_lab-tick with the
+lab (app/ticks.py) — one after another. Ticks alternate in blocks
 between the default lesson and a bigger network (the circle lesson with six hidden layers of 8),
 and in pairs of blocks between speed "normal" (one training step per tick) and "fast" (15 ms of
 training per tick): half the ticks at each.
@@ -39,7 +40,7 @@ GROUP = "soak"
 TICKS = 10_000
 WARMUP = 100  # ticks on each lab before "before" is read
 BLOCK = 1000  # ticks on one lab before switching to the other
-CHART_INTERVAL_S = 0.5  # assets/play.js CHART_INTERVAL_MS
+CHART_INTERVAL_S = {"normal": 0.5, "fast": 1.0}  # assets/play.js CHART_INTERVAL_MS, FAST_CHART_INTERVAL_MS
 MAX_SECONDS = 600.0
 BUDGET_GROWTH = 10.0  # %
 BIG_HIDDEN = "8, 8, 8, 8, 8, 8"
@@ -90,6 +91,21 @@ class Tab:
             self.call("data-chart.figure", "charts-due.data", "panels")
         return answer
 
+    def direct(self, speed: str, kind: str) -> dict:
+        """A tick between two chart ticks, as the page posts it (assets/play.js, askDirect)."""
+        body = {"lab": self.values["lab-state.data"], "speed": speed, "moves": 1, "frames": 1,
+                "painted": self.values.get("painted-key.data"), "maps": False}
+        self.requests += 1
+        status, data, ms = self.server.post("/_lab-tick", json.dumps(body).encode())
+        self.latency.setdefault(kind, []).append(ms)
+        if status != 200:
+            self.errors.append(f"{kind}: HTTP {status} {data[:120]!r}")
+            return {}
+        lab = json.loads(data)["lab"]
+        changed = lab != self.values["lab-state.data"]
+        self.values["lab-state.data"] = lab
+        return {"lab-state": lab} if changed else {}
+
     def open(self) -> None:
         for path in ("/", "/_dash-layout", "/_dash-dependencies"):
             self.server.get(path)
@@ -117,14 +133,16 @@ class Tab:
             if time.monotonic() > deadline:
                 break
             now = time.monotonic()
-            charts = now - charts_at >= CHART_INTERVAL_S
-            if charts:
-                charts_at = now
-            tick = (self.values.get("play-tick.data") or {}).get("n", 0) + 1
-            self.values["play-tick.data"] = {"n": tick, "charts": charts}
+            charts = now - charts_at >= CHART_INTERVAL_S[speed]
             before = self.values["lab-state.data"]
             steps = before["counters"]["step"]
-            answer = self.act("play-tick.data", f"play tick ({speed})")
+            if charts:
+                charts_at = now
+                tick = (self.values.get("play-tick.data") or {}).get("n", 0) + 1
+                self.values["play-tick.data"] = {"n": tick, "charts": True}
+                answer = self.act("play-tick.data", f"play tick ({speed})")
+            else:
+                answer = self.direct(speed, f"play tick ({speed})")
             sent += 1
             after = self.values["lab-state.data"]
             if after.get("diverged"):

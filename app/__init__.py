@@ -42,11 +42,13 @@ def create_app(**options) -> dash.Dash:
         serve_locally=True,
         **options,
     )
-    # Every callback request passes through the page's hook first: while Play runs, the lab it carries is
-    # the one the page holds, newer than the store's (assets/play.js, beforeRequest). Dash's documented
-    # way to set it; the script's hash goes into the security policy with Dash's others (security.py).
-    app.renderer = ("var renderer = new DashRenderer({request_pre: (payload) => "
-                    "window.backpropLab && window.backpropLab.beforeRequest && window.backpropLab.beforeRequest(payload)});")
+    # Every callback request passes through the page's hooks: while Play runs, the lab it carries is the
+    # one the page holds, newer than the store's, and no tick starts while the lab's callback has a
+    # request on its way (assets/play.js, beforeRequest and afterRequest). Dash's documented way to set
+    # them; the script's hash goes into the security policy with Dash's others (security.py).
+    app.renderer = ("var renderer = new DashRenderer({"
+                    "request_pre: (payload) => window.backpropLab?.beforeRequest?.(payload), "
+                    "request_post: (payload, response) => window.backpropLab?.afterRequest?.(payload, response)});")
     # A request bigger than this is refused by Flask (413) before anything reads it.
     app.server.config["MAX_CONTENT_LENGTH"] = limits.MAX_REQUEST_BYTES
     app.layout = build_layout

@@ -190,7 +190,8 @@ def drawing(state, keys, brief=False, painted=None, playing=False, frames=None, 
     actions.play_frames), whose pictures the page paints first, one per display frame, packed
     (network_view.packed: a fifth of the bytes). Each picture carries its counters, and the page
     writes them as it paints it; a tick's counters travel only so, not as the counters' output:
-    set at once on arrival, they would run ahead of the pictures still to be painted.
+    set at once on arrival, they would run ahead of the pictures still to be painted. So do those of
+    any answer while Play runs.
     maps: the neurons' own pictures are on (network_options): every picture brings its weights.
     """
     keys = keys if isinstance(keys, dict) else {}
@@ -217,7 +218,10 @@ def drawing(state, keys, brief=False, painted=None, playing=False, frames=None, 
     # The browser re-renders every output it is sent: what it already shows is not sent again.
     shown = {k: repr(v) for k, v in texts.items()}
     fresh = {STATUS_IDS[k]: v if shown_before.get(k) != shown[k] else no_update for k, v in texts.items()}
-    if ticked:  # the counters go with the pictures (above); not "shown", so the next words send them
+    # The counters go with the pictures (above); not "shown", so the next words send them. So too for any
+    # answer while Play runs (a setting changed): written at once, they would run ahead of the pictures
+    # of the last tick still waiting for their frames.
+    if ticked or playing is True:
         fresh[STATUS_IDS["counters"]] = no_update
         del shown["counters"]
     return {

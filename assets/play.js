@@ -46,6 +46,12 @@
   function ask() {
     play.scheduled = false;
     if (!play.on) return;
+    if (labPending()) {  // a tick now would start from the lab as it was before that change
+      held.resume = true;
+      clearTimeout(held.resumeTimer);
+      held.resumeTimer = setTimeout(resume, ANSWER_TIMEOUT_MS);  // a request refused gets no answer to wait for
+      return;
+    }
     play.awaiting = true;
     play.sentAt = performance.now();
     play.tick += 1;
@@ -66,7 +72,24 @@
   // the store's (beforeRequest), and the tab's storage is written here. `gen` counts the labs the page
   // did not get from a tick of its own (a control changed during Play, a chart tick): an answer to a
   // tick sent before one of those started from an older lab, and is not painted.
-  const held = {lab: null, gen: 0, unsaved: false, url: null};
+  const held = {lab: null, gen: 0, unsaved: false, url: null, resume: false, resumeTimer: null};
+  // The lab's callback's requests on their way (a setting chosen, a slider moved, a chart tick), oldest
+  // first: no tick is asked for until they are answered, or it would start from the lab before their
+  // change, and its answer would put the old setting back.
+  const labRequests = [];
+
+  function labPending() {
+    const now = performance.now();
+    while (labRequests.length && now - labRequests[0].at > ANSWER_TIMEOUT_MS) labRequests.shift();  // refused, or lost
+    return labRequests.length > 0;
+  }
+
+  function resume() {
+    clearTimeout(held.resumeTimer);
+    if (!held.resume) return;
+    held.resume = false;
+    schedule();
+  }
 
   function tickUrl() {
     if (held.url === null) {
@@ -148,11 +171,30 @@
   // own callback may answer with a new lab: a tick on its way from the page's older lab is not painted.
   function beforeRequest(payload) {
     if (!payload) return;
-    if (typeof payload.output === "string" && payload.output.includes("lab-state.data")) held.gen += 1;
+    if (typeof payload.output === "string" && payload.output.includes("lab-state.data")) {
+      held.gen += 1;
+      labRequests.push({payload, at: performance.now()});
+    }
     if (!held.unsaved) return;
     for (const item of [payload.inputs, payload.state].flat(Infinity)) {
       if (item && item.id === "lab-state" && item.property === "data") item.value = held.lab;
     }
+  }
+
+  // Dash's hook once a request is answered (request_post), just before the answer goes into the store.
+  // A new lab in it is the one Play carries on from. The requests of the lab's callback sent before
+  // this one are answered too: only the newest answer is applied (connection.js), and theirs never come.
+  function afterRequest(payload, response) {
+    const at = labRequests.findIndex((r) => r.payload === payload);
+    if (at < 0) return;
+    labRequests.splice(0, at + 1);
+    const lab = response?.["lab-state"]?.data;
+    if (lab) {
+      held.lab = lab;
+      held.unsaved = false;
+      held.gen += 1;
+    }
+    if (!labRequests.length) resume();
   }
 
   // Until tick `n` is drawn: an answer that drew nothing asks again, a request with no answer
@@ -175,6 +217,7 @@
 
   function linkChanged(event, kind) {
     if (event === "lost") {
+      labRequests.length = 0;  // the lab's requests on their way will not be answered either
       if (kind === "tick") {
         play.awaiting = false;  // no answer is coming: wait for the server, not for a drawing
         clearTimeout(play.watchdog);
@@ -230,13 +273,9 @@
     // A click can arrive in the same batch as a training tick's new state, in either order:
     // look for it among all triggers, not only the first, or Pause is sometimes lost.
     const triggers = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id || "");
-    // A lab the store was given (not one of the page's own ticks, which do not go through it) is the one
-    // Play carries on from.
-    if (held.lab === null || triggers.includes("lab-state.data")) {
-      held.lab = stored || null;
-      held.gen += 1;
-      held.unsaved = false;
-    }
+    // The lab the tab kept (session storage) when the page opens; after that, every lab the store is
+    // given comes through afterRequest first, or from the page itself (save).
+    if (held.lab === null && stored) held.lab = stored;
     let on = playing === true && !play.stopping;
     if (triggers.some((id) => id.startsWith("play."))) on = !on;
     if (stored && stored.diverged) on = false;
@@ -324,5 +363,5 @@
 
   net.nextTick = nextTick;
   window.backpropLab = Object.assign(window.backpropLab || {}, {playback, playing: () => play.on, beforeRequest,
-    held: () => held.lab});
+    afterRequest, held: () => held.lab});
 })();

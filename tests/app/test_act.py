@@ -308,3 +308,17 @@ def test_generated_data_settings_are_put_out_of_reach_for_a_labs_own_examples():
     assert trained_to(answer).data.name == circle.data.name and answer["generated"] is False
     back = act("preset", [], **on_page(circle, preset="default", own_examples=False))
     assert back["generated"] is True
+
+
+def test_while_play_runs_an_answers_counters_go_with_its_picture():
+    # A setting changed during Play: its answer's counters are written as its picture is painted, after
+    # the last tick's pictures still waiting for their frames, never before them (the step read would
+    # go back). Paused, they are an output of their own.
+    lab = engine.train_steps(default(), 7)
+    controls = control_values(lab) | {"learning-rate": 0.3}
+    playing = act("learning-rate", [], **on_page(lab, controls=controls, playing=True, speed="fast"))
+    assert playing["drawn"]["counters"] is no_update
+    assert playing["drawn"]["view"]["counters"] == counters_text(lab) == "Step 7 · Epoch 7"
+    assert trained_to(playing).train.learning_rate == 0.3
+    paused = act("learning-rate", [], **on_page(lab, controls=controls, playing=False))
+    assert paused["drawn"]["counters"] == "Step 7 · Epoch 7"

@@ -14,6 +14,7 @@ from app import actions, create_app
 from app.callbacks import act
 from components.network_view import network_view, packed
 from components.readouts import counters_text
+from engine import limits
 
 from .test_act import on_page
 
@@ -149,3 +150,14 @@ def test_any_body_is_answered_with_a_tick_or_a_reason(client, lab, speed, moves,
     answer = post(client, {"lab": lab, "speed": speed, "moves": moves, "frames": frames})
     assert answer.status_code in (200, 400)
     assert "Traceback" not in answer.get_data(as_text=True)
+
+
+def test_a_body_over_the_request_limit_or_a_lab_over_its_bounds_is_refused_before_any_training(client):
+    lab = engine.PRESETS["default"].state().to_dict()
+    over = client.post("/_lab-tick", data=b"{" + b" " * (limits.MAX_REQUEST_BYTES + 10) + b"}",
+                       content_type="application/json")
+    assert over.status_code == 413
+    # 3 MB of history: under the request limit, over what a lab may hold.
+    huge = {**lab, "history": {"entries": [[i, 0.5, 0.5] for i in range(300_000)]}}
+    answer = post(client, {"lab": huge, "speed": "fast", "moves": 1, "frames": 1})
+    assert answer.status_code == 400 and "Traceback" not in answer.get_data(as_text=True)

@@ -132,6 +132,15 @@ def test_a_bad_tick_is_refused_with_a_reason_and_no_traceback(client, caplog, bo
     assert not caplog.records
 
 
+def test_a_tick_posted_as_anything_but_json_is_refused(client):
+    # A form or text/plain post is what another site's page could send without asking.
+    body = json.dumps({"lab": engine.PRESETS["default"].state().to_dict(), "speed": "slow", "moves": 1})
+    for kind in ("text/plain", "application/x-www-form-urlencoded"):
+        answer = client.post("/_lab-tick", data=body, content_type=kind)
+        assert answer.status_code == 400 and "JSON object" in answer.get_json()["error"]
+    assert client.post("/_lab-tick", data=body, content_type="application/json").status_code == 200
+
+
 def test_a_lab_nested_thousands_deep_is_refused(client):
     deep = "[" * 5000 + "]" * 5000
     answer = client.post("/_lab-tick", data='{"lab": {"a": ' + deep + '}, "speed": "fast"}',

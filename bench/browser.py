@@ -100,11 +100,14 @@ const afterFrame = (fn) => requestAnimationFrame(() => {
   if (window.scheduler && scheduler.postTask) scheduler.postTask(once, {priority: 'user-blocking'});
   setTimeout(once, 0);
 });
-// Dash's requests: which callback (its output key), when sent, when the answer's headers came.
+// Dash's requests: which callback (its output key), when sent, when the answer's headers came; and
+// Play's ticks the page sends itself (assets/play.js, app/ticks.py), as "_lab-tick".
 const fetch0 = window.fetch;
 window.fetch = function (url, init) {
   const rec = {out: '', send: performance.now(), resp: null};
-  try { rec.out = JSON.parse(init.body).output || ''; } catch (e) { /* not a callback */ }
+  try {
+    rec.out = String(url).includes('_lab-tick') ? '_lab-tick' : JSON.parse(init.body).output || '';
+  } catch (e) { /* not a callback */ }
   B.fetches.push(rec);
   return fetch0.apply(this, arguments).then((r) => { rec.resp = performance.now(); return r; });
 };
@@ -583,8 +586,11 @@ def autoplay(driver, label: str, epochs_budget: float) -> list[Row]:
     wait_until(lambda: play.text == "Play", "Pause")
     settle(driver, quiet=300)
     seconds = (t1 - t0) / 1000
-    ticks = [f for f in fetches if f["out"].startswith("..lab-state.data") and f["resp"] and t0 <= f["send"] <= t1]
-    draws = [f for f in fetches if "view.data" in f["out"] and f["resp"] and t0 <= f["send"] <= t1]
+    # A tick goes through the lab's callback (a chart tick) or straight to the server (the others).
+    ticks = [f for f in fetches if (f["out"].startswith("..lab-state.data") or f["out"] == "_lab-tick")
+             and f["resp"] and t0 <= f["send"] <= t1]
+    draws = [f for f in fetches if ("view.data" in f["out"] or f["out"] == "_lab-tick")
+             and f["resp"] and t0 <= f["send"] <= t1]
     busy = {k: (m1[k] - m0[k]) / seconds for k in ("TaskDuration", "ScriptDuration", "LayoutDuration",
                                                    "RecalcStyleDuration")}
     tick_rt = statistics.median([f["resp"] - f["send"] for f in ticks]) if ticks else float("nan")

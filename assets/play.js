@@ -69,9 +69,9 @@
   // page 20-25 ms of its renderer's bookkeeping, a dropped frame in three at full speed. The store
   // ("lab-state", which Dash keeps in the tab's session storage) hears of it from the next chart
   // tick's answer, or when Play stops (save); until then every callback request carries this lab, not
-  // the store's (beforeRequest), and the tab's storage is written here. `gen` counts the labs the page
-  // did not get from a tick of its own (a control changed during Play, a chart tick): an answer to a
-  // tick sent before one of those started from an older lab, and is not painted.
+  // the store's (beforeRequest), and the tab's storage is written here. `gen` counts the requests of the
+  // lab's callback (a setting changed during Play, a chart tick): an answer to a tick sent before one of
+  // them started from an older lab, and is not painted.
   const held = {lab: null, gen: 0, unsaved: false, url: null, resume: false, resumeTimer: null};
   // The lab's callback's requests on their way (a setting chosen, a slider moved, a chart tick), oldest
   // first: no tick is asked for until they are answered, or it would start from the lab before their

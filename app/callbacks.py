@@ -430,7 +430,11 @@ def register_callbacks(app) -> None:
         return act(ctx.triggered_id, slider_ids, **values)
 
     @app.callback(
-        output={name: Output(name, prop, allow_duplicate=True) for name, prop in DRAWN.items()},
+        output={"drawn": {name: Output(name, prop, allow_duplicate=True) for name, prop in DRAWN.items()},
+                # The pinned weights' sliders follow the lab Play left: the ticks the page sent itself
+                # (app/ticks.py) moved none of them. Coming back to `act`, each equals its weight as
+                # the lab has it, which `act` takes for no move (apply).
+                "sliders": Output(SLIDERS, "value", allow_duplicate=True)},
         inputs={
             "playing": Input("playing", "data"),  # on Pause, catch up with the charts skipped while playing
             "painted": Input("painted-key", "data"),  # null: the browser has lost the network's geometry
@@ -440,13 +444,16 @@ def register_callbacks(app) -> None:
         prevent_initial_call=True,
     )
     def catch_up(playing, painted, stored, keys, options):
-        nothing = dict.fromkeys(DRAWN, no_update)
+        slider_ids = [item["id"] for item in ctx.outputs_grouping["sliders"]]
+        nothing = {"drawn": dict.fromkeys(DRAWN, no_update), "sliders": [no_update] * len(slider_ids)}
         if ctx.triggered_id == "painted-key" and painted is not None:
             return nothing  # the usual answer to a drawing: nothing to catch up
         # The counters sent by brief ticks are not in drawn-keys: on Pause every word is sent again.
         keys = {k: v for k, v in keys.items() if k != "shown"} if isinstance(keys, dict) else keys
         try:
-            return drawing(actions.load(stored), keys, painted=painted, playing=playing, maps=maps_on(options))
+            state = actions.load(stored)
+            return {"drawn": drawing(state, keys, painted=painted, playing=playing, maps=maps_on(options)),
+                    "sliders": [_slider_value(state, ids.get("aio_id")) for ids in slider_ids]}
         except LabInputError:
             return nothing
 

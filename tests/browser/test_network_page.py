@@ -350,8 +350,10 @@ def test_a_setting_changed_while_play_runs_is_kept_and_no_step_is_lost(dash_duo)
     # Between two chart ticks the page holds the lab Play trains (assets/play.js) and its ticks go
     # straight to the server (app/ticks.py). A setting changed meanwhile starts from that lab, not
     # the older one in the store: the step a person reads never goes back, the new rate is the one
-    # trained with, and on Pause the tab keeps the lab on show.
+    # trained with, and on Pause the tab keeps the lab on show, with a pinned weight's slider at its value.
     open_page(dash_duo)
+    choose(dash_duo, "pick-param", "W1[0,0]", stays=False)
+    dash_duo.wait_for_element("[role='slider']", timeout=10)
     choose(dash_duo, "speed", "As fast as it goes")
     dash_duo.driver.execute_script("""
         const box = document.getElementById('counters');
@@ -382,13 +384,18 @@ def test_a_setting_changed_while_play_runs_is_kept_and_no_step_is_lost(dash_duo)
              for text in dash_duo.driver.execute_script("return window.shownSteps")]
     drops = [(i, shown[max(0, i - 4):i + 3]) for i in range(1, len(shown)) if shown[i] < shown[i - 1]]
     assert shown == sorted(shown) and shown[-1] == paused_at, (drops, len(shown), shown[-3:])
-    kept = engine.LabState.from_dict(
-        dash_duo.driver.execute_script("return JSON.parse(sessionStorage.getItem('lab-state'))"))
+    kept_lab = dash_duo.driver.execute_script("return JSON.parse(sessionStorage.getItem('lab-state'))")
+    kept = engine.LabState.from_dict(kept_lab)
     assert kept.counters.step == paused_at and kept.train.learning_rate == 0.3
     # What the page shows is that lab: the network, the counters and the numbers.
     wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(kept))
     assert dash_duo.find_element("#counters").text == counters_text(kept)
     dash_duo.wait_for_contains_text("#numbers", num(engine.evaluate(kept)["train_loss"]))
+    weight = round(engine.ParamRef.parse("W1[0,0]", kept.spec).get(kept.params), callbacks.SLIDER_DIGITS)
+    wait_until(lambda: float(dash_duo.find_element("[role='slider']").get_attribute("aria-valuenow")) == weight,
+               "the pinned weight's slider at its value")
+    dash_idle(dash_duo, "the slider's value back at the lab's callback")
+    assert dash_duo.driver.execute_script("return JSON.parse(sessionStorage.getItem('lab-state'))") == kept_lab  # no move
     # Time travel recorded the ticks taken without the store: one step back is an earlier moment of the run.
     dash_duo.find_element("#travel-back").click()
     wait_until(lambda: step_count(dash_duo) < paused_at, "a step back in time")

@@ -211,6 +211,20 @@ def play_a_while(dash_duo, start, past: int):
     return trained
 
 
+def watch_counters(dash_duo):
+    """From now on, note every step counter the page shows (shown_steps)."""
+    dash_duo.driver.execute_script("""
+        const box = document.getElementById('counters');
+        window.shownSteps = [];
+        new MutationObserver(() => window.shownSteps.push(box.textContent))
+          .observe(box, {childList: true, characterData: true, subtree: true});""")
+
+
+def shown_steps(dash_duo) -> list[int]:
+    return [int(re.search(r"Step (\d+)", text).group(1))
+            for text in dash_duo.driver.execute_script("return window.shownSteps")]
+
+
 def open_page(dash_duo):
     dash_duo.start_server(create_app())
     dash_duo.driver.set_window_size(1280, 800)
@@ -317,11 +331,8 @@ def test_play_at_full_speed_paints_the_moments_between_two_answers(dash_duo, mon
     start = engine.PRESETS["default"].state()
     open_page(dash_duo)
     choose(dash_duo, "speed", "As fast as it goes")
+    watch_counters(dash_duo)
     dash_duo.driver.execute_script("""
-        const box = document.getElementById('counters');
-        window.shownSteps = [];
-        new MutationObserver(() => window.shownSteps.push(box.textContent))
-          .observe(box, {childList: true, characterData: true, subtree: true});
         window.tickAnswers = 0;
         const pageFetch = window.fetch;
         window.fetch = function (url, init) {
@@ -336,8 +347,7 @@ def test_play_at_full_speed_paints_the_moments_between_two_answers(dash_duo, mon
     dash_duo.wait_for_text_to_equal("#play", "Play", timeout=5)
     paused_at = wait_until(lambda: _still_for(0.5, lambda: step_count(dash_duo)), "the counters to stop", timeout=5)
     answers = dash_duo.driver.execute_script("return window.tickAnswers")
-    shown = [int(re.search(r"Step (\d+)", text).group(1))
-             for text in dash_duo.driver.execute_script("return window.shownSteps")]
+    shown = shown_steps(dash_duo)
     kept = dash_duo.driver.execute_script("return JSON.parse(sessionStorage.getItem('lab-state')).counters")
     assert shown == sorted(shown) and shown[-1] == paused_at == kept["step"], (str(shown[-10:]), paused_at, kept)
     assert len(set(shown)) > 2 * answers, (len(set(shown)), answers)
@@ -355,11 +365,8 @@ def test_a_setting_changed_while_play_runs_is_kept_and_no_step_is_lost(dash_duo)
     choose(dash_duo, "pick-param", "W1[0,0]", stays=False)
     dash_duo.wait_for_element("[role='slider']", timeout=10)
     choose(dash_duo, "speed", "As fast as it goes")
+    watch_counters(dash_duo)
     dash_duo.driver.execute_script("""
-        const box = document.getElementById('counters');
-        window.shownSteps = [];
-        new MutationObserver(() => window.shownSteps.push(box.textContent))
-          .observe(box, {childList: true, characterData: true, subtree: true});
         window.ticksBy = {page: 0, callback: 0};
         const pageFetch = window.fetch;
         window.fetch = function (url, init) {
@@ -380,8 +387,7 @@ def test_a_setting_changed_while_play_runs_is_kept_and_no_step_is_lost(dash_duo)
 
     by = dash_duo.driver.execute_script("return window.ticksBy")
     assert by["page"] > by["callback"] >= 1, by  # most ticks went straight; the charts' ticks still go through Dash
-    shown = [int(re.search(r"Step (\d+)", text).group(1))
-             for text in dash_duo.driver.execute_script("return window.shownSteps")]
+    shown = shown_steps(dash_duo)
     drops = [(i, shown[max(0, i - 4):i + 3]) for i in range(1, len(shown)) if shown[i] < shown[i - 1]]
     assert shown == sorted(shown) and shown[-1] == paused_at, (drops, len(shown), shown[-3:])
     kept_lab = dash_duo.driver.execute_script("return JSON.parse(sessionStorage.getItem('lab-state'))")

@@ -224,6 +224,9 @@ def drawing(state, keys, brief=False, painted=None, playing=False, frames=None, 
     if ticked or playing is True:
         fresh[STATUS_IDS["counters"]] = no_update
         del shown["counters"]
+    # The divergence banner, likewise, only when it changes (every chart tick of Play would re-render it).
+    shown["diverged"] = repr(state.diverged)
+    banner_same = shown_before.get("diverged") == shown["diverged"]
     return {
         "view": view,
         **fresh,
@@ -232,8 +235,8 @@ def drawing(state, keys, brief=False, painted=None, playing=False, frames=None, 
         "example": _example_options(data) if keys.get("data") != data_key else no_update,
         "pick-param": [{"label": str(ref), "value": str(ref)} for ref in engine.all_refs(state.spec)]
         if keys.get("shape") != shape else no_update,
-        "diverged": not state.diverged,
-        "diverged-text": state.diverged,
+        "diverged": no_update if banner_same else not state.diverged,
+        "diverged-text": no_update if banner_same else state.diverged,
         # The landscape panels (app/panels.py) listen to this, not to the state: a brief tick
         # then costs no panels request, no upload of the state and no replot. The loss curve shows
         # the update's move while the update phase is on show, so that phase counts too, and the

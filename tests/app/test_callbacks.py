@@ -441,6 +441,22 @@ def test_a_brief_tick_that_diverges_says_so():
     assert out["diverged"] is False and out["diverged-text"] == stuck.diverged
 
 
+def test_the_divergence_banner_is_sent_only_when_it_changes():
+    from dash import no_update
+
+    from app.callbacks import drawing
+
+    calm, stuck = default(), default().replace(diverged="Training stopped: the loss is no longer a finite number.")
+    first = drawing(calm, {}, painted="2-2-1")  # what the page shows is not known: sent
+    assert first["diverged"] is True and first["diverged-text"] == ""
+    again = drawing(calm, first["drawn-keys"], painted="2-2-1")
+    assert again["diverged"] is no_update and again["diverged-text"] is no_update
+    up = drawing(stuck, again["drawn-keys"], painted="2-2-1")
+    assert up["diverged"] is False and up["diverged-text"] == stuck.diverged
+    down = drawing(calm, up["drawn-keys"], painted="2-2-1")  # Reset, or a new learning rate
+    assert down["diverged"] is True and down["diverged-text"] == ""
+
+
 def test_a_new_slider_reading_its_own_weight_changes_nothing():
     # After a Full step W1[0,1] = −0.3 − 1·(0.5·(−0.016322)) = −0.291839…; a slider pinned now is given
     # −0.2918 (four decimals) and sends it back as it appears. That is not a move: the weight keeps every

@@ -177,7 +177,7 @@ STATUS_IDS = {"phase": "phase-text", "counters": "counters", "numbers": "numbers
               "note": "example-note"}
 
 
-def drawing(state, keys, brief=False, painted=None, playing=False, frames=None, maps=False) -> dict:
+def drawing(state, keys, brief=False, painted=None, playing=False, frames=None, maps=False, network=True) -> dict:
     """Everything drawn from the state, by component id (DRAWN): the network's view model, the
     words and numbers, and the charts that changed.
 
@@ -193,11 +193,15 @@ def drawing(state, keys, brief=False, painted=None, playing=False, frames=None, 
     set at once on arrival, they would run ahead of the pictures still to be painted. So do those of
     any answer while Play runs.
     maps: the neurons' own pictures are on (network_options): every picture brings its weights.
+    network=False: everything but the network, which the page has painted already (Play's chart
+    ticks: the tick itself came straight from the page, app/ticks.py).
     """
     keys = keys if isinstance(keys, dict) else {}
     shown_before = keys.get("shown") if isinstance(keys.get("shown"), dict) else {}
-    view = _with_next_phase(network_view(state, geometry=painted != "-".join(map(str, state.spec.sizes)),
-                                         tips=not brief, aria=not brief, maps=maps), state, playing, maps)
+    view = {}
+    if network or brief:
+        view = _with_next_phase(network_view(state, geometry=painted != "-".join(map(str, state.spec.sizes)),
+                                             tips=not brief, aria=not brief, maps=maps), state, playing, maps)
     view["counters"] = counters_text(state)
     if frames:
         view["frames"] = [{**packed(network_view(f, geometry=False, tips=False, aria=False, maps=maps)),
@@ -228,7 +232,7 @@ def drawing(state, keys, brief=False, painted=None, playing=False, frames=None, 
     shown["diverged"] = repr(state.diverged)
     banner_same = shown_before.get("diverged") == shown["diverged"]
     return {
-        "view": view,
+        "view": view if network else no_update,
         **fresh,
         "history": history_figure(state.history.entries) if keys.get("history") != history_key else no_update,
         "drawn-keys": {"history": history_key, "data": data_key, "shape": shape, "shown": shown},
@@ -441,24 +445,31 @@ def register_callbacks(app) -> None:
         inputs={
             "playing": Input("playing", "data"),  # on Pause, catch up with the charts skipped while playing
             "painted": Input("painted-key", "data"),  # null: the browser has lost the network's geometry
+            # Play's chart tick: its tick came straight from the page (app/ticks.py), which then asks
+            # for the charts, numbers and words of the lab it holds (assets/play.js).
+            "charts": Input("play-charts", "data"),
         },
         state={"stored": State("lab-state", "data"), "keys": State("drawn-keys", "data"),
                "options": State("network-options", "value")},
         prevent_initial_call=True,
     )
-    def catch_up(playing, painted, stored, keys, options):
+    def catch_up(playing, painted, charts, stored, keys, options):
         slider_ids = [item["id"] for item in ctx.outputs_grouping["sliders"]]
         nothing = {"drawn": dict.fromkeys(DRAWN, no_update), "sliders": [no_update] * len(slider_ids)}
         if ctx.triggered_id == "painted-key" and painted is not None:
             return nothing  # the usual answer to a drawing: nothing to catch up
-        # The counters sent by brief ticks are not in drawn-keys: on Pause every word is sent again.
-        keys = {k: v for k, v in keys.items() if k != "shown"} if isinstance(keys, dict) else keys
+        charting = ctx.triggered_id == "play-charts"
+        if not charting:  # the counters sent by brief ticks are not in drawn-keys: on Pause every word is sent again
+            keys = {k: v for k, v in keys.items() if k != "shown"} if isinstance(keys, dict) else keys
         try:
             state = actions.load(stored)
-            return {"drawn": drawing(state, keys, painted=painted, playing=playing, maps=maps_on(options)),
-                    "sliders": [_slider_value(state, ids.get("aio_id")) for ids in slider_ids]}
+            drawn = drawing(state, keys, painted=painted, playing=True if charting else playing,
+                            maps=maps_on(options), network=not charting)
         except LabInputError:
             return nothing
+        # While Play runs the sliders wait for Pause: each one set goes back to `act`, a request per chart tick.
+        sliders = [no_update if charting else _slider_value(state, ids.get("aio_id")) for ids in slider_ids]
+        return {"drawn": drawn, "sliders": sliders}
 
     @app.callback(
         output={

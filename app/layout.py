@@ -440,6 +440,7 @@ def build_layout():
             dcc.Store(id="playing", data=False),
             dcc.Store(id="play-stopped"),  # why Play stopped by itself (its stop rule), set by the tick that met it
             dcc.Store(id="play-tick"),  # set by the browser: one tick at a time, the next after the answer
+            dcc.Store(id="play-charts"),  # set by the browser after a chart tick it sent itself (assets/play.js)
             dcc.Store(id="hover-neuron"),
             dcc.Store(id="ball", storage_type="session"),
             dcc.Store(id="panel-keys"),

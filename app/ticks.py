@@ -1,14 +1,14 @@
-"""Play's brief ticks, straight from the page and back, without Dash's callback machinery.
+"""Play's ticks, straight from the page and back, without Dash's callback machinery.
 
-A tick between two chart ticks (assets/play.js, CHART_INTERVAL_MS) changes only the lab and the
-network's pictures. Through Dash's callback, the page spent 20-25 ms on each answer: the renderer
-applies each output by asking every component on the page whether it changed, so at full speed
-about one display frame in three was dropped. Here the page posts its lab (held in the page between
-chart ticks) and paints the answer itself; the chart ticks, a few a second, still go through the lab's
-callback (app/callbacks.py, act) and bring the charts, numbers and words.
+A tick changes the lab and the network's pictures. Through Dash's callback, the page spent 20-25 ms
+on each answer: the renderer applies each output by asking every component on the page whether it
+changed, so at full speed about one display frame in three was dropped. Here the page posts its lab
+(held in the page while Play runs) and paints the answer itself; after a chart tick (a few a second,
+assets/play.js) it asks Dash for the charts, numbers and words of the lab it now holds
+(app/callbacks.py, catch_up on "play-charts").
 
 The work is the callback's own, with the same checks: actions.play_frames trains (and refuses what
-the speed does not allow) and callbacks.drawing draws the brief tick's pictures. What the page posts
+the speed does not allow) and callbacks.drawing draws a brief tick's pictures. What the page posts
 is untrusted; anything wrong gets 400 and one line of reason, never a traceback, and the page then
 asks through the callback, which says on the page what is wrong.
 """

@@ -27,8 +27,8 @@
   const ANSWER_TIMEOUT_MS = 3000;  // an answer that drew nothing (e.g. nothing changed) must not stall Play
   const LOST_TICK_MS = 6000;  // a tick with no answer at all for this long is lost (ticks take well under 1 s)
   // The charts, numbers and words follow Play on one tick in this many milliseconds (a "chart
-  // tick"); the ticks between bring the network and the counters only (app/callbacks.py,
-  // brief_tick). A replot costs the browser 15-35 ms per chart, and numbers that change
+  // tick", after which the page asks for them: "play-charts"); the ticks between bring the network and
+  // the counters only. A replot costs the browser 15-35 ms per chart, and numbers that change
   // faster than this cannot be read anyway. At full speed, once a second: a chart tick costs the page
   // three or four tasks of 30-50 ms (Dash's bookkeeping and the replots), each a display frame in which
   // the network does not move; twice a second, a small network was redrawn 43-47 times a second, and
@@ -59,20 +59,24 @@
     const charts = play.sentAt - play.chartsAt >= (play.period === 0 ? FAST_CHART_INTERVAL_MS : CHART_INTERVAL_MS);
     if (charts) play.chartsAt = play.sentAt;
     const frames = Math.min(Math.ceil(play.roundTrip / DISPLAY_FRAME_MS) + SPARE_FRAMES, play.frames);
-    if (!charts && held.lab && play.speed) askDirect(play.tick, moves, frames);
+    const direct = held.lab && play.speed && !held.viaCallback;
+    held.viaCallback = false;
+    if (direct) askDirect(play.tick, moves, frames, charts);
     else window.dash_clientside.set_props("play-tick", {data: {n: play.tick, charts, moves, frames}});
     watch(play.tick);
   }
 
-  // The lab as Play has trained it. A tick between two chart ticks goes straight to the server
-  // (app/ticks.py) with this lab, and its answer is painted here: through Dash, each answer cost the
-  // page 20-25 ms of its renderer's bookkeeping, a dropped frame in three at full speed. The store
-  // ("lab-state", which Dash keeps in the tab's session storage) hears of it from the next chart
-  // tick's answer, or when Play stops (save); until then every callback request carries this lab, not
-  // the store's (beforeRequest), and the tab's storage is written here. `gen` counts the requests of the
-  // lab's callback (a setting changed during Play, a chart tick): an answer to a tick sent before one of
-  // them started from an older lab, and is not painted.
-  const held = {lab: null, gen: 0, unsaved: false, url: null, resume: false, resumeTimer: null};
+  // The lab as Play has trained it. Each tick goes straight to the server (app/ticks.py) with this lab,
+  // and its answer is painted here: through Dash, each answer cost the page 20-25 ms of its renderer's
+  // bookkeeping, a dropped frame in three at full speed. A chart tick's answer then asks Dash for the
+  // charts, numbers and words of the new lab ("play-charts", app/callbacks.py catch_up). The store
+  // ("lab-state", which Dash keeps in the tab's session storage) hears of the lab when Play stops
+  // (save); until then every callback request carries this lab, not the store's (beforeRequest), and
+  // the tab's storage is written here. `gen` counts the requests of the lab's callback (a setting
+  // changed during Play): an answer to a tick sent before one of them started from an older lab, and
+  // is not painted. `viaCallback`: the next tick goes through the lab's callback, whose answer says on
+  // the page what is wrong (a tick refused) or brings a shape's geometry.
+  const held = {lab: null, gen: 0, unsaved: false, url: null, resume: false, resumeTimer: null, viaCallback: false};
   // The lab's callback's requests on their way (a setting chosen, a slider moved, a chart tick), oldest
   // first: no tick is asked for until they are answered, or it would start from the lab before their
   // change, and its answer would put the old setting back.
@@ -102,23 +106,24 @@
     return held.url;
   }
 
-  function askDirect(n, moves, frames) {
+  function askDirect(n, moves, frames, charts) {
     const gen = held.gen;
     const body = JSON.stringify({lab: held.lab, speed: play.speed, moves, frames, maps: net.mapsOn?.() === true,
                                  painted: document.getElementById("network")?._parts?.key ?? null});
     // A request that fails is told to the listeners by assets/connection.js ("lost"), which watches it.
     window.fetch(tickUrl(), {method: "POST", headers: {"Content-Type": "application/json"}, body})
       .then((res) => (res.ok ? res.json() : null))
-      .then((answer) => took(n, gen, answer), () => took(n, gen, null));
+      .then((answer) => took(n, gen, answer, charts), () => took(n, gen, null, charts));
   }
 
-  function took(n, gen, answer) {
+  function took(n, gen, answer, charts) {
     if (n !== play.tick || !play.awaiting || !(play.on || play.stopping)) return;  // a newer tick is awaited, or none
     const link = window.backpropLabLink;
     if (!answer || gen !== held.gen || answer.view == null) {
       // Refused (the callback's answer says why on the page: the next tick goes through it), or from a
       // lab older than the page's: ask again. A lost one waits for the server (linkChanged).
-      if (!answer) play.chartsAt = 0;
+      if (!answer) held.viaCallback = true;
+      if (charts) play.chartsAt = 0;  // the charts were not drawn: the next tick brings them
       if (play.stopping) {  // Play stopped while it travelled (Pause, or a lab that diverged): no more ticks
         play.awaiting = false;
         stopped();
@@ -144,9 +149,11 @@
     const key = window.backpropLab.render("network", answer.view);
     if (typeof key === "string") set("painted-key", {data: key});
     if (key === null) {  // a shape this page has not drawn: the callback's answer brings its geometry
-      play.chartsAt = 0;
+      held.viaCallback = true;
       play.awaiting = false;
       schedule();
+    } else if (charts && !answer.stopped && !answer.diverged) {
+      set("play-charts", {data: n});  // a stop's or divergence's catch-up on Pause draws them instead
     }
   }
 

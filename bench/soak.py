@@ -2,11 +2,10 @@
 
 Starts `python -m app` on loopback (bench/server.py) and plays like one browser tab: it loads the
 page (GET /, /_dash-layout, /_dash-dependencies, the first callback with no trigger), then sends
-play ticks as assets/play.js sends them — a chart tick by the clock (every 500 ms, every second at full
-speed) is the `act` callback fired by play-tick.data = {"n": k, "charts": true}, with the lab state,
-drawn-keys and everything else as the last answers left them, and the landscape panel (tab
-"surface") whenever its answer moves charts-due; the ticks between are posted to /_lab-tick with the
-lab (app/ticks.py) — one after another. Ticks alternate in blocks
+play ticks as assets/play.js sends them, one after another: each posted to /_lab-tick with the lab
+(app/ticks.py), and after a chart tick (by the clock: every 500 ms, every second at full speed) the
+charts of its lab (the catch-up callback, fired by play-charts.data, with drawn-keys and everything
+else as the last answers left them) and the landscape panel (tab "surface") when that moves charts-due. Ticks alternate in blocks
 between the default lesson and a bigger network (the circle lesson with six hidden layers of 8),
 and in pairs of blocks between speed "normal" (one training step per tick) and "fast" (15 ms of
 training per tick): half the ticks at each.
@@ -106,6 +105,14 @@ class Tab:
         self.values["lab-state.data"] = lab
         return {"lab-state": lab} if changed else {}
 
+    def charts(self) -> None:
+        """The charts of the lab a chart tick left (catch_up), then the panels if charts-due moved."""
+        self.values["play-charts.data"] = (self.values.get("play-charts.data") or 0) + 1
+        due = self.values.get("charts-due.data")
+        self.call("view.data", "play-charts.data", "charts")
+        if self.values.get("charts-due.data") != due:
+            self.call("data-chart.figure", "charts-due.data", "panels")
+
     def open(self) -> None:
         for path in ("/", "/_dash-layout", "/_dash-dependencies"):
             self.server.get(path)
@@ -136,13 +143,10 @@ class Tab:
             charts = now - charts_at >= CHART_INTERVAL_S[speed]
             before = self.values["lab-state.data"]
             steps = before["counters"]["step"]
+            answer = self.direct(speed, f"play tick ({speed})")
             if charts:
                 charts_at = now
-                tick = (self.values.get("play-tick.data") or {}).get("n", 0) + 1
-                self.values["play-tick.data"] = {"n": tick, "charts": True}
-                answer = self.act("play-tick.data", f"play tick ({speed})")
-            else:
-                answer = self.direct(speed, f"play tick ({speed})")
+                self.charts()
             sent += 1
             after = self.values["lab-state.data"]
             if after.get("diverged"):
@@ -201,7 +205,7 @@ def collect(ticks: int = TICKS) -> list:
         print(f"soak error: {e}", file=sys.stderr)
     growth = 100.0 * (rss_after - rss_before) / rss_before
     rows = []
-    for kind in ("play tick (normal)", "play tick (fast)", "panels"):
+    for kind in ("play tick (normal)", "play tick (fast)", "charts", "panels"):
         if tab.latency.get(kind):
             times = tab.latency[kind]
             rows.append(Row(GROUP, f"{kind} ({len(times)})", statistics.median(times),

@@ -433,6 +433,21 @@ def test_a_brief_tick_sends_the_network_and_the_counters_only():
     assert _drawn(drawing(state, {}, painted="2-2-1", playing=False))["maths-due"] == 3
 
 
+def test_plays_chart_tick_draws_everything_but_the_network_the_page_painted():
+    from dash import no_update
+
+    from app.callbacks import drawing
+
+    state = engine.train_steps(default(), 3)
+    out = drawing(state, {}, painted="2-2-1", playing=True, network=False)
+    assert out["view"] is no_update and out["counters"] is no_update  # both came with the tick's pictures
+    assert out["charts-due"][0] == 3 and out["numbers"] is not no_update and out["history"] is not no_update
+    assert out["drawn-keys"]["history"][0] == 3
+    # The same words as a drawing with the network.
+    whole = drawing(state, {}, painted="2-2-1", playing=True)
+    assert repr({k: v for k, v in out.items() if k != "view"}) == repr({k: v for k, v in whole.items() if k != "view"})
+
+
 def test_a_brief_tick_that_diverges_says_so():
     from app.callbacks import drawing
 

@@ -135,14 +135,19 @@ def ticks_sent(driver) -> int:
     return driver.execute_script("return window.backpropLabLink.counts().sent.tick")
 
 
-# The moves each Play tick asks the server for, as the page sends them (its play-tick store).
+# The moves each Play tick asks the server for, as the page sends them: straight to the server
+# (assets/play.js, app/ticks.py), or through the lab's callback (its play-tick store).
 TICK_MOVES = """
 window.tickMoves = [];
 const inner = window.fetch;
 window.fetch = function (input, init) {
   const body = init && init.body;
-  const tick = typeof body === "string" && body.includes('"play-tick.data"') && body.match(/"moves":(\\d+)/);
-  if (tick) window.tickMoves.push(Number(tick[1]));
+  if (String(input).includes("_lab-tick")) {
+    window.tickMoves.push(JSON.parse(body).moves);
+  } else {
+    const tick = typeof body === "string" && body.includes('"play-tick.data"') && body.match(/"moves":(\\d+)/);
+    if (tick) window.tickMoves.push(Number(tick[1]));
+  }
   return inner(input, init);
 };
 """

@@ -138,7 +138,7 @@
     try {
       window.sessionStorage.setItem("lab-state", JSON.stringify(answer.lab));
     } catch (err) {}  // storage full or refused: the store is written on the next chart tick
-    showStatus(window.backpropLabTimeline?.carryOn(answer.lab));
+    window.backpropLabTimeline?.carryOn(answer.lab);
     const set = window.dash_clientside.set_props;
     // Play stops by itself (playback, which the store's change fires); the catch-up draws the rest.
     if (answer.stopped) {
@@ -155,15 +155,6 @@
     } else if (charts && !answer.stopped && !answer.diverged) {
       set("play-charts", {data: n});  // a stop's or divergence's catch-up on Pause draws them instead
     }
-  }
-
-  // The time-travel banner and buttons, as the moment recorded says (timeline.js, record).
-  const STATUS_OUTPUTS = [["travel-status", "children"], ["travel-back", "disabled"], ["travel-forward", "disabled"]];
-  function showStatus(values) {
-    if (!Array.isArray(values)) return;
-    values.forEach((value, i) => {
-      if (value !== window.dash_clientside.no_update) window.dash_clientside.set_props(STATUS_OUTPUTS[i][0], {[STATUS_OUTPUTS[i][1]]: value});
-    });
   }
 
   // The store hears of the lab the page holds.

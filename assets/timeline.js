@@ -68,9 +68,13 @@
   }
 
   // A tick of Play the page took without the store (assets/play.js): a moment as the store's are, with
-  // the start of the moment before it (a tick never changes the start).
+  // the start of the moment before it (a tick never changes the start). No callback is running, so the
+  // banner and buttons are set here, those of the "record" callback (app/sharing.py), in its order.
+  const STATUS = [["travel-status", "children"], ["travel-back", "disabled"], ["travel-forward", "disabled"]];
   function carryOn(lab) {
-    return record(lab, line.moments[line.at]?.start, null);
+    record(lab, line.moments[line.at]?.start, null).forEach((value, i) => {
+      if (value !== window.dash_clientside.no_update) window.dash_clientside.set_props(STATUS[i][0], {[STATUS[i][1]]: value});
+    });
   }
 
   // Back or forward one moment (the buttons, or ← and → in assets/keyboard.js).

@@ -14,6 +14,8 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 def create_app(**options) -> dash.Dash:
     """A new Backprop Lab app. Options go to dash.Dash (e.g. title)."""
+    from components import line_chart
+
     from .callbacks import register_callbacks
     from .delivery import add_delivery
     from .guard import add_request_guard
@@ -53,6 +55,7 @@ def create_app(**options) -> dash.Dash:
     app.server.config["MAX_CONTENT_LENGTH"] = limits.MAX_REQUEST_BYTES
     app.layout = build_layout
     register_callbacks(app)
+    line_chart.register(app)
     register_panel_callbacks(app)
     register_maths_callbacks(app)
     register_tour_callbacks(app)

@@ -14,6 +14,7 @@ import logging
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, no_update
 
 import engine
+from components import line_chart
 from components.charts import history_figure
 from components.network_view import network_view, neuron_name, packed
 from components.readouts import counters_text, example_label, example_note, numbers_panel, numbers_when
@@ -138,6 +139,8 @@ def apply(trigger, values: dict, state, start, speed):
 # same answer, because a second callback chained on the stored state would cost the browser
 # a second round trip per Step (and Dash holds chained callbacks back while Play keeps the
 # first one busy, so the network would not be redrawn at all while playing).
+# The loss over training is drawn by the page from this store (components/line_chart.py).
+HISTORY = line_chart.figure_of("history")
 DRAWN = {
     "view": "data",
     "phase-text": "children",
@@ -145,7 +148,7 @@ DRAWN = {
     "numbers": "children",
     "numbers-when": "children",
     "example-note": "children",
-    "history": "figure",
+    HISTORY: "data",
     "drawn-keys": "data",
     "example": "options",
     "pick-param": "options",
@@ -234,7 +237,7 @@ def drawing(state, keys, brief=False, painted=None, playing=False, frames=None, 
     return {
         "view": view if network else no_update,
         **fresh,
-        "history": history_figure(state.history.entries) if keys.get("history") != history_key else no_update,
+        HISTORY: history_figure(state.history.entries) if keys.get("history") != history_key else no_update,
         "drawn-keys": {"history": history_key, "data": data_key, "shape": shape, "shown": shown},
         "example": _example_options(data) if keys.get("data") != data_key else no_update,
         "pick-param": [{"label": str(ref), "value": str(ref)} for ref in engine.all_refs(state.spec)]

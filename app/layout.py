@@ -8,7 +8,7 @@ default lesson unless their browser tab already holds one (session storage).
 from dash import dcc, html
 
 import engine
-from components import predict
+from components import line_chart, predict
 from components.network_view import ring_width
 from engine import limits
 from engine.losses import refusal
@@ -403,7 +403,7 @@ def side_panel():
             html.Div(id="history-card", className="card", children=[
                 png_button("history-card", "the loss chart"),
                 html.H2("Loss over training", className="card-head"),
-                dcc.Graph(id="history", config={"displayModeBar": False}, className="chart history-chart"),
+                *line_chart.box("history", "history-chart"),
             ]),
             maths_tabs(),
             footer(),

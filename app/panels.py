@@ -14,6 +14,7 @@ from dash import ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html
 
 import engine
 from components import landscape_charts as charts
+from components import line_chart
 from components.charts import data_figure
 from components.network_view import neuron_name
 from components.readouts import as_of
@@ -29,6 +30,8 @@ MOMENTUM = 0.9
 BALL_RATES = (0.01, 0.03, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1.0, 2.0)  # the toy curves' learning rates
 SLICE_HALF_WIDTH = 4.0
 SLICE_POINTS = 121
+# The store the loss curve beside the network is drawn from (the page draws it: components/line_chart.py).
+SLICE = line_chart.figure_of("slice-chart")
 GRID_POINTS = 41
 GRID_HALF_WIDTH = 3.0
 # The map's loss is evaluated on at most this many training rows (evenly spaced, engine.sample_rows):
@@ -267,13 +270,13 @@ def _ball_body():
 LANDSCAPES = (
     Panel(
         "slice", "One weight",
-        lambda: [_chooser("slice-param", "W1[0,0]"), _graph("slice-chart"),
+        lambda: [_chooser("slice-param", "W1[0,0]"), *line_chart.box("slice-chart", "tall"),
                  html.P("", id="slice-note", className="card-hint slice-note")],
         asks={"slice_name": ("slice-param", "value")},
-        outputs={"slice-chart": "figure", "slice-note": "children", "slice-param": "options"},
-        draw=lambda state, asked: dict(zip(("slice-chart", "slice-note"), slice_panel(state, asked["slice_name"]))),
+        outputs={SLICE: "data", "slice-note": "children", "slice-param": "options"},
+        draw=lambda state, asked: dict(zip((SLICE, "slice-note"), slice_panel(state, asked["slice_name"]))),
         keys=lambda state, asked: _slice_keys(state, asked["slice_name"]),
-        chart="slice-chart", note="slice-note",
+        chart=SLICE, note="slice-note",
     ),
     # Its own callback (the ball's, below): the toy curves do not follow the lab.
     Panel("ball", "Toy curves", _ball_body),

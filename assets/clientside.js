@@ -33,6 +33,8 @@
 
     // The network (network.js and play.js; app/callbacks.py).
     render: (view) => window.backpropLab.render("network", view),
+    // The charts the page draws itself (line-chart.js; components/line_chart.py).
+    lineChart: (figure, id) => window.backpropLabLineChart.draw(figure, id),
     reportFirstView: () => window.backpropLab.reportFirstView(),
     select: (param) => window.backpropLab.select(param),
     playback: (...args) => window.backpropLab.playback(...args),

@@ -3,8 +3,8 @@
  *
  * Each card has a "⤓" button (class png-button, data-target: the card's id). The network is SVG
  * styled by CSS, so its styles are copied onto a clone, which is drawn on a canvas at twice its
- * size with the phase heading above it and the legend below; the charts use Plotly's own image
- * export; text goes through an SVG foreignObject.
+ * size with the phase heading above it and the legend below; the page's own charts likewise, alone;
+ * Plotly's charts use Plotly's own image export; text goes through an SVG foreignObject.
  */
 (function () {
   "use strict";
@@ -168,6 +168,38 @@
     image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
   }
 
+  // A chart the page draws itself (line-chart.js): its SVG with the computed styles written onto a
+  // copy (the theme's colours), on the card's colour, at twice its size.
+  function chartPng(box, name) {
+    const svg = box.querySelector("svg");
+    if (!svg) return;
+    const scale = 2;
+    const clone = svg.cloneNode(true);
+    const from = svg.querySelectorAll("*");
+    const to = clone.querySelectorAll("*");
+    from.forEach((node, i) => {
+      const style = getComputedStyle(node);
+      to[i].setAttribute("style", STYLED.map((p) => `${p}:${style.getPropertyValue(p)}`).join(";"));
+    });
+    clone.querySelectorAll(".lc-hover, .lc-hover-area").forEach((node) => node.remove());
+    clone.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+    const width = svg.width.baseVal.value;
+    const height = svg.height.baseVal.value;
+    const image = new Image();
+    image.onload = () => {
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.round(width * scale);
+      canvas.height = Math.round(height * scale);
+      const paint = canvas.getContext("2d");
+      paint.fillStyle = backdrop(box);
+      paint.fillRect(0, 0, canvas.width, canvas.height);
+      paint.drawImage(image, 0, 0, canvas.width, canvas.height);
+      save(canvas.toDataURL("image/png"), name);
+    };
+    image.onerror = () => console.warn("Backprop Lab: this chart could not be drawn as an image");
+    image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(new XMLSerializer().serializeToString(clone));
+  }
+
   function visible(node) {
     return node.offsetParent !== null && node.getBoundingClientRect().width > 0;
   }
@@ -180,8 +212,11 @@
     // (the Twins panel's) is a card like any other.
     const svg = button.dataset.target === "network" ? card.querySelector(".network-svg") : null;
     if (svg) { networkPng(svg, `${name}.png`); return; }
+    const own = [...card.querySelectorAll(".line-chart")].filter(visible);
+    own.forEach((box) => chartPng(box, `${name}-${box.id}.png`));
     const charts = [...card.querySelectorAll(".js-plotly-plot")].filter(visible);
-    if (!charts.length || !window.Plotly) {
+    if (own.length && !charts.length) return;
+    if (!charts.length || !window.Plotly.toImage) {
       const shown = [...card.querySelectorAll(".tab-content > div, .tab-content")].filter(visible)[0] || card;
       htmlPng(shown, `${name}.png`);
       return;

@@ -13,7 +13,7 @@ import pytest
 
 import engine
 from app import actions, create_app
-from app.callbacks import CONTROLS, apply, control_values
+from app.callbacks import CONTROLS, HISTORY, apply, control_values
 from components.network_view import network_view
 from components.numbers import num
 from components.readouts import counters_text, numbers_panel
@@ -426,7 +426,7 @@ def test_a_brief_tick_sends_the_network_and_the_counters_only():
     assert out["view"] == {**network_view(state, geometry=False, tips=False, aria=False), "counters": "Step 3 · Epoch 3"}
     # A chart tick sends the rest: numbers, loss chart, and the panels' cue.
     full = _drawn(drawing(state, {}, brief=False, painted="2-2-1", playing=True))
-    assert {"numbers", "history", "charts-due", "drawn-keys"} <= {n for n, v in full.items() if v is not no_update}
+    assert {"numbers", HISTORY, "charts-due", "drawn-keys"} <= {n for n, v in full.items() if v is not no_update}
     assert full["charts-due"][0] == 3 and "tip" in full["view"]["edges"][0]
     # The maths tabs wait for Pause; after a Step they follow at once.
     assert full["maths-due"] is no_update
@@ -441,7 +441,7 @@ def test_plays_chart_tick_draws_everything_but_the_network_the_page_painted():
     state = engine.train_steps(default(), 3)
     out = drawing(state, {}, painted="2-2-1", playing=True, network=False)
     assert out["view"] is no_update and out["counters"] is no_update  # both came with the tick's pictures
-    assert out["charts-due"][0] == 3 and out["numbers"] is not no_update and out["history"] is not no_update
+    assert out["charts-due"][0] == 3 and out["numbers"] is not no_update and out[HISTORY] is not no_update
     assert out["drawn-keys"]["history"][0] == 3
     # The same words as a drawing with the network.
     whole = drawing(state, {}, painted="2-2-1", playing=True)
@@ -506,7 +506,7 @@ def test_the_first_network_waits_for_no_graph():
                 yield from graphs(child)
 
     graph_ids = set(graphs(build_layout()))
-    assert {"data-chart", "ball-chart", "history"} <= graph_ids
+    assert {"data-chart", "ball-chart"} <= graph_ids
     app = create_app()
     act = next(v for k, v in app.callback_map.items() if "lab-state.data" in k and "start-state.data" in k)
     read = {i["id"] for i in act["inputs"] + act["state"] if isinstance(i["id"], str)}

@@ -405,7 +405,7 @@ def test_exports_png_json_and_numpy(dash_duo):
             "const rs = boxes(arguments[0]).length ? boxes(arguments[0]) : boxes(arguments[1]);"
             "return [Math.max(...rs.map((r) => r.right)) - Math.min(...rs.map((r) => r.left)),"
             "        Math.max(...rs.map((r) => r.bottom)) - Math.min(...rs.map((r) => r.top))];",
-            "#network svg > g" if name == "network" else f"#{name} .js-plotly-plot", f"#{name} .tab-content")
+            "#network svg > g" if name == "network" else f"#{name} .js-plotly-plot, #{name} .line-chart", f"#{name} .tab-content")
         # Twice what is on screen (the network's picture adds its heading and legend).
         assert width >= 1.9 * shown[0] and height >= 1.9 * shown[1], (name, width, height, shown)
         assert name in png.name and "step-1" in png.name

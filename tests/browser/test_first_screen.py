@@ -21,7 +21,7 @@ MEASURE = r"""
 const W = window.innerWidth, H = window.innerHeight;
 const inView = r => r.width > 0 && r.height > 0 && r.left >= -1 && r.top >= -1 && r.right <= W + 1 && r.bottom <= H + 1;
 const net = document.querySelector('#network svg');
-const chart = document.querySelector('#slice-chart .js-plotly-plot') || document.querySelector('#slice-chart');
+const chart = document.querySelector('#slice-chart');
 const data = (chart && chart.data) || [];
 const curve = data.some(t => (t.mode || 'lines').includes('lines') && (t.x || []).length >= 20);
 const ball = data.some(t => (t.mode || '').includes('markers') && (t.x || []).length === 1);
@@ -131,7 +131,7 @@ def test_the_curve_follows_the_clicked_weight_and_the_ball_moves_on_an_update(da
     # Full step: the ball where it was stays, hollow, and the ball after the update is drawn further down.
     dash_duo.find_element("#full-step").click()
     after = wait_until(lambda: dash_duo.driver.execute_script(
-        "const d = document.querySelector('#slice-chart .js-plotly-plot').data;"
+        "const d = document.querySelector('#slice-chart').data || [];"
         "return d.length === 4 ? [d[1].x[0], d[1].y[0], d[3].x[0], d[3].y[0]] : null"), "the ball after the update")
     state = engine.full_step(engine.PRESETS["default"].state())
     w0, w1 = state.last_update.params_before.W[2][0, 0], state.params.W[2][0, 0]

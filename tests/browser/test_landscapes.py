@@ -46,9 +46,11 @@ def open_tab(dash_duo, tab: str):
 
 
 def figure(dash_duo, chart: str) -> dict:
-    """The data and layout Plotly holds for a graph (what it draws): {} before the first plot."""
+    """The data and layout a chart holds (what it draws): {} before the first plot. A Plotly chart
+    holds them on its plot, a chart the page draws itself (assets/line-chart.js) on its box."""
     return dash_duo.driver.execute_script(
-        "const gd = document.getElementById(arguments[0]).querySelector('.js-plotly-plot');"
+        "const box = document.getElementById(arguments[0]);"
+        "const gd = box && (box.querySelector('.js-plotly-plot') || (box.classList.contains('line-chart') ? box : null));"
         "return gd && gd.data ? {data: gd.data, layout: gd.layout} : {};",
         chart,
     )
@@ -62,7 +64,8 @@ def trace(dash_duo, chart: str, index: int) -> dict:
 
 def trace_x(dash_duo, chart: str, index: int):
     return dash_duo.driver.execute_script(
-        "const gd = document.getElementById(arguments[0]).querySelector('.js-plotly-plot');"
+        "const box = document.getElementById(arguments[0]);"
+        "const gd = box && (box.querySelector('.js-plotly-plot') || (box.classList.contains('line-chart') ? box : null));"
         "return gd && gd.data && gd.data[arguments[1]] ? Array.from(gd.data[arguments[1]].x) : null;",
         chart, index,
     )
@@ -184,7 +187,7 @@ def test_every_panel_draws_its_chart(dash_duo):
         dash_duo.find_element("#step").click()
     dash_duo.wait_for_contains_text("#phase-text", "blame reaches layer 1", timeout=10)
     open_tab(dash_duo, "slice")
-    wait_until(lambda: count(dash_duo, "#slice-chart .scatterlayer .trace") == 3, "the slice, its ball and slope")
+    wait_until(lambda: count(dash_duo, "#slice-chart .trace") == 3, "the slice, its ball and slope")
     wait_until(lambda: note(dash_duo, "slice-note").startswith("Slope at W1[0,0]"), "the slice's note")
     screenshot(dash_duo, "slice", "#slice-chart")
 

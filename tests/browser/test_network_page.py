@@ -175,7 +175,7 @@ def node_and_edge_counts(dash_duo) -> tuple[int, int]:
 def history_lines(dash_duo) -> list:
     """The `d` of every drawn line in the loss-history chart."""
     return dash_duo.driver.execute_script(
-        "return Array.from(document.querySelectorAll('#history .js-plotly-plot .scatterlayer .trace path.js-line'))"
+        "return Array.from(document.querySelectorAll('#history .trace path.js-line'))"
         ".map((p) => p.getAttribute('d') || '')"
     )
 

@@ -1,0 +1,141 @@
+"""The charts the page draws itself (assets/line-chart.js), read as a person reads them: where the ball
+sits against the axes' numbers, what hovering the curve says, the words in both themes and on the
+stage. Every expected number comes from the engine."""
+
+import re
+
+import numpy as np
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+
+import engine
+from app import create_app, panels
+from tests.browser.test_network_page import wait_until
+
+# Each axis's tick labels with their places on screen, and the ball's (the marker of one point).
+READ = r"""
+const box = document.getElementById(arguments[0]);
+const ticks = (axis) => [...box.querySelectorAll('.' + axis + 'tick text')].map((t) => {
+  const r = t.getBoundingClientRect();
+  return [parseFloat(t.textContent.replace('\u2212', '-')), axis === 'x' ? (r.left + r.right) / 2 : (r.top + r.bottom) / 2];
+});
+const ball = [...box.querySelectorAll('.trace circle.point')].map((c) => {
+  const r = c.getBoundingClientRect(); return [(r.left + r.right) / 2, (r.top + r.bottom) / 2];
+});
+return {x: ticks('x'), y: ticks('y'), ball, title: box.querySelector('.xtitle')?.textContent};
+"""
+
+
+def read(dash_duo, chart="slice-chart") -> dict:
+    return dash_duo.driver.execute_script(READ, chart)
+
+
+def value_at(ticks, place) -> float:
+    """The value an axis gives a place on screen: its labelled ticks, read as a ruler."""
+    (v0, p0), (v1, p1) = ticks[0], ticks[-1]
+    return v0 + (place - p0) * (v1 - v0) / (p1 - p0)
+
+
+def slice_at_start():
+    state = engine.PRESETS["default"].state()
+    ref = engine.ParamRef.parse("W1[0,0]", state.spec)
+    w = ref.get(state.params)
+    values = np.linspace(w - panels.SLICE_HALF_WIDTH, w + panels.SLICE_HALF_WIDTH, panels.SLICE_POINTS)
+    return engine.loss_slice(state, ref, values)
+
+
+def open_at(dash_duo, query="", size=(1280, 800)):
+    dash_duo.start_server(create_app())
+    dash_duo.driver.set_window_size(*size)
+    if query:
+        dash_duo.driver.get(dash_duo.server_url + "/" + query)
+    return wait_until(lambda: (r := read(dash_duo))["ball"] and len(r["x"]) >= 3 and len(r["y"]) >= 2 and r,
+                      "the loss curve with its ball and its axes", timeout=20)
+
+
+def test_the_ball_sits_where_the_axes_say_the_weight_and_its_loss_are(dash_duo):
+    shown = open_at(dash_duo)
+    s = slice_at_start()
+    assert shown["title"] == "W1[0,0]"
+    # Hand-checkable: W1[0,0] starts at +0.5 on an axis from −3.5 to 4.5; its ticks are round numbers.
+    assert [v for v, _ in shown["x"]] == [-2, 0, 2, 4]
+    (bx, by), = shown["ball"]
+    span_x = float(s.values[-1] - s.values[0])
+    span_y = float(np.nanmax(s.loss) - np.nanmin(s.loss))
+    # Read off the axes as a ruler, to within 1 % of each axis's span (about 2 px).
+    assert value_at(shown["x"], bx) == pytest.approx(s.current_value, abs=0.01 * span_x)
+    assert value_at(shown["y"], by) == pytest.approx(s.current_loss, abs=0.01 * span_y)
+    assert dash_duo.get_logs() == []
+
+
+def test_hovering_the_curve_names_the_weight_and_the_loss_there(dash_duo):
+    shown = open_at(dash_duo)
+    s = slice_at_start()
+    area = dash_duo.find_element("#slice-chart .lc-hover-area")
+    # To the point over the tick "2" on the x axis: to the area's middle, then across.
+    rect = dash_duo.driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.left, r.width];", area)
+    at_two = next(place for v, place in shown["x"] if v == 2)
+    ActionChains(dash_duo.driver).move_to_element(area).move_by_offset(round(at_two - rect[0] - rect[1] / 2), 0).perform()
+    words = wait_until(lambda: dash_duo.driver.execute_script(
+        "const t = document.querySelector('#slice-chart .lc-hover-text');"
+        "return t && t.closest('.lc-hover').getAttribute('visibility') === 'visible' ? t.textContent : ''"),
+        "the hover's words")
+    found = re.fullmatch(r"W1\[0,0\] = ([−\d.]+)C = ([\d.]+)", words)
+    assert found, words
+    w, c = float(found[1].replace("−", "-")), float(found[2])
+    i = int(np.argmin(np.abs(s.values - w)))
+    # The point of the curve nearest the pointer (the curve's points are 0.067 apart), and its loss.
+    assert w == pytest.approx(2.0, abs=0.07) and w == pytest.approx(float(s.values[i]), abs=5e-4)
+    assert c == pytest.approx(float(s.loss[i]), abs=5e-5)
+    ActionChains(dash_duo.driver).move_by_offset(0, 400).perform()
+    wait_until(lambda: dash_duo.driver.execute_script(
+        "return document.querySelector('#slice-chart .lc-hover').getAttribute('visibility') === 'hidden'"),
+        "the hover's words to go when the pointer leaves")
+    assert dash_duo.get_logs() == []
+
+
+STYLE = r"""
+const box = document.getElementById(arguments[0]);
+const tick = box.querySelector('.ytick text'), bg = box.querySelector('.lc-bg');
+return {ink: getComputedStyle(tick).fill, size: parseFloat(getComputedStyle(tick).fontSize),
+        plot: bg ? getComputedStyle(bg).fill : null};
+"""
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1920, 1080)])
+def test_the_words_take_the_theme_and_grow_on_the_stage(dash_duo, size):
+    open_at(dash_duo, "", size)
+    light = dash_duo.driver.execute_script(STYLE, "slice-chart")
+    assert light["ink"] == "rgb(29, 36, 48)" and light["plot"] == "rgb(255, 255, 255)" and light["size"] == 14
+    dash_duo.driver.get(dash_duo.server_url + "/?theme=dark&present=1")
+    wait_until(lambda: read(dash_duo)["ball"], "the curve in the dark theme, presenting", timeout=20)
+    dark = wait_until(lambda: (s := dash_duo.driver.execute_script(STYLE, "slice-chart"))["size"] > 14 and s,
+                      "the chart's words to grow on the stage")
+    # The dark theme's ink (#eef1f6) on its plot (#11151c); on the stage 15 px at 1024 wide, 19 px at 1920.
+    assert dark["ink"] == "rgb(238, 241, 246)" and dark["plot"] == "rgb(17, 21, 28)"
+    assert dark["size"] == (15 if size[0] == 1024 else pytest.approx(19.2))
+    assert dash_duo.get_logs() == []
+
+
+def test_the_loss_over_training_draws_each_update_and_names_its_axes(dash_duo):
+    open_at(dash_duo)
+    for expected in ("Step 1 · Epoch 1", "Step 2 · Epoch 2", "Step 3 · Epoch 3"):
+        dash_duo.find_element("#full-step").click()
+        dash_duo.wait_for_text_to_equal("#counters", expected, timeout=10)
+    drawn = wait_until(lambda: (r := read(dash_duo, "history"))["ball"] and len(r["ball"]) == 4 and r,
+                       "the history's four points (the start and three updates)")
+    state = engine.PRESETS["default"].state()
+    for _ in range(3):
+        state = engine.full_step(state)
+    losses = [train for _, train, _ in state.history.entries]
+    assert len(losses) == 4
+    # Each point is at its step and its training loss, read off the axes.
+    steps = [round(value_at(drawn["x"], x)) for x, _ in drawn["ball"]]
+    assert steps == [0, 1, 2, 3]
+    span = max(v for v, _ in drawn["y"]) - min(v for v, _ in drawn["y"])
+    for (_, y), loss in zip(drawn["ball"], losses):
+        assert value_at(drawn["y"], y) == pytest.approx(loss, abs=0.02 * span)
+    assert dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#history .xtitle, #history .ytitle')].map((t) => t.textContent)") == [
+        "step", "loss"]
+    assert dash_duo.get_logs() == []

@@ -27,12 +27,12 @@
   const finite = (v) => typeof v === "number" && Number.isFinite(v);
 
   // Round numbers in [lo, hi], at most `count` of them, as close together as that allows: steps of
-  // 1, 2, 2.5 or 5 times a power of ten.
+  // 1, 2 or 5 times a power of ten (so a count of steps never reads 2.5).
   function ticks(lo, hi, count) {
     const span = hi - lo;
     if (!(span > 0)) return {values: [lo], step: 1};
     const power = 10 ** Math.floor(Math.log10(span / Math.max(1, count)));
-    for (const step of [1, 2, 2.5, 5, 10, 20, 25, 50, 100].map((m) => m * power / 10)) {
+    for (const step of [1, 2, 5, 10, 20, 50, 100].map((m) => m * power / 10)) {
       const first = Math.ceil(lo / step - 1e-9);
       const last = Math.floor(hi / step + 1e-9);
       if (last - first + 1 <= count || step >= span) {
@@ -46,7 +46,7 @@
 
   // A tick's words: as many decimals as the step needs, no trailing zeros, a true minus sign.
   function tickText(value, step) {
-    const decimals = Math.max(0, Math.ceil(-Math.log10(step) - 1e-9) + (String(step / 10 ** Math.floor(Math.log10(step))).includes(".") ? 1 : 0));
+    const decimals = Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
     let text = Math.abs(value) < step * 1e-6 ? "0" : value.toFixed(decimals);
     if (text.includes(".")) text = text.replace(/0+$/, "").replace(/\.$/, "");
     return text.replace("-", MINUS);

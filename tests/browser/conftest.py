@@ -4,6 +4,7 @@ Without this, dash_duo waits 30 s and reports a misleading TestingTimeoutError.
 These tests are never skipped: `make test` installs Chromium where it may.
 """
 
+import random
 import shutil
 import socket
 
@@ -28,8 +29,16 @@ def _browser_present():
 @pytest.fixture(autouse=True)
 def _a_free_port_for_each_server():
     """dash_duo numbers its servers' ports from 58050 up, the same in every run: two checkouts tested at
-    once on one machine took the same ports, and a server failed to start. Each test's server starts
-    from a port the system has just found free."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        BaseDashRunner._next_port = probe.getsockname()[1]
+    once on one machine took the same ports, and a server failed to start. Asking the system for a free
+    port was not enough: it hands them out in turn from its ephemeral range, and two suites asking at
+    the same moment got the same one. Each test's server takes a random port below that range (which
+    the system never hands out), one that is free now."""
+    for _ in range(100):
+        port = random.SystemRandom().randrange(20000, 32000)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        BaseDashRunner._next_port = port
+        return

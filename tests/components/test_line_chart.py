@@ -35,10 +35,10 @@ def run(*questions):
 def test_ticks_are_round_numbers_inside_the_range_with_a_true_minus_sign():
     # At most 4 ticks in −3.5…4.5: steps of 1 would give 8 (−3…4), of 2 four (−2, 0, 2, 4).
     # At most 3 in 0.035…0.09: 0.01 gives 6, 0.02 three. At most 2 in 0…0.05: 0.025 gives 3, 0.05 two.
-    # At most 5 in 0…1200: 200 gives 7, 250 five. At most 4 in −1…1: 0.5 gives 5, 1 three.
+    # At most 5 in 0…1200: 200 gives 7, 500 three. At most 4 in −1…1: 0.5 gives 5, 1 three.
     assert run(["ticks", -3.5, 4.5, 4], ["ticks", 0.035, 0.09, 3], ["ticks", 0, 0.05, 2], ["ticks", 0, 1200, 5],
                ["ticks", -1, 1, 4]) == [
-        ["−2", "0", "2", "4"], ["0.04", "0.06", "0.08"], ["0", "0.05"], ["0", "250", "500", "750", "1000"],
+        ["−2", "0", "2", "4"], ["0.04", "0.06", "0.08"], ["0", "0.05"], ["0", "500", "1000"],
         ["−1", "0", "1"]]
 
 

@@ -45,12 +45,7 @@
     const y1 = Math.max(vb.y + vb.height, bb.y + bb.height) + reach;
     const unit = svg.getScreenCTM().a;  // screen pixels per viewBox unit (the aspect ratio is kept)
     const clone = svg.cloneNode(true);
-    const from = svg.querySelectorAll("*");
-    const to = clone.querySelectorAll("*");
-    from.forEach((node, i) => {
-      const style = getComputedStyle(node);
-      to[i].setAttribute("style", STYLED.map((p) => `${p}:${style.getPropertyValue(p)}`).join(";"));
-    });
+    styleCopy(svg, clone);
     clone.querySelectorAll(".g-pulses").forEach((g) => g.remove());  // an animation has no still
     // The neurons' own pictures are canvases, which a copy leaves blank: each goes as an image.
     const copies = clone.querySelectorAll(".node-map canvas");
@@ -83,20 +78,34 @@
     }
     const height = y - gap + margin;
     const picture = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${body}</svg>`;
+    svgPng(picture, width, height, scale, backdrop(svg), name, "the network");
+  }
+
+  // An SVG's markup drawn on a canvas of the given colour, `scale` times its size, and saved. From a
+  // data: URL, as for the text panels: foreignObjects would make a blob: picture unreadable.
+  function svgPng(markup, width, height, scale, colour, name, what) {
     const image = new Image();
     image.onload = () => {
       const canvas = document.createElement("canvas");
       canvas.width = Math.round(width * scale);
       canvas.height = Math.round(height * scale);
       const paint = canvas.getContext("2d");
-      paint.fillStyle = backdrop(svg);
+      paint.fillStyle = colour;
       paint.fillRect(0, 0, canvas.width, canvas.height);
       paint.drawImage(image, 0, 0, canvas.width, canvas.height);
       save(canvas.toDataURL("image/png"), name);
     };
-    image.onerror = () => console.warn("Backprop Lab: the network could not be drawn as an image");
-    // A data: URL, as for the text panels: the foreignObjects would make a blob: picture unreadable.
-    image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(picture);
+    image.onerror = () => console.warn(`Backprop Lab: ${what} could not be drawn as an image`);
+    image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(markup);
+  }
+
+  // Every computed style that draws an SVG, written onto its copy node by node (the theme's colours).
+  function styleCopy(svg, clone) {
+    const to = clone.querySelectorAll("*");
+    svg.querySelectorAll("*").forEach((node, i) => {
+      const style = getComputedStyle(node);
+      to[i].setAttribute("style", STYLED.map((p) => `${p}:${style.getPropertyValue(p)}`).join(";"));
+    });
   }
 
   // Page elements on show, stacked at the given width, each a copy with its computed styles
@@ -173,31 +182,12 @@
   function chartPng(box, name) {
     const svg = box.querySelector("svg");
     if (!svg) return;
-    const scale = 2;
     const clone = svg.cloneNode(true);
-    const from = svg.querySelectorAll("*");
-    const to = clone.querySelectorAll("*");
-    from.forEach((node, i) => {
-      const style = getComputedStyle(node);
-      to[i].setAttribute("style", STYLED.map((p) => `${p}:${style.getPropertyValue(p)}`).join(";"));
-    });
+    styleCopy(svg, clone);
     clone.querySelectorAll(".lc-hover, .lc-hover-area").forEach((node) => node.remove());
     clone.setAttribute("xmlns", "http://www.w3.org/2000/svg");
-    const width = svg.width.baseVal.value;
-    const height = svg.height.baseVal.value;
-    const image = new Image();
-    image.onload = () => {
-      const canvas = document.createElement("canvas");
-      canvas.width = Math.round(width * scale);
-      canvas.height = Math.round(height * scale);
-      const paint = canvas.getContext("2d");
-      paint.fillStyle = backdrop(box);
-      paint.fillRect(0, 0, canvas.width, canvas.height);
-      paint.drawImage(image, 0, 0, canvas.width, canvas.height);
-      save(canvas.toDataURL("image/png"), name);
-    };
-    image.onerror = () => console.warn("Backprop Lab: this chart could not be drawn as an image");
-    image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(new XMLSerializer().serializeToString(clone));
+    svgPng(new XMLSerializer().serializeToString(clone), svg.width.baseVal.value, svg.height.baseVal.value, 2,
+      backdrop(box), name, "this chart");
   }
 
   function visible(node) {

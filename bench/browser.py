@@ -8,8 +8,8 @@ animation frame that painted it (style, layout and paint come after a frame's rA
 1. latency: a Step click (its timeStamp) → the network painted (its first paint after the
    click, i.e. an update of the SVG, then that frame painted: the hook in assets/network.js;
    Step paints the next phase at once and the server's answer follows), Full step likewise, and
-   → every visible panel painted (DOM panels: a MutationObserver, then the frame painted;
-   Plotly charts: their 'plotly_afterplot' event; measured once Dash is idle and nothing
+   → every visible panel painted (DOM panels, the two line charts beside the network among them:
+   a MutationObserver, then the frame painted; Plotly charts: their 'plotly_afterplot' event; measured once Dash is idle and nothing
    has changed for QUIET_MS); a slider move (a capture-phase pointermove of a real,
    CDP-dispatched mouse drag) → network and gradients painted (the first paint of the new
    value, which the page computes itself in assets/instant.js; Dash's answer follows); and
@@ -125,7 +125,8 @@ lab.render = function () {
   });
   return out;
 };
-for (const id of ['numbers', 'counters', 'phase-text', 'example-note']) {
+// The two charts beside the network are the page's own SVG (assets/line-chart.js): DOM panels too.
+for (const id of ['numbers', 'counters', 'phase-text', 'example-note', 'slice-chart', 'history']) {
   new MutationObserver(() => afterFrame(() => B.events.push(['dom', id, performance.now()])))
     .observe(document.getElementById(id), {subtree: true, childList: true, characterData: true});
 }
@@ -647,8 +648,8 @@ def _load_figures(r: dict) -> dict:
     def find(part):
         return next((v for n, v in res.items() if part in n), None)
 
-    # Plotly's bundle (the app's own in assets/vendor/; plotly.min.js before it) comes once the
-    # network is painted (assets/plotly-loader.js): a row says so if it ever comes before.
+    # Plotly's bundle (the app's own in assets/vendor/; plotly.min.js before it) comes only with a
+    # chart that needs it (assets/plotly-loader.js): a row says so if it ever comes before the paint.
     plotly = find("vendor/plotly-") or find("plotly.min.js")
     layout, deps = find("_dash-layout"), find("_dash-dependencies")
     before = [d for s, d in r["longtasks"] if s < r["first"]]

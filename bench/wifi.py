@@ -3,7 +3,7 @@
 1. One student alone on a throttled link (Chromium's own network emulation, `Network.
    emulateNetworkConditions`: 20 Mbit/s down, 30 ms latency by default): navigation → the network
    painted (the page's own first-paint hook, assets/network.js) and → the loss curve with its ball
-   drawn (Plotly's first trace in #slice-chart); the bytes that crossed the link by the network's
+   drawn (its line in #slice-chart, assets/line-chart.js); the bytes that crossed the link by the network's
    paint and in all (Resource Timing's transferSize, compressed, headers included).
 2. A class on one shared link, modelled: everyone opens the page at once, the link is shared
    fairly, so the last student's network appears after about
@@ -33,7 +33,7 @@ GROUP = "wifi"
 
 READ = """
 const lab = window.backpropLab, nav = performance.getEntriesByType('navigation')[0];
-const chart = document.querySelector('#slice-chart .js-plotly-plot .scatterlayer .trace');
+const chart = document.querySelector('#slice-chart .trace path.js-line');
 if (!lab || !lab.firstPaint || !chart) return null;
 const res = performance.getEntriesByType('resource');
 return {paint: lab.firstPaint, now: performance.now(),

@@ -311,13 +311,16 @@
   }
 
   window.backpropLabLineChart = {
-    // The clientside callback's work (app/callbacks.py): draw the figure into the box with this id.
+    // The clientside callback's work (components/line_chart.py): draw the figure into the box with this
+    // id. It changes nothing in Dash's store (its output is only there because a callback needs one):
+    // every prop set costs the page Dash's bookkeeping for each component, a few ms while Play runs.
     draw(figure, id) {
       const box = typeof id === "string" ? document.getElementById(id) : null;
-      if (!box || !figure || typeof figure !== "object") return window.dash_clientside.no_update;
-      if (!box.observed) { resized.observe(box); box.observed = true; }
-      show(box, figure);
-      return String((figure.data || []).length);
+      if (box && figure && typeof figure === "object") {
+        if (!box.observed) { resized.observe(box); box.observed = true; }
+        show(box, figure);
+      }
+      return window.dash_clientside.no_update;
     },
     ticks,
     tickText,

@@ -39,12 +39,12 @@ def history_figure(entries) -> dict:
     test = [e[2] for e in entries]
     traces = [
         {"type": "scatter", "mode": "lines" if len(steps) > 20 else "lines+markers", "name": "train", "x": steps,
-         "y": train,
+         "y": train, "hovertemplate": "step %{x}: train loss %{y:.4f}<extra></extra>",
          "line": {"color": palette.TRAIN, "width": 3}},
     ]
     if any(t is not None for t in test):
         traces.append({"type": "scatter", "mode": "lines" if len(steps) > 20 else "lines+markers", "name": "test",
-                       "x": steps, "y": test,
+                       "x": steps, "y": test, "hovertemplate": "step %{x}: test loss %{y:.4f}<extra></extra>",
                        "line": {"color": palette.TEST, "width": 3, "dash": "dot"}})
     layout = base_layout(
         xaxis=axis("step", rangemode="tozero"),

@@ -138,4 +138,13 @@ def test_the_loss_over_training_draws_each_update_and_names_its_axes(dash_duo):
     assert dash_duo.driver.execute_script(
         "return [...document.querySelectorAll('#history .xtitle, #history .ytitle')].map((t) => t.textContent)") == [
         "step", "loss"]
+    # Hovering near the right edge names the last update's step and its loss.
+    area = dash_duo.find_element("#history .lc-hover-area")
+    width = dash_duo.driver.execute_script("return arguments[0].getBoundingClientRect().width", area)
+    ActionChains(dash_duo.driver).move_to_element(area).move_by_offset(round(width / 2) - 3, 0).perform()
+    words = wait_until(lambda: dash_duo.driver.execute_script(
+        "const t = document.querySelector('#history .lc-hover-text');"
+        "return t && t.closest('.lc-hover').getAttribute('visibility') === 'visible' ? t.textContent : ''"),
+        "the history's hover words")
+    assert words == f"step 3: train loss {losses[3]:.4f}"
     assert dash_duo.get_logs() == []

@@ -19,7 +19,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 from components.network_view import network_view
 
-from . import actions, links
+from . import actions, links, panels
 from .callbacks import STATUS_IDS, status_texts
 from .first_screen import first_screen, html_of
 
@@ -50,7 +50,8 @@ def _tag(search: str) -> str:
     # The words over the network come too, as the first screen's HTML: the live page takes its
     # place once the server's first answer has written them there (assets/shell.js).
     status = {STATUS_IDS[k]: html_of(v) for k, v in status_texts(state).items()}
-    data = json.dumps({**network_view(state), "address": search, "status": status}, cls=PlotlyJSONEncoder,
+    data = json.dumps({**network_view(state), "address": search, "status": status,
+                       "charts": panels.first_charts(state)}, cls=PlotlyJSONEncoder,
                       separators=(",", ":"))
     # "<" escaped: the data can never close its script element (a lesson's text holds any character).
     return f'<script type="application/json" id="{FIRST_VIEW_ID}">{data.replace("<", chr(92) + "u003c")}</script>'

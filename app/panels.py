@@ -15,7 +15,7 @@ from dash import ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html
 import engine
 from components import landscape_charts as charts
 from components import line_chart
-from components.charts import data_figure
+from components.charts import data_figure, history_figure
 from components.network_view import neuron_name
 from components.readouts import as_of
 from engine import LabInputError, limits, metrics, validate
@@ -32,6 +32,7 @@ SLICE_HALF_WIDTH = 4.0
 SLICE_POINTS = 121
 # The store the loss curve beside the network is drawn from (the page draws it: components/line_chart.py).
 SLICE = line_chart.figure_of("slice-chart")
+SLICE_FIRST = "W1[0,0]"  # the weight the loss curve follows until another is clicked (every lab has it)
 GRID_POINTS = 41
 GRID_HALF_WIDTH = 3.0
 # The map's loss is evaluated on at most this many training rows (evenly spaced, engine.sample_rows):
@@ -161,6 +162,17 @@ def slice_panel(state, name):
     return charts.slice_figure(s, after, known), charts.slice_note(s, after, known, as_of(state)), str(ref)
 
 
+def first_charts(state) -> dict:
+    """The two charts beside the network as the page first shows them, with the words under the
+    curve: they come with the page (app/page.py) and are drawn into its first screen, so the ball is
+    there with the network. None when the slice would have to wait for the server's expensive slot."""
+    try:
+        figure, note, _ = slice_panel(state, SLICE_FIRST)
+    except (fairness.Busy, LabInputError):
+        return None
+    return {"slice-chart": figure, "slice-note": note, "history": history_figure(state.history.entries)}
+
+
 def slope_revealed(state, *refs) -> bool:
     """Has the backward pass on the weights as they stand reached these parameters' layers (as on
     the graph)? In the update phase the weights have moved on: their slope is the next step's."""
@@ -270,7 +282,7 @@ def _ball_body():
 LANDSCAPES = (
     Panel(
         "slice", "One weight",
-        lambda: [_chooser("slice-param", "W1[0,0]"), *line_chart.box("slice-chart", "tall"),
+        lambda: [_chooser("slice-param", SLICE_FIRST), *line_chart.box("slice-chart", "tall"),
                  html.P("", id="slice-note", className="card-hint slice-note")],
         asks={"slice_name": ("slice-param", "value")},
         outputs={SLICE: "data", "slice-note": "children", "slice-param": "options"},

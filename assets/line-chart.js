@@ -95,6 +95,8 @@
     return (text, font) => { paint.font = font; return paint.measureText(text).width; };
   })();
 
+  let clips = 0;
+
   function draw(box, figure) {
     const layout = figure.layout || {};
     const width = box.clientWidth;
@@ -163,7 +165,8 @@
     }
 
     // The traces, clipped to the plot (a marker may reach a little past it, as on Plotly's plot).
-    const clip = `lc-clip-${box.id || "chart"}`;
+    clips += 1;  // an id of its own: the first screen's copy of a chart is on the page beside the live one
+    const clip = `lc-clip-${clips}`;
     el("rect", {x: plot.x - size, y: plot.y - size, width: plot.w + 2 * size, height: plot.h + 2 * size},
       el("clipPath", {id: clip}, el("defs", {}, svg)));
     const drawn = el("g", {class: "lc-traces", "clip-path": `url(#${clip})`}, svg);
@@ -310,16 +313,54 @@
     draw(box, figure);
   }
 
+  function drawn(box, figure) {
+    if (!box.observed) { resized.observe(box); box.observed = true; }
+    show(box, figure);
+  }
+
+  // The first screen's charts (app/page.py; network.js hands them over with the first picture): drawn
+  // into its boxes as soon as they have a size, so the ball is on screen with the network. They are
+  // the lab the first picture shows: the address's, or on a reload the tab's, kept when the page went.
+  let firstCharts = null;
+  const isFigure = (figure) => figure !== null && typeof figure === "object" && Array.isArray(figure.data);
+  function first(charts) {
+    if (!charts || typeof charts !== "object") return;
+    firstCharts = charts;
+    for (const [name, shown] of Object.entries(charts)) {
+      const box = document.querySelector(`.first-screen [data-id="${CSS.escape(name)}"]`);
+      if (!box) continue;
+      if (isFigure(shown) && box.classList.contains("line-chart")) drawn(box, shown);
+      else if (typeof shown === "string" && name === "slice-note") box.textContent = shown;  // React never touches it
+    }
+  }
+  // When the live page takes the first screen's place (shell.js): a chart the server has not drawn
+  // there yet shows the first screen's until it does, so the curve does not blink away.
+  function adoptFirst() {
+    for (const [name, shown] of Object.entries(firstCharts || {})) {
+      const box = document.getElementById(name);
+      if (box && box.classList.contains("line-chart") && !box.figure && isFigure(shown)) drawn(box, shown);
+    }
+    firstCharts = null;
+  }
+  // The charts on show, for the picture the tab keeps when the page goes (network.js).
+  function kept() {
+    const charts = {};
+    for (const box of document.querySelectorAll(".line-chart[id]")) if (isFigure(box.figure)) charts[box.id] = box.figure;
+    const note = document.getElementById("slice-note");
+    if (note && note.textContent) charts["slice-note"] = note.textContent;
+    return charts;
+  }
+
   window.backpropLabLineChart = {
+    first,
+    adoptFirst,
+    kept,
     // The clientside callback's work (components/line_chart.py): draw the figure into the box with this
     // id. It changes nothing in Dash's store (its output is only there because a callback needs one):
     // every prop set costs the page Dash's bookkeeping for each component, a few ms while Play runs.
     draw(figure, id) {
       const box = typeof id === "string" ? document.getElementById(id) : null;
-      if (box && figure && typeof figure === "object") {
-        if (!box.observed) { resized.observe(box); box.observed = true; }
-        show(box, figure);
-      }
+      if (box && isFigure(figure)) drawn(box, figure);
       return window.dash_clientside.no_update;
     },
     ticks,

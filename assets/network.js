@@ -398,7 +398,10 @@
   function drawFirst(container) {
     try {
       const view = firstPicture();
-      if (view && container === early) writeStatus(view.status);
+      if (view && container === early) {
+        writeStatus(view.status);
+        window.backpropLabLineChart?.first(view.charts);  // the curve with its ball, and the loss so far
+      }
       if (view) return draw(container, view);
     } catch (err) {
       console.warn("The first picture could not be drawn; the server's answer draws it.", err);
@@ -434,7 +437,8 @@
     if (!lastView || !lastGeometry || lastGeometry.key !== lastView.key) return;
     try {
       const status = Object.fromEntries(STATUS.map((id) => [id, document.getElementById(id)?.innerHTML]));
-      const view = {...lastView, geometry: lastGeometry, address: window.location.search, status};
+      const charts = window.backpropLabLineChart?.kept();
+      const view = {...lastView, geometry: lastGeometry, address: window.location.search, status, charts};
       window.sessionStorage.setItem(KEPT, JSON.stringify(view));
     } catch (err) {}  // storage full or refused: the next page waits for the server's picture
   });

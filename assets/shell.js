@@ -4,9 +4,10 @@
  * once the live page under it is complete.
  *
  * React puts the live page on the page before Dash's lazily loaded components (the dropdowns,
- * the uploads) are drawn, and before the server's first answer has written the words over the
- * network. The first screen stays over it (style.css) until every element the first screen shows
- * is there too and the words are written (the first screen came with them), so nothing on screen
+ * the uploads) are drawn, and before the server's first answers have written the words over the
+ * network and under the loss curve. The first screen stays over it (style.css) until every element
+ * the first screen shows is there too and the words are written (the first screen came with them),
+ * so nothing on screen
  * jumps or blinks; SWAP_MS after the live page came it goes in any case. It goes in a
  * MutationObserver's callback, before the browser paints again. It is inert and lets clicks
  * through: a click meanwhile reaches the live page's element under it, in the same place.
@@ -27,15 +28,19 @@
     how = reason;
     watch.disconnect();
     window.backpropLab?.adoptFirstView();  // its picture moves to the live #network
+    window.backpropLabLineChart?.adoptFirst();  // and its charts stay until the server draws them
     shell.remove();
   }
 
   // Every element the first screen shows (those with a data-id, out of closed tabs and overlays
   // alike: the first screen holds only what is on show) is on the live page.
   const shown = swapped ? [] : [...shell.querySelectorAll("[data-id]")].map((e) => e.dataset.id);
+  // The words the server's first answers write, which the first screen came with: the phase (the
+  // lab's answer) and the words under the loss curve (the panels' answer, which also draws the curve).
+  const WRITTEN = ["phase-text", "slice-note"];
   function complete() {
     return entry.querySelector(".page") !== null && shown.every((id) => document.getElementById(id)) &&
-      document.getElementById("phase-text")?.textContent !== "";  // the server's first answer is written
+      WRITTEN.every((id) => !shown.includes(id) || document.getElementById(id)?.textContent !== "");
   }
 
   let timer = null;

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+import engine
 from app import ASSETS, create_app
 from app import page as page_module
 from app.actions import preset
@@ -37,6 +38,7 @@ def as_json(value):
 def test_the_page_holds_the_default_lessons_first_picture_before_dashs_entry_point(page):
     view = json.loads(data_block(page))
     status = view.pop("status")
+    view.pop("charts")
     assert view == as_json({**network_view(preset("default")), "address": ""})
     # The words over the network, as the server's first answer writes them, as HTML.
     assert status["phase-text"] == preset("default").cursor.words() == "Ready: press Step to send the input forward"
@@ -63,8 +65,25 @@ def test_a_links_page_holds_the_first_picture_of_the_links_lab_made_for_that_add
     assert view["key"] == key
     linked = state_from_query("?" + query)
     state = linked.state if linked.state is not None else preset("default")
-    assert {k: v for k, v in view.items() if k not in ("address", "status")} == as_json(network_view(state))
+    assert {k: v for k, v in view.items() if k not in ("address", "status", "charts")} == as_json(network_view(state))
     assert view["status"]["phase-text"] == state.cursor.words()
+
+
+@pytest.mark.parametrize("query", ["", "?lesson=circle&hidden=4,2"])
+def test_the_page_holds_the_loss_curve_with_its_ball_and_the_loss_so_far_of_its_lab(app, query):
+    """The two charts beside the network come with the first picture, so the ball is on the first screen."""
+    page = app.server.test_client().get("/" + query).get_data(as_text=True)
+    charts = json.loads(data_block(page))["charts"]
+    linked = state_from_query(query) if query else None
+    state = linked.state if linked is not None else preset("default")
+    w = engine.ParamRef.parse("W1[0,0]", state.spec).get(state.params)
+    curve, ball = charts["slice-chart"]["data"][:2]
+    # The curve along W1[0,0], 4 either side of it (121 points, 0.0667 apart); the ball at its value
+    # and the loss there, which is the lab's training loss.
+    assert len(curve["x"]) == 121 and curve["x"][0] == pytest.approx(w - 4) and curve["x"][-1] == pytest.approx(w + 4)
+    assert ball["x"] == [pytest.approx(w)] and ball["y"] == [pytest.approx(engine.evaluate(state)["train_loss"])]
+    assert charts["slice-note"].startswith(f"C along W1[0,0] = {w:+.3f}, weights at the start.")
+    assert charts["history"]["layout"]["annotations"][0]["text"] == "Train to see the loss fall"
 
 
 def test_an_address_longer_than_any_link_gets_no_picture(app):
@@ -81,7 +100,7 @@ def test_no_text_in_the_picture_can_close_its_script_element(monkeypatch):
     page_module._tag.cache_clear()
     inside = tag[tag.index(">") + 1:-len("</script>")]
     assert "<" not in inside
-    assert json.loads(inside) == {**hostile, "address": "?x", "status": {"phase-text": "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;!-- x &lt; y"}}
+    assert json.loads(inside) == {**hostile, "address": "?x", "charts": json.loads(inside)["charts"], "status": {"phase-text": "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;!-- x &lt; y"}}
 
 
 def test_the_polyfill_is_replaced_by_regenerator_runtime_before_dashs_own_bundles(app, page):

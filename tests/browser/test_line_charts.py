@@ -148,3 +148,44 @@ def test_the_loss_over_training_draws_each_update_and_names_its_axes(dash_duo):
         "the history's hover words")
     assert words == f"step 3: train loss {losses[3]:.4f}"
     assert dash_duo.get_logs() == []
+
+
+# From the first script of every document: what the first screen's charts showed while it was up.
+FIRST_SCREEN = """
+window.__first = null;
+new MutationObserver(() => {
+  const shell = document.querySelector('.first-screen:not([hidden])');
+  if (!shell) return;
+  const points = (name) => shell.querySelectorAll('[data-id="' + name + '"] circle.point').length;
+  const note = shell.querySelector('[data-id="slice-note"]');
+  if (points('slice-chart')) window.__first = {slice: points('slice-chart'), history: points('history'),
+    note: note ? note.textContent : '', paint: window.backpropLab && window.backpropLab.firstPaint};
+}).observe(document, {childList: true, subtree: true, attributes: true});
+"""
+
+
+def test_the_first_screen_shows_the_ball_with_the_network_and_a_reload_the_tabs_own_charts(dash_duo):
+    dash_duo.start_server(create_app())
+    driver = dash_duo.driver
+    driver.set_window_size(1280, 800)
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FIRST_SCREEN})
+    driver.get(dash_duo.server_url + "/")
+    shown = wait_until(lambda: driver.execute_script("return !document.querySelector('.first-screen') && window.__first"),
+                       "the first screen's charts, and then the live page", timeout=20)
+    s = slice_at_start()
+    # The ball, on the first screen, with the network (drawn in the same moments, before the live page).
+    assert shown["slice"] == 1 and shown["paint"]
+    assert shown["note"] == f"C along W1[0,0] = {s.current_value:+.3f}, weights at the start. Its slope appears when " \
+                            "the blame reaches layer 1."
+    assert shown["history"] == 0  # nothing trained yet
+    # Two updates, then a reload: the first screen shows the tab's own lab, its history's three points.
+    for expected in ("Step 1 · Epoch 1", "Step 2 · Epoch 2"):
+        dash_duo.find_element("#full-step").click()
+        dash_duo.wait_for_text_to_equal("#counters", expected, timeout=10)
+    wait_until(lambda: len(read(dash_duo, "history")["ball"]) == 3, "the history's three points")
+    driver.refresh()
+    again = wait_until(lambda: driver.execute_script("return !document.querySelector('.first-screen') && window.__first"),
+                       "the first screen after the reload, and then the live page", timeout=20)
+    assert again["history"] == 3 and again["slice"] >= 1
+    assert len(read(dash_duo, "history")["ball"]) == 3
+    assert dash_duo.get_logs() == []

@@ -204,7 +204,7 @@
     if (svg) { networkPng(svg, `${name}.png`); return; }
     const own = [...card.querySelectorAll(".line-chart")].filter(visible);
     own.forEach((box) => chartPng(box, `${name}-${box.id}.png`));
-    const charts = [...card.querySelectorAll(".js-plotly-plot")].filter(visible);
+    const charts = [...card.querySelectorAll(".js-plotly-plot:not(.line-chart)")].filter(visible);
     if (own.length && !charts.length) return;
     if (!charts.length || !window.Plotly.toImage) {
       const shown = [...card.querySelectorAll(".tab-content > div, .tab-content")].filter(visible)[0] || card;

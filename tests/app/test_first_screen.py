@@ -75,7 +75,7 @@ def test_tabs_show_their_row_and_only_the_open_tabs_content(shell):
     assert row.find(class_="tab--selected").get_text() == "One weight"
     assert "tab-selected" in row.find(class_="tab--selected")["class"]
     content = row.find_next_sibling(class_="tab-content")
-    assert content.find(attrs={"data-id": "slice-chart"})["class"] == ["chart", "line-chart", "tall"]
+    assert content.find(attrs={"data-id": "slice-chart"})["class"] == ["chart", "line-chart", "js-plotly-plot", "tall"]
     assert shell.find(attrs={"data-id": "ball-chart"}) is None and shell.find(attrs={"data-id": "toy-curve"}) is None
 
 

@@ -57,7 +57,7 @@ def test_hover_words_follow_plotlys_template():
 
 def test_a_chart_is_one_name_and_its_box_keeps_no_children_for_react():
     chart, store = line_chart.box("history", "history-chart")
-    assert chart.id == "history" and chart.className == "chart line-chart history-chart"
+    assert chart.id == "history" and chart.className == "chart line-chart js-plotly-plot history-chart"
     assert getattr(chart, "children", None) is None  # the page draws into it
     assert store.id == line_chart.figure_of("history") == "history-figure"
     with pytest.raises(ValueError, match="not one of the page's own charts"):

@@ -43,11 +43,26 @@ def open_tab(dash_duo, tab: str):
     wait_until(lambda: dash_duo.driver.find_element(By.XPATH, xpath).get_attribute("class").count("tab-selected"),
                f"the tab {label!r} to be selected", timeout=5)
     wait_until(lambda: dash_duo.find_element(f"#{CHARTS[tab]}").is_displayed(), f"#{CHARTS[tab]} to show")
+    # Its first picture: a tab's Plotly chart waits for Plotly, which the page fetches only when the
+    # first such chart is shown (assets/plotly-loader.js).
+    wait_until(lambda: drawn(dash_duo, CHARTS[tab]), f"#{CHARTS[tab]} drawn", timeout=20)
+
+
+def drawn(dash_duo, chart: str) -> bool:
+    """The chart holds a picture: at least one trace, or words where a picture comes later."""
+    fig = read_figure(dash_duo, chart)
+    return bool(fig.get("data") or (fig.get("layout") or {}).get("annotations"))
 
 
 def figure(dash_duo, chart: str) -> dict:
-    """The data and layout a chart holds (what it draws): {} before the first plot. A Plotly chart
-    holds them on its plot, a chart the page draws itself (assets/line-chart.js) on its box."""
+    """The data and layout a chart holds (what it draws), once it has drawn its first picture."""
+    wait_until(lambda: drawn(dash_duo, chart), f"#{chart}'s first picture", timeout=20)
+    return read_figure(dash_duo, chart)
+
+
+def read_figure(dash_duo, chart: str) -> dict:
+    """The data and layout a chart holds: {} before the first plot. A Plotly chart holds them on its
+    plot, a chart the page draws itself (assets/line-chart.js) on its box."""
     return dash_duo.driver.execute_script(
         "const box = document.getElementById(arguments[0]);"
         "const gd = box && (box.querySelector('.js-plotly-plot') || (box.classList.contains('line-chart') ? box : null));"

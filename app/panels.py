@@ -162,7 +162,7 @@ def slice_panel(state, name):
     return charts.slice_figure(s, after, known), charts.slice_note(s, after, known, as_of(state)), str(ref)
 
 
-def first_charts(state) -> dict:
+def first_charts(state) -> dict | None:
     """The two charts beside the network as the page first shows them, with the words under the
     curve: they come with the page (app/page.py) and are drawn into its first screen, so the ball is
     there with the network. None when the slice would have to wait for the server's expensive slot."""

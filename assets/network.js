@@ -290,7 +290,7 @@
     }
     net.view = view;
     net.nextTick?.(true);
-    show(parts, view, container.isConnected && !container.closest(".first-screen"));
+    show(parts, view);
     net.follow?.(view);
     net.nextTick?.(false);
     return painted;
@@ -306,7 +306,7 @@
   // one of them never seen); one that finds the network still is painted at once, and its second
   // picture waits a frame more for the same reason (`skip`).
   const player = {queue: [], raf: 0, then: [], skip: false};
-  function show(parts, view, live) {
+  function show(parts, view) {
     const running = player.raf !== 0;
     stopFrames();
     player.queue = Array.isArray(view.frames) ? [...view.frames, view] : [view];
@@ -314,7 +314,7 @@
       const picture = unpacked(player.queue.shift(), view);
       update(parts, picture);
       writeCounters(picture.counters);
-      notePaint(live);
+      notePaint();
     };
     const frame = () => {
       player.raf = 0;
@@ -425,7 +425,7 @@
       live._parts = parts;
       early._parts = null;
       firstKey = earlyKey;
-      notePaint(true);
+      notePaint();
     } else if (!early) {
       firstKey = drawFirst(live);
     }
@@ -467,10 +467,7 @@
   // first task after the next animation frame, whose style, layout and paint come after its rAF
   // callbacks. A timeout and a user-blocking task race for it, since a timeout also waits behind
   // tasks queued before it (Dash's work after a click). firstPaint times the page load.
-  // `live`: the live page's network (the first screen's comes before Dash is there); the charts
-  // load after the first of those (plotly-loader.js), not while Dash's own scripts are read.
-  let livePainted = false;
-  function notePaint(live = true) {
+  function notePaint() {
     requestAnimationFrame(() => afterFrame(() => {
       const lab = window.backpropLab;
       lab.paints += 1;
@@ -478,10 +475,6 @@
       lab.paintTimes.push(lab.lastPaint);
       if (lab.paintTimes.length > 50) lab.paintTimes.shift();
       if (lab.firstPaint === null) lab.firstPaint = lab.lastPaint;
-      if (live && !livePainted) {
-        livePainted = true;
-        document.dispatchEvent(new Event("network-painted"));  // the charts load now (plotly-loader.js)
-      }
     }));
   }
 

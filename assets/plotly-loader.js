@@ -31,7 +31,6 @@
   }
 
   window.Plotly = {then: (resolve, reject) => load().then(resolve, reject)};
-  window.backpropLabPlotly = {load};
   const ahead = (ev) => {
     if (ev.target instanceof Element && ev.target.closest(".tab")) load().catch(() => {});
   };

@@ -7,8 +7,7 @@
  * the uploads) are drawn, and before the server's first answers have written the words over the
  * network and under the loss curve. The first screen stays over it (style.css) until every element
  * the first screen shows is there too and the words are written (the first screen came with them),
- * so nothing on screen
- * jumps or blinks; SWAP_MS after the live page came it goes in any case. It goes in a
+ * so nothing on screen jumps or blinks; SWAP_MS after the live page came it goes in any case. It goes in a
  * MutationObserver's callback, before the browser paints again. It is inert and lets clicks
  * through: a click meanwhile reaches the live page's element under it, in the same place.
  */

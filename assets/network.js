@@ -398,11 +398,21 @@
   function drawFirst(container) {
     try {
       const view = firstPicture();
-      if (view && container === early) {
-        writeStatus(view.status);
-        window.backpropLabLineChart?.first(view.charts);  // the curve with its ball, and the loss so far
+      if (!view) return undefined;
+      if (container !== early) return draw(container, view);
+      writeStatus(view.status);
+      const key = draw(container, view);
+      // The first screen is shown with its picture (shell.js takes it away): shown later, when shell.js
+      // has come, a slow link would leave the picture drawn but out of sight for a few frames.
+      const shell = early.closest(".first-screen");
+      if (shell) {
+        shell.hidden = false;
+        // Without shell.js (a file that did not come), nothing would ever take it away from over the page.
+        document.addEventListener("DOMContentLoaded", () => { if (!window.backpropLabShell) shell.hidden = true; },
+          {once: true});
       }
-      if (view) return draw(container, view);
+      window.backpropLabLineChart?.first(view.charts);  // the curve with its ball, and the loss so far
+      return key;
     } catch (err) {
       console.warn("The first picture could not be drawn; the server's answer draws it.", err);
     }

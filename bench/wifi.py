@@ -3,7 +3,7 @@
 1. One student alone on a throttled link (Chromium's own network emulation, `Network.
    emulateNetworkConditions`: 20 Mbit/s down, 30 ms latency by default): navigation → the network
    painted (the page's own first-paint hook, assets/network.js) and → the loss curve with its ball
-   drawn (its line in #slice-chart, assets/line-chart.js); the bytes that crossed the link by the network's
+   drawn (its line in #slice-chart, on the first screen or the live page: assets/line-chart.js); the bytes that crossed the link by the network's
    paint and in all (Resource Timing's transferSize, compressed, headers included).
 2. A class on one shared link, modelled: everyone opens the page at once, the link is shared
    fairly, so the last student's network appears after about
@@ -31,12 +31,23 @@ from bench.table import Row, header, render
 
 GROUP = "wifi"
 
+# From the first script of the document: when the loss curve was first drawn, as a person first sees
+# it (on the first screen, app/page.py, else on the live page). Polling would see it only once the
+# page has loaded (the driver waits for that), seconds after it was drawn.
+CURVE = """
+new MutationObserver((changes, watch) => {
+  if (!document.querySelector('.first-screen:not([hidden]) [data-id="slice-chart"] .trace path.js-line, '
+      + '#slice-chart .trace path.js-line')) return;
+  watch.disconnect();
+  requestAnimationFrame(() => setTimeout(() => { window.__curveAt = performance.now(); }, 0));  // that frame painted
+}).observe(document, {childList: true, subtree: true, attributes: true});
+"""
+
 READ = """
 const lab = window.backpropLab, nav = performance.getEntriesByType('navigation')[0];
-const chart = document.querySelector('#slice-chart .trace path.js-line');
-if (!lab || !lab.firstPaint || !chart) return null;
+if (!lab || !lab.firstPaint || !window.__curveAt) return null;
 const res = performance.getEntriesByType('resource');
-return {paint: lab.firstPaint, now: performance.now(),
+return {paint: lab.firstPaint, now: window.__curveAt,
         before: nav.transferSize + res.filter(e => e.responseEnd <= lab.firstPaint).reduce((s, e) => s + e.transferSize, 0),
         all: nav.transferSize + res.reduce((s, e) => s + e.transferSize, 0)};
 """
@@ -57,6 +68,7 @@ def cold_load(url: str, mbit: float | None, latency_ms: float, start: threading.
     driver = new_driver()
     try:
         throttle(driver, mbit, latency_ms)
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CURVE})
         if start is not None:
             start.wait()
         driver.get(url)

@@ -42,7 +42,11 @@ def open_tab(dash_duo, tab: str):
     dash_duo.driver.find_element(By.XPATH, xpath).click()
     wait_until(lambda: dash_duo.driver.find_element(By.XPATH, xpath).get_attribute("class").count("tab-selected"),
                f"the tab {label!r} to be selected", timeout=5)
-    wait_until(lambda: dash_duo.find_element(f"#{CHARTS[tab]}").is_displayed(), f"#{CHARTS[tab]} to show")
+    # Read in one go in the page: a graph's element is replaced once its chunk and Plotly have come
+    # (dcc.Graph is loaded lazily), and a handle found a moment before would be stale.
+    wait_until(lambda: dash_duo.driver.execute_script(
+        "const e = document.getElementById(arguments[0]); return !!e && e.getClientRects().length > 0",
+        CHARTS[tab]), f"#{CHARTS[tab]} to show")
     # Its first picture: a tab's Plotly chart waits for Plotly, which the page fetches only when the
     # first such chart is shown (assets/plotly-loader.js).
     wait_until(lambda: drawn(dash_duo, CHARTS[tab]), f"#{CHARTS[tab]} drawn", timeout=20)

@@ -14,7 +14,7 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 def create_app(**options) -> dash.Dash:
     """A new Backprop Lab app. Options go to dash.Dash (e.g. title)."""
-    from components import line_chart
+    from components import line_chart, words
 
     from .callbacks import register_callbacks
     from .delivery import add_delivery
@@ -56,6 +56,7 @@ def create_app(**options) -> dash.Dash:
     app.layout = build_layout
     register_callbacks(app)
     line_chart.register(app)
+    words.register(app)
     register_panel_callbacks(app)
     register_maths_callbacks(app)
     register_tour_callbacks(app)

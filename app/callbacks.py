@@ -19,9 +19,11 @@ from components.charts import history_figure
 from components.network_view import network_view, neuron_name, packed
 from components.readouts import counters_text, example_label, example_note, numbers_panel, numbers_when
 from components.weight_slider import READOUT, READOUT_INPUT, READOUT_OUTPUT, WeightSliderAIO
+from components.words import words_of
 from engine import LabInputError, limits, stopping
 
 from . import actions, arrivals, lessons
+from .first_screen import html_of
 from .layout import loss_options, output_options
 
 log = logging.getLogger(__name__)
@@ -141,13 +143,13 @@ def apply(trigger, values: dict, state, start, speed):
 # first one busy, so the network would not be redrawn at all while playing).
 # The loss over training is drawn by the page from this store (components/line_chart.py).
 HISTORY = line_chart.figure_of("history")
+COUNTERS = words_of("counters")
+# Where each of the words over the network is shown (the page writes them: components/words.py).
+STATUS_IDS = {"phase": "phase-text", "counters": "counters", "numbers": "numbers", "when": "numbers-when",
+              "note": "example-note"}
 DRAWN = {
     "view": "data",
-    "phase-text": "children",
-    "counters": "children",
-    "numbers": "children",
-    "numbers-when": "children",
-    "example-note": "children",
+    **{words_of(name): "data" for name in STATUS_IDS.values()},
     HISTORY: "data",
     "drawn-keys": "data",
     "example": "options",
@@ -175,12 +177,20 @@ def status_texts(state, data=None) -> dict:
     }
 
 
-# Where each of them is shown.
-STATUS_IDS = {"phase": "phase-text", "counters": "counters", "numbers": "numbers", "when": "numbers-when",
-              "note": "example-note"}
+def as_words(value):
+    """Words for a box the page writes (components/words.py): a string as it is, components as HTML."""
+    return value if isinstance(value, str) else {"html": html_of(value)}
 
 
-def drawing(state, keys, brief=False, painted=None, playing=False, frames=None, maps=False, network=True) -> dict:
+def charts_due(state) -> list:
+    """What the landscape panels (app/panels.py) follow: they listen to this, not to the state, so a
+    brief tick costs no panels request, no upload of the state and no replot. The loss curve shows
+    the update's move while the update phase is on show, so that phase counts too, and the slopes
+    appear as the blame reaches each layer, so the backward phases count as well."""
+    return [state.counters.step, state.cursor.revealed().updated, state.cursor.revealed().backward_from]
+
+
+def drawing(state, keys, brief=False, painted=None, playing=False, frames=None, maps=False) -> dict:
     """Everything drawn from the state, by component id (DRAWN): the network's view model, the
     words and numbers, and the charts that changed.
 
@@ -196,15 +206,11 @@ def drawing(state, keys, brief=False, painted=None, playing=False, frames=None, 
     set at once on arrival, they would run ahead of the pictures still to be painted. So do those of
     any answer while Play runs.
     maps: the neurons' own pictures are on (network_options): every picture brings its weights.
-    network=False: everything but the network, which the page has painted already (Play's chart
-    ticks: the tick itself came straight from the page, app/ticks.py).
     """
     keys = keys if isinstance(keys, dict) else {}
     shown_before = keys.get("shown") if isinstance(keys.get("shown"), dict) else {}
-    view = {}
-    if network or brief:
-        view = _with_next_phase(network_view(state, geometry=painted != "-".join(map(str, state.spec.sizes)),
-                                             tips=not brief, aria=not brief, maps=maps), state, playing, maps)
+    view = _with_next_phase(network_view(state, geometry=painted != "-".join(map(str, state.spec.sizes)),
+                                         tips=not brief, aria=not brief, maps=maps), state, playing, maps)
     view["counters"] = counters_text(state)
     if frames:
         view["frames"] = [{**packed(network_view(f, geometry=False, tips=False, aria=False, maps=maps)),
@@ -213,7 +219,7 @@ def drawing(state, keys, brief=False, painted=None, playing=False, frames=None, 
     if brief:
         out = dict.fromkeys(DRAWN, no_update)
         out["view"] = view
-        out["counters"] = no_update if ticked else counters_text(state)
+        out[COUNTERS] = no_update if ticked else counters_text(state)
         if state.diverged:
             out["diverged"], out["diverged-text"] = False, state.diverged
         return out
@@ -221,21 +227,25 @@ def drawing(state, keys, brief=False, painted=None, playing=False, frames=None, 
     history_key = [state.counters.step, len(state.history.entries), state.history.stride]
     data_key = [state.data.to_dict()]
     shape = list(state.spec.sizes)
-    texts = status_texts(state, data)
-    # The browser re-renders every output it is sent: what it already shows is not sent again.
+    texts = {k: as_words(v) for k, v in status_texts(state, data).items()}
+    # The browser re-renders every output it is sent: what it already shows is not sent again. While
+    # Play runs, the page writes the words of its chart ticks itself (app/ticks.py), which Dash never
+    # hears of: then every word is sent.
     shown = {k: repr(v) for k, v in texts.items()}
-    fresh = {STATUS_IDS[k]: v if shown_before.get(k) != shown[k] else no_update for k, v in texts.items()}
+    if playing is True:
+        shown_before = {}
+    fresh = {words_of(STATUS_IDS[k]): v if shown_before.get(k) != shown[k] else no_update for k, v in texts.items()}
     # The counters go with the pictures (above); not "shown", so the next words send them. So too for any
     # answer while Play runs (a setting changed): written at once, they would run ahead of the pictures
     # of the last tick still waiting for their frames.
     if ticked or playing is True:
-        fresh[STATUS_IDS["counters"]] = no_update
+        fresh[COUNTERS] = no_update
         del shown["counters"]
     # The divergence banner, likewise, only when it changes (every chart tick of Play would re-render it).
     shown["diverged"] = repr(state.diverged)
     banner_same = shown_before.get("diverged") == shown["diverged"]
     return {
-        "view": view if network else no_update,
+        "view": view,
         **fresh,
         HISTORY: history_figure(state.history.entries) if keys.get("history") != history_key else no_update,
         "drawn-keys": {"history": history_key, "data": data_key, "shape": shape, "shown": shown},
@@ -244,11 +254,7 @@ def drawing(state, keys, brief=False, painted=None, playing=False, frames=None, 
         if keys.get("shape") != shape else no_update,
         "diverged": no_update if banner_same else not state.diverged,
         "diverged-text": no_update if banner_same else state.diverged,
-        # The landscape panels (app/panels.py) listen to this, not to the state: a brief tick
-        # then costs no panels request, no upload of the state and no replot. The loss curve shows
-        # the update's move while the update phase is on show, so that phase counts too, and the
-        # slopes appear as the blame reaches each layer, so the backward phases count as well.
-        "charts-due": [state.counters.step, state.cursor.revealed().updated, state.cursor.revealed().backward_from],
+        "charts-due": charts_due(state),
         # The maths tabs (app/maths.py) stand still while Play runs and catch up on Pause: typeset
         # equations that change twice a second cannot be read, and each update costs the browser.
         "maths-due": no_update if playing is True else state.counters.step,
@@ -448,8 +454,9 @@ def register_callbacks(app) -> None:
         inputs={
             "playing": Input("playing", "data"),  # on Pause, catch up with the charts skipped while playing
             "painted": Input("painted-key", "data"),  # null: the browser has lost the network's geometry
-            # Play's chart tick: its tick came straight from the page (app/ticks.py), which then asks
-            # for the charts, numbers and words of the lab it holds (assets/play.js).
+            # Play's chart tick, when a panel that follows the lab is on show that the tick did not
+            # draw itself: the tick came straight from the page with its words and charts (app/ticks.py),
+            # which then asks for the panels' answer for the lab it holds (assets/play.js).
             "charts": Input("play-charts", "data"),
         },
         state={"stored": State("lab-state", "data"), "keys": State("drawn-keys", "data"),
@@ -466,8 +473,8 @@ def register_callbacks(app) -> None:
             keys = {k: v for k, v in keys.items() if k != "shown"} if isinstance(keys, dict) else keys
         try:
             state = actions.load(stored)
-            drawn = drawing(state, keys, painted=painted, playing=True if charting else playing,
-                            maps=maps_on(options), network=not charting)
+            drawn = (nothing["drawn"] | {"charts-due": charts_due(state)} if charting else
+                     drawing(state, keys, painted=painted, playing=playing, maps=maps_on(options)))
         except LabInputError:
             return nothing
         # While Play runs the sliders wait for Pause: each one set goes back to `act`, a request per chart tick.

@@ -8,7 +8,7 @@ default lesson unless their browser tab already holds one (session storage).
 from dash import dcc, html
 
 import engine
-from components import line_chart, predict
+from components import line_chart, predict, words
 from components.network_view import ring_width
 from engine import limits
 from engine.losses import refusal
@@ -288,11 +288,11 @@ def network_panel():
             # What the class reads first: the phase, big, with the numbers that say how it is going.
             html.Div(className="status", children=[
                 html.Div(className="status-words", children=[
-                    html.Div("", id="phase-text", className="phase-text", role="status", **{"aria-live": "polite"}),
-                    html.Div("", id="counters", className="counters"),
-                    html.Div("", id="numbers-when", className="counters numbers-when"),
+                    *words.box("phase-text", className="phase-text", role="status", **{"aria-live": "polite"}),
+                    *words.box("counters", className="counters"),
+                    *words.box("numbers-when", className="counters numbers-when"),
                 ]),
-                html.Div(id="numbers", className="numbers"),
+                *words.box("numbers", className="numbers"),
             ]),
             predict.card(lessons.predict_steps()),
             tour_card(),
@@ -305,7 +305,7 @@ def network_panel():
             html.Div("", id="travel-status", className="travel-status", role="status"),  # when looking back
             input_toggles(),
             html.Div(id="network", className="network", **{"aria-label": "The network"}),
-            html.Div(id="example-note", className="example-note"),
+            *words.box("example-note", className="example-note"),
             html.Div(className="legend-row", children=[legend(), html.Div(
                 className="network-tools", children=[network_options(), png_button("network", "the network", "⤓ PNG")])]),
         ],

@@ -14,7 +14,7 @@ from dash import ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html
 
 import engine
 from components import landscape_charts as charts
-from components import line_chart
+from components import line_chart, words
 from components.charts import data_figure, history_figure
 from components.network_view import neuron_name
 from components.readouts import as_of
@@ -32,6 +32,7 @@ SLICE_HALF_WIDTH = 4.0
 SLICE_POINTS = 121
 # The store the loss curve beside the network is drawn from (the page draws it: components/line_chart.py).
 SLICE = line_chart.figure_of("slice-chart")
+SLICE_NOTE = words.words_of("slice-note")  # and the words under it (the page writes them: components/words.py)
 SLICE_FIRST = "W1[0,0]"  # the weight the loss curve follows until another is clicked (every lab has it)
 GRID_POINTS = 41
 GRID_HALF_WIDTH = 3.0
@@ -162,6 +163,12 @@ def slice_panel(state, name):
     return charts.slice_figure(s, after, known), charts.slice_note(s, after, known, as_of(state)), str(ref)
 
 
+def _weight_name(name) -> str | None:
+    """A weight's name from the page, or None (the curve then follows the lab's first weight). Only what
+    the page itself can send: it goes back to the browser in panel-keys."""
+    return name if isinstance(name, str) and len(name) <= 16 else None
+
+
 def first_charts(state) -> dict | None:
     """The two charts beside the network as the page first shows them, with the words under the
     curve: they come with the page (app/page.py) and are drawn into its first screen, so the ball is
@@ -283,12 +290,12 @@ LANDSCAPES = (
     Panel(
         "slice", "One weight",
         lambda: [_chooser("slice-param", SLICE_FIRST), *line_chart.box("slice-chart", "tall"),
-                 html.P("", id="slice-note", className="card-hint slice-note")],
+                 *words.box("slice-note", html.P, className="card-hint slice-note")],
         asks={"slice_name": ("slice-param", "value")},
-        outputs={SLICE: "data", "slice-note": "children", "slice-param": "options"},
-        draw=lambda state, asked: dict(zip((SLICE, "slice-note"), slice_panel(state, asked["slice_name"]))),
+        outputs={SLICE: "data", SLICE_NOTE: "data", "slice-param": "options"},
+        draw=lambda state, asked: dict(zip((SLICE, SLICE_NOTE), slice_panel(state, asked["slice_name"]))),
         keys=lambda state, asked: _slice_keys(state, asked["slice_name"]),
-        chart=SLICE, note="slice-note",
+        chart=SLICE, note=SLICE_NOTE,
     ),
     # Its own callback (the ball's, below): the toy curves do not follow the lab.
     Panel("ball", "Toy curves", _ball_body),
@@ -324,6 +331,25 @@ LANDSCAPES = (
     # Its own callbacks (app/twin_panel.py): it reads the lab's start, which the others need not carry.
     Panel("twin", "Twins", twin_panel.body),
 )
+# The tabs a chart tick of Play draws all of by itself (app/ticks.py): the loss curve along a weight;
+# and the toy curves, which do not follow the lab. With any other tab on show, the page then asks Dash
+# for the panels' answer (assets/play.js).
+DRAWN_BY_TICKS = ("slice", "ball")
+
+
+def tick_charts(state, tab, slice_name) -> dict:
+    """The loss curve and the words under it for Play's chart tick, by the box they go in, when its
+    tab is on show; nothing when the server's slot for expensive work is taken (the next one tries).
+    A name that is not one of the lab's weights is read as the panels' callback reads it."""
+    if tab != "slice":
+        return {}
+    try:
+        figure, note, _ = slice_panel(state, _weight_name(slice_name))
+    except (fairness.Busy, LabInputError):
+        return {}
+    return {"slice-chart": figure, "slice-note": note}
+
+
 # The lists of the lab's weights, refilled when the network's shape changes.
 CHOOSERS = ("slice-param", "contour-x", "contour-y")
 
@@ -364,6 +390,10 @@ def register_panel_callbacks(app) -> None:
         app.clientside_callback(offer, Input(chooser, "options"), State("selected-param", "data"),
                                 prevent_initial_call=True)
 
+    # Play's chart ticks ask for the charts on show (assets/play.js).
+    shown = ClientsideFunction(namespace="backpropLab", function_name="shownCharts")
+    app.clientside_callback(shown, Input("panel-tabs", "value"), Input("slice-param", "value"))
+
     landscapes, outputs = by_name(LANDSCAPES), panel_outputs()
 
     @app.callback(
@@ -385,8 +415,7 @@ def register_panel_callbacks(app) -> None:
         panel = landscapes.get(tab) if isinstance(tab, str) else None
         tab = panel.name if panel is not None else None
         asked["hover"] = asked["hover"] if isinstance(asked["hover"], str) and len(asked["hover"]) <= 12 else None
-        name = asked["slice_name"]
-        asked["slice_name"] = name if isinstance(name, str) and len(name) <= 16 else None
+        asked["slice_name"] = _weight_name(asked["slice_name"])
         if _surely_refused(tab, stored, [asked["slice_name"]] if tab == "slice" else [asked["cx"], asked["cy"]]):
             # The keys and the path stay as they are: the retry finds the panel still to draw.
             fairness.EXPENSIVE.refuse()

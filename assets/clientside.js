@@ -35,9 +35,12 @@
     render: (view) => window.backpropLab.render("network", view),
     // The charts the page draws itself (line-chart.js; components/line_chart.py).
     lineChart: (figure, id) => window.backpropLabLineChart.draw(figure, id),
+    // The words the page writes itself (words.js; components/words.py).
+    words: () => window.backpropLabWords.written(),
     reportFirstView: () => window.backpropLab.reportFirstView(),
     select: (param) => window.backpropLab.select(param),
     playback: (...args) => window.backpropLab.playback(...args),
+    shownCharts: (tab, slice) => window.backpropLab.shownCharts(tab, slice),
 
     // A pinned weight's readout beside its slider (components/weight_slider.py).
     readout: (value) => (value === null || value === undefined) ? noUpdate()

@@ -27,12 +27,11 @@
   const ANSWER_TIMEOUT_MS = 3000;  // an answer that drew nothing (e.g. nothing changed) must not stall Play
   const LOST_TICK_MS = 6000;  // a tick with no answer at all for this long is lost (ticks take well under 1 s)
   // The charts, numbers and words follow Play on one tick in this many milliseconds (a "chart
-  // tick", after which the page asks for them: "play-charts"); the ticks between bring the network and
-  // the counters only. A replot costs the browser 15-35 ms per chart, and numbers that change
-  // faster than this cannot be read anyway. At full speed, once a second: a chart tick costs the page
-  // three or four tasks of 30-50 ms (Dash's bookkeeping and the replots), each a display frame in which
-  // the network does not move; twice a second, a small network was redrawn 43-47 times a second, and
-  // once a second 52-55 times (4,2, counted in the page).
+  // tick", whose answer brings them); the ticks between bring the network and the counters only.
+  // Numbers that change faster than this cannot be read. At full speed, once a second: when a chart
+  // tick's answer went through Dash, it cost the page three or four tasks of 30-50 ms, each a display
+  // frame in which the network did not move; twice a second, a small network was redrawn 43-47 times a
+  // second, and once a second 52-55 times (4,2, counted in the page).
   const CHART_INTERVAL_MS = 500;
   const FAST_CHART_INTERVAL_MS = 1000;
   // At full speed a tick also asks for the pictures on the way to it (network.js paints one per
@@ -68,8 +67,9 @@
 
   // The lab as Play has trained it. Each tick goes straight to the server (app/ticks.py) with this lab,
   // and its answer is painted here: through Dash, each answer cost the page 20-25 ms of its renderer's
-  // bookkeeping, a dropped frame in three at full speed. A chart tick's answer then asks Dash for the
-  // charts, numbers and words of the new lab ("play-charts", app/callbacks.py catch_up). The store
+  // bookkeeping, a dropped frame in three at full speed. A chart tick's answer brings the charts,
+  // numbers and words too, drawn here; it asks Dash only for a panel on show that it did not bring
+  // ("play-charts", app/callbacks.py catch_up). The store
   // ("lab-state", which Dash keeps in the tab's session storage) hears of the lab when Play stops
   // (save); until then every callback request carries this lab, not the store's (beforeRequest), and
   // the tab's storage is written here. `gen` counts the requests of the lab's callback (a setting
@@ -77,7 +77,7 @@
   // is not painted. `viaCallback`: the next tick goes through the lab's callback, whose answer says on
   // the page what is wrong (a tick refused) or brings a shape's geometry.
   const held = {lab: null, gen: 0, unsaved: false, url: null, resume: false, resumeTimer: null, viaCallback: false};
-  // The lab's callback's requests on their way (a setting chosen, a slider moved, a chart tick), oldest
+  // The lab's callback's requests on their way (a setting chosen, a slider moved), oldest
   // first: no tick is asked for until they are answered, or it would start from the lab before their
   // change, and its answer would put the old setting back.
   const labRequests = [];
@@ -106,10 +106,19 @@
     return held.url;
   }
 
+  // The tab on show in the landscape card and the weight its loss curve follows ("shownCharts", a
+  // clientside callback: app/panels.py): a chart tick asks for the charts on show.
+  const shown = {tab: null, slice: null};
+  function shownCharts(tab, slice) {
+    shown.tab = typeof tab === "string" ? tab : null;
+    shown.slice = typeof slice === "string" ? slice : null;
+  }
+
   function askDirect(n, moves, frames, charts) {
     const gen = held.gen;
     const body = JSON.stringify({lab: held.lab, speed: play.speed, moves, frames, maps: net.mapsOn?.() === true,
-                                 painted: document.getElementById("network")?._parts?.key ?? null});
+                                 painted: document.getElementById("network")?._parts?.key ?? null,
+                                 ...(charts ? {charts, tab: shown.tab, slice: shown.slice} : {})});
     // A request that fails is told to the listeners by assets/connection.js ("lost"), which watches it.
     window.fetch(tickUrl(), {method: "POST", headers: {"Content-Type": "application/json"}, body})
       .then((res) => (res.ok ? res.json() : null))
@@ -152,8 +161,20 @@
       held.viaCallback = true;
       play.awaiting = false;
       schedule();
-    } else if (charts && !answer.stopped && !answer.diverged) {
-      set("play-charts", {data: n});  // a stop's or divergence's catch-up on Pause draws them instead
+      return;
+    }
+    // A stop's or divergence's catch-up on Pause draws the charts instead.
+    if (!answer.charts || answer.stopped || answer.diverged) return;
+    // Drawn once the network shows this answer's lab, in a task of their own: not in a frame's.
+    net.whenPainted(() => setTimeout(() => drawCharts(answer.charts), 0));
+    if (answer.panels) set("play-charts", {data: n});
+  }
+
+  // A chart tick's charts and words, by the box each goes in.
+  function drawCharts(charts) {
+    for (const [id, shown] of Object.entries(charts)) {
+      if (document.getElementById(id)?.classList.contains("line-chart")) window.backpropLabLineChart.draw(shown, id);
+      else window.backpropLabWords.write(id, shown);
     }
   }
 
@@ -361,5 +382,5 @@
 
   net.nextTick = nextTick;
   window.backpropLab = Object.assign(window.backpropLab || {}, {playback, playing: () => play.on, beforeRequest,
-    afterRequest, held: () => held.lab});
+    afterRequest, shownCharts, held: () => held.lab});
 })();

@@ -50,17 +50,17 @@ def test_step_reveals_the_next_phase_and_draws_it_and_nothing_echoes_back_to_the
     assert answer["state"] == after.to_dict()
     assert answer["start"] is no_update and answer["message"] is no_update
     assert changed(answer, "controls") == {}  # the controls show this lab already
-    assert answer["drawn"]["phase-text"] == after.cursor.words()
+    assert answer["drawn"]["phase-text-words"] == after.cursor.words()
     view = answer["drawn"]["view"]
     assert {k: v for k, v in view.items() if k not in ("next", "after", "counters")} == network_view(after, geometry=False)
-    assert view["counters"] == answer["drawn"]["counters"] == counters_text(after)  # written as it is painted
+    assert view["counters"] == answer["drawn"]["counters-words"] == counters_text(after)  # written as it is painted
 
 
 def test_the_first_call_draws_everything_and_fills_the_start_state():
     state = default()
     answer = act(None, [], **on_page(state, stored=None, stored_start=None, painted=None))
     assert answer["state"] == state.to_dict() and answer["start"] == state.to_dict()
-    assert answer["drawn"]["counters"] == "Step 0 · Epoch 0"
+    assert answer["drawn"]["counters-words"] == "Step 0 · Epoch 0"
     assert answer["drawn"]["view"]["geometry"]["key"] == "2-2-1"  # nothing painted yet: the shape too
 
 
@@ -136,7 +136,7 @@ def test_an_upload_still_in_the_request_is_read_before_the_click_that_overtook_i
                                             arrived=NO_ARRIVAL | {"upload-csv": csv_contents(rows)}))
     after = engine.LabState.from_dict(answer["state"])
     assert after.data.name == "explicit" and len(after.data.x) == 5 and after.data.x[4] == (0.5, 0.5)
-    assert after.counters.step == 1 and answer["drawn"]["counters"].startswith("Step 1 ")
+    assert after.counters.step == 1 and answer["drawn"]["counters-words"].startswith("Step 1 ")
     assert answer["message"].startswith("Your data: 5 rows, two features")
     assert answer["cleared"] == {"travel": no_update, "load-lab": no_update, "upload-csv": None}
     assert engine.LabState.from_dict(answer["start"]).counters.step == 0  # Reset goes back to the new data
@@ -222,15 +222,15 @@ def test_at_full_speed_a_tick_brings_the_pictures_on_the_way_each_with_its_step_
     # and the tick ends at 34.3 ms, after step 34.
     assert steps == [6, 12, 17, 23, 28, 34]
     # The counters travel with the pictures, not as their own output, which would run ahead of them.
-    assert view["counters"] == counters_text(last) and answer["drawn"]["counters"] is no_update
+    assert view["counters"] == counters_text(last) and answer["drawn"]["counters-words"] is no_update
     # On a chart tick too.
     charted = tick(state, "fast", frames=6, charts=True)
-    assert charted["drawn"]["counters"] is no_update and charted["drawn"]["view"]["frames"]
+    assert charted["drawn"]["counters-words"] is no_update and charted["drawn"]["view"]["frames"]
     assert "counters" not in charted["drawn"]["drawn-keys"]["shown"]
     # A tick without pictures on the way brings its counters with its picture just the same: an
     # output set on arrival could be overwritten by an older picture still waiting for its frame.
     alone = tick(state, "fast", frames=1, charts=False)
-    assert "frames" not in alone["drawn"]["view"] and alone["drawn"]["counters"] is no_update
+    assert "frames" not in alone["drawn"]["view"] and alone["drawn"]["counters-words"] is no_update
     assert alone["drawn"]["view"]["counters"] == counters_text(trained_to(alone))
 
 
@@ -317,8 +317,8 @@ def test_while_play_runs_an_answers_counters_go_with_its_picture():
     lab = engine.train_steps(default(), 7)
     controls = control_values(lab) | {"learning-rate": 0.3}
     playing = act("learning-rate", [], **on_page(lab, controls=controls, playing=True, speed="fast"))
-    assert playing["drawn"]["counters"] is no_update
+    assert playing["drawn"]["counters-words"] is no_update
     assert playing["drawn"]["view"]["counters"] == counters_text(lab) == "Step 7 · Epoch 7"
     assert trained_to(playing).train.learning_rate == 0.3
     paused = act("learning-rate", [], **on_page(lab, controls=controls, playing=False))
-    assert paused["drawn"]["counters"] == "Step 7 · Epoch 7"
+    assert paused["drawn"]["counters-words"] == "Step 7 · Epoch 7"

@@ -7,6 +7,7 @@ tests/components/test_network_view.py for its whole forward and backward pass.
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -420,32 +421,47 @@ def test_a_brief_tick_sends_the_network_and_the_counters_only():
     state = engine.train_steps(default(), 3)
     out = _drawn(drawing(state, {}, brief=True, painted="2-2-1", playing=True))
     sent = {name for name, value in out.items() if value is not no_update}
-    assert sent == {"view", "counters"}
-    assert out["counters"] == "Step 3 · Epoch 3"
+    assert sent == {"view", "counters-words"}
+    assert out["counters-words"] == "Step 3 · Epoch 3"
     # No tooltips, no slider model; the counters come with the picture too (written as it is painted).
     assert out["view"] == {**network_view(state, geometry=False, tips=False, aria=False), "counters": "Step 3 · Epoch 3"}
     # A chart tick sends the rest: numbers, loss chart, and the panels' cue.
     full = _drawn(drawing(state, {}, brief=False, painted="2-2-1", playing=True))
-    assert {"numbers", HISTORY, "charts-due", "drawn-keys"} <= {n for n, v in full.items() if v is not no_update}
+    assert {"numbers-words", HISTORY, "charts-due", "drawn-keys"} <= {n for n, v in full.items() if v is not no_update}
     assert full["charts-due"][0] == 3 and "tip" in full["view"]["edges"][0]
     # The maths tabs wait for Pause; after a Step they follow at once.
     assert full["maths-due"] is no_update
     assert _drawn(drawing(state, {}, painted="2-2-1", playing=False))["maths-due"] == 3
 
 
-def test_plays_chart_tick_draws_everything_but_the_network_the_page_painted():
+def test_the_words_go_to_the_page_as_text_and_the_numbers_as_html():
+    from app.callbacks import drawing
+
+    state = engine.train_steps(default(), 3)
+    out = drawing(state, {}, painted="2-2-1")
+    assert out["phase-text-words"] == state.cursor.words() and out["counters-words"] == "Step 3 · Epoch 3"
+    assert out["numbers-when-words"] == "Train numbers: the weights after step 3"
+    numbers = out["numbers-words"]["html"]
+    assert numbers.startswith('<div class="number"><div class="number-value">')
+    # The default lesson has one example: no test set, no accuracy.
+    labels = re.findall(r'<div class="number-label">([^<]*)</div>', numbers)
+    assert labels == ["Train loss", "Example loss", "Batch loss"]
+
+
+def test_while_play_runs_every_word_is_sent_as_the_page_wrote_its_chart_ticks_own():
     from dash import no_update
 
     from app.callbacks import drawing
 
     state = engine.train_steps(default(), 3)
-    out = drawing(state, {}, painted="2-2-1", playing=True, network=False)
-    assert out["view"] is no_update and out["counters"] is no_update  # both came with the tick's pictures
-    assert out["charts-due"][0] == 3 and out["numbers"] is not no_update and out[HISTORY] is not no_update
-    assert out["drawn-keys"]["history"][0] == 3
-    # The same words as a drawing with the network.
-    whole = drawing(state, {}, painted="2-2-1", playing=True)
-    assert repr({k: v for k, v in out.items() if k != "view"}) == repr({k: v for k, v in whole.items() if k != "view"})
+    keys = drawing(state, {}, painted="2-2-1")["drawn-keys"]
+    # Paused: the words the page shows already are not sent again.
+    again = drawing(state, keys, painted="2-2-1")
+    assert again["phase-text-words"] is no_update and again["numbers-words"] is no_update
+    # Playing: Dash never heard of the words the chart ticks wrote (app/ticks.py), so it sends them all.
+    playing = drawing(state, keys, painted="2-2-1", playing=True)
+    assert playing["phase-text-words"] == state.cursor.words() and playing["numbers-words"] is not no_update
+    assert playing["counters-words"] is no_update  # those go with each picture
 
 
 def test_a_brief_tick_that_diverges_says_so():

@@ -8,10 +8,11 @@ import logging
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from plotly.io.json import to_json_plotly
 
 import engine
-from app import actions, create_app
-from app.callbacks import act
+from app import actions, create_app, panels
+from app.callbacks import HISTORY, act, drawing
 from components.network_view import network_view, packed
 from components.readouts import counters_text
 from engine import limits
@@ -96,6 +97,39 @@ def test_a_lab_that_diverges_says_why(client):
     assert engine.LabState.from_dict(got["lab"]).diverged == got["diverged"]
 
 
+def test_a_chart_tick_brings_the_words_and_the_charts_the_page_draws_itself(client):
+    state = engine.PRESETS["circle"].state()
+    body = {"lab": state.to_dict(), "speed": "brisk", "moves": 2, "painted": shape(state)}
+    assert "charts" not in post(client, body).get_json()  # a tick between chart ticks: the network only
+    got = post(client, {**body, "charts": True, "tab": "slice", "slice": "W1[0,1]"}).get_json()
+    trained = engine.LabState.from_dict(got["lab"])
+    assert trained.counters.step == 2
+    # The same words and charts, for the lab the tick ends at, as Dash's answers give them after a Step.
+    drawn = json.loads(to_json_plotly(drawing(trained, {}, painted=shape(trained))))
+    figure, note, _ = panels.slice_panel(trained, "W1[0,1]")
+    assert got["charts"] == json.loads(to_json_plotly({
+        "phase-text": drawn["phase-text-words"], "numbers": drawn["numbers-words"],
+        "numbers-when": drawn["numbers-when-words"], "example-note": drawn["example-note-words"],
+        "history": drawn[HISTORY], "slice-chart": figure, "slice-note": note}))
+    assert got["charts"]["numbers-when"] == "Train and test numbers: the weights after step 2"
+    assert got["charts"]["history"]["data"][0]["x"] == [0, 1, 2]
+    assert got["charts"]["slice-note"].startswith("The update moved W1[0,1] from ")
+    assert got["panels"] is False  # the tab on show is all drawn: Dash is not asked
+
+
+def test_a_chart_tick_with_another_panel_on_show_asks_for_the_panels_answer(client):
+    state = engine.PRESETS["circle"].state()
+    body = {"lab": state.to_dict(), "speed": "brisk", "moves": 1, "charts": True}
+    for tab, panels_too in (("surface", True), ("contour", True), ("twin", True), ("ball", False), (None, True)):
+        got = post(client, {**body, "tab": tab, "slice": "W1[0,0]"}).get_json()
+        assert got["panels"] is panels_too and "history" in got["charts"]
+        assert "slice-chart" not in got["charts"]  # the curve is not on show
+    # A weight the lab does not have, or junk: the curve of its first weight, as the panels draw it.
+    for junk in ("W9[9,9]", "x" * 100, 3, None):
+        got = post(client, {**body, "tab": "slice", "slice": junk})
+        assert got.status_code == 200 and got.get_json()["charts"]["slice-note"].startswith("The update moved W1[0,0] ")
+
+
 BAD = [
     (b"not json", True, "JSON object"),
     ([1, 2], False, "JSON object"),
@@ -114,6 +148,9 @@ BAD = [
     ({"speed": "fast", "moves": 1, "frames": [3]}, False, "frames"),
     ({"speed": "x" * 5000, "moves": 1}, False, "speed"),
     ({"speed": "fast", "painted": {"a": 1}}, False, "painted"),
+    ({"speed": "fast", "charts": True, "tab": {"a": 1}}, False, "tab"),
+    ({"speed": "fast", "charts": True, "slice": ["W1[0,0]"]}, False, "slice"),
+    ({"speed": "fast", "charts": [True]}, False, "charts"),
 ]
 
 
@@ -154,9 +191,10 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(lab=JSON, speed=JSON, moves=JSON, frames=JSON)
-def test_any_body_is_answered_with_a_tick_or_a_reason(client, lab, speed, moves, frames):
-    answer = post(client, {"lab": lab, "speed": speed, "moves": moves, "frames": frames})
+@given(lab=JSON, speed=JSON, moves=JSON, frames=JSON, tab=JSON, slice_=JSON)
+def test_any_body_is_answered_with_a_tick_or_a_reason(client, lab, speed, moves, frames, tab, slice_):
+    answer = post(client, {"lab": lab, "speed": speed, "moves": moves, "frames": frames, "charts": True,
+                           "tab": tab, "slice": slice_})
     assert answer.status_code in (200, 400)
     assert "Traceback" not in answer.get_data(as_text=True)
 

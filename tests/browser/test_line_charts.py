@@ -2,10 +2,12 @@
 sits against the axes' numbers, what hovering the curve says, the words in both themes and on the
 stage. Every expected number comes from the engine."""
 
+import json
 import re
 
 import numpy as np
 import pytest
+from plotly.io.json import to_json_plotly
 from selenium.webdriver.common.action_chains import ActionChains
 
 import engine
@@ -210,4 +212,82 @@ def test_the_first_screen_shows_the_ball_with_the_network_and_a_reload_the_tabs_
     again = first_screen_then_live(dash_duo)
     assert again["history"] == 3 and again["slice"] >= 1
     assert len(read(dash_duo, "history")["ball"]) == 3
+    assert dash_duo.get_logs() == []
+
+
+# Every request the page sends from now on: Play's own ticks (with or without charts) and Dash's answers
+# that a chart tick asked for.
+COUNT_REQUESTS = """
+window.sent = {ticks: 0, chartTicks: 0, panels: 0};
+const pageFetch = window.fetch;
+window.fetch = function (url, init) {
+  const body = String(init && init.body);
+  if (String(url).includes('_lab-tick')) {
+    window.sent.ticks += 1;
+    if (JSON.parse(body).charts === true) window.sent.chartTicks += 1;
+  } else if (body.includes('"changedPropIds":["play-charts.data"]')) window.sent.panels += 1;
+  return pageFetch.apply(this, arguments);
+};
+"""
+
+
+def shown_step(dash_duo, box) -> int:
+    """The step a box's words say the numbers are of ("… the weights after step 12")."""
+    match = re.search(r"after step (\d+)", dash_duo.find_element(f"#{box}").text)
+    return int(match.group(1)) if match else 0
+
+
+def test_while_play_runs_the_ball_the_loss_and_the_numbers_follow_it_without_dash(dash_duo):
+    from tests.browser.test_network_page import _still_for, choose, dash_idle, step_count
+
+    open_at(dash_duo, "?lesson=circle&hidden=4,2")
+    driver = dash_duo.driver
+    choose(dash_duo, "speed", "As fast as it goes")
+    dash_idle(dash_duo, "the speed's callback")
+    before = read(dash_duo)
+    driver.execute_script(COUNT_REQUESTS)
+    dash_duo.find_element("#play").click()
+    # Each chart tick's words, curve and loss over training, written by the page as the answer comes.
+    first = wait_until(lambda: shown_step(dash_duo, "numbers-when"), "the numbers of a chart tick", timeout=10)
+    wait_until(lambda: shown_step(dash_duo, "numbers-when") > first, "the numbers of the next chart tick", timeout=10)
+    assert dash_duo.find_element("#slice-note").text.startswith("The update moved W1[0,0] from ")
+    moved = read(dash_duo)
+    assert moved["title"] == "W1[0,0]" and moved["ball"] and moved["x"] != before["x"]  # the curve followed the weight
+    points = driver.execute_script("return document.getElementById('history').figure.data[0].x")
+    assert len(points) > 2 and points[-1] >= first
+    sent = driver.execute_script("return window.sent")
+    assert sent["chartTicks"] >= 2 and sent["ticks"] > sent["chartTicks"] and sent["panels"] == 0, sent
+    dash_duo.find_element("#play").click()
+    dash_duo.wait_for_text_to_equal("#play", "Play", timeout=5)
+    paused_at = wait_until(lambda: _still_for(0.5, lambda: step_count(dash_duo)), "the counters to stop", timeout=5)
+    dash_idle(dash_duo, "the pause's catch-up")
+    # On Pause, every word, the curve and the loss are those of the lab the tab keeps, as the engine has it.
+    kept = engine.LabState.from_dict(driver.execute_script("return JSON.parse(sessionStorage.getItem('lab-state'))"))
+    assert kept.counters.step == paused_at
+    figure, note, _ = panels.slice_panel(kept, "W1[0,0]")
+    wait_until(lambda: dash_duo.find_element("#slice-note").text == note, "the curve's words of the kept lab")
+    drawn = driver.execute_script("return document.getElementById('slice-chart').figure")
+    assert drawn["data"] == json.loads(to_json_plotly(figure))["data"]
+    assert shown_step(dash_duo, "numbers-when") == paused_at
+    assert driver.execute_script("return document.getElementById('history').figure.data[0].x.slice(-1)[0]") == \
+        kept.history.entries[-1][0]
+    assert dash_duo.find_element("#phase-text").text == kept.cursor.words()
+    assert dash_duo.get_logs() == []
+
+
+def test_with_the_data_tab_on_show_a_chart_tick_asks_dash_for_its_picture(dash_duo):
+    from tests.browser.test_network_page import choose, dash_idle
+
+    open_at(dash_duo, "?lesson=circle&hidden=4,2")
+    driver = dash_duo.driver
+    choose(dash_duo, "speed", "As fast as it goes")
+    driver.find_element("xpath", "//*[contains(@class,'panel-tabs')]//*[normalize-space(.)='Data']").click()
+    dash_duo.wait_for_element("#data-chart .main-svg", timeout=20)
+    dash_idle(dash_duo, "the Data tab's picture")
+    driver.execute_script(COUNT_REQUESTS)
+    dash_duo.find_element("#play").click()
+    wait_until(lambda: driver.execute_script("return window.sent.panels") >= 2, "two chart ticks' panels", timeout=10)
+    assert shown_step(dash_duo, "numbers-when") > 0  # the words still came with the ticks
+    dash_duo.find_element("#play").click()
+    dash_duo.wait_for_text_to_equal("#play", "Play", timeout=5)
     assert dash_duo.get_logs() == []

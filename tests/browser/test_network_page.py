@@ -388,8 +388,8 @@ def test_a_setting_changed_while_play_runs_is_kept_and_no_step_is_lost(dash_duo)
     dash_idle(dash_duo, "the pause's catch-up")
 
     by = dash_duo.driver.execute_script("return window.ticksBy")
-    # Every tick went straight to the server; a few a second asked Dash for the charts of the lab it left.
-    assert by["page"] > by["charts"] >= 1 and by["callback"] == 0, by
+    # Every tick went straight to the server, and brought the charts on show itself (the loss curve's tab).
+    assert by["page"] >= 10 and by["charts"] == 0 and by["callback"] == 0, by
     shown = shown_steps(dash_duo)
     drops = [(i, shown[max(0, i - 4):i + 3]) for i in range(1, len(shown)) if shown[i] < shown[i - 1]]
     assert shown == sorted(shown) and shown[-1] == paused_at, (drops, len(shown), shown[-3:])

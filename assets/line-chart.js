@@ -342,11 +342,16 @@
     }
     firstCharts = null;
   }
-  // The charts on show, for the picture the tab keeps when the page goes (network.js).
+  // The charts on show, for the picture the tab keeps when the page goes (network.js): the first
+  // screen's while it is up (the live page's may not be drawn yet).
   function kept() {
+    const shell = document.querySelector(".first-screen");
+    const name = (box) => (shell ? box.dataset.id : box.id);
     const charts = {};
-    for (const box of document.querySelectorAll(".line-chart[id]")) if (isFigure(box.figure)) charts[box.id] = box.figure;
-    const note = document.getElementById("slice-note");
+    for (const box of (shell || document).querySelectorAll(shell ? ".line-chart[data-id]" : ".line-chart[id]")) {
+      if (isFigure(box.figure)) charts[name(box)] = box.figure;
+    }
+    const note = shell ? shell.querySelector('[data-id="slice-note"]') : document.getElementById("slice-note");
     if (note && note.textContent) charts["slice-note"] = note.textContent;
     return charts;
   }

@@ -446,7 +446,10 @@
     const lastView = net.view;
     if (!lastView || !lastGeometry || lastGeometry.key !== lastView.key) return;
     try {
-      const status = Object.fromEntries(STATUS.map((id) => [id, document.getElementById(id)?.innerHTML]));
+      // What was on show: the first screen's words while it is up (the live page's may not be written yet).
+      const shell = document.querySelector(".first-screen");
+      const shown = (id) => (shell ? shell.querySelector(`[data-id="${id}"]`) : document.getElementById(id))?.innerHTML;
+      const status = Object.fromEntries(STATUS.map((id) => [id, shown(id)]));
       const charts = window.backpropLabLineChart?.kept();
       const view = {...lastView, geometry: lastGeometry, address: window.location.search, status, charts};
       window.sessionStorage.setItem(KEPT, JSON.stringify(view));

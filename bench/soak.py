@@ -3,9 +3,10 @@
 Starts `python -m app` on loopback (bench/server.py) and plays like one browser tab: it loads the
 page (GET /, /_dash-layout, /_dash-dependencies, the first callback with no trigger), then sends
 play ticks as assets/play.js sends them, one after another: each posted to /_lab-tick with the lab
-(app/ticks.py), and after a chart tick (by the clock: every 500 ms, every second at full speed) the
-charts of its lab (the catch-up callback, fired by play-charts.data, with drawn-keys and everything
-else as the last answers left them) and the landscape panel (tab "surface") when that moves charts-due. Ticks alternate in blocks
+(app/ticks.py); a chart tick (by the clock: every 500 ms, every second at full speed) asks for the
+words and charts too, and, as the tab on show is the Data tab ("surface"), is followed by the catch-up
+callback (fired by play-charts.data, with drawn-keys and everything else as the last answers left
+them) and the landscape panel when that moves charts-due. Ticks alternate in blocks
 between the default lesson and a bigger network (the circle lesson with six hidden layers of 8),
 and in pairs of blocks between speed "normal" (one training step per tick) and "fast" (15 ms of
 training per tick): half the ticks at each.
@@ -43,6 +44,7 @@ CHART_INTERVAL_S = {"normal": 0.5, "fast": 1.0}  # assets/play.js CHART_INTERVAL
 MAX_SECONDS = 600.0
 BUDGET_GROWTH = 10.0  # %
 BIG_HIDDEN = "8, 8, 8, 8, 8, 8"
+TAB = "surface"  # the landscape card's tab on show: the Data tab, whose picture a chart tick leaves to Dash
 
 
 class Tab:
@@ -51,7 +53,7 @@ class Tab:
     def __init__(self, server: AppServer, page: hostile.Page):
         self.server, self.page = server, page
         self.values = dict(page.values) | {"lab-state.data": None, "start-state.data": None, "drawn-keys.data": None,
-                                           "playing.data": False, "painted-key.data": None}
+                                           "playing.data": False, "painted-key.data": None, "panel-tabs.value": TAB}
         self.errors: list[str] = []
         self.requests = 0
         self.latency: dict[str, list[float]] = {}
@@ -90,23 +92,29 @@ class Tab:
             self.call("data-chart.figure", "charts-due.data", "panels")
         return answer
 
-    def direct(self, speed: str, kind: str) -> dict:
-        """A tick between two chart ticks, as the page posts it (assets/play.js, askDirect)."""
+    def direct(self, speed: str, kind: str, charts: bool) -> dict:
+        """A tick, as the page posts it (assets/play.js, askDirect); a chart tick asks for the charts on show."""
         body = {"lab": self.values["lab-state.data"], "speed": speed, "moves": 1, "frames": 1,
                 "painted": self.values.get("painted-key.data"), "maps": False}
+        if charts:
+            body |= {"charts": True, "tab": TAB, "slice": "W1[0,0]"}
+            kind = "chart tick"
         self.requests += 1
         status, data, ms = self.server.post("/_lab-tick", json.dumps(body).encode())
         self.latency.setdefault(kind, []).append(ms)
         if status != 200:
             self.errors.append(f"{kind}: HTTP {status} {data[:120]!r}")
             return {}
-        lab = json.loads(data)["lab"]
+        answer = json.loads(data)
+        if charts and "history" not in answer.get("charts", {}):
+            self.errors.append("chart tick: no charts in the answer")
+        lab = answer["lab"]
         changed = lab != self.values["lab-state.data"]
         self.values["lab-state.data"] = lab
-        return {"lab-state": lab} if changed else {}
+        return {"panels": answer.get("panels") is True} | ({"lab-state": lab} if changed else {})
 
     def charts(self) -> None:
-        """The charts of the lab a chart tick left (catch_up), then the panels if charts-due moved."""
+        """The panels' cue for the lab a chart tick left (catch_up), then the panels if charts-due moved."""
         self.values["play-charts.data"] = (self.values.get("play-charts.data") or 0) + 1
         due = self.values.get("charts-due.data")
         self.call("view.data", "play-charts.data", "charts")
@@ -143,10 +151,11 @@ class Tab:
             charts = now - charts_at >= CHART_INTERVAL_S[speed]
             before = self.values["lab-state.data"]
             steps = before["counters"]["step"]
-            answer = self.direct(speed, f"play tick ({speed})")
+            answer = self.direct(speed, f"play tick ({speed})", charts)
             if charts:
                 charts_at = now
-                self.charts()
+                if answer["panels"]:
+                    self.charts()
             sent += 1
             after = self.values["lab-state.data"]
             if after.get("diverged"):
@@ -205,7 +214,7 @@ def collect(ticks: int = TICKS) -> list:
         print(f"soak error: {e}", file=sys.stderr)
     growth = 100.0 * (rss_after - rss_before) / rss_before
     rows = []
-    for kind in ("play tick (normal)", "play tick (fast)", "charts", "panels"):
+    for kind in ("play tick (normal)", "play tick (fast)", "chart tick", "charts", "panels"):
         if tab.latency.get(kind):
             times = tab.latency[kind]
             rows.append(Row(GROUP, f"{kind} ({len(times)})", statistics.median(times),

@@ -10,19 +10,22 @@ the network appears on a classroom laptop:
 """
 
 import json
+import logging
 import re
 from functools import lru_cache
 
 import dash
+from dash.development.base_component import Component
 from flask import has_request_context, request
 from plotly.utils import PlotlyJSONEncoder
 
 from components.network_view import network_view
 
 from . import actions, links, panels
-from .callbacks import STATUS_IDS, status_texts
+from .callbacks import STATUS_IDS, control_values, status_texts
 from .first_screen import first_screen, html_of
 
+log = logging.getLogger(__name__)
 FIRST_VIEW_ID = "first-view-data"
 REGENERATOR = "vendor/regenerator-runtime-0.14.1.js"
 # Dash's own tag for the polyfill, from its renderer's dependencies (dash/_dash_renderer.py).
@@ -57,18 +60,51 @@ def _tag(search: str) -> str:
     return f'<script type="application/json" id="{FIRST_VIEW_ID}">{data.replace("<", chr(92) + "u003c")}</script>'
 
 
+@lru_cache(maxsize=16)
+def linked_values(search: str) -> tuple:
+    """What the settings controls and the lesson list show for the lab a link builds, as (id, value)
+    pairs; none for an address without a link's lab (the layout's own values are the default lesson's)."""
+    linked = links.state_from_query(search) if search and len(search) <= links.MAX_QUERY + 1 else None
+    if linked is None or linked.state is None:
+        return ()
+    values = control_values(linked.state)
+    if linked.lesson is not None:
+        values["preset"] = linked.lesson
+    return tuple((name, tuple(v) if isinstance(v, list) else v) for name, v in values.items())  # a cache key
+
+
+def _showing(node, values: dict) -> None:
+    """Set each control of the layout named in `values` to show its value."""
+    if isinstance(node, (list, tuple)):
+        for child in node:
+            _showing(child, values)
+    elif isinstance(node, Component):
+        if isinstance(getattr(node, "id", None), str) and node.id in values:
+            value = values[node.id]
+            node.value = list(value) if isinstance(value, tuple) else value
+        _showing(getattr(node, "children", None), values)
+
+
 class LabDash(dash.Dash):
     """dash.Dash with the page above (interpolate_index is Dash's documented way to change it)."""
 
-    _first_screen_html = None
-
-    def _first_screen(self) -> str:
-        # The layout is the same for every visit (each tab's own lab comes from its storage or
-        # its link), so its HTML is written once.
-        if self._first_screen_html is None:
+    def _first_screen(self, search: str = "") -> str:
+        # The layout is the same for every visit but for the settings a link's lab shows (each tab's
+        # own lab comes from its storage or its link): its HTML is written once, and once for each
+        # of the last few links opened (a class opening the teacher's link).
+        try:
+            values = linked_values(search)
+        except Exception:  # whatever a link holds, the page opens: its first screen shows the default's settings
+            log.exception("the first screen of link %r could not be written", search[:100])
+            values = ()
+        screens = self.__dict__.setdefault("_first_screens", {})
+        if values not in screens:
             layout = self.layout() if callable(self.layout) else self.layout
-            self._first_screen_html = first_screen(layout)
-        return self._first_screen_html
+            _showing(layout, dict(values))
+            if len(screens) > 16:
+                screens.pop(next(k for k in screens if k))  # the oldest link's; the default's stays
+            screens[values] = first_screen(layout)
+        return screens[values]
 
     def interpolate_index(self, **kwargs):
         regenerator = f'<script src="{self.get_asset_url(REGENERATOR)}"></script>'
@@ -82,7 +118,7 @@ class LabDash(dash.Dash):
         own_scripts = "".join(m.group(0) for m in ours.finditer(kwargs["scripts"]))
         kwargs["scripts"] = ours.sub("", kwargs["scripts"])
         kwargs["app_entry"] = (first_view_tag("?" + query if query else "") + kwargs.get("app_entry", "")
-                               + self._first_screen() + own_scripts)
+                               + self._first_screen("?" + query if query else "") + own_scripts)
         prefix = self.config.requests_pathname_prefix
         kwargs["css"] = "".join(f'<link rel="preload" href="{prefix}{name}" as="fetch" crossorigin="anonymous">'
                                 for name in ("_dash-layout", "_dash-dependencies")) + kwargs.get("css", "")

@@ -86,6 +86,43 @@ def test_the_page_holds_the_loss_curve_with_its_ball_and_the_loss_so_far_of_its_
     assert charts["history"]["layout"]["annotations"][0]["text"] == "Train to see the loss fall"
 
 
+def first_screen_settings(page: str) -> dict:
+    """What the first screen's lesson list and a few settings show, as a person reads them."""
+    shell = page[page.index('class="first-screen"'):]
+    shown = {}
+    for id_ in ("preset", "activation", "learning-rate", "dataset"):
+        item = re.search(rf'data-id="{id_}".*?<span class="dash-dropdown-value-item"><span>(.*?)</span>', shell, re.DOTALL)
+        shown[id_] = item.group(1)
+    shown["hidden-sizes"] = re.search(r'<input data-id="hidden-sizes" value="([^"]*)"', shell).group(1)
+    return shown
+
+
+def test_a_links_first_screen_shows_its_lesson_and_settings_and_any_other_address_the_default(app):
+    client = app.server.test_client()
+    assert first_screen_settings(client.get("/").get_data(as_text=True)) == {
+        "preset": "Default lesson", "activation": "Sigmoid", "learning-rate": "1.0", "dataset": "Own examples",
+        "hidden-sizes": "2"}
+    linked = first_screen_settings(client.get("/?lesson=circle&hidden=8,8,8,8,8,8&lr=0.1").get_data(as_text=True))
+    circle = engine.PRESETS["circle"]
+    assert linked == {"preset": circle.title, "activation": "Tanh", "learning-rate": "0.1",
+                      "dataset": "Circle in a ring", "hidden-sizes": "8, 8, 8, 8, 8, 8"}
+    # No lab in the address, or one that cannot be read: the default lesson's, as the live page will show.
+    for query in ("?present=1", "?lesson=nonsense&seed=3", "?hidden=" + "9," * 400):
+        shown = first_screen_settings(client.get("/" + query).get_data(as_text=True))
+        assert shown["preset"] == "Default lesson", query
+
+
+def test_a_link_that_breaks_the_settings_still_opens_with_the_defaults_first_screen(app, monkeypatch, caplog):
+    def broken(search):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(page_module, "linked_values", broken)
+    answer = app.server.test_client().get("/?lesson=circle&seed=77")
+    assert answer.status_code == 200
+    assert first_screen_settings(answer.get_data(as_text=True))["preset"] == "Default lesson"
+    assert "Traceback" not in answer.get_data(as_text=True)
+
+
 def test_an_address_longer_than_any_link_gets_no_picture(app):
     page = app.server.test_client().get("/?hidden=" + "8" * 5000).get_data(as_text=True)
     assert FIRST_VIEW_ID not in page and 'id="react-entry-point"' in page

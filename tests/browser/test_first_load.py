@@ -12,6 +12,7 @@ import pytest
 from flask import request
 from selenium.webdriver.common.by import By
 
+import engine
 from app import create_app
 from tests.browser.test_network_page import wait_until
 
@@ -253,6 +254,16 @@ def test_the_first_screen_shows_the_lab_and_its_network_while_dashs_scripts_are_
     assert driver.execute_script("return document.querySelector('.first-screen').inert") is True
     assert driver.execute_script("return document.getElementById('step')") is None
     assert not driver.execute_script("return !!document.querySelector('#react-entry-point .page')")
+    # A link's first screen shows its lesson and settings beside its network, not the default lesson's.
+    driver.get(dash_duo.server_url + "/?lesson=circle&hidden=4,2&lr=0.1")
+    wait_until(lambda: driver.execute_script(
+        "return document.querySelectorAll('.first-screen:not([hidden]) #network svg circle.node-base').length") == 9,
+        "the link's network (2-4-2-1) on the first screen")
+    words = driver.find_element(By.CSS_SELECTOR, ".first-screen").text
+    assert engine.PRESETS["circle"].title in words and "Default lesson" not in words
+    assert "Tanh" in words and "Circle in a ring" in words
+    assert driver.execute_script(
+        "return document.querySelector('.first-screen [data-id=\"hidden-sizes\"]').value") == "4, 2"
     # The only complaints: the refused scripts, and the renderer they would have defined.
     for entry in dash_duo.get_logs():
         assert "/_dash-component-suites/" in entry["message"] or "DashRenderer is not defined" in entry["message"], entry

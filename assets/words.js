@@ -13,14 +13,11 @@
     if (!box) return;
     if (typeof words === "string") {
       if (box.textContent !== words || box.childElementCount) box.textContent = words;
-    } else if (words && typeof words === "object" && typeof words.html === "string") {
-      if (box.dataset.html !== words.html) {
-        box.innerHTML = words.html;
-        box.dataset.html = words.html;
-      }
-      return;
+      box.wordsHtml = null;
+    } else if (words && typeof words === "object" && typeof words.html === "string" && box.wordsHtml !== words.html) {
+      box.innerHTML = words.html;
+      box.wordsHtml = words.html;  // the same markup again changes nothing on the page
     }
-    delete box.dataset.html;
   }
 
   const SUFFIX = "-words";

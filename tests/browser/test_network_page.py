@@ -688,3 +688,22 @@ def test_selecting_a_weight_after_an_update_keeps_the_update_on_show(dash_duo):
     assert svg_texts(dash_duo) == update  # the new values and their steps (Δ), "C after update"
     assert "C after update" in update["output"][-1]
     assert dash_duo.get_logs() == []
+
+
+def test_a_phases_edges_flow_for_a_few_beats_then_rest_as_still_dashes(dash_duo):
+    # Flowing for ever, a page left on a phase repainted every frame (assets/style.css says what it cost).
+    open_page(dash_duo)
+    dash_duo.find_element("#step").click()
+    dash_duo.wait_for_text_to_equal("#phase-text", "Forward: signal reaches layer 1", timeout=10)
+    running = "return document.getAnimations().filter(a => a.playState === 'running' && a.animationName === 'flow-forward').length"
+    assert wait_until(lambda: dash_duo.driver.execute_script(running), "the first layer's edges flowing") == 4
+    beats = dash_duo.driver.execute_script(
+        "return getComputedStyle(document.querySelector('#network .pulse.flow-forward')).animationIterationCount")
+    assert beats == "4"  # of 0.9 s each
+    wait_until(lambda: dash_duo.driver.execute_script(running) == 0, "the flow to come to rest", timeout=10)
+    # At rest the same four edges still show the way the signal went, as dashes along them.
+    still = dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#network .pulse.flow-forward')]"
+        ".map(p => getComputedStyle(p).strokeDasharray)")
+    assert len(still) == 4 and all(d not in ("none", "") for d in still), still
+    assert dash_duo.get_logs() == []

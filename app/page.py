@@ -48,7 +48,7 @@ def first_view_tag(search: str = "") -> str:
 @lru_cache(maxsize=16)  # a class opening the teacher's link: the picture is made once
 def _tag(search: str) -> str:
     # The lab `act` will build from the same address (app/arrivals.py): a link's, else the default.
-    linked = links.state_from_query(search) if search else None
+    linked = _linked(search)
     state = linked.state if linked is not None and linked.state is not None else actions.preset("default")
     # The words over the network come too, as the first screen's HTML: the live page takes its
     # place once the server's first answer has written them there (assets/shell.js).
@@ -61,10 +61,16 @@ def _tag(search: str) -> str:
 
 
 @lru_cache(maxsize=16)
+def _linked(search: str):
+    """What a link asks for, read once for its picture and its settings (None for no link)."""
+    return links.state_from_query(search) if search else None
+
+
+@lru_cache(maxsize=16)
 def linked_values(search: str) -> tuple:
     """What the settings controls and the lesson list show for the lab a link builds, as (id, value)
     pairs; none for an address without a link's lab (the layout's own values are the default lesson's)."""
-    linked = links.state_from_query(search) if search and len(search) <= links.MAX_QUERY + 1 else None
+    linked = _linked(search) if len(search) <= links.MAX_QUERY + 1 else None
     if linked is None or linked.state is None:
         return ()
     values = control_values(linked.state)

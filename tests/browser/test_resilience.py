@@ -102,8 +102,11 @@ def test_a_server_restart_loses_no_work(dash_duo):
             dash_duo.wait_for_text_to_equal("#phase-text", state.cursor.words(), timeout=10)
         before = wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(state))
         # The charts and equations that follow a step have come too: the teacher stops the app with
-        # nothing on its way (a request cut off by the stop would be an error in the console).
-        dash_idle(dash_duo, "the page to finish its requests")
+        # nothing on its way (a request cut off by the stop would be an error in the console). Idle
+        # for half a second with nothing completed meanwhile: between one answer and the callbacks it
+        # fires, Dash can show no callback waiting for a moment.
+        wait_until(lambda: (calm := _still_for(0.5, lambda: driver.execute_script(DASH_CALLBACKS))) is not None
+                   and calm[1] == 0, "the page to finish its requests")
 
     # The teacher's laptop restarts the app on the same port …
     with AppServer(port=port):

@@ -707,3 +707,37 @@ def test_a_phases_edges_flow_for_a_few_beats_then_rest_as_still_dashes(dash_duo)
         ".map(p => getComputedStyle(p).strokeDasharray)")
     assert len(still) == 4 and all(d not in ("none", "") for d in still), still
     assert dash_duo.get_logs() == []
+
+
+def test_each_update_flashes_its_edges_once(dash_duo):
+    # An update's edges flash white and fade (assets/network.js, flash). A second Full step in a row
+    # flashes again; the server's answer, the same picture the click painted, does not start it over;
+    # the faded flash leaves no white line; and a phase of the next pass shows its flow, unfaded.
+    open_page(dash_duo)
+    state = engine.PRESETS["default"].state()
+    wait_until(lambda: "phase-ready" in dash_duo.find_element("#network svg").get_attribute("class"), "the first view")
+    layer = "document.querySelector('#network .g-pulses')"
+    full_step = ("document.getElementById('full-step').click();"
+                 f"const a = {layer}.getAnimations(); window.flashes = (window.flashes || []).concat(a);"
+                 "return a.map((x) => x.playState);")
+    fade = (f"const a = {layer}.getAnimations();"
+            f"return [a.length, a[0] && a[0] === window.flashes.at(-1), a[0] && a[0].playState, getComputedStyle({layer}).opacity]")
+
+    def faded():
+        seen = dash_duo.driver.execute_script(fade)
+        return seen if seen[2] == "finished" else None
+    for k in (1, 2):
+        state = engine.full_step(state)
+        assert dash_duo.driver.execute_script(full_step) == ["running"], f"Full step {k} flashes"
+        dash_duo.wait_for_text_to_equal("#counters", counters_text(state), timeout=10)
+        wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(state))  # the server's answer is in
+        # Still the flash the click started, until it has faded out.
+        assert wait_until(faded, "the flash to fade", timeout=5) == [1, True, "finished", "0"]
+        assert len(dash_duo.find_elements("#network .pulse.flow-update")) == 6  # every edge took a step
+    assert dash_duo.driver.execute_script("return window.flashes[0] !== window.flashes[1]")
+    dash_duo.find_element("#step").click()
+    dash_duo.wait_for_text_to_equal("#phase-text", engine.advance(state).cursor.words(), timeout=10)
+    assert dash_duo.driver.execute_script(fade)[0] == 0  # no flash over the next pass's flow
+    assert dash_duo.driver.execute_script(f"return getComputedStyle({layer}).opacity") == "1"
+    assert len(dash_duo.find_elements("#network .pulse.flow-forward")) == 4
+    assert dash_duo.get_logs() == []

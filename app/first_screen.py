@@ -169,7 +169,8 @@ def _checklist(node) -> str:
     options = "".join(
         f'<label class="dash-options-list-option"><input type="checkbox"{" checked" if o["value"] in chosen else ""}>'
         f'{escape(str(o["label"]))}</label>' for o in (p.get("options") or []) if isinstance(o, dict))
-    return f'<div class="{escape(_classes("dash-checklist", p.get("className")))}">{options}</div>'
+    named = f' data-id="{escape(str(p["id"]))}"' if p.get("id") is not None else ""
+    return f'<div class="{escape(_classes("dash-checklist", p.get("className")))}"{named}>{options}</div>'
 
 
 def _upload(node) -> str:

@@ -422,12 +422,45 @@
       if (box && typeof status?.[id] === "string") box.innerHTML = status[id];
     }
   }
+  // The settings on show, kept with the picture too: a reload's first screen shows the tab's own
+  // beside it (a list its choice, a box its text, a checklist its ticks), not those of the address
+  // the page came with, which the live page would change a second later.
+  const SETTINGS = "button.dash-dropdown, input.dash-input-element, .dash-checklist";
+  function settingOf(box) {
+    if (box.matches("button")) return {label: box.querySelector(".dash-dropdown-value")?.textContent ?? ""};
+    if (box.matches("input")) return {value: box.value};
+    return {ticks: [...box.querySelectorAll("input[type=checkbox]")].map((tick) => tick.checked)};
+  }
+  function shownSettings(shell) {
+    const boxes = shell ? shell.querySelectorAll(`:is(${SETTINGS})[data-id]`)
+      : document.querySelectorAll(`#react-entry-point :is(${SETTINGS})[id]`);
+    return Object.fromEntries([...boxes].map((box) => [shell ? box.dataset.id : box.id, settingOf(box)]));
+  }
+  function writeSettings(settings) {
+    if (!settings || typeof settings !== "object") return;
+    for (const [id, setting] of Object.entries(settings)) {
+      const box = document.querySelector(`.first-screen [data-id="${CSS.escape(id)}"]`);
+      if (!box || !setting || typeof setting !== "object") continue;
+      if (typeof setting.label === "string" && setting.label && box.matches("button")) {
+        const value = box.querySelector(".dash-dropdown-value");
+        if (!value) continue;
+        value.className = "dash-dropdown-value";  // no longer the placeholder
+        value.replaceChildren(Object.assign(document.createElement("span"), {className: "dash-dropdown-value-item"}));
+        value.firstChild.appendChild(document.createElement("span")).textContent = setting.label;
+      } else if (typeof setting.value === "string" && box.matches("input")) {
+        box.value = setting.value;
+      } else if (Array.isArray(setting.ticks)) {
+        box.querySelectorAll("input[type=checkbox]").forEach((tick, i) => { tick.checked = setting.ticks[i] === true; });
+      }
+    }
+  }
   function drawFirst(container) {
     try {
       const view = firstPicture();
       if (!view) return undefined;
       if (container !== early) return draw(container, view);
       writeStatus(view.status);
+      writeSettings(view.settings);
       const key = draw(container, view);
       // The first screen is shown with its picture (shell.js takes it away): shown later, when shell.js
       // has come, a slow link would leave the picture drawn but out of sight for a few frames.
@@ -478,7 +511,8 @@
       const shown = (id) => (shell ? shell.querySelector(`[data-id="${id}"]`) : document.getElementById(id))?.innerHTML;
       const status = Object.fromEntries(STATUS.map((id) => [id, shown(id)]));
       const charts = window.backpropLabLineChart?.kept();
-      const view = {...lastView, geometry: lastGeometry, address: window.location.search, status, charts};
+      const settings = shownSettings(shell);
+      const view = {...lastView, geometry: lastGeometry, address: window.location.search, status, charts, settings};
       window.sessionStorage.setItem(KEPT, JSON.stringify(view));
     } catch (err) {}  // storage full or refused: the next page waits for the server's picture
   });

@@ -11,10 +11,11 @@ nothing.
 import pytest
 from flask import request
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 import engine
 from app import create_app
-from tests.browser.test_network_page import wait_until
+from tests.browser.test_network_page import choose, dash_idle, shape, wait_until
 
 COLD_BUDGET = 1.2e6  # bytes before the network is painted
 # Everything on the first screen, charts and equations drawn: 0.36 MB measured (0.73 MB when the
@@ -265,6 +266,51 @@ def test_the_first_screen_shows_the_lab_and_its_network_while_dashs_scripts_are_
     assert driver.execute_script(
         "return document.querySelector('.first-screen [data-id=\"hidden-sizes\"]').value") == "4, 2"
     # The only complaints: the refused scripts, and the renderer they would have defined.
+    for entry in dash_duo.get_logs():
+        assert "/_dash-component-suites/" in entry["message"] or "DashRenderer is not defined" in entry["message"], entry
+
+
+def test_a_reloads_first_screen_shows_the_tabs_own_settings_beside_its_own_picture(dash_duo):
+    # A person changed the lab, then reloads: until the live page comes, the first screen shows the
+    # tab's settings with the tab's picture (both kept when the page went), not the default lesson's
+    # settings the address would give. Dash's scripts are held back on the reload, so the first screen
+    # stays on show to be read.
+    app = create_app()
+    hold = {"on": False}
+
+    @app.server.before_request
+    def no_dash():
+        if hold["on"] and request.path.startswith("/_dash-component-suites/"):
+            return "held back by the test", 503
+        return None
+
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=15)
+    box = dash_duo.find_element("#hidden-sizes")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("3, 2", Keys.ENTER)
+    wait_until(lambda: shape(driver) == "Network with layers 2-3-2-1", "the 2-3-2-1 network")
+    choose(dash_duo, "activation", "Tanh")
+    dash_duo.find_element("#network-options input[type=checkbox]").click()  # the neurons' own pictures
+    wait_until(lambda: driver.execute_script(
+        "return document.querySelector('#network-options input[type=checkbox]').checked"), "the tick")
+    dash_duo.find_element("#full-step").click()
+    dash_duo.wait_for_text_to_equal("#counters", "Step 1 · Epoch 1", timeout=10)
+    dash_idle(dash_duo, "the page to settle")
+    hold["on"] = True
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})  # the scripts come from the server
+    driver.refresh()
+    wait_until(lambda: driver.execute_script(
+        "return document.querySelectorAll('.first-screen:not([hidden]) #network svg circle.node-base').length") == 8,
+        "the tab's network (2-3-2-1) on the first screen")
+    read = """const at = (id) => document.querySelector(`.first-screen [data-id="${id}"]`);
+        return [at('preset').textContent, at('hidden-sizes').value, at('activation').textContent,
+                at('network-options').querySelector('input').checked,
+                document.querySelector('.first-screen [data-id="counters"]').textContent];"""
+    assert driver.execute_script(read) == ["Default lesson", "3, 2", "Tanh", True, "Step 1 · Epoch 1"]
+    assert not driver.execute_script("return !!document.querySelector('#react-entry-point .page')")
     for entry in dash_duo.get_logs():
         assert "/_dash-component-suites/" in entry["message"] or "DashRenderer is not defined" in entry["message"], entry
 

@@ -265,19 +265,27 @@ def _with_next_phase(view: dict, state, playing, maps=False) -> dict:
     """Add the pictures of the next phase ("next") and of the end of the next update ("after"),
     so that the browser paints a Step or a Full step at once and the server's answer (the same
     picture, with its tooltips and numbers) follows. "after" is the string "next" when the next
-    phase is the update: the same picture is not sent twice."""
+    phase is the update: the same picture is not sent twice. Each comes with the words over it
+    that name it, the phase and the counters, which the page writes with it: the picture of an
+    update under "Forward: signal reaches layer 3" was on show until the answer came."""
     if playing is True or state.diverged:
         return view
     following = engine.advance(state)
-    view["next"] = network_view(following, geometry=False, tips=False, maps=maps)
+    view["next"] = _ahead(following, maps)
     if not state.cursor.at_update and following.cursor.at_update:
         view["after"] = "next"
         return view
     after = engine.full_step(state)
     # A refused update paints nothing ahead: the answer says why.
     if not after.diverged:
-        view["after"] = network_view(after, geometry=False, tips=False, maps=maps)
+        view["after"] = _ahead(after, maps)
     return view
+
+
+def _ahead(state, maps) -> dict:
+    """A picture the page paints ahead of the answer, with its headline (the words' boxes by id)."""
+    return {**network_view(state, geometry=False, tips=False, maps=maps),
+            "words": {STATUS_IDS["phase"]: state.cursor.words(), STATUS_IDS["counters"]: counters_text(state)}}
 
 
 # The one callback that changes the lab: its inputs, states and outputs by name. Every button

@@ -286,12 +286,14 @@
   }
 
   // A picture the page makes itself (Step's next phase, a slider move): drawn on the live
-  // network if that shows its shape. Returns whether it was drawn.
+  // network if that shows its shape, with the words over it that the picture brings (its phase
+  // and counters: app/callbacks._ahead). Returns whether it was drawn.
   function paint(view) {
     const parts = document.getElementById("network")?._parts;
     if (!view || !parts || parts.key !== view.key) return false;
     stopFrames();
     update(parts, view);
+    for (const [id, words] of Object.entries(view.words || {})) window.backpropLabWords?.write(id, words);
     notePaint();
     return true;
   }

@@ -364,25 +364,34 @@ def test_each_answer_brings_the_next_phase_and_the_next_update_for_an_instant_st
     from app.callbacks import _with_next_phase
     from components.network_view import network_view
 
+    def ahead(lab):  # the picture, and the words over it that name it
+        view_of = network_view(lab, geometry=False, tips=False)
+        words = {"phase-text": lab.cursor.words(), "counters": counters_text(lab)}
+        return {**view_of, "words": words}
+
     state = default()
     view = _with_next_phase(network_view(state), state, playing=False)
     # The picture Step will show: the engine's next phase, without tooltips (the answer brings them).
-    assert view["next"] == network_view(engine.advance(state), geometry=False, tips=False)
+    assert view["next"] == ahead(engine.advance(state))
     assert view["next"]["phase"] == "forward"
+    assert view["next"]["words"] == {"phase-text": "Forward: signal reaches layer 1", "counters": "Step 0 · Epoch 0"}
     # And the picture Full step will show: the end of the next update.
-    assert view["after"] == network_view(engine.full_step(state), geometry=False, tips=False)
+    assert view["after"] == ahead(engine.full_step(state))
     assert view["after"]["phase"] == "update"
+    assert view["after"]["words"] == {"phase-text": "Update: every weight steps against its gradient",
+                                      "counters": "Step 1 · Epoch 1"}
     # From an update on show, the next update is the next batch's.
     updated = engine.full_step(state)
     view = _with_next_phase(network_view(updated), updated, playing=False)
-    assert view["after"] == network_view(engine.full_step(updated), geometry=False, tips=False)
+    assert view["after"] == ahead(engine.full_step(updated))
+    assert view["after"]["words"]["counters"] == "Step 2 · Epoch 2"
     assert view["after"] != view["next"] and view["next"]["phase"] == "forward"
     # One phase before the update, the update is the next phase: its picture is sent once.
     before = state
     while not engine.advance(before).cursor.at_update:
         before = engine.advance(before)
     view = _with_next_phase(network_view(before), before, playing=False)
-    assert view["after"] == "next" and view["next"] == network_view(engine.full_step(before), geometry=False, tips=False)
+    assert view["after"] == "next" and view["next"] == ahead(engine.full_step(before))
     # While playing, or once training has diverged, there is nothing to paint ahead.
     assert not {"next", "after"} & _with_next_phase(network_view(state), state, playing=True).keys()
     stuck = state.replace(diverged="Training stopped.")

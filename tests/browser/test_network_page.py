@@ -627,9 +627,12 @@ def test_step_paints_the_next_phase_within_the_click(dash_duo):
     # any request to the server could have come back (the script reads the picture in the same task).
     open_page(dash_duo)
     wait_until(lambda: "phase-ready" in dash_duo.find_element("#network svg").get_attribute("class"), "the first view")
-    classes = dash_duo.driver.execute_script(
-        "document.getElementById('step').click(); return document.querySelector('#network svg').getAttribute('class')")
+    # With the words that name it, the phase and the counters, written in the same moment.
+    classes, phase, counters = dash_duo.driver.execute_script(
+        "document.getElementById('step').click(); return [document.querySelector('#network svg').getAttribute('class'),"
+        " document.getElementById('phase-text').textContent, document.getElementById('counters').textContent]")
     assert "phase-forward" in classes
+    assert (phase, counters) == ("Forward: signal reaches layer 1", "Step 0 · Epoch 0")
     dash_duo.wait_for_text_to_equal("#phase-text", engine.advance(engine.PRESETS["default"].state()).cursor.words())
     assert dash_duo.get_logs() == []
 
@@ -644,7 +647,10 @@ def test_full_step_paints_the_whole_update_within_the_click(dash_duo):
     def full_step_now():
         nonlocal state
         state = engine.full_step(state)
-        texts = dash_duo.driver.execute_script("document.getElementById('full-step').click();" + SVG_TEXTS_JS)
+        texts = dash_duo.driver.execute_script(
+            "document.getElementById('full-step').click(); const words = ['phase-text', 'counters']"
+            ".map((id) => document.getElementById(id).textContent);" + SVG_TEXTS_JS.replace("return {", "return {words, "))
+        assert texts.pop("words") == [state.cursor.words(), counters_text(state)]  # named in the same moment
         assert texts == expected_texts(state) and "C after update" in texts["output"][-1]
         dash_duo.wait_for_text_to_equal("#counters", counters_text(state), timeout=10)
         wait_for_equal(lambda: svg_texts(dash_duo), expected_texts(state))  # the answer agrees

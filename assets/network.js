@@ -263,10 +263,14 @@
       parts.flash = null;
       return;
     }
+    if (parts.flash && playing) {
+      parts.flash.finish();  // over at once, and not started anew for each picture: Pause shows the faded layer
+      return;
+    }
     if (parts.flash && !moved) return;  // the same update: its flash goes on, or is over
     parts.flash?.cancel();
     parts.flash = layer.animate([{opacity: 1}, {opacity: 0}], {duration: FLASH_MS, easing: "ease-out", fill: "forwards"});
-    if (playing) parts.flash.finish();  // over at once: what shows after Pause is the faded layer
+    if (playing) parts.flash.finish();
   }
 
   net.view = null;  // the last view drawn: Step and Full step paint its `next` and `after` at once (play.js, paintAhead)

@@ -433,7 +433,10 @@
   // the page came with, which the live page would change a second later.
   const SETTINGS = "button.dash-dropdown, input.dash-input-element, .dash-checklist";
   function settingOf(box) {
-    if (box.matches("button")) return {label: box.querySelector(".dash-dropdown-value")?.textContent ?? ""};
+    if (box.matches("button")) {  // a placeholder ("Choose a weight or bias…") is no choice: "" leaves the first screen's
+      const value = box.querySelector(".dash-dropdown-value:not(.dash-dropdown-placeholder)");
+      return {label: value?.textContent ?? ""};
+    }
     if (box.matches("input")) return {value: box.value};
     return {ticks: [...box.querySelectorAll("input[type=checkbox]")].map((tick) => tick.checked)};
   }

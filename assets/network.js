@@ -292,14 +292,25 @@
   // A picture the page makes itself (Step's next phase, a slider move): drawn on the live
   // network if that shows its shape, with the words over it that the picture brings (its phase
   // and counters: app/callbacks._ahead). Returns whether it was drawn.
+  let wordsBefore = null;  // the lab's words that pictures painted ahead replaced, until an answer comes
   function paint(view) {
     const parts = document.getElementById("network")?._parts;
     if (!view || !parts || parts.key !== view.key) return false;
     stopFrames();
     update(parts, view);
-    for (const [id, words] of Object.entries(view.words || {})) window.backpropLabWords?.write(id, words);
+    const words = Object.entries(view.words || {});
+    wordsBefore ??= words.length ? Object.fromEntries(words.map(([id]) => [id, document.getElementById(id)?.textContent])) : null;
+    for (const [id, text] of words) window.backpropLabWords?.write(id, text);
     notePaint();
     return true;
+  }
+  // The click that painted ahead was lost (the server did not answer): the lab's own picture and words again.
+  function takeBack() {
+    redraw();
+    for (const [id, text] of Object.entries(wordsBefore || {})) {
+      if (typeof text === "string") window.backpropLabWords?.write(id, text);
+    }
+    wordsBefore = null;
   }
 
   // Returns the shape it has drawn ("painted-key"): the server sends the geometry again
@@ -322,6 +333,7 @@
       return null;  // a view without the geometry of a shape not drawn here yet: ask for it
     }
     net.view = view;
+    wordsBefore = null;  // an answer: its words follow through Dash
     net.nextTick?.(true);
     show(parts, view);
     net.follow?.(view);
@@ -599,6 +611,7 @@
   }
 
   net.paint = paint;
+  net.takeBack = takeBack;
   net.whenPainted = whenPainted;
   net.redraw = redraw;
   // The page's hooks; play.js adds playback and playing. paints…: the measurement hook (notePaint).

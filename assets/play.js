@@ -243,7 +243,7 @@
         stopped();  // a Pause that waited for this tick waits no more
       }
       if (kind === "pause") play.catchUpLost = true;
-      if (kind === "step") net.redraw();  // take back the phase Step painted ahead of the server
+      if (kind === "step") net.takeBack();  // take back the phase Step painted ahead of the server, and its words
       return;
     }
     // "back": the server answers again.

@@ -222,7 +222,19 @@ def _path(x1, y1, x2, y2) -> str:
     return f"M{x1:.1f},{y1:.1f} C{cx1:.1f},{cy1:.1f} {cx2:.1f},{cy2:.1f} {x2:.1f},{y2:.1f}"
 
 
-TITLE_Y = 26  # the column titles' baseline, in the picture's units (assets/network.js draws them there)
+# Between the column titles and the highest thing under them: a little more than a name keeps from
+# its neuron, so a title reads as the column's and not as the top neuron's name.
+TITLE_GAP = 4 * lay.MARGIN
+
+
+def _title_baseline(taken) -> float:
+    """The column titles' baseline: just above everything else, for the page shows only the part
+    of the picture anything is drawn in. At a fixed height at the top, a network of two neurons a
+    layer had a band of empty room under its titles, and it was drawn that much smaller."""
+    top = min(b.top for b in taken)
+    return round(top - TITLE_GAP - lay.DESCENT * FONT["title"], 1)
+
+
 # How the picture is drawn from the numbers; the page's own pass (assets/instant.js) draws with
 # these very numbers, which come to it with each view (slider_model).
 UNBOUNDED_GAIN = 1.5  # an unbounded activation's |a| / (1 + |a|) times this, at most 1, lights a neuron
@@ -461,7 +473,8 @@ def _geometry_with(sizes: tuple, L: int, skew: float, kinds: list, tries: int) -
     rows = _rows_at(xs, ys, r, sizes) if _rows(sizes) else []
     taken += [b for x, y in rows for b in _row_boxes(x, y, *WIDEST_ROW)]
     short = (xs[1] - xs[0]) < 110
-    columns = [{"x": round(x, 1), "y": TITLE_Y, "text": layer_title(l, L, short=short)} for l, x in enumerate(xs)]
+    title_y = _title_baseline(taken)
+    columns = [{"x": round(x, 1), "y": title_y, "text": layer_title(l, L, short=short)} for l, x in enumerate(xs)]
     taken += [lay.text_box(c["x"], c["y"], c["text"], FONT["title"]) for c in columns]
     ends = [(l, i, j, xs[l - 1] + r, ys[l - 1][j], xs[l] - r, ys[l][i])
             for l in range(1, L + 1) for i in range(sizes[l]) for j in range(sizes[l - 1])]

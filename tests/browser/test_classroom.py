@@ -475,6 +475,35 @@ def test_presentation_mode_and_both_themes(dash_duo):
     assert dash_duo.get_logs() == []
 
 
+STAGE_JS = """
+const text = (el) => { const r = document.createRange(); r.selectNodeContents(el); return r.getBoundingClientRect(); };
+const tabs = [...document.querySelectorAll('#panel-tabs .tab')].map((t) => ({name: t.textContent, box: text(t)}));
+const svg = (sel) => document.querySelector('#network ' + sel).getBoundingClientRect();
+return {tabs: tabs.map((t) => [t.name, t.box.left, t.box.right, t.box.top]),
+        neuron: svg('.node-base').width, band: svg('.node-name').top - svg('.column-title').bottom};
+"""
+
+
+def test_on_a_1280_projector_the_stage_keeps_its_tabs_apart_and_draws_the_network_large(dash_duo):
+    """At 1280×720 the panel's five tab names once touched (5 px between "One weight" and "Toy
+    curves"), and the network's column titles sat 96 px over its first neurons' names, with the
+    picture drawn that much smaller (neurons 62 px across)."""
+    open_page(dash_duo)
+    set_window(dash_duo, 1280, 720)
+    dash_duo.find_element("#present-toggle").click()
+    wait_until(lambda: "present" in dash_duo.find_element("#page").get_attribute("class"), "presentation mode")
+    laid_out(dash_duo.driver)
+    stage = dash_duo.driver.execute_script(STAGE_JS)
+    names = [t[0] for t in stage["tabs"]]
+    assert names == ["One weight", "Toy curves", "Data", "Two weights", "Twins"]
+    assert len({round(t[3]) for t in stage["tabs"]}) == 1, stage["tabs"]  # one row, one line each
+    gaps = [b[1] - a[2] for a, b in zip(stage["tabs"], stage["tabs"][1:])]
+    assert min(gaps) >= 7, dict(zip(names[1:], gaps))
+    assert stage["neuron"] >= 70, stage
+    assert 0 < stage["band"] <= 20, stage
+    assert dash_duo.get_logs() == []
+
+
 # ---------------------------------------------------------------- accessibility
 
 

@@ -126,6 +126,31 @@ def test_a_class_name_too_long_for_its_row_is_cut_and_its_row_still_fits():
     assert lay.collisions(nv.label_boxes(nv.network_geometry(state.spec), view)) == []
 
 
+def test_the_column_titles_sit_just_over_the_top_neurons_names_with_no_empty_band():
+    """By hand, the default 2-2-1: the top neurons' centres are at 216 (two neurons 160 apart about
+    296), radius 34, so a name's baseline is 216 − 34 − 15 (ring room) − 7 − 0.24·20 = 155.2 and its
+    top 155.2 − 0.8·20 = 139.2. The titles' baseline is 12 over that, less their descent: 122.4.
+    The picture shown starts 6 over the titles' top: 100.4 (at a fixed baseline of 26 it started
+    at 4, and the network was drawn 517/421 times smaller where the screen's height holds it)."""
+    geometry = nv.network_geometry(engine.PRESETS["default"].state().spec)
+    assert {c["y"] for c in geometry["columns"]} == {122.4}
+    assert geometry["view"][1] == 100.4 and geometry["view"][3] == 421.4
+
+
+@pytest.mark.parametrize("lesson", list(engine.PRESETS))
+def test_the_column_titles_are_over_everything_else_in_every_phase(lesson):
+    state = engine.PRESETS[lesson].state()
+    geometry = nv.network_geometry(state.spec)
+    for _ in range(2 * state.spec.n_layers + 3):
+        boxes = nv.label_boxes(geometry, nv.network_view(state))
+        titles = [box for name, box in boxes if name.startswith("title ")]
+        assert len(titles) == state.spec.n_layers + 1
+        lowest = max(box.bottom for box in titles)
+        # (the baseline is rounded to 0.1 unit)
+        assert all(box.top - lowest >= nv.TITLE_GAP - 0.05 for name, box in boxes if not name.startswith("title ")), lesson
+        state = engine.advance(state)
+
+
 def test_the_default_lesson_shows_weights_gradients_and_the_update_step():
     state = engine.full_step(engine.PRESETS["default"].state())
     view = nv.network_view(state)

@@ -22,7 +22,7 @@ from components.weight_slider import READOUT, READOUT_INPUT, READOUT_OUTPUT, Wei
 from components.words import words_of
 from engine import LabInputError, limits, stopping
 
-from . import actions, arrivals, lessons
+from . import actions, ahead, arrivals, lessons
 from .first_screen import html_of
 from .layout import loss_options, output_options
 
@@ -264,28 +264,29 @@ def drawing(state, keys, brief=False, painted=None, playing=False, frames=None, 
 def _with_next_phase(view: dict, state, playing, maps=False) -> dict:
     """Add the pictures of the next phase ("next") and of the end of the next update ("after"),
     so that the browser paints a Step or a Full step at once and the server's answer (the same
-    picture, with its tooltips and numbers) follows. "after" is the string "next" when the next
-    phase is the update: the same picture is not sent twice. Each comes with the words over it
-    that name it, the phase and the counters, which the page writes with it: the picture of an
-    update under "Forward: signal reaches layer 3" was on show until the answer came."""
-    if playing is True or state.diverged:
+    picture, with its tooltips) follows. "after" is the string "next" when the next phase is the
+    update: the same picture is not sent twice. Each comes with the words over it, which the page
+    writes with it: its phase, counters and numbers (the picture of an update under "Forward:
+    signal reaches layer 3" was on show until the answer came), and with its moment's name, by
+    which the page finds the loss curve's own picture of it (app/ahead.py, app/panels.py)."""
+    if playing is True:
         return view
-    following = engine.advance(state)
+    following, after = ahead.labs(state)
+    if following is None:
+        return view
+    view["of"] = ahead.fingerprint(state)
     view["next"] = _ahead(following, maps)
-    if not state.cursor.at_update and following.cursor.at_update:
-        view["after"] = "next"
-        return view
-    after = engine.full_step(state)
-    # A refused update paints nothing ahead: the answer says why.
-    if not after.diverged:
-        view["after"] = _ahead(after, maps)
+    if after is not None:
+        view["after"] = after if after == "next" else _ahead(after, maps)
     return view
 
 
 def _ahead(state, maps) -> dict:
-    """A picture the page paints ahead of the answer, with its headline (the words' boxes by id)."""
-    return {**network_view(state, geometry=False, tips=False, maps=maps),
-            "words": {STATUS_IDS["phase"]: state.cursor.words(), STATUS_IDS["counters"]: counters_text(state)}}
+    """A picture the page paints ahead of the answer, with its headline and numbers (the words'
+    boxes by id) and its moment's name."""
+    words = {STATUS_IDS[k]: as_words(v) for k, v in status_texts(state).items()}
+    return {**network_view(state, geometry=False, tips=False, maps=maps), "words": words,
+            "moment": ahead.moment(state)}
 
 
 # The one callback that changes the lab: its inputs, states and outputs by name. Every button

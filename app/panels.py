@@ -6,7 +6,6 @@ computed when its tab is visible and something it shows has changed; the ball's
 steps send only the ball (a Patch), never the curve again.
 """
 
-import hashlib
 from contextlib import nullcontext
 
 import numpy as np
@@ -19,10 +18,11 @@ from components.charts import data_figure, history_figure
 from components.network_view import neuron_name
 from components.readouts import as_of
 from engine import LabInputError, limits, metrics, validate
+from engine.phases import Cursor
 from engine.surface import surface
 from engine.toy_curves import flew_off_reason, path_through
 
-from . import actions, fairness, twin_panel
+from . import actions, ahead, fairness, twin_panel
 from .fields import options, select
 from .panel import Panel, asks_of, by_name, outputs_of
 
@@ -69,15 +69,6 @@ def _limited(state, refs, n_points: int, max_rows=None):
     """The expensive slot if this panel's work is large, else nothing to take."""
     work = engine.grid_work(state, refs, n_points, max_rows)
     return fairness.EXPENSIVE.take() if work > EXPENSIVE_WORK else nullcontext()
-
-
-def _fingerprint(state) -> str:
-    """Changes whenever anything a panel draws could change."""
-    h = hashlib.blake2b(digest_size=12)
-    for arr in state.params.W[1:] + state.params.b[1:]:
-        h.update(arr.tobytes())
-    h.update(repr((state.spec, state.data, state.example, state.train.weight_decay, state.train.penalty)).encode())
-    return h.hexdigest()
 
 
 def _hovered(state, hover):
@@ -145,22 +136,62 @@ def surface_panel(state, hover, shown=None):
                                  of_class=of_class), caption
 
 
-def slice_panel(state, name):
+def slice_panel(state, name, with_ahead: bool = False):
     """The real loss along one weight, the ball at its value. In the update phase the curve is the
     one backprop's slope was measured on (the weights before the update), and the ball is shown
-    moving along it to the weight's new value."""
+    moving along it to the weight's new value. with_ahead: the figure also carries the pictures of
+    the moments a Step or a Full step will show next (_slice_ahead)."""
     ref = actions.param_or_weight(state, name)
     update = state.last_update if state.cursor.revealed().updated else None
     on = state.replace(params=update.params_before) if update is not None else state
-    w = ref.get(on.params)
     with _limited(on, (ref,), SLICE_POINTS + 3):
-        s = engine.loss_slice(on, ref, np.linspace(w - SLICE_HALF_WIDTH, w + SLICE_HALF_WIDTH, SLICE_POINTS))
-    after = None
-    if update is not None:
-        w_after = ref.get(state.params)
-        after = (w_after, float(engine.loss_slice(on, ref, [w_after, w]).loss[0]))
+        s = _slice(on, ref)
+    after = (ref.get(state.params), _loss_at(on, ref, ref.get(state.params))) if update is not None else None
     known = update is not None or slope_revealed(state, ref)  # in the update phase: the slope it used
-    return charts.slice_figure(s, after, known), charts.slice_note(s, after, known, as_of(state)), str(ref)
+    figure = charts.slice_figure(s, after, known)
+    if with_ahead:
+        figure["ahead"] = _slice_ahead(state, ref, s if update is None else None)
+    return figure, charts.slice_note(s, after, known, as_of(state)), str(ref)
+
+
+def _slice(state, ref):
+    w = ref.get(state.params)
+    return engine.loss_slice(state, ref, np.linspace(w - SLICE_HALF_WIDTH, w + SLICE_HALF_WIDTH, SLICE_POINTS))
+
+
+def _loss_at(state, ref, value) -> float:
+    """The loss on the curve of `state`'s weights at `value` of `ref` (a second point: the slice's own)."""
+    return float(engine.loss_slice(state, ref, [value, ref.get(state.params)]).loss[0])
+
+
+def _slice_ahead(state, ref, s) -> dict | None:
+    """The curve's pictures of the moments ahead where it changes, by the moment's name (app/ahead.py):
+    the slope appearing, the update's move and, from an update, the next step's ready. Each is on
+    the curve of the weights as they stand (`s`, when the chart on show is already that curve), so
+    they cost the chart on show at most one curve more. None where the curve is the expensive slot's
+    work: the chart then follows the server's answer."""
+    if engine.grid_work(state, (ref,), SLICE_POINTS + 3) > EXPENSIVE_WORK:
+        return None
+    following, after = ahead.labs(state)
+    if following is None:
+        return None
+    after = following if after == "next" else after
+    s = _slice(state, ref) if s is None else s
+    # Within a step, the moments still to come; from an update, the next step's, from its ready on.
+    start = following if state.cursor.at_update else state
+    moments = [(following, None, False)] if state.cursor.at_update else []
+    L = state.spec.n_layers
+    revealed = next((m for m in (start.replace(cursor=Cursor(L, i)) for i in range(start.cursor.n_phases))
+                     if slope_revealed(m, ref)), None)
+    if revealed is not None and (revealed.cursor.index > state.cursor.index or state.cursor.at_update):
+        moments.append((revealed, None, True))
+    if after is not None:
+        w = ref.get(after.params)
+        moments.append((after, (w, _loss_at(state, ref, w)), True))
+    return {"of": ahead.fingerprint(state),
+            "moments": {ahead.moment(m): {"figure": charts.slice_figure(s, moved, known),
+                                          "note": charts.slice_note(s, moved, known, as_of(m))}
+                        for m, moved, known in moments}}
 
 
 def _weight_name(name) -> str | None:
@@ -293,7 +324,7 @@ LANDSCAPES = (
                  *words.box("slice-note", html.P, className="card-hint slice-note")],
         asks={"slice_name": ("slice-param", "value")},
         outputs={SLICE: "data", SLICE_NOTE: "data", "slice-param": "options"},
-        draw=lambda state, asked: dict(zip((SLICE, SLICE_NOTE), slice_panel(state, asked["slice_name"]))),
+        draw=lambda state, asked: dict(zip((SLICE, SLICE_NOTE), slice_panel(state, asked["slice_name"], True))),
         keys=lambda state, asked: _slice_keys(state, asked["slice_name"]),
         chart=SLICE, note=SLICE_NOTE,
     ),
@@ -425,7 +456,7 @@ def register_panel_callbacks(app) -> None:
         except LabInputError:
             return out
         keys = keys if isinstance(keys, dict) else {}
-        fingerprint = _fingerprint(state)
+        fingerprint = ahead.fingerprint(state)
         shape = "-".join(map(str, state.spec.sizes))
         if keys.get("shape") != shape:
             refs = [{"label": str(r), "value": str(r)} for r in engine.all_refs(state.spec)]

@@ -349,14 +349,43 @@
     const name = (box) => (shell ? box.dataset.id : box.id);
     const charts = {};
     for (const box of (shell || document).querySelectorAll(shell ? ".line-chart[data-id]" : ".line-chart[id]")) {
-      if (isFigure(box.figure)) charts[name(box)] = box.figure;
+      if (!isFigure(box.figure)) continue;
+      const {ahead: _, ...figure} = box.figure;  // the moments ahead are the server's to bring again
+      charts[name(box)] = figure;
     }
     const note = shell ? shell.querySelector('[data-id="slice-note"]') : document.getElementById("slice-note");
     if (note && note.textContent) charts["slice-note"] = note.textContent;
     return charts;
   }
 
+  // The loss curve's pictures of the moments ahead (app/panels.py, _slice_ahead), by the moment's name:
+  // a Step or a Full step that paints the network ahead of the server draws the curve's picture of
+  // the same moment with it (network.js, paint), so the ball moves in the same frame as the network.
+  // Only for the lab the curve was drawn for (`of`, its fingerprint: app/ahead.py). What it replaced is
+  // kept until an answer comes, for a click the server never hears of.
+  let beforeAhead = null;
+  function ahead(of, moment) {
+    const box = document.getElementById("slice-chart");
+    const brought = box?.figure?.ahead;
+    const picture = brought && typeof of === "string" && brought.of === of ? brought.moments?.[moment] : null;
+    if (!picture || !isFigure(picture.figure) || !box.clientWidth) return false;
+    const note = document.getElementById("slice-note");
+    beforeAhead ??= {figure: box.figure, note: note ? note.textContent : null};
+    drawn(box, picture.figure);
+    if (typeof picture.note === "string") window.backpropLabWords?.write("slice-note", picture.note);
+    return true;
+  }
+  function takeBack() {
+    const box = document.getElementById("slice-chart");
+    if (beforeAhead && box) drawn(box, beforeAhead.figure);
+    if (typeof beforeAhead?.note === "string") window.backpropLabWords?.write("slice-note", beforeAhead.note);
+    beforeAhead = null;
+  }
+
   window.backpropLabLineChart = {
+    ahead,
+    takeBack,
+    settled() { beforeAhead = null; },
     first,
     adoptFirst,
     kept,

@@ -297,20 +297,31 @@
     const parts = document.getElementById("network")?._parts;
     if (!view || !parts || parts.key !== view.key) return false;
     stopFrames();
+    // The loss curve's own picture of this moment, if it brought one for the lab on show (line-chart.js):
+    // first, while the page's layout is still the last frame's, so that reading its box's size costs
+    // nothing.
+    if (view.moment) window.backpropLabLineChart?.ahead(net.view?.of, view.moment);
     update(parts, view);
     const words = Object.entries(view.words || {});
-    wordsBefore ??= words.length ? Object.fromEntries(words.map(([id]) => [id, document.getElementById(id)?.textContent])) : null;
+    wordsBefore ??= words.length ? Object.fromEntries(words.map(([id]) => [id, shownWords(id)])) : null;
     for (const [id, text] of words) window.backpropLabWords?.write(id, text);
     notePaint();
     return true;
   }
-  // The click that painted ahead was lost (the server did not answer): the lab's own picture and words again.
+  // A box's words as words.js writes them: its markup where it has elements (the numbers' cards).
+  function shownWords(id) {
+    const box = document.getElementById(id);
+    return !box ? null : box.childElementCount ? {html: box.innerHTML} : box.textContent;
+  }
+  // The click that painted ahead was lost (the server did not answer): the lab's own picture, words
+  // and curve again.
   function takeBack() {
     redraw();
-    for (const [id, text] of Object.entries(wordsBefore || {})) {
-      if (typeof text === "string") window.backpropLabWords?.write(id, text);
+    for (const [id, words] of Object.entries(wordsBefore || {})) {
+      if (words !== null) window.backpropLabWords?.write(id, words);
     }
     wordsBefore = null;
+    window.backpropLabLineChart?.takeBack();
   }
 
   // Returns the shape it has drawn ("painted-key"): the server sends the geometry again
@@ -333,7 +344,8 @@
       return null;  // a view without the geometry of a shape not drawn here yet: ask for it
     }
     net.view = view;
-    wordsBefore = null;  // an answer: its words follow through Dash
+    wordsBefore = null;  // an answer: its words follow through Dash, and the curve with the panels' answer
+    window.backpropLabLineChart?.settled();
     net.nextTick?.(true);
     show(parts, view);
     net.follow?.(view);

@@ -361,25 +361,35 @@ def test_the_app_registers_the_state_callback():
 
 
 def test_each_answer_brings_the_next_phase_and_the_next_update_for_an_instant_step():
-    from app.callbacks import _with_next_phase
+    from app import ahead as moments
+    from app.callbacks import STATUS_IDS, _with_next_phase, as_words, status_texts
     from components.network_view import network_view
 
-    def ahead(lab):  # the picture, and the words over it that name it
+    def ahead(lab):  # the picture, the words and numbers over it, and its moment's name
         view_of = network_view(lab, geometry=False, tips=False)
-        words = {"phase-text": lab.cursor.words(), "counters": counters_text(lab)}
-        return {**view_of, "words": words}
+        words = {STATUS_IDS[k]: as_words(v) for k, v in status_texts(lab).items()}
+        return {**view_of, "words": words, "moment": moments.moment(lab)}
+
+    def headline(picture):
+        return {k: picture["words"][k] for k in ("phase-text", "counters")}
 
     state = default()
     view = _with_next_phase(network_view(state), state, playing=False)
     # The picture Step will show: the engine's next phase, without tooltips (the answer brings them).
     assert view["next"] == ahead(engine.advance(state))
     assert view["next"]["phase"] == "forward"
-    assert view["next"]["words"] == {"phase-text": "Forward: signal reaches layer 1", "counters": "Step 0 · Epoch 0"}
+    assert headline(view["next"]) == {"phase-text": "Forward: signal reaches layer 1", "counters": "Step 0 · Epoch 0"}
+    assert view["of"] == moments.fingerprint(state) and view["next"]["moment"] == "0:0"
     # And the picture Full step will show: the end of the next update.
     assert view["after"] == ahead(engine.full_step(state))
     assert view["after"]["phase"] == "update"
-    assert view["after"]["words"] == {"phase-text": "Update: every weight steps against its gradient",
-                                      "counters": "Step 1 · Epoch 1"}
+    assert headline(view["after"]) == {"phase-text": "Update: every weight steps against its gradient",
+                                       "counters": "Step 1 · Epoch 1"}
+    assert view["after"]["moment"] == "1:5"
+    # Its numbers are the update's: the train loss 0.066, the example's and the batch's 0.083 → 0.066.
+    numbers = view["after"]["words"]["numbers"]["html"]
+    assert '<div class="number-value">0.066</div><div class="number-label">Train loss</div>' in numbers
+    assert numbers.count('<div class="number-value">0.083 → 0.066</div>') == 2
     # From an update on show, the next update is the next batch's.
     updated = engine.full_step(state)
     view = _with_next_phase(network_view(updated), updated, playing=False)

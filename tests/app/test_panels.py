@@ -536,11 +536,12 @@ def test_a_long_trail_is_capped():
 
 @pytest.mark.parametrize("name", ["W1[0,0]", "W2[0,0]", "b1[1]"])
 def test_the_slice_is_drawn_again_exactly_when_what_it_shows_changes(name):
-    from app.panels import _fingerprint, _slice_keys
+    from app.ahead import fingerprint
+    from app.panels import _slice_keys
 
     state, seen, drawn = preset("default"), [], 0
     for _ in range(2 * state.cursor.n_phases + 1):  # two whole steps, phase by phase
-        key = (_fingerprint(state), _slice_keys(state, name))
+        key = (fingerprint(state), _slice_keys(state, name))
         shown = slice_panel(state, name)
         if seen and seen[-1][0] == key:
             assert seen[-1][1] == shown  # the same keys: nothing to draw again
@@ -552,3 +553,56 @@ def test_the_slice_is_drawn_again_exactly_when_what_it_shows_changes(name):
     # The slope revealed at the weight's layer and the update, in each step, and the second step's
     # first phase (the weights have moved): five new pictures in twelve phases.
     assert drawn == 5
+
+
+@pytest.mark.parametrize("name", ["W1[0,0]", "W2[0,0]", "b1[1]"])
+@pytest.mark.parametrize("lesson", ["default", "circle"])
+def test_the_curves_pictures_ahead_are_the_ones_the_server_draws_at_those_moments(lesson, name):
+    """Phase by phase through two steps, the loss curve brings its pictures of the moments ahead where
+    it changes: each is exactly the figure and note the server draws when the lab gets there, and
+    every moment a Step or a Full step reaches where the curve changes has one."""
+    from app import ahead
+
+    state = preset(lesson)
+    for _ in range(2 * state.cursor.n_phases + 1):
+        figure, _, _ = slice_panel(state, name, with_ahead=True)
+        brought = figure["ahead"]
+        assert brought["of"] == ahead.fingerprint(state)
+        shown = slice_panel(state, name)
+        following, after = ahead.labs(state)
+        reached = [following] + ([] if after == "next" else [after])
+        for lab in reached:
+            there = slice_panel(lab, name)
+            picture = brought["moments"].get(ahead.moment(lab))
+            if picture is None:  # only where the curve does not change
+                assert there == shown, (ahead.moment(state), ahead.moment(lab))
+            else:
+                assert picture == {"figure": there[0], "note": there[1]}, (ahead.moment(state), ahead.moment(lab))
+        walk, lab = {}, state  # and each is a moment Steps reach, with the server's own picture there
+        for _ in range(state.cursor.n_phases):
+            lab = engine.advance(lab)
+            walk[ahead.moment(lab)] = lab
+        for m, picture in brought["moments"].items():
+            there = slice_panel(walk[m], name)
+            assert picture == {"figure": there[0], "note": there[1]}, m
+        state = engine.advance(state)
+
+
+def test_the_update_ahead_by_hand_on_the_default_lesson():
+    """From ready, Full step's picture of the curve: the hollow ball where W1[0,0] was, +0.500, and the
+    ball at +0.516 (0.5 − 1.0 × −0.01632, the learning rate 1 and the slope the note writes)."""
+    from app import ahead
+
+    state = preset("default")
+    update = ahead.moment(engine.full_step(state))
+    assert update == "1:5"
+    picture = slice_panel(state, "W1[0,0]", with_ahead=True)[0]["ahead"]["moments"][update]
+    moved = picture["figure"]["data"][-1]
+    assert moved["name"] == "after the update" and round(moved["x"][0], 5) == round(0.5 + 0.01632, 5)
+    assert picture["note"].startswith("The update moved W1[0,0] from +0.500 to +0.516")
+
+
+def test_no_pictures_ahead_where_the_curve_is_the_expensive_slots_work(monkeypatch):
+    monkeypatch.setattr(panels, "EXPENSIVE_WORK", 0)
+    state = preset("default")
+    assert slice_panel(state, "W1[0,0]", with_ahead=True)[0]["ahead"] is None

@@ -667,6 +667,64 @@ def test_full_step_paints_the_whole_update_within_the_click(dash_duo):
     assert dash_duo.get_logs() == []
 
 
+# What a person sees beside the network: the numbers' cards, the balls on the loss curve along
+# W1[0,0] (a hollow one where the weight was, a filled one where it is) and the words under the curve.
+BESIDE_JS = """
+return {numbers: document.getElementById('numbers').innerText.replace(/\\s+/g, ' ').trim(),
+        balls: [...document.querySelectorAll('#slice-chart circle.point')].map((c) => [c.getAttribute('cx'),
+                c.getAttribute('cy'), c.getAttribute('fill')]),
+        note: document.getElementById('slice-note').textContent};
+"""
+AHEAD_READY = "const a = document.getElementById('slice-chart').figure?.ahead; return !!(a && a.moments[arguments[0]]);"
+
+
+def test_full_step_moves_the_ball_and_the_numbers_with_the_network_within_the_click(dash_duo):
+    """The loss curve brings its pictures of the moments ahead, and the answer brings the numbers of
+    the pictures it paints ahead: a Full step moves the network, the ball and the numbers in one
+    moment. By hand (the README's walk): W1[0,0] steps from +0.500 to +0.516 and the train loss falls
+    from 0.083 to 0.066. A click the server never hears of takes all of them back."""
+    open_page(dash_duo)
+    driver = dash_duo.driver
+    wait_until(lambda: driver.execute_script(AHEAD_READY, "1:5"), "the curve's picture of the first update")
+    before = driver.execute_script(BESIDE_JS)
+    assert len(before["balls"]) == 1 and before["numbers"].startswith("0.083 Train loss")
+
+    now = driver.execute_script("document.getElementById('full-step').click();" + BESIDE_JS)
+    assert now["note"].startswith("The update moved W1[0,0] from +0.500 to +0.516"), now["note"]
+    assert now["numbers"].startswith("0.066 Train loss"), now["numbers"]
+    assert len(now["balls"]) == 2 and now["balls"][0][2] == "rgba(0,0,0,0)"  # hollow where it was
+    assert now["balls"][0][:2] == before["balls"][0][:2]  # on the same curve, the same place
+    # The server's answers (the lab, then the curve with its next pictures) change nothing of it.
+    wait_until(lambda: driver.execute_script(AHEAD_READY, "1:0"), "the curve's pictures from the update")
+    assert driver.execute_script(BESIDE_JS) == now
+
+    # Step from the update: the next step's curve, the weights after step 1, the ball at +0.516.
+    step = driver.execute_script("document.getElementById('step').click();" + BESIDE_JS)
+    assert step["note"].startswith("C along W1[0,0] = +0.516, weights after step 1."), step["note"]
+    assert len(step["balls"]) == 1
+    wait_until(lambda: driver.execute_script(AHEAD_READY, "2:5"), "the curve's picture of the second update")
+    settled = driver.execute_script(BESIDE_JS)
+    assert settled == step
+
+    # The server is away: the click paints ahead, is lost, and everything beside the network is the
+    # lab's again.
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*_dash-update-component*"]})
+    try:
+        lost = driver.execute_script("document.getElementById('full-step').click();" + BESIDE_JS)
+        assert lost["note"].startswith("The update moved W1[0,0] from +0.516 to +0.531"), lost["note"]
+        wait_for_equal(lambda: driver.execute_script(BESIDE_JS), settled)
+        assert dash_duo.find_element("#counters").text == "Step 1 · Epoch 1"
+    finally:
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+    wait_until(lambda: not dash_duo.find_element("#server-down").is_displayed(), "the notice to go")
+    dash_duo.find_element("#full-step").click()
+    dash_duo.wait_for_text_to_equal("#counters", "Step 2 · Epoch 2", timeout=10)
+    assert driver.execute_script(BESIDE_JS)["note"].startswith("The update moved W1[0,0] from +0.516 to +0.531")
+    # Dash's renderer says so of the request that was blocked, and nothing else is said.
+    assert [e for e in dash_duo.get_logs() if "Callback failed: the server did not respond." not in e["message"]] == []
+
+
 def test_selecting_a_weight_after_an_update_keeps_the_update_on_show(dash_duo):
     state = engine.full_step(engine.PRESETS["default"].state())
     open_page(dash_duo)

@@ -163,18 +163,22 @@ def test_keyboard_shortcuts_and_their_help(dash_duo):
 def test_time_travel_through_200_steps_and_a_new_branch(dash_duo):
     open_page(dash_duo)
     moments = [DEFAULT()]
+    # Each click waits for its moment to be kept, that is for the server's answer: the phase and the
+    # counters are painted ahead of it, and a click made before the last one's answer came is done
+    # with it in one answer, one moment (the server takes the clicks it is owed).
     for _ in range(12):  # two steps phase by phase: every phase is a moment
         moments.append(engine.advance(moments[-1]))
         dash_duo.find_element("#step").click()
+        wait_for_kept(dash_duo, len(moments))
         dash_duo.wait_for_text_to_equal("#phase-text", moments[-1].cursor.words(), timeout=10)
     full_step = dash_duo.find_element("#full-step")
     for _ in range(200):  # and 200 more steps
         moments.append(engine.full_step(moments[-1]))
         full_step.click()
+        wait_for_kept(dash_duo, len(moments))
         dash_duo.wait_for_text_to_equal("#counters", f"Step {moments[-1].counters.step} · Epoch "
                                         f"{moments[-1].counters.epoch}", timeout=10)
     n = len(moments)
-    wait_for_kept(dash_duo, n)
     assert travel_status(dash_duo) == "" and not dash_duo.find_element("#travel-status").is_displayed()
 
     # Back through all 212 moments to the start, one at a time: each shows exactly that moment.
@@ -501,6 +505,32 @@ def test_on_a_1280_projector_the_stage_keeps_its_tabs_apart_and_draws_the_networ
     assert min(gaps) >= 7, dict(zip(names[1:], gaps))
     assert stage["neuron"] >= 70, stage
     assert 0 < stage["band"] <= 20, stage
+    assert dash_duo.get_logs() == []
+
+
+def test_on_the_stage_the_network_holds_still_while_the_heading_takes_another_line(dash_duo):
+    """Two hidden layers on generated data, 1280×720 on the stage: an update's numbers ("0.631 →
+    0.537" for the example and the batch) took a third row of cards, and the network moved down 37 px
+    and shrank at every update and back at the next phase. The heading now keeps its tallest height:
+    from the first update on, the network stays where it is through every phase."""
+    open_page(dash_duo)
+    driver = dash_duo.driver
+    driver.get(dash_duo.server_url + "/?lesson=circle&hidden=4,2&present=1")
+    set_window(dash_duo, 1280, 720)
+    dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
+    wait_until(lambda: "present" in dash_duo.find_element("#page").get_attribute("class"), "presentation mode")
+    laid_out(driver)
+    phase = "return document.getElementById('phase-text').textContent"
+    places = []
+    for _ in range(2 * 8):  # two whole steps of eight phases, each phase's words unlike the last's
+        words = driver.execute_script(phase)
+        press(dash_duo, " ")
+        wait_until(lambda words=words: driver.execute_script(phase) != words, "the next phase")
+        laid_out(driver)
+        top = driver.execute_script("return document.querySelector('#network svg').getBoundingClientRect().top")
+        places.append((driver.execute_script(phase)[:8], round(top)))
+    first_update = next(i for i, (words, _) in enumerate(places) if words.startswith("Update"))
+    assert len({top for _, top in places[first_update:]}) == 1, places
     assert dash_duo.get_logs() == []
 
 

@@ -113,22 +113,23 @@
     const shown = (spec) => spec.visible !== false;
     const [x0, x1] = range(figure, "x");
     const [y0, y1] = range(figure, "y");
-    // As many ticks as fit with room between their words, up to TICKS.
-    const fits = (length, room) => Math.max(2, Math.min(TICKS, Math.floor(length / room)));
-    const yt = ticks(y0, y1, fits(height - size * 4, size * 2));
-    const yLabels = yt.values.map((v) => tickText(v, yt.step));
     const traces = (figure.data || []).filter((t) => (t.type || "scatter") === "scatter");
     const legend = layout.showlegend ? traces.filter((t) => t.name) : [];
     const line = size * 1.25;
     const title = (spec) => (spec.title && spec.title.text) || "";
     const m = layout.margin || {};
-    const left = shown(ys) ? Math.max(m.l || 0, GAP + Math.max(...yLabels.map((t) => textWidth(t, font))) + GAP +
-      (title(ys) ? line + GAP : 0)) : (m.l || 0) / 4;
     const bottom = shown(xs) ? Math.max(m.b || 0, GAP + line + (title(xs) ? line + GAP : 0)) : (m.b || 0) / 4;
     const top = (m.t || 0) + (legend.length ? line + GAP : 0) + size / 2;
+    // As many ticks as fit with room between their words, up to TICKS; on a plot too short for two
+    // (a small window's loss history on the stage), one: never two words over each other.
+    const fits = (length, room, least) => Math.max(least, Math.min(TICKS, Math.floor(length / room)));
+    const yt = ticks(y0, y1, fits(height - size * 4, size * 2, height - top - bottom >= size * 1.5 ? 2 : 1));
+    const yLabels = yt.values.map((v) => tickText(v, yt.step));
+    const left = shown(ys) ? Math.max(m.l || 0, GAP + Math.max(...yLabels.map((t) => textWidth(t, font))) + GAP +
+      (title(ys) ? line + GAP : 0)) : (m.l || 0) / 4;
     const right = Math.max(m.r || 0, size);
     const plot = {x: left, y: top, w: Math.max(1, width - left - right), h: Math.max(1, height - top - bottom)};
-    const xt = ticks(x0, x1, fits(plot.w, size * 3.5));
+    const xt = ticks(x0, x1, fits(plot.w, size * 3.5, 2));
     const px = (v) => plot.x + (v - x0) / (x1 - x0) * plot.w;
     const py = (v) => plot.y + plot.h - (v - y0) / (y1 - y0) * plot.h;
 

@@ -152,6 +152,30 @@ def test_the_loss_over_training_draws_each_update_and_names_its_axes(dash_duo):
     assert dash_duo.get_logs() == []
 
 
+WORD_BOXES = """
+return [...document.querySelectorAll('#history svg text')].filter((t) => t.textContent && t.getBBox().width)
+  .map((t) => { const r = t.getBoundingClientRect(); return [t.textContent, r.left, r.top, r.right, r.bottom]; });
+"""
+
+
+def test_the_loss_historys_words_never_overlap_on_a_short_stage(dash_duo):
+    """A 1280×720 projector on the stage, with train and test losses: the history's plot is a few
+    lines tall, and its loss axis once wrote "0.5" over "0". It writes as many ticks as have room."""
+    open_at(dash_duo, "?lesson=circle&hidden=4,2&present=1", size=(1280, 720))
+    for expected in ("Step 1 · Epoch 0", "Step 2 · Epoch 0"):
+        dash_duo.find_element("#full-step").click()
+        dash_duo.wait_for_text_to_equal("#counters", expected, timeout=10)
+    words = wait_until(lambda: len(read(dash_duo, "history")["ball"]) >= 3 and dash_duo.driver.execute_script(WORD_BOXES),
+                       "the history's points and words")
+    assert {"step", "loss", "train", "test"} <= {w[0] for w in words}
+    assert read(dash_duo, "history")["y"], "the loss axis names at least one value"
+    for i, a in enumerate(words):
+        for b in words[i + 1:]:
+            apart = a[3] <= b[1] or b[3] <= a[1] or a[4] <= b[2] or b[4] <= a[2]
+            assert apart, (a, b)
+    assert dash_duo.get_logs() == []
+
+
 # From the first script of every document: what the first screen's charts showed while it was up.
 FIRST_SCREEN = """
 window.__first = null;

@@ -96,7 +96,7 @@
       const fill = el("circle", {class: "node-fill"}, g);
       // A value sits inside its neuron, or left of an input of a larger network, after its name.
       const left = n.value_at === "left";
-      const text = el("text", {"text-anchor": left ? "end" : "middle", x: n.vx, y: n.vy, "font-size": font.value}, g);
+      const text = el("text", {"text-anchor": left ? "end" : "middle", x: n.vx, y: n.vy, "font-size": n.vf ?? font.value}, g);
       const sub = el("text", {class: "node-delta", "text-anchor": "middle", x: n.x, y: n.dy ?? 0,
         "font-size": font.delta}, g);
       const arrow = el("text", {class: "node-arrow", "text-anchor": "middle", "font-size": font.arrow,
@@ -219,7 +219,7 @@
       set(p.ring, {r: at.r + n.ring / 2 + 3, "stroke-width": n.ring, visibility: n.ring > 0 ? "visible" : "hidden"});
       set(p.fill, {fill: n.fill, "fill-opacity": n.level});
       const inside = at.value_at !== "left";
-      const light = inside && n.level > 0.55;  // white on a strongly lit neuron
+      const light = inside && whiteReads(n.fill, n.level);
       set(p.text, {class: `node-value${light ? " light" : ""}${at.value_at === "optional" ? " optional" : ""}`});
       moved = setText(p.text, inside ? n.text : `${at.name} ${n.text}`) || moved;
       moved = setText(p.sub, n.sub) || moved;
@@ -292,6 +292,21 @@
   // A picture the page makes itself (Step's next phase, a slider move): drawn on the live
   // network if that shows its shape, with the words over it that the picture brings (its phase
   // and counters: app/callbacks._ahead). Returns whether it was drawn.
+  // Whether a neuron's value reads better in white than in ink on its light: its colour at its opacity
+  // over the white of the picture, by WCAG's contrast. A lit blue neuron takes white; a lit orange one
+  // (a negative activation) keeps ink, where white read at 2:1. The dark theme's ink is light already.
+  const INK_LUMINANCE = 0.0163;  // the light theme's ink, #1d2430
+  function whiteReads(fill, level) {
+    const rgb = /^#([0-9a-f]{6})$/i.exec(fill || "");
+    if (!rgb || !(level > 0)) return false;
+    const channel = (k) => {
+      const c = (level * parseInt(rgb[1].slice(2 * k, 2 * k + 2), 16) + (1 - level) * 255) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    };
+    const y = 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
+    return 1.05 / (y + 0.05) > (y + 0.05) / (INK_LUMINANCE + 0.05);
+  }
+
   let wordsBefore = null;  // the lab's words that pictures painted ahead replaced, until an answer comes
   function paint(view) {
     const parts = document.getElementById("network")?._parts;

@@ -285,6 +285,13 @@ def _value_at(sizes, l: int, radius: float) -> str:
     return ("inside" if l == L else "optional") if fits else ""
 
 
+def _value_font(radius: float) -> float:
+    """The type size of a value inside a neuron: the picture's own, or less where the widest value,
+    "−0.00", would run out over the neuron's edge (hidden neurons of a larger network on the stage)."""
+    widest = lay.text_width("−0.00", FONT["value"])
+    return round(min(FONT["value"], FONT["value"] * 2 * radius / widest), 1)
+
+
 def _room_for_weights(sizes) -> bool:
     xs, _, r = _place_columns(sizes)
     return _labelled(sizes) and xs[1] - xs[0] - 2 * r >= ROOM_FOR_WEIGHT_LABELS
@@ -466,7 +473,8 @@ def _geometry_with(sizes: tuple, L: int, skew: float, kinds: list, tries: int) -
                     "ax": round(x + r + RING_ROOM + 2 * lay.MARGIN + FONT["arrow"] / 2, 1) if arrows else None,
                     "ay": round(y + 0.35 * FONT["arrow"], 1),
                     "vx": round(x - r - 2 * lay.MARGIN - 4, 1) if value_at == "left" else round(x, 1),
-                    "vy": round(y + 0.35 * FONT["value"], 1)}
+                    "vy": round(y + 0.35 * FONT["value"], 1),
+                    "vf": FONT["value"] if value_at == "left" else _value_font(r)}
             nodes.append(node)
     out_x, out_y, out_box = _output_box_at(xs, ys, r, sizes)
     taken = [b for n in nodes for _, b in _node_boxes(n)] + [out_box]

@@ -7,6 +7,7 @@ presentation mode at 1920×1080 go to /tmp/screens/ (outside the repository).
 """
 
 import json
+import re
 import struct
 import subprocess
 import sys
@@ -531,6 +532,52 @@ def test_on_the_stage_the_network_holds_still_while_the_heading_takes_another_li
         places.append((driver.execute_script(phase)[:8], round(top)))
     first_update = next(i for i, (words, _) in enumerate(places) if words.startswith("Update"))
     assert len({top for _, top in places[first_update:]}) == 1, places
+    assert dash_duo.get_logs() == []
+
+
+NEURON_VALUES = """
+return [...document.querySelectorAll('#network .node')].map((g) => {
+  // the value inside the neuron (an input's is beside it, after its name)
+  const text = g.querySelector('text[text-anchor="middle"]:not(.node-delta):not(.node-arrow):not(.node-name)');
+  const fill = g.querySelector('.node-fill'), base = g.querySelector('.node-base');
+  if (!text || !text.textContent || getComputedStyle(text).display === 'none') return null;
+  const box = text.getBBox();
+  return {value: text.textContent, ink: getComputedStyle(text).fill, fill: fill.getAttribute('fill'),
+          level: +fill.getAttribute('fill-opacity'), width: box.width, diameter: 2 * +base.getAttribute('r')};
+}).filter(Boolean);
+"""
+
+
+def _luminance(rgb) -> float:
+    def channel(c):
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    return 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
+
+
+def test_on_the_stage_each_neurons_value_fits_inside_it_and_reads_on_its_light(dash_duo):
+    """Three classes, two hidden layers of six, on the stage: the hidden neurons' values ("−0.58")
+    ran out over their rings, and white was written on lit orange neurons (2:1). Each value now
+    fits inside its neuron, and its ink or white is the one that reads better on the neuron's
+    colour at its opacity over the white picture: never under 3.9:1 (WCAG asks 3:1 of large type)."""
+    open_page(dash_duo)
+    driver = dash_duo.driver
+    driver.get(dash_duo.server_url + "/?lesson=three_classes&present=1&theme=light")
+    set_window(dash_duo, 1280, 720)
+    dash_duo.wait_for_text_to_equal("#counters", "Step 0 · Epoch 0", timeout=10)
+    dash_duo.find_element("#full-step").click()
+    dash_duo.wait_for_text_to_equal("#counters", "Step 1 · Epoch 0", timeout=10)
+    laid_out(driver)
+    values = driver.execute_script(NEURON_VALUES)
+    assert len(values) >= 2 * 6 + 3, values  # every hidden neuron and every output shows its value
+    assert any(v["value"].startswith("−") for v in values)
+    for v in values:
+        assert v["width"] <= v["diameter"] + 0.5, v
+        fill = [int(v["fill"][k:k + 2], 16) for k in (1, 3, 5)]
+        ground = _luminance([v["level"] * c + (1 - v["level"]) * 255 for c in fill])
+        ink = _luminance([int(c) for c in re.findall(r"\d+", v["ink"])[:3]])
+        lighter, darker = max(ground, ink), min(ground, ink)
+        assert (lighter + 0.05) / (darker + 0.05) >= 3.9, v
     assert dash_duo.get_logs() == []
 
 

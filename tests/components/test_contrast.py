@@ -16,7 +16,8 @@ order, inheritance), and checks the colour of every piece of text against the ba
 
 Not checked: the gridlines (a reference, not the content), states that last only while the pointer
 is over something (:hover), disabled controls (WCAG exempts them), and the value printed inside a
-neuron on a strongly lit fill (assets/network.js chooses white or ink from the fill's level).
+neuron on its lit fill (assets/network.js chooses white or ink from the fill's colour and level;
+tests/browser/test_classroom.py checks what it chose on the stage).
 """
 
 import inspect
@@ -806,7 +807,7 @@ def _page_html(present: bool) -> str:
 
 
 # Classes whose text is decided elsewhere (see the module docstring).
-NOT_HERE = {"light"}  # .node-value.light: white on a strongly lit neuron
+NOT_HERE = {"light"}  # .node-value.light: white on a neuron lit dark enough for it
 
 
 UA_BOLD = {"h1", "h2", "h3", "h4", "h5", "h6", "b", "strong", "th"}  # bold in every browser's own stylesheet

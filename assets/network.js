@@ -289,14 +289,11 @@
     }
   }
 
-  // A picture the page makes itself (Step's next phase, a slider move): drawn on the live
-  // network if that shows its shape, with the words over it that the picture brings (its phase
-  // and counters: app/callbacks._ahead). Returns whether it was drawn.
   // Whether a neuron's value reads better in white than in ink on its light: its colour at its opacity
   // over the white of the picture, by WCAG's contrast. A lit blue neuron takes white; a lit orange one
   // (a negative activation) keeps ink, where white read at 2:1. The dark theme's ink is light already.
-  const INK_LUMINANCE = 0.0163;  // the light theme's ink, #1d2430
   function whiteReads(fill, level) {
+    const INK_LUMINANCE = 0.0163;  // the light theme's ink, #1d2430
     const rgb = /^#([0-9a-f]{6})$/i.exec(fill || "");
     if (!rgb || !(level > 0)) return false;
     const channel = (k) => {
@@ -307,6 +304,10 @@
     return 1.05 / (y + 0.05) > (y + 0.05) / (INK_LUMINANCE + 0.05);
   }
 
+  // A picture the page makes itself (Step's next phase, a slider move): drawn on the live
+  // network if that shows its shape, with the words over it that the picture brings (its phase,
+  // counters and numbers: app/callbacks._ahead) and the loss curve's picture of its moment.
+  // Returns whether it was drawn.
   let wordsBefore = null;  // the lab's words that pictures painted ahead replaced, until an answer comes
   function paint(view) {
     const parts = document.getElementById("network")?._parts;

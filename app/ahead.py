@@ -3,8 +3,8 @@ next update. Each answer brings their pictures (app/callbacks.py), and the loss 
 network brings its own pictures of them (app/panels.py), so that a click moves the network, its
 headline and the ball in one frame, before the server has heard of the click.
 
-The page matches them by names that both sides compute here: the lab's `fingerprint` (the answer's
-and the curve's must be of the same lab) and each moment's name (its step and phase).
+The page matches them by names that both sides compute here: the `lab` (the answer's and the
+curve's must be of the same lab) and each moment's name (its step and phase).
 """
 
 import hashlib
@@ -19,6 +19,19 @@ def fingerprint(state) -> str:
     for arr in state.params.W[1:] + state.params.b[1:]:
         h.update(arr.tobytes())
     h.update(repr((state.spec, state.data, state.example, state.train.weight_decay, state.train.penalty)).encode())
+    return h.hexdigest()
+
+
+def lab(state) -> str:
+    """Names the lab a picture ahead is of: its fingerprint, and all the next update depends on as
+    well (the training settings, the optimizer's memory, the seed that orders the batches). A
+    learning rate changed with the weights as they were must not let an older curve's update show."""
+    h = hashlib.blake2b(fingerprint(state).encode(), digest_size=12)
+    h.update(repr((state.train, state.seed, state.optimizer_state.t)).encode())
+    for name, slot in sorted(state.optimizer_state.slots.items()):
+        h.update(name.encode())
+        for arr in slot.W[1:] + slot.b[1:]:
+            h.update(arr.tobytes())
     return h.hexdigest()
 
 

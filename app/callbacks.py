@@ -274,7 +274,7 @@ def _with_next_phase(view: dict, state, playing, maps=False) -> dict:
     following, after = ahead.labs(state)
     if following is None:
         return view
-    view["of"] = ahead.fingerprint(state)
+    view["of"] = ahead.lab(state)
     view["next"] = _ahead(following, maps)
     if after is not None:
         view["after"] = after if after == "next" else _ahead(after, maps)

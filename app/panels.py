@@ -188,7 +188,7 @@ def _slice_ahead(state, ref, s) -> dict | None:
     if after is not None:
         w = ref.get(after.params)
         moments.append((after, (w, _loss_at(state, ref, w)), True))
-    return {"of": ahead.fingerprint(state),
+    return {"of": ahead.lab(state),
             "moments": {ahead.moment(m): {"figure": charts.slice_figure(s, moved, known),
                                           "note": charts.slice_note(s, moved, known, as_of(m))}
                         for m, moved, known in moments}}
@@ -456,7 +456,9 @@ def register_panel_callbacks(app) -> None:
         except LabInputError:
             return out
         keys = keys if isinstance(keys, dict) else {}
-        fingerprint = ahead.fingerprint(state)
+        # The lab's whole name, not only its weights: the loss curve's pictures ahead follow the
+        # learning rate and the optimizer too (a changed rate draws them again).
+        fingerprint = ahead.lab(state)
         shape = "-".join(map(str, state.spec.sizes))
         if keys.get("shape") != shape:
             refs = [{"label": str(r), "value": str(r)} for r in engine.all_refs(state.spec)]

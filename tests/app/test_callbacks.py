@@ -379,7 +379,7 @@ def test_each_answer_brings_the_next_phase_and_the_next_update_for_an_instant_st
     assert view["next"] == ahead(engine.advance(state))
     assert view["next"]["phase"] == "forward"
     assert headline(view["next"]) == {"phase-text": "Forward: signal reaches layer 1", "counters": "Step 0 · Epoch 0"}
-    assert view["of"] == moments.fingerprint(state) and view["next"]["moment"] == "0:0"
+    assert view["of"] == moments.lab(state) and view["next"]["moment"] == "0:0"
     # And the picture Full step will show: the end of the next update.
     assert view["after"] == ahead(engine.full_step(state))
     assert view["after"]["phase"] == "update"

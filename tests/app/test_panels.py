@@ -567,7 +567,7 @@ def test_the_curves_pictures_ahead_are_the_ones_the_server_draws_at_those_moment
     for _ in range(2 * state.cursor.n_phases + 1):
         figure, _, _ = slice_panel(state, name, with_ahead=True)
         brought = figure["ahead"]
-        assert brought["of"] == ahead.fingerprint(state)
+        assert brought["of"] == ahead.lab(state)
         shown = slice_panel(state, name)
         following, after = ahead.labs(state)
         reached = [following] + ([] if after == "next" else [after])
@@ -606,3 +606,20 @@ def test_no_pictures_ahead_where_the_curve_is_the_expensive_slots_work(monkeypat
     monkeypatch.setattr(panels, "EXPENSIVE_WORK", 0)
     state = preset("default")
     assert slice_panel(state, "W1[0,0]", with_ahead=True)[0]["ahead"] is None
+
+
+def test_the_curves_pictures_ahead_are_of_one_lab_and_a_new_rate_is_another():
+    """The weights alone do not say where an update goes: with the learning rate or the optimizer
+    changed and the weights as they were, the curve's pictures ahead (drawn for the old rate) must
+    not match the answer's pictures, or a Full step would show the old rate's move."""
+    import dataclasses
+
+    from app import ahead
+
+    state = preset("default")
+    faster = state.replace(train=dataclasses.replace(state.train, learning_rate=2 * state.train.learning_rate))
+    momentum = state.replace(train=dataclasses.replace(state.train, optimizer="momentum"))
+    assert ahead.fingerprint(faster) == ahead.fingerprint(state)  # the panels' own key: the same curve
+    assert len({ahead.lab(state), ahead.lab(faster), ahead.lab(momentum)}) == 3
+    trained = engine.full_step(momentum)
+    assert ahead.lab(trained) != ahead.lab(trained.replace(optimizer_state=momentum.optimizer_state))

@@ -17,7 +17,10 @@ def open_twins(dash_duo):
     wait_until(lambda: "tab--selected" in dash_duo.driver.find_element(By.XPATH, xpath).get_attribute("class")
                or "tab-selected" in dash_duo.driver.find_element(By.XPATH, xpath).get_attribute("class"),
                "the Twins tab to be selected", timeout=5)
-    wait_until(lambda: dash_duo.find_element("#twin-chart").is_displayed(), "the twin chart to show")
+    # Read in one script: React may put a new chart in the old one's place between a find and a look.
+    wait_until(lambda: dash_duo.driver.execute_script(
+        "const chart = document.getElementById('twin-chart'); return !!chart && chart.getClientRects().length > 0"),
+        "the twin chart to show")
 
 
 def curves(dash_duo) -> list:
